@@ -1,0 +1,161 @@
+"""Forward and backward passes that keep every intermediate quantity.
+
+Names (layer l = 1..L, a^0 = x; code lists are 0-based, so index k is layer k+1
+for z, delta, W, b, grad_W, grad_b, and index k is layer k for a):
+
+    z^l = W^l a^{l-1} + b^l                  z[k] = a[k] @ W[k].T + b[k]
+    a^l = f_l(z^l)                           a[k+1] = f(z[k])
+    L   = reduce_i loss(a^L_i, y_i)          reduce = mean or sum over the batch
+    δ^L = dL/dz^L  (a − y for softmax+cross-entropy and sigmoid+binary cross-entropy)
+    δ^{l-1} = ((W^l)ᵀ δ^l) ⊙ f'_{l-1}(z^{l-1})
+    dL/dW^l = δ^l (a^{l-1})ᵀ   (summed over the batch)   grad_W[k] = delta[k].T @ a[k]
+    dL/db^l = δ^l              (summed over the batch)   grad_b[k] = delta[k].sum(0)
+
+Every array is batch first: z[k], a[k], delta[k] have shape (B, n); delta is
+the derivative of the *reduced batch loss*, so with ``reduction="mean"`` it
+carries the factor 1/B. grad_W[k] has W[k]'s shape.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .activations import ACTIVATIONS
+from .errors import BpvizError
+from .losses import LOSSES
+from .network import Network
+
+
+@dataclass
+class Trace:
+    """Every quantity of one forward and backward pass over a batch (see the module docstring)."""
+
+    x: np.ndarray
+    y: np.ndarray
+    z: list[np.ndarray]
+    a: list[np.ndarray]
+    sample_losses: np.ndarray
+    loss: float
+    delta: list[np.ndarray]
+    grad_W: list[np.ndarray]
+    grad_b: list[np.ndarray]
+
+
+def as_batch(values, width: int, field: str) -> np.ndarray:
+    """A (B, width) float array from one sample (a vector) or a batch (a matrix)."""
+    arr = np.asarray(values, dtype=float)
+    if arr.ndim == 1:
+        arr = arr[None, :]
+    if arr.ndim != 2 or arr.shape[1] != width:
+        raise BpvizError(field, f"expected {width} value(s) per sample, got shape {np.shape(values)}")
+    return arr
+
+
+def reduce_losses(sample_losses: np.ndarray, reduction: str) -> float:
+    """The batch loss: mean or sum of the per-sample losses."""
+    return float(np.mean(sample_losses) if reduction == "mean" else np.sum(sample_losses))
+
+
+def forward_trace(net: Network, x) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """(z, a) for inputs x, shape (B, n_0) or (n_0,)."""
+    a = [as_batch(x, net.spec.layers[0], "x")]
+    z = []
+    for W, b, name in zip(net.W, net.b, net.spec.activations):
+        zk = a[-1] @ W.T
+        zk += b
+        z.append(zk)
+        a.append(ACTIVATIONS[name].f(zk))
+    return z, a
+
+
+def backward(
+    net: Network, z: list[np.ndarray], a: list[np.ndarray], y: np.ndarray, out=None
+) -> tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray]]:
+    """(delta, grad_W, grad_b) from a forward pass (z, a) and targets y of shape (B, n_L).
+
+    ``out`` = (grad_W, grad_b), arrays of the parameters' shapes, receives the gradients
+    instead of new arrays (the training loop reuses one buffer).
+    """
+    spec = net.spec
+    scale = 1.0 / len(y) if spec.reduction == "mean" else 1.0
+    acts = [ACTIVATIONS[name] for name in spec.activations]
+    delta = [None] * spec.depth
+    delta[-1] = LOSSES[spec.loss].output_delta(acts[-1], z[-1], a[-1], y)  # a fresh array
+    if scale != 1.0:
+        delta[-1] *= scale
+    for k in range(spec.depth - 1, 0, -1):
+        delta[k - 1] = acts[k - 1].backward(z[k - 1], a[k], delta[k] @ net.W[k])
+    if out is None:
+        grad_W = [d.T @ a_prev for d, a_prev in zip(delta, a)]
+        grad_b = [np.add.reduce(d, axis=0) for d in delta]  # d.sum(axis=0) without its Python wrapper
+        return delta, grad_W, grad_b
+    for d, a_prev, gW, gb in zip(delta, a, *out):
+        np.matmul(d.T, a_prev, out=gW)
+        np.add.reduce(d, axis=0, out=gb)
+    return delta, out[0], out[1]
+
+
+def backprop(net: Network, x, y) -> Trace:
+    """The full trace of one forward and backward pass of the batch (x, y)."""
+    spec = net.spec
+    z, a = forward_trace(net, x)
+    y = as_batch(y, spec.layers[-1], "y")
+    if y.shape[0] != a[0].shape[0]:
+        raise BpvizError("y", f"{y.shape[0]} target rows for {a[0].shape[0]} input rows")
+    sample_losses = LOSSES[spec.loss].value(a[-1], y)
+    delta, grad_W, grad_b = backward(net, z, a, y)
+    return Trace(a[0], y, z, a, sample_losses, reduce_losses(sample_losses, spec.reduction), delta, grad_W, grad_b)
+
+
+def batch_loss(net: Network, x, y) -> float:
+    """The reduced loss of the batch (x, y), forward pass only."""
+    out = net.forward(as_batch(x, net.spec.layers[0], "x"))
+    y = as_batch(y, net.spec.layers[-1], "y")
+    return reduce_losses(LOSSES[net.spec.loss].value(out, y), net.spec.reduction)
+
+
+def sgd_step(
+    net: Network,
+    grad_W: list[np.ndarray],
+    grad_b: list[np.ndarray],
+    learning_rate: float | None = None,
+    momentum: float = 0.0,
+    velocity: list[np.ndarray] | None = None,
+) -> Network:
+    """A new network after one step θ ← θ + v, v ← μv − η·dL/dθ (μ = momentum, v starts at 0).
+
+    Every gradient must come from the weights before the step; each parameter
+    is updated exactly once. Biases change only in bias mode 'learned'.
+    ``velocity`` (same layout as W followed by b) is updated in place when given.
+    """
+    lr = net.spec.learning_rate if learning_rate is None else learning_rate
+    new = net.copy()
+    params, grads = new.W, grad_W
+    if net.spec.bias == "learned":
+        params, grads = [*new.W, *new.b], [*grad_W, *grad_b]
+    if velocity is not None:
+        velocity[:] = [np.array(v, dtype=float) for v in velocity]
+    step_in_place(params, grads, lr, momentum, velocity)
+    return new
+
+
+def step_in_place(
+    params: list[np.ndarray],
+    grads: list[np.ndarray],
+    learning_rate: float,
+    momentum: float = 0.0,
+    velocity: list[np.ndarray] | None = None,
+) -> None:
+    """The update of ``sgd_step`` on arrays, in place: θ ← θ − η·g, or with ``velocity``
+    v ← μv − η·g, then θ ← θ + v (``velocity[i]`` belongs to ``params[i]``)."""
+    for i, (p, g) in enumerate(zip(params, grads)):
+        if velocity is None:
+            p -= learning_rate * g
+        elif momentum == 0:
+            np.multiply(g, -learning_rate, out=velocity[i])  # μv vanishes: v ← −η·g
+            p += velocity[i]
+        else:
+            v = velocity[i]
+            v *= momentum
+            v -= learning_rate * g
+            p += v

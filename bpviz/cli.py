@@ -1,0 +1,153 @@
+"""``python -m bpviz``: step, train and preset from the command line.
+
+Every bad input exits with status 2 and one line on stderr; no traceback.
+"""
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from . import netfile
+from .backprop import backprop, batch_loss, sgd_step
+from .datasets import DATASETS, make_dataset, read_csv, split
+from .errors import BpvizError
+from .presets import get_preset
+from .training import Trainer
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        raise BpvizError("usage", message)
+
+
+def _numbers(text: str, field: str) -> list[float]:
+    try:
+        values = [float(v) for v in text.split(",")]
+    except ValueError:
+        raise BpvizError(field, f"{text!r} is not a comma-separated list of numbers") from None
+    if not all(np.isfinite(values)):
+        raise BpvizError(field, f"{text!r} holds a NaN or infinite value")
+    return values
+
+
+def _read(path: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise BpvizError("file", f"cannot read {path}: {getattr(err, 'strerror', None) or err}") from None
+
+
+def _lists(arrays) -> list:
+    return [np.asarray(a).tolist() for a in arrays]
+
+
+def cmd_step(args) -> None:
+    net = netfile.loads(_read(args.net))
+    x = [_numbers(v, "x") for v in args.x]
+    y = [_numbers(v, "y") for v in args.y]
+    if len(x) != len(y):
+        raise BpvizError("y", f"{len(x)} --x but {len(y)} --y; give one --y per --x")
+    t = backprop(net, x, y)
+    after = sgd_step(net, t.grad_W, t.grad_b)
+    print(
+        json.dumps(
+            {
+                "z": _lists(t.z),
+                "a": _lists(t.a),
+                "loss": t.loss,
+                "delta": _lists(t.delta),
+                "grad_W": _lists(t.grad_W),
+                "grad_b": _lists(t.grad_b),
+                "weights_after": _lists(after.W),
+                "biases_after": _lists(after.b),
+                "loss_after": batch_loss(after, x, y),
+            }
+        )
+    )
+
+
+def cmd_train(args) -> None:
+    net = netfile.loads(_read(args.net))
+    if args.data in DATASETS:
+        ds = make_dataset(args.data, n=args.n, noise=args.noise, seed=net.spec.seed, classes=args.classes)
+    elif args.data.endswith(".csv") or Path(args.data).is_file():
+        ds = read_csv(_read(args.data), args.data)
+    else:
+        raise BpvizError("data", f"{args.data!r} is neither a dataset ({', '.join(DATASETS)}) nor a CSV file")
+    if ds.X.shape[1] != net.spec.layers[0]:
+        raise BpvizError("data", f"{ds.X.shape[1]} features but the network has {net.spec.layers[0]} inputs")
+    train_set, test_set = split(ds, args.test_fraction, net.spec.seed)
+    trainer = Trainer(net, train_set, test_set, args.batch_size, args.lr, args.momentum)
+    every = max(1, args.epochs // 10)
+    last = None
+    for last in trainer.run(args.epochs, every):
+        if last.diverged:
+            raise BpvizError(
+                "learning_rate", f"training diverged at epoch {last.epoch}: {last.diverged}; try a lower rate"
+            )
+        acc = "" if last.train_accuracy is None else f"  train acc {last.train_accuracy:.4f}"
+        test = "" if last.test_loss is None else f"  test loss {last.test_loss:.6g}"
+        print(f"epoch {last.epoch:>6}  train loss {last.train_loss:.6g}{test}{acc}", flush=True)
+    if args.out:
+        Path(args.out).write_text(netfile.dumps(trainer.net), encoding="utf-8")
+    final = trainer.report()
+    print(
+        json.dumps(
+            {
+                "epochs": final.epoch,
+                "train_loss": final.train_loss,
+                "test_loss": final.test_loss,
+                "train_accuracy": final.train_accuracy,
+                "test_accuracy": final.test_accuracy,
+            }
+        )
+    )
+
+
+def cmd_preset(args) -> None:
+    print(netfile.dumps(get_preset(args.name).network()))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m bpviz", description="Backprop Playground engine on the command line.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    step = sub.add_parser("step", help="one forward/backward pass and one SGD step; prints JSON")
+    step.add_argument("net")
+    step.add_argument("--x", action="append", required=True, help="inputs of one sample, e.g. 0.05,0.10 (repeatable)")
+    step.add_argument("--y", action="append", required=True, help="targets of one sample (repeatable)")
+    step.set_defaults(run=cmd_step)
+    train = sub.add_parser("train", help="train on a dataset or CSV; prints progress and a final JSON line")
+    train.add_argument("net")
+    train.add_argument("--data", required=True, help=f"one of {', '.join(DATASETS)}, or a CSV path")
+    train.add_argument("--epochs", type=int, default=100)
+    train.add_argument("--batch-size", type=int, default=1)
+    train.add_argument("--test-fraction", type=float, default=0.2)
+    train.add_argument("--lr", type=float, default=None, help="learning rate (default: the file's)")
+    train.add_argument("--momentum", type=float, default=0.0)
+    train.add_argument("--n", type=int, default=200, help="samples for generated datasets")
+    train.add_argument("--noise", type=float, default=0.1)
+    train.add_argument("--classes", type=int, default=3)
+    train.add_argument("--out", help="write the trained network file here")
+    train.set_defaults(run=cmd_train)
+    preset = sub.add_parser("preset", help="print a preset as a network file")
+    preset.add_argument("name")
+    preset.set_defaults(run=cmd_preset)
+    return parser
+
+
+def main(argv=None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        if getattr(args, "epochs", 1) < 1:
+            raise BpvizError("epochs", "choose at least 1 epoch")
+        args.run(args)
+    except BpvizError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    except OSError as err:
+        print(f"error: {err.strerror or err}", file=sys.stderr)
+        return 2
+    return 0

@@ -1,0 +1,101 @@
+"""A network: a validated spec plus its parameters W[l], b[l].
+
+Orientation (used everywhere, the file format included): ``W[l]`` has shape
+(neurons of layer l+1, neurons of layer l): row i holds the weights *into*
+neuron i of layer l+1, so z = W a + b. ``b[l]`` has shape (neurons of layer l+1,).
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .activations import ACTIVATIONS
+from .errors import BpvizError
+from .spec import NetworkSpec
+
+
+def init_weight(rng: np.random.Generator, init: str, fan_out: int, fan_in: int) -> np.ndarray:
+    """One (fan_out, fan_in) weight matrix drawn from ``rng``.
+
+    uniform: U(−1, 1); normal_scaled: N(0, 1)/√fan_in; xavier: U(±√(6/(fan_in+fan_out)));
+    he: N(0, 1)·√(2/fan_in).
+    """
+    shape = (fan_out, fan_in)
+    if init == "uniform":
+        return rng.uniform(-1.0, 1.0, shape)
+    if init == "normal_scaled":
+        return rng.standard_normal(shape) / np.sqrt(fan_in)
+    if init == "xavier":
+        limit = np.sqrt(6.0 / (fan_in + fan_out))
+        return rng.uniform(-limit, limit, shape)
+    if init == "he":
+        return rng.standard_normal(shape) * np.sqrt(2.0 / fan_in)
+    raise BpvizError("init", f"unknown initialisation {init!r}")
+
+
+@dataclass
+class Network:
+    """``spec`` plus float64 parameters ``W`` (list of L matrices) and ``b`` (list of L vectors)."""
+
+    spec: NetworkSpec
+    W: list[np.ndarray]
+    b: list[np.ndarray]
+
+    @classmethod
+    def initialise(cls, spec: NetworkSpec) -> "Network":
+        """Weights drawn from ``spec.init`` with ``spec.seed``, layer by layer; biases start at 0."""
+        rng = np.random.default_rng(spec.seed)
+        W = [init_weight(rng, spec.init, r, c) for r, c in spec.shapes]
+        b = [np.zeros(r) for r, _ in spec.shapes]
+        return cls(spec, W, b)
+
+    @classmethod
+    def from_arrays(cls, spec: NetworkSpec, W, b) -> "Network":
+        """A network from given parameters, checked for count, shape and finiteness."""
+        if len(W) != spec.depth:
+            raise BpvizError("weights", f"need {spec.depth} weight matrices, got {len(W)}")
+        if len(b) != spec.depth:
+            raise BpvizError("biases", f"need {spec.depth} bias vectors, got {len(b)}")
+        W_out, b_out = [], []
+        for l, (shape, w, bias) in enumerate(zip(spec.shapes, W, b)):
+            W_out.append(_checked_array("weights", l, w, shape))
+            b_out.append(_checked_array("biases", l, bias, (shape[0],)))
+        if spec.bias == "none" and any(np.any(v != 0) for v in b_out):
+            raise BpvizError("biases", "bias mode is 'none' but some biases are not 0")
+        return cls(spec, W_out, b_out)
+
+    def copy(self) -> "Network":
+        """A deep copy (the spec is immutable and shared)."""
+        return Network(self.spec, [w.copy() for w in self.W], [v.copy() for v in self.b])
+
+    def with_spec(self, spec: NetworkSpec) -> "Network":
+        """The same parameters under a spec with the same layer sizes (other fields may differ)."""
+        if spec.layers != self.spec.layers:
+            raise BpvizError("layers", "changing layer sizes needs new weights")
+        return Network.from_arrays(spec, self.W, self.b)
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        """Output a^L for inputs x of shape (B, n_0); returns (B, n_L)."""
+        a = np.asarray(x, dtype=float)
+        for W, b, name in zip(self.W, self.b, self.spec.activations):
+            a = ACTIVATIONS[name].f(a @ W.T + b)
+        return a
+
+    def is_finite(self) -> bool:
+        """True when every parameter is a finite number."""
+        return all(np.all(np.isfinite(p)) for p in (*self.W, *self.b))
+
+
+def _checked_array(field: str, l: int, value, shape: tuple[int, ...]) -> np.ndarray:
+    try:
+        arr = np.array(value)
+    except (TypeError, ValueError):
+        arr = None
+    if arr is None or arr.dtype.kind not in "iuf":
+        raise BpvizError(field, f"entry {l} is not a list of numbers")
+    arr = arr.astype(float)
+    if arr.shape != shape:
+        raise BpvizError(field, f"entry {l} has shape {arr.shape}, expected {shape}")
+    if not np.all(np.isfinite(arr)):
+        raise BpvizError(field, f"entry {l} holds a NaN or infinite value")
+    return arr

@@ -1,0 +1,116 @@
+"""Starting points from the classic backprop tutorials.
+
+Each preset is a network (spec, and hand-set weights where the tutorial fixes
+them) plus the data and training settings it is meant for.
+"""
+
+from dataclasses import dataclass, field
+
+from .datasets import DATASETS, check_settings
+from .errors import BpvizError
+from .network import Network
+from .spec import NetworkSpec
+
+
+@dataclass(frozen=True)
+class DataSettings:
+    """Which dataset and how it is drawn (validated): see ``datasets.make_dataset`` and ``datasets.split``.
+    ``name`` is a dataset name or "csv" for the uploaded file."""
+
+    name: str
+    n: int = 200
+    noise: float = 0.1
+    classes: int = 3
+    test_fraction: float = 0.2
+
+    def __post_init__(self):
+        check_settings(self.name, self.n, self.noise, self.classes, self.test_fraction, allowed=(*DATASETS, "csv"))
+
+
+@dataclass(frozen=True)
+class TrainSettings:
+    epochs: int = 100
+    batch_size: int = 1
+    momentum: float = 0.0
+
+
+@dataclass(frozen=True)
+class Preset:
+    key: str
+    title: str
+    blurb: str
+    spec: NetworkSpec
+    data: DataSettings
+    train: TrainSettings = field(default_factory=TrainSettings)
+    weights: tuple | None = None
+    biases: tuple | None = None
+
+    def network(self) -> Network:
+        if self.weights is None:
+            return Network.initialise(self.spec)
+        return Network.from_arrays(self.spec, self.weights, self.biases)
+
+
+PRESETS: dict[str, Preset] = {
+    p.key: p
+    for p in (
+        Preset(
+            "xor",
+            "XOR 2-2-1",
+            "The classic from-scratch tutorial net: two sigmoid hidden units learn XOR by per-sample SGD.",
+            NetworkSpec((2, 2, 1), ("sigmoid", "sigmoid"), "half_sse", "sum", "learned", "normal_scaled", 0, 0.5),
+            DataSettings("xor", n=4, noise=0.0, test_fraction=0.0),
+            TrainSettings(epochs=5000, batch_size=1),
+        ),
+        Preset(
+            "mazur",
+            "The 2-2-2 worked example",
+            "The step-by-step example lecturers paste into slides: inputs 0.05, 0.10, targets 0.01, 0.99, "
+            "w1..w8 = 0.15..0.55, shared frozen biases 0.35 and 0.60.",
+            NetworkSpec((2, 2, 2), ("sigmoid", "sigmoid"), "half_sse", "sum", "frozen", "uniform", 0, 0.5),
+            DataSettings("mazur", n=1, noise=0.0, test_fraction=0.0),
+            TrainSettings(epochs=1000, batch_size=1),
+            weights=(((0.15, 0.20), (0.25, 0.30)), ((0.40, 0.45), (0.50, 0.55))),
+            biases=((0.35, 0.35), (0.60, 0.60)),
+        ),
+        Preset(
+            "circles",
+            "Circles 2-8-1",
+            "One ring inside another: a tanh hidden layer bends the boundary into a circle.",
+            NetworkSpec((2, 8, 1), ("tanh", "sigmoid"), "binary_cross_entropy", "mean", "learned", "xavier", 0, 0.5),
+            DataSettings("circles", n=300, noise=0.08),
+            TrainSettings(epochs=300, batch_size=16, momentum=0.9),
+        ),
+        Preset(
+            "spiral",
+            "Spiral 2-16-16-3",
+            "Three interleaved arms: two ReLU layers and a softmax output.",
+            NetworkSpec((2, 16, 16, 3), ("relu", "relu", "softmax"), "cross_entropy", "mean", "learned", "he", 0, 0.1),
+            DataSettings("spiral", n=300, noise=0.2, classes=3),
+            TrainSettings(epochs=500, batch_size=16, momentum=0.9),
+        ),
+        Preset(
+            "digits",
+            "Digits 64-32-16-10",
+            "scikit-learn's 8x8 handwritten digits, as in the classic tutorial: about 98% test accuracy.",
+            NetworkSpec(
+                (64, 32, 16, 10),
+                ("sigmoid", "sigmoid", "sigmoid"),
+                "half_sse",
+                "mean",
+                "learned",
+                "normal_scaled",
+                0,
+                0.1,
+            ),
+            DataSettings("digits", n=1797, noise=0.0, test_fraction=0.25),
+            TrainSettings(epochs=100, batch_size=1),
+        ),
+    )
+}
+
+
+def get_preset(key: str) -> Preset:
+    if key not in PRESETS:
+        raise BpvizError("preset", f"unknown preset {key!r}; choose one of {', '.join(PRESETS)}")
+    return PRESETS[key]
