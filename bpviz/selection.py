@@ -1,0 +1,88 @@
+"""Which element of the diagram is selected: pure functions over selections and click events.
+
+A selection is ("node", l, i) (neuron i of layer l = 0..L), ("edge", k, i, j) (``W[k][i, j]``,
+from neuron j of layer k to neuron i of layer k+1) or ("bias", k, i) (``b[k][i]``), all
+0-based. Every element hangs on one neuron, its *anchor*: a node on itself, an edge and a
+bias on the neuron they feed. The selectbox alternative to clicking picks an anchor first,
+then one of ``element_choices`` of it. Until the user chooses (selection None), the panel
+follows the stage: it shows the first element the current stage computes.
+"""
+
+from .figures.diagram import edge_name, is_valid_selection, layer_names, layer_title, node_name, selection_from_event
+from .network import Network
+from .spec import NetworkSpec
+from .stages import Stage
+
+
+def follow_stage(stage: Stage, spec: NetworkSpec) -> tuple:
+    """What the panel shows while the user has chosen nothing: the first element the stage computes.
+
+    start: x1; z, a, δ of layer l and the loss: the first neuron of that layer; the gradients
+    of layer l: the first weight into it; the update: the first weight of the output layer.
+    """
+    if stage.kind == "grad":
+        return ("edge", stage.layer - 1, 0, 0)
+    if stage.kind == "update":
+        return ("edge", spec.depth - 1, 0, 0)
+    return ("node", stage.layer, 0)
+
+
+def kept(selected, spec: NetworkSpec) -> tuple | None:
+    """``selected`` as a tuple while it exists in a net with ``spec``; None (follow the stage) otherwise."""
+    if selected is not None and is_valid_selection(spec, tuple(selected)):
+        return tuple(selected)
+    return None
+
+
+def shown(selected, stage: Stage, spec: NetworkSpec) -> tuple:
+    """The element the panel and the diagram's highlight show: the user's choice, else ``follow_stage``."""
+    return kept(selected, spec) or follow_stage(stage, spec)
+
+
+def after_click(event, previous, spec: NetworkSpec) -> tuple | None:
+    """The user's selection after a chart selection ``event`` (Streamlit's plotly selection state).
+
+    A click on a node, edge or bias selects it. An event that selects nothing usable (a
+    double-click that clears the chart, a click on the constant-1 bias node, a figure
+    redraw) keeps the previous choice, so the panel never changes by accident.
+    """
+    clicked = selection_from_event(event, spec)
+    return clicked if clicked is not None else kept(previous, spec)
+
+
+def anchor(selected: tuple) -> tuple[int, int]:
+    """(layer, neuron) that the element hangs on."""
+    if selected[0] == "node":
+        return selected[1], selected[2]
+    return selected[1] + 1, selected[2]
+
+
+def element_choices(spec: NetworkSpec, layer: int, i: int) -> list[tuple]:
+    """The neuron itself, then every weight into it (one per neuron of layer − 1), then its bias."""
+    choices = [("node", layer, i)]
+    if layer > 0:
+        choices += [("edge", layer - 1, i, j) for j in range(spec.layers[layer - 1])]
+        if spec.bias != "none":
+            choices.append(("bias", layer - 1, i))
+    return choices
+
+
+def neuron_choices(spec: NetworkSpec) -> list[tuple[int, int]]:
+    """Every (layer, neuron) of the net, input first."""
+    return [(l, i) for l, n in enumerate(spec.layers) for i in range(n)]
+
+
+def neuron_label(spec: NetworkSpec, layer: int, i: int) -> str:
+    """A short menu label: 'h1_2 (hidden 1)'."""
+    return f"{node_name(spec, layer, i)} ({layer_names(spec)[layer]})"
+
+
+def describe(spec: NetworkSpec | Network, selected: tuple) -> str:
+    """A plain label: 'h1_2 · neuron 2 of hidden 1 · sigmoid', 'weight x1 → h1_2', 'bias of h1_2'."""
+    kind = selected[0]
+    if kind == "node":
+        layer, i = selected[1], selected[2]
+        return f"{node_name(spec, layer, i)} · neuron {i + 1} of {layer_title(spec, layer)}"
+    if kind == "edge":
+        return f"weight {edge_name(spec, *selected[1:])}"
+    return f"bias of {node_name(spec, selected[1] + 1, selected[2])}"

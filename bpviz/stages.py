@@ -1,0 +1,154 @@
+"""The stage model of one backprop step: which quantities are known after each stage.
+
+One step of one sample (x, y) through a network of depth L runs through 4L + 3 stages:
+
+    start        a⁽⁰⁾ = x
+    forward l    z⁽ˡ⁾ = W⁽ˡ⁾ a⁽ˡ⁻¹⁾ + b⁽ˡ⁾, then a⁽ˡ⁾ = f(z⁽ˡ⁾)            for l = 1..L
+    loss         L = loss(a⁽ᴸ⁾, y)
+    backward l   δ⁽ˡ⁾, then ∂L/∂W⁽ˡ⁾ = δ⁽ˡ⁾ a⁽ˡ⁻¹⁾ᵀ and ∂L/∂b⁽ˡ⁾ = δ⁽ˡ⁾     for l = L..1
+    update       W⁺ = W − η ∂L/∂W, b⁺ = b − η ∂L/∂b, and the loss after
+
+A ``Stage`` reveals quantities named (quantity, layer) with quantity one of
+"a", "z", "loss", "delta", "grad", "update" and layer l = 0..L (the layer the
+quantity belongs to; "loss" belongs to L). ``Walk`` holds every number of the
+step (computed once by ``walk``) and answers ``known(index, quantity, layer)``.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .backprop import Trace, backprop, batch_loss, sgd_step
+from .network import Network
+from .spec import NetworkSpec
+from .summary import ACTIVATION_LABELS, LOSS_LABELS
+
+FORWARD_KINDS = ("start", "z", "a", "loss")
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One stage: its ``kind`` (start, z, a, loss, delta, grad, update), the layer it computes
+    (0 for start, L for loss, None for update), a one-line ``label`` for the progress
+    indicator, and the (quantity, layer) pairs it ``reveals``."""
+
+    kind: str
+    layer: int | None
+    label: str
+    reveals: tuple[tuple[str, int], ...]
+
+    @property
+    def is_forward(self) -> bool:
+        """True for the start, forward and loss stages (values flow forward)."""
+        return self.kind in FORWARD_KINDS
+
+
+def stages(spec: NetworkSpec) -> tuple[Stage, ...]:
+    """The 4L + 3 stages of one step of a network with ``spec``, in order."""
+    L = spec.depth
+    bias_grad = ", ∂L/∂b = δ" if spec.bias != "none" else ""
+    out = [Stage("start", 0, "Start · the input: a⁽⁰⁾ = x", (("a", 0),))]
+    for l in range(1, L + 1):
+        where = f"Forward · layer {l} of {L}"
+        out.append(Stage("z", l, f"{where}: z = W a + b" if spec.bias != "none" else f"{where}: z = W a", (("z", l),)))
+        out.append(Stage("a", l, f"{where}: a = f(z), f = {ACTIVATION_LABELS[spec.activations[l - 1]]}", (("a", l),)))
+    out.append(Stage("loss", L, f"Loss: L = {LOSS_LABELS[spec.loss]} of a⁽{sup(L)}⁾ and y", (("loss", L),)))
+    for l in range(L, 0, -1):
+        where = f"Backward · layer {l} of {L}"
+        rule = "δ = ∂L/∂z (output delta)" if l == L else "δ = (Wᵀδ) ⊙ f′(z)"
+        out.append(Stage("delta", l, f"{where}: {rule}", (("delta", l),)))
+        out.append(Stage("grad", l, f"{where}: ∂L/∂W = δ aᵀ{bias_grad}", (("grad", l),)))
+    out.append(Stage("update", None, "Update: w⁺ = w − η·∂L/∂w", tuple(("update", l) for l in range(1, L + 1))))
+    return tuple(out)
+
+
+_SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def sup(n: int) -> str:
+    """``n`` in superscript digits: sup(12) == '¹²'."""
+    return str(n).translate(_SUPERSCRIPTS)
+
+
+@dataclass(frozen=True)
+class Walk:
+    """Every number of one step of one sample: the network before, its trace, the network
+    after one SGD step with the trace's gradients, and the loss on the sample after it."""
+
+    net: Network
+    trace: Trace
+    updated: Network
+    loss_after: float
+    stages: tuple[Stage, ...]
+    _revealed_at: dict = field(repr=False, compare=False, default_factory=dict)
+
+    def __post_init__(self):
+        for index, stage in enumerate(self.stages):
+            for item in stage.reveals:
+                self._revealed_at[item] = index
+
+    @property
+    def x(self) -> np.ndarray:
+        """The sample's input, shape (n_0,)."""
+        return self.trace.x[0]
+
+    @property
+    def y(self) -> np.ndarray:
+        """The sample's target, shape (n_L,)."""
+        return self.trace.y[0]
+
+    def known(self, index: int, quantity: str, layer: int) -> bool:
+        """True when (quantity, layer) has been computed at stage ``index`` (stage included)."""
+        at = self._revealed_at.get((quantity, layer))
+        return at is not None and at <= index
+
+    def stage_of(self, kind: str, layer: int | None) -> int:
+        """The index of the stage of this kind and layer."""
+        for index, stage in enumerate(self.stages):
+            if stage.kind == kind and stage.layer == layer:
+                return index
+        raise KeyError((kind, layer))
+
+
+def walk(net: Network, x, y) -> Walk:
+    """The whole step of the sample (x, y): one backprop, one SGD step, one forward pass."""
+    trace = backprop(net, x, y)
+    updated = sgd_step(net, trace.grad_W, trace.grad_b)
+    return Walk(net, trace, updated, batch_loss(updated, trace.x, trace.y), stages(net.spec))
+
+
+def diagram_values(w: Walk, index: int) -> dict:
+    """Keyword arguments for ``figures.diagram.network_figure`` showing stage ``index``.
+
+    Forward stages (start, z, a, loss): nodes show a⁽ˡ⁾ where known and z⁽ˡ⁾ on the layer whose
+    z was just computed; edges show the weights. Backward stages: the input shows x (the a⁽⁰⁾
+    of ∂L/∂W⁽¹⁾ = δ⁽¹⁾ a⁽⁰⁾ᵀ), the other nodes δ⁽ˡ⁾ and the edges ∂L/∂W⁽ˡ⁾ where known. The
+    update shows every δ and the new weights and biases. Not computed yet: None (drawn empty).
+    """
+    stage = w.stages[index]
+    L = w.net.spec.depth
+    t = w.trace
+    if stage.is_forward:
+        nodes = [
+            t.a[l][0] if w.known(index, "a", l) else (t.z[l - 1][0] if l and w.known(index, "z", l) else None)
+            for l in range(L + 1)
+        ]
+        symbols = ["z" if stage.kind == "z" and l == stage.layer else "a" for l in range(L + 1)]
+        edges, biases, edge_symbol = list(w.net.W), list(w.net.b), "w"
+    else:
+        nodes = [t.x[0]] + [t.delta[l - 1][0] if w.known(index, "delta", l) else None for l in range(1, L + 1)]
+        symbols = ["x"] + ["δ"] * L
+        if stage.kind == "update":
+            edges, biases, edge_symbol = list(w.updated.W), list(w.updated.b), "w⁺"
+        else:
+            edges = [t.grad_W[l - 1] if w.known(index, "grad", l) else None for l in range(1, L + 1)]
+            biases = [t.grad_b[l - 1] if w.known(index, "grad", l) else None for l in range(1, L + 1)]
+            edge_symbol = "∂L/∂w"
+    return {
+        "node_values": nodes,
+        "node_symbol": symbols,
+        "edge_values": edges,
+        "bias_values": biases,
+        "edge_symbol": edge_symbol,
+        "active_layer": stage.layer if stage.kind != "update" else None,
+    }

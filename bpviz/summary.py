@@ -1,0 +1,137 @@
+"""What a network spec amounts to, in words and formulas: display names, parameter counts,
+the shapes of every W and b, and the forward pass and loss in general LaTeX form.
+
+Shapes follow the engine: W^(l) is (n_l, n_{l-1}) (rows = the layer's own neurons) and
+b^(l) is (n_l,), for l = 1..L. The equations are
+
+    z^(l) = W^(l) a^(l-1) + b^(l),   a^(l) = f_l(z^(l)),   a^(0) = x,   ŷ = a^(L)
+
+and the batch loss is the mean (or sum) over the B samples of the per-sample loss ℓ(y, ŷ).
+"""
+
+from dataclasses import dataclass
+
+from .activations import ACTIVATIONS
+from .losses import LOSSES
+from .spec import NetworkSpec
+
+ACTIVATION_LABELS = {
+    "sigmoid": "sigmoid σ",
+    "tanh": "tanh",
+    "relu": "ReLU",
+    "leaky_relu": "leaky ReLU",
+    "linear": "linear (identity)",
+    "softmax": "softmax",
+}
+LOSS_LABELS = {
+    "half_sse": "½ sum of squared errors",
+    "sse": "sum of squared errors",
+    "mse": "mean squared error",
+    "cross_entropy": "cross-entropy (softmax output)",
+    "binary_cross_entropy": "binary cross-entropy (sigmoid output)",
+}
+REDUCTION_LABELS = {"mean": "mean over the batch", "sum": "sum over the batch"}
+BIAS_LABELS = {
+    "learned": "learned",
+    "frozen": "frozen (kept at their values)",
+    "none": "none (no biases)",
+}
+INIT_LABELS = {
+    "uniform": "uniform U(−1, 1)",
+    "normal_scaled": "N(0, 1)/√fan-in",
+    "xavier": "Xavier/Glorot uniform",
+    "he": "He normal",
+}
+
+# LaTeX name of each activation as a function applied to z, and the left side of its definition.
+_SYMBOL = {
+    "sigmoid": r"\sigma",
+    "tanh": r"\tanh",
+    "relu": r"\operatorname{ReLU}",
+    "leaky_relu": r"\operatorname{LReLU}",
+    "linear": "",
+    "softmax": r"\operatorname{softmax}",
+}
+_DEFINED_AS = {"softmax": r"\operatorname{softmax}(z)_j"}
+
+
+def architecture(spec: NetworkSpec) -> str:
+    """Layer sizes joined by dashes, input first: "64-32-16-10"."""
+    return "-".join(map(str, spec.layers))
+
+
+@dataclass(frozen=True)
+class ParameterCount:
+    """Numbers of weights and biases; ``trainable`` leaves out frozen biases."""
+
+    weights: int
+    biases: int
+    trainable: int
+
+    @property
+    def total(self) -> int:
+        return self.weights + self.biases
+
+
+def parameter_count(spec: NetworkSpec) -> ParameterCount:
+    """Σ_l n_l·n_{l-1} weights and Σ_l n_l biases (0 when the bias mode is "none")."""
+    weights = sum(r * c for r, c in spec.shapes)
+    biases = 0 if spec.bias == "none" else sum(spec.layers[1:])
+    return ParameterCount(weights, biases, weights + (biases if spec.bias == "learned" else 0))
+
+
+def shape_rows(spec: NetworkSpec) -> list[dict]:
+    """One row per layer l = 1..L: the layer, its activation, the shapes of W^(l) and b^(l), its parameters."""
+    rows = []
+    for l, (r, c) in enumerate(spec.shapes, start=1):
+        has_bias = spec.bias != "none"
+        rows.append(
+            {
+                "layer": f"{l} · {'output' if l == spec.depth else 'hidden'}",
+                "activation": ACTIVATION_LABELS[spec.activations[l - 1]],
+                "W": f"{r} × {c}",
+                "b": f"{r}" if has_bias else "—",
+                "parameters": r * c + (r if has_bias else 0),
+            }
+        )
+    return rows
+
+
+def _input(l: int) -> str:
+    return "x" if l == 1 else f"a^{{({l - 1})}}"
+
+
+def forward_equations(spec: NetworkSpec) -> str:
+    """The forward pass as one LaTeX ``aligned`` block, a row per layer:
+    z^(l) = W^(l) a^(l-1) + b^(l) and a^(l) = f_l(z^(l)), with a^(0) written x and a^(L) = ŷ."""
+    rows = []
+    for l, name in enumerate(spec.activations, start=1):
+        bias = "" if spec.bias == "none" else f" + b^{{({l})}}"
+        z = f"z^{{({l})}}"
+        f = _SYMBOL[name]
+        applied = z if not f else rf"{f}\big({z}\big)"
+        out = rf"\hat y = a^{{({l})}}" if l == spec.depth else f"a^{{({l})}}"
+        rows.append(rf"{z} &= W^{{({l})}}\,{_input(l)}{bias} & {out} &= {applied}")
+    return r"\begin{aligned}" + r" \\ ".join(rows) + r"\end{aligned}"
+
+
+def activation_definitions(spec: NetworkSpec) -> list[str]:
+    """LaTeX definitions of the activations the network uses (each once, in layer order);
+    tanh and the identity need none."""
+    out = []
+    for name in dict.fromkeys(spec.activations):
+        latex = ACTIVATIONS[name].latex
+        lhs = _DEFINED_AS.get(name, rf"{_SYMBOL[name]}(z)")
+        if "=" in latex:
+            out.append(latex)
+        elif _SYMBOL[name] and latex != lhs:
+            out.append(f"{lhs} = {latex}")
+    return out
+
+
+def loss_equation(spec: NetworkSpec) -> str:
+    """LaTeX of the batch loss: L = (1/B) Σ_n ℓ(y_n, ŷ_n) for "mean", Σ_n ℓ(y_n, ŷ_n) for "sum",
+    and the per-sample ℓ from the loss registry (its a_j is the output a^(L)_j = ŷ_j)."""
+    per_sample = LOSSES[spec.loss].latex.replace("a_j", r"\hat y_j")
+    reduce = r"\frac{1}{B}\sum_{n=1}^{B}" if spec.reduction == "mean" else r"\sum_{n=1}^{B}"
+    return rf"L = {reduce} \ell\big(y_n, \hat y_n\big), \qquad \ell(y, \hat y) = {per_sample}"

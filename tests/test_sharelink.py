@@ -1,0 +1,136 @@
+"""Share links: every field round-trips; tampered links raise BpvizError, never anything else."""
+
+from urllib.parse import parse_qsl, urlsplit
+
+import numpy as np
+import pytest
+
+from bpviz import BpvizError, Network, NetworkSpec
+from bpviz.presets import PRESETS, DataSettings
+from bpviz.sharelink import MAX_SHARED_PARAMS, Lesson, decode, encode, link, url_params
+
+DEFAULT = Lesson(PRESETS["xor"].network(), PRESETS["xor"].data)
+
+
+def _lesson(spec: NetworkSpec, data: DataSettings, sample=0, stage=0, hand_set=False) -> Lesson:
+    net = Network.initialise(spec)
+    if hand_set:
+        rng = np.random.default_rng(7)
+        net.W = [rng.normal(size=w.shape) for w in net.W]
+        if spec.bias != "none":
+            net.b = [rng.normal(size=b.shape) for b in net.b]
+    return Lesson(net, data, sample, stage)
+
+
+LESSONS = [
+    _lesson(PRESETS["mazur"].spec, PRESETS["mazur"].data, stage=5, hand_set=True),
+    _lesson(
+        NetworkSpec(
+            (2, 5, 4, 3), ("tanh", "leaky_relu", "softmax"), "cross_entropy", "sum", "learned", "he", 123, 0.037
+        ),
+        DataSettings("spiral", 300, 0.25, 3, 0.3),
+        sample=17,
+        stage=9,
+        hand_set=True,
+    ),
+    _lesson(
+        NetworkSpec((1, 8, 1), ("relu", "linear"), "mse", "mean", "none", "xavier", 4_000_000_000, 1e-3),
+        DataSettings("sine", 50, 0.0, 2, 0.0),
+        sample=49,
+        hand_set=True,
+    ),
+    _lesson(
+        NetworkSpec(
+            (2, 3, 1), ("sigmoid", "sigmoid"), "binary_cross_entropy", "mean", "frozen", "normal_scaled", 5, 2.0
+        ),
+        DataSettings("moons", 1000, 1.5, 4, 0.5),
+    ),
+    _lesson(PRESETS["digits"].spec, PRESETS["digits"].data, sample=1000, stage=3),
+]
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: "-".join(map(str, lesson.net.spec.layers)))
+def test_round_trip_every_field(lesson):
+    back = decode(encode(lesson), DEFAULT)
+    assert back.net.spec == lesson.net.spec
+    assert back.data == lesson.data
+    assert (back.sample, back.stage) == (lesson.sample, lesson.stage)
+    for got, want in zip((*back.net.W, *back.net.b), (*lesson.net.W, *lesson.net.b)):
+        np.testing.assert_array_equal(got, want)
+
+
+def test_weights_travel_only_when_hand_set_and_small():
+    assert "w" not in encode(LESSONS[3])
+    assert "w" in encode(LESSONS[0])
+    big = _lesson(NetworkSpec((10, 20, 3), ("tanh", "sigmoid")), DataSettings("gaussians"), hand_set=True)
+    assert big.net.spec.n_params > MAX_SHARED_PARAMS
+    assert "w" not in encode(big)
+
+
+def test_typical_link_is_short():
+    from urllib.parse import urlencode
+
+    worked_example = Lesson(PRESETS["mazur"].network(), PRESETS["mazur"].data, stage=4)
+    assert len(urlencode(encode(worked_example))) < 250
+    assert len(urlencode(encode(LESSONS[4]))) < 200
+
+
+def test_missing_keys_take_defaults():
+    back = decode({"net": "2-4-1"}, DEFAULT)
+    assert back.net.spec.layers == (2, 4, 1)
+    assert back.net.spec.loss == DEFAULT.net.spec.loss
+    assert back.data == DEFAULT.data
+
+
+MALFORMED = [
+    {"net": "2-3-x"},
+    {"net": "-".join(["3"] * 1000)},
+    {"net": "2-0-1"},
+    {"net": "2-99999-1"},
+    {"net": "2-²-1"},
+    {"act": "sig.bogus"},
+    {"act": "smax.sig"},
+    {"loss": "cross_entropy"},
+    {"red": "median"},
+    {"bias": "sometimes"},
+    {"init": "zeros"},
+    {"seed": "-1"},
+    {"seed": "1e3"},
+    {"lr": "nan"},
+    {"lr": "-0.5"},
+    {"lr": "fast"},
+    {"data": "imagenet"},
+    {"n": "99999999"},
+    {"noise": "inf"},
+    {"test": "1.5"},
+    {"sample": "4"},
+    {"stage": "-2"},
+    {"w": "1_2_3"},
+    {"w": "_".join(["nan"] * 9)},
+    {"w": "_".join(["x"] * 9)},
+    {"net": "64-32-10", "act": "sig.sig", "w": "_".join(["0.1"] * 2410)},
+    {"data": "csv"},
+    {"lr": "1" * 9000},
+]
+
+
+@pytest.mark.parametrize("params", MALFORMED, ids=lambda p: ",".join(f"{k}={v[:12]}" for k, v in p.items()))
+def test_tampered_links_raise_bpviz_error(params):
+    with pytest.raises(BpvizError):
+        decode(params, DEFAULT)
+
+
+def test_url_params_keep_other_keys_and_replace_the_lesson():
+    query = {"net": "9-9-9", "stage": "3", "present": "1", "utm": "x"}
+    params = url_params(query, LESSONS[0], present=False)
+    assert params == {"utm": "x", **encode(LESSONS[0])}
+    assert url_params(query, LESSONS[0], present=True)["present"] == "1"
+    assert url_params(query, None, present=True) == {"utm": "x", "present": "1"}  # an uploaded CSV: no lesson
+
+
+def test_link_is_the_page_url_with_its_query():
+    assert link("http://host:8501/Step", {}) == "http://host:8501/Step"
+    url = link("http://host:8501/Step", encode(LESSONS[0]))
+    assert url.startswith("http://host:8501/Step?net=2-2-2&")
+    query = dict(parse_qsl(urlsplit(url).query))
+    assert decode(query, DEFAULT).stage == 5
