@@ -1,0 +1,230 @@
+"""Training curves: loss (train and test), accuracy, a learning-rate comparison, tracked samples by epoch.
+
+The curves take ``bpviz.training.Progress`` reports, one point per report. A diverged report never
+reaches them (``bpviz.runs.Run`` keeps it apart) and any value that is None or not finite is left
+out, so nothing NaN is drawn. Train is a solid line, test a dashed one, so the pair reads without colour.
+"""
+
+import math
+from collections.abc import Mapping, Sequence
+
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from ..runs import SampleHistory
+from ..summary import LOSS_LABELS
+from ..training import Progress
+from . import palette as P
+from .chart_layout import axis, chart_layout
+
+MARKERS_UP_TO = 60  # points per curve drawn with markers; longer curves are plain lines
+DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
+
+
+def loss_label(loss: str, reduction: str) -> str:
+    """ "½ sum of squared errors, mean over samples"."""
+    return f"{LOSS_LABELS[loss]}, {reduction} over samples"
+
+
+def _finite(xs: Sequence, ys: Sequence) -> tuple[list, list]:
+    keep = [(x, y) for x, y in zip(xs, ys) if y is not None and math.isfinite(y)]
+    return [x for x, _ in keep], [y for _, y in keep]
+
+
+def _curve(history: Sequence[Progress], field: str, name: str, color: str, dash: str, fmt: str):
+    """A Scatter of one Progress field by epoch, named with its latest value; None when it has no points."""
+    x, y = _finite([p.epoch for p in history], [getattr(p, field) for p in history])
+    if not y:
+        return None
+    return go.Scatter(
+        x=x,
+        y=y,
+        name=f"{name} · {format(y[-1], fmt)}",
+        mode="lines+markers" if len(y) <= MARKERS_UP_TO else "lines",
+        line={"color": color, "width": 3, "dash": dash},
+        marker={"size": 7},
+        hovertemplate=f"epoch %{{x}}<br>{name} %{{y:{fmt}}}<extra></extra>",
+    )
+
+
+def _trend(history: Sequence[Progress], field: str, name: str, fmt: str) -> str | None:
+    """ "train 0.6931 at epoch 0 → 0.0123 at epoch 300": a curve's first and latest value; None without values."""
+    x, y = _finite([p.epoch for p in history], [getattr(p, field) for p in history])
+    if not y:
+        return None
+    first = f"{name} {format(y[0], fmt)} at epoch {x[0]:,}"
+    return first if len(y) == 1 else f"{first} → {format(y[-1], fmt)} at epoch {x[-1]:,}"
+
+
+def _alt(what: str, parts: Sequence[str | None]) -> str:
+    parts = [p for p in parts if p]
+    return f"{what}: {'; '.join(parts)}." if parts else f"{what}: no values yet."
+
+
+def _epoch_axis(x_max: int | None) -> dict:
+    return axis("epoch", range=[0, x_max], autorange=False) if x_max else axis("epoch", rangemode="tozero")
+
+
+def _loss_axis(title: str, log_y: bool, values: Sequence[float]) -> dict:
+    """A loss axis; on a log scale spanning two decades or more, ticks only at powers of ten (no 2, 5 clutter)."""
+    if not log_y:
+        return axis(title, type="linear", exponentformat="power")
+    positive = [v for v in values if v is not None and 0 < v < math.inf]
+    wide = bool(positive) and math.log10(max(positive) / min(positive)) >= 2
+    return axis(title + " (log scale)", type="log", exponentformat="power", **({"dtick": 1} if wide else {}))
+
+
+def loss_figure(
+    history: Sequence[Progress], loss: str, reduction: str, log_y: bool = False, x_max: int | None = None
+) -> go.Figure:
+    """Train and test loss by epoch; ``x_max`` fixes the epoch axis (the run's target) so the curve grows into it."""
+    traces = [
+        _curve(history, "train_loss", "train", P.CATEGORICAL[0], "solid", ".4g"),
+        _curve(history, "test_loss", "test", P.CATEGORICAL[1], "dash", ".4g"),
+    ]
+    alt = _alt(
+        f"Loss by epoch ({loss_label(loss, reduction)})",
+        [_trend(history, "train_loss", "train", ".4g"), _trend(history, "test_loss", "test", ".4g")],
+    )
+    layout = chart_layout("Loss", "epoch", "loss", subtitle=loss_label(loss, reduction), alt=alt)
+    layout["xaxis"] = _epoch_axis(x_max)
+    layout["yaxis"] = _loss_axis("loss", log_y, [v for p in history for v in (p.train_loss, p.test_loss)])
+    return go.Figure([t for t in traces if t is not None], layout)
+
+
+def accuracy_figure(history: Sequence[Progress], x_max: int | None = None) -> go.Figure:
+    """Train and test accuracy (share of samples whose predicted class is right) by epoch, 0 to 100 %."""
+    traces = [
+        _curve(history, "train_accuracy", "train", P.CATEGORICAL[0], "solid", ".1%"),
+        _curve(history, "test_accuracy", "test", P.CATEGORICAL[1], "dash", ".1%"),
+    ]
+    alt = _alt(
+        "Accuracy by epoch",
+        [_trend(history, "train_accuracy", "train", ".1%"), _trend(history, "test_accuracy", "test", ".1%")],
+    )
+    layout = chart_layout(
+        "Accuracy", "epoch", "accuracy", subtitle="share of samples whose predicted class is right", alt=alt
+    )
+    layout["xaxis"] = _epoch_axis(x_max)
+    layout["yaxis"] = axis("accuracy", range=[0, 1.02], tickformat=".0%")
+    return go.Figure([t for t in traces if t is not None], layout)
+
+
+def rate_comparison_figure(
+    curves: Mapping[float, Sequence[Progress]],
+    diverged_at: Mapping[float, int | None],
+    loss: str,
+    reduction: str,
+    log_y: bool = True,
+    x_max: int | None = None,
+) -> go.Figure:
+    """Training loss by epoch, one curve per learning rate η; a diverged rate ends in a ✕ and says at which epoch."""
+    trends = [
+        (_trend(history, "train_loss", f"η = {rate:g}:", ".3g") or f"η = {rate:g}")
+        + (f", diverged at epoch {diverged_at[rate]:,}" if diverged_at.get(rate) is not None else "")
+        for rate, history in curves.items()
+    ]
+    alt = _alt(f"Training loss by epoch for {len(curves)} learning rates ({loss_label(loss, reduction)})", trends)
+    fig = go.Figure(
+        layout=chart_layout(
+            "Training loss by learning rate", "epoch", "loss", subtitle=loss_label(loss, reduction), alt=alt
+        )
+    )
+    fig.update_layout(
+        xaxis=_epoch_axis(x_max),
+        yaxis=_loss_axis("training loss", log_y, [p.train_loss for h in curves.values() for p in h]),
+    )
+    for i, (rate, history) in enumerate(curves.items()):
+        color, dash = P.CATEGORICAL[i % len(P.CATEGORICAL)], DASHES[i % len(DASHES)]
+        x, y = _finite([p.epoch for p in history], [p.train_loss for p in history])
+        bad = diverged_at.get(rate)
+        name = f"η = {rate:g}" + (f" · diverged at epoch {bad}" if bad is not None else f" · {y[-1]:.3g}" if y else "")
+        fig.add_scatter(
+            x=x,
+            y=y,
+            name=name,
+            mode="lines+markers" if len(y) <= MARKERS_UP_TO else "lines",
+            line={"color": color, "width": 3, "dash": dash},
+            marker={"size": 6},
+            hovertemplate=f"η = {rate:g}<br>epoch %{{x}}<br>loss %{{y:.4g}}<extra></extra>",
+        )
+        if bad is not None and y:
+            fig.add_scatter(
+                x=[x[-1]],
+                y=[y[-1]],
+                mode="markers",
+                marker={"symbol": "x", "size": 18, "color": color, "line": {"width": 2, "color": P.INK}},
+                showlegend=False,
+                hovertemplate=f"η = {rate:g} diverged at epoch {bad}<extra></extra>",
+            )
+    return fig
+
+
+def sample_figure(history: SampleHistory, log_error: bool = False) -> go.Figure:
+    """Two panels over epochs: each tracked sample's watched output, with the targets as dotted grey lines,
+    and the loss on each sample; one colour and dash per sample, legend on the right."""
+    fig = make_subplots(
+        rows=2,
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.12,
+        subplot_titles=(f"Prediction: {history.prediction_title}", "Error: the loss on each sample"),
+    )
+    epochs = history.epochs.tolist()
+    colors = [P.CATEGORICAL[k % len(P.CATEGORICAL)] for k in range(len(history.sample_names))]
+    for j, name in enumerate(history.output_names):
+        color, dash = colors[history.output_sample[j]], DASHES[j % len(DASHES)]
+        x, y = _finite(epochs, history.prediction[:, j].tolist())
+        fig.add_scatter(
+            x=x,
+            y=y,
+            name=name,
+            legendgroup=name,
+            mode="lines",
+            line={"color": color, "width": 3, "dash": dash},
+            hovertemplate=f"{name}<br>epoch %{{x}}<br>output %{{y:.4g}}<extra></extra>",
+            row=1,
+            col=1,
+        )
+    for k, name in enumerate(history.sample_names):
+        x, y = _finite(epochs, history.error[:, k].tolist())
+        if log_error:
+            x, y = [a for a, b in zip(x, y) if b > 0], [b for b in y if b > 0]
+        fig.add_scatter(
+            x=x,
+            y=y,
+            name=name,
+            legendgroup=name,
+            showlegend=len(history.output_names) != len(history.sample_names),
+            mode="lines",
+            line={"color": colors[k], "width": 3, "dash": DASHES[k % len(DASHES)]},
+            hovertemplate=f"{name}<br>epoch %{{x}}<br>loss %{{y:.4g}}<extra></extra>",
+            row=2,
+            col=1,
+        )
+    for target in sorted(set(history.targets.tolist())):
+        fig.add_hline(
+            y=target,
+            line={"color": P.MUTED, "width": 2, "dash": "dot"},
+            annotation={"text": f"target {target:g}", "font": {"color": P.MUTED}},
+            annotation_position="bottom right",
+            row=1,
+            col=1,
+        )
+    losses = [f"{name} {err:.3g}" for name, err in zip(history.sample_names, history.error[-1])] if len(epochs) else []
+    alt = _alt(
+        f"Prediction ({history.prediction_title}) and loss of {len(history.sample_names)} tracked samples by epoch"
+        + (f"; the loss on each at epoch {epochs[-1]:,}" if losses else ""),
+        losses,
+    )
+    layout = chart_layout("Tracked samples by epoch", "", "", height=640, alt=alt)
+    del layout["xaxis"], layout["yaxis"]
+    layout["legend"] = {"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1.0, "yanchor": "top"}
+    layout["margin"]["t"] = 80
+    fig.update_layout(layout)
+    fig.update_xaxes(axis("", rangemode="tozero"), row=1, col=1)
+    fig.update_xaxes(axis("epoch", rangemode="tozero"), row=2, col=1)
+    fig.update_yaxes(axis("output"), row=1, col=1)
+    fig.update_yaxes(_loss_axis("loss", log_error, history.error.ravel().tolist()), row=2, col=1)
+    fig.update_annotations(font={"size": 18})
+    return fig

@@ -1,0 +1,412 @@
+"""The network diagram figure: what is drawn, how it is styled, and clicks mapped back to weights."""
+
+import json
+
+import numpy as np
+import pytest
+
+from bpviz import Network, NetworkSpec, backprop, get_preset
+from bpviz.figures import (
+    edge_name,
+    format_value,
+    is_valid_selection,
+    layer_names,
+    layer_title,
+    network_figure,
+    node_name,
+    node_names,
+    selection_from_event,
+)
+from bpviz.figures import palette as P
+from bpviz.figures.diagram import MAX_DRAWN_EDGES
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def traces(fig, tag):
+    """Traces whose meta starts with ``tag`` ("edges", "nodes", "edge_hover", "bias_hover", "selected", ...)."""
+    return [t for t in fig.data if t.meta and t.meta[0] == tag]
+
+
+def one(fig, tag):
+    found = traces(fig, tag)
+    assert len(found) == 1, f"expected one {tag!r} trace, found {len(found)}"
+    return found[0]
+
+
+def segments(trace):
+    """Set of ((x0, y0), (x1, y1)) drawn by a NaN-separated line trace."""
+    xs = np.asarray(trace.x, dtype=float).reshape(-1, 3)
+    ys = np.asarray(trace.y, dtype=float).reshape(-1, 3)
+    assert np.isnan(xs[:, 2]).all() and np.isnan(ys[:, 2]).all()
+    return {
+        ((round(a, 4), round(c, 4)), (round(b, 4), round(d, 4)))
+        for a, b, c, d in zip(xs[:, 0], xs[:, 1], ys[:, 0], ys[:, 1])
+    }
+
+
+def node_xy(fig):
+    """(layer, neuron) -> (x, y) of each drawn neuron."""
+    nodes = one(fig, "nodes")
+    return {
+        (cd[1], cd[2]): (round(float(x), 4), round(float(y), 4)) for cd, x, y in zip(nodes.customdata, nodes.x, nodes.y)
+    }
+
+
+def edge_segment(fig, k, i, j):
+    pos = node_xy(fig)
+    return (pos[(k, j)], pos[(k + 1, i)])
+
+
+def trace_of_segment(fig, seg):
+    hits = [t for t in traces(fig, "edges") if seg in segments(t)]
+    assert len(hits) == 1, f"segment {seg} is in {len(hits)} edge traces"
+    return hits[0]
+
+
+def node_texts(fig):
+    """(x, y) -> (text, colour) printed on the nodes."""
+    return {
+        (round(float(x), 4), round(float(y), 4)): (text, t.textfont.color)
+        for t in traces(fig, "node_text")
+        for x, y, text in zip(t.x, t.y, t.text)
+    }
+
+
+def node_style(fig, layer, i):
+    nodes = one(fig, "nodes")
+    for n, cd in enumerate(nodes.customdata):
+        if cd[1] == layer and cd[2] == i:
+            text = node_texts(fig).get(node_xy(fig)[(layer, i)], ("", None))[0]
+            return dict(fill=nodes.marker.color[n], line=nodes.marker.line.color[n], text=text)
+    raise AssertionError(f"node {layer},{i} not drawn")
+
+
+def event(customdata, curve=0, index=0):
+    return {"selection": {"points": [{"curve_number": curve, "point_index": index, "customdata": customdata}]}}
+
+
+def small_net(bias="learned"):
+    """2-2-1 with known signs: W[0] = [[0.5, -0.25], [0, 1]], W[1] = [[-1, 0.75]]."""
+    spec = NetworkSpec((2, 2, 1), ("sigmoid", "sigmoid"), bias=bias)
+    b = [np.array([0.1, -0.2]), np.array([0.0])] if bias != "none" else [np.zeros(2), np.zeros(1)]
+    return Network.from_arrays(spec, [[[0.5, -0.25], [0.0, 1.0]], [[-1.0, 0.75]]], b)
+
+
+def wide_net(layers, activations):
+    """A network of any size without allocating its matrices (broadcast views of one row)."""
+    spec = NetworkSpec(layers, activations)
+    row = np.random.default_rng(0).standard_normal(max(layers))
+    W = [np.broadcast_to(row[:c], (r, c)) for r, c in spec.shapes]
+    b = [np.broadcast_to(row[:r], (r,)) for r, _ in spec.shapes]
+    return Network(spec, W, b)
+
+
+# ----------------------------------------------------------------------------- names
+
+
+def test_names_of_layers_nodes_and_edges():
+    net = get_preset("xor").network()
+    assert layer_names(net) == ["input", "hidden 1", "output"]
+    assert layer_title(net, 1) == "hidden 1 · sigmoid"
+    assert layer_title(net.spec, 0) == "input"
+    assert [node_name(net, 0, 0), node_name(net, 0, 1), node_name(net, 1, 1), node_name(net, 2, 0)] == [
+        "x1",
+        "x2",
+        "h1_2",
+        "ŷ1",
+    ]
+    assert node_names(get_preset("spiral").network(), 2)[:2] == ["h2_1", "h2_2"]
+    assert edge_name(net, 1, 0, 1) == "h1_2 → ŷ1"
+    with pytest.raises(ValueError):
+        node_name(net, 1, 2)
+    with pytest.raises(ValueError):
+        node_name(net, 3, 0)
+
+
+def test_format_value_keeps_tiny_values_visible():
+    assert format_value(0.5) == "0.5000"
+    assert format_value(-0.25, 2) == "-0.25"
+    assert format_value(0.0) == "0.0000"
+    assert format_value(3.2e-7) == "3.20e-07"
+    assert format_value(float("nan")) == "nan"
+
+
+# ----------------------------------------------------------------------------- what is drawn
+
+
+def test_small_net_draws_every_node_and_edge_with_names():
+    net = small_net()
+    fig = network_figure(net)
+    nodes = one(fig, "nodes")
+    assert sorted(map(tuple, nodes.customdata)) == [("node", k, i) for k, n in enumerate((2, 2, 1)) for i in range(n)]
+    assert sorted(text for text, _ in node_texts(fig).values()) == sorted(["x1", "x2", "h1_1", "h1_2", "ŷ1"])
+    hover = one(fig, "edge_hover")
+    assert sorted(map(tuple, hover.customdata)) == sorted(
+        [("edge", 0, i, j) for i in range(2) for j in range(2)] + [("edge", 1, 0, j) for j in range(2)]
+    )
+    assert traces(fig, "bias_hover") == [] and traces(fig, "bias_nodes") == []
+    assert "w: h1_2 → ŷ1 = 0.7500" in hover.hovertext
+    headers = [a.text for a in fig.layout.annotations if a.name == "header"]
+    assert headers == ["input<br>(2)", "hidden 1<br>sigmoid (2)", "output<br>sigmoid (1)"]
+    # Nodes laid out left to right by layer, first neuron on top.
+    pos = node_xy(fig)
+    assert pos[(0, 0)][0] < pos[(1, 0)][0] < pos[(2, 0)][0]
+    assert pos[(1, 0)][1] > pos[(1, 1)][1]
+
+
+def test_bias_trick_adds_constant_one_nodes_and_bias_edges():
+    net = get_preset("mazur").network()
+    fig = network_figure(net, show_bias=True)
+    bias_nodes = one(fig, "bias_nodes")
+    assert list(bias_nodes.text) == ["1", "1"] and bias_nodes.marker.symbol == "square"
+    assert min(bias_nodes.y) < min(one(fig, "nodes").y)  # below every column
+    hover = one(fig, "bias_hover")
+    assert sorted(map(tuple, hover.customdata)) == [("bias", k, i) for k in range(2) for i in range(2)]
+    assert "b: 1 → h1_1 = 0.3500" in hover.hovertext and "b: 1 → ŷ2 = 0.6000" in hover.hovertext
+    assert "w: h1_2 → ŷ1 = 0.4500" in one(fig, "edge_hover").hovertext
+    assert fig.layout.meta["show_bias"] is True
+    # Bias values can be replaced (gradients in a backward stage), and bias edges are styled like weights.
+    fig = network_figure(net, show_bias=True, bias_values=[None, np.array([-0.5, 0.2])], edge_symbol="∂L/∂w")
+    hover = one(fig, "bias_hover")
+    assert "∂L/∂b: 1 → ŷ1 = -0.5000" in hover.hovertext and "∂L/∂b: 1 → h1_1: not computed yet" in hover.hovertext
+
+
+def test_no_bias_nodes_when_the_spec_has_no_bias():
+    fig = network_figure(small_net(bias="none"), show_bias=True)
+    assert traces(fig, "bias_nodes") == [] and traces(fig, "bias_hover") == []
+    assert fig.layout.meta["show_bias"] is False
+
+
+def test_wide_layers_are_capped_with_a_more_mark():
+    net = get_preset("digits").network()
+    fig = network_figure(net, max_per_layer=32)
+    assert fig.layout.meta["drawn"][0] == [*range(31), 63]
+    assert [len(d) for d in fig.layout.meta["drawn"]] == [32, 32, 16, 10]
+    assert fig.layout.meta["hidden"] == [32, 0, 0, 0]
+    more = [a for a in fig.layout.annotations if a.name == "more"]
+    assert [a.text for a in more] == ["⋮ +32 more"] and more[0].x == 0
+    assert more[0].hovertext == "32 more not drawn: x32 … x63"
+    assert len(one(fig, "nodes").x) == 32 + 32 + 16 + 10
+    hover = one(fig, "edge_hover")
+    assert len(hover.customdata) == 32 * 32 + 32 * 16 + 16 * 10
+    drawn_inputs = {cd[3] for cd in hover.customdata if cd[1] == 0}
+    assert drawn_inputs == set(range(31)) | {63}
+    assert sum(len(segments(t)) for t in traces(fig, "edges")) == len(hover.customdata)
+    assert [a.text for a in fig.layout.annotations if a.name == "header"][0] == "input<br>(64)"
+    # A smaller cap caps more layers.
+    fig = network_figure(net, max_per_layer=8, show_bias=True)
+    assert [len(d) for d in fig.layout.meta["drawn"]] == [8, 8, 8, 8]
+    assert sorted(a.text for a in fig.layout.annotations if a.name == "more") == [
+        "⋮ +2 more",
+        "⋮ +24 more",
+        "⋮ +56 more",
+        "⋮ +8 more",
+    ]
+    assert len(one(fig, "bias_hover").customdata) == 3 * 8
+
+
+def test_digits_figure_json_stays_small():
+    net = get_preset("digits").network()
+    for show_bias in (False, True):
+        size = len(network_figure(net, show_bias=show_bias).to_json())
+        assert size <= 250 * 1024, f"{size / 1024:.0f} KiB"
+
+
+def test_largest_allowed_net_is_capped():
+    layers = (4096, *(100,) * 8, 4096)  # 8 hidden layers, 4096-wide ends, under the 1,000,000-weight cap
+    net = wide_net(layers, ("sigmoid",) * 9)
+    fig = network_figure(net, show_bias=True, node_values=[np.zeros(n) for n in layers], active_layer=9)
+    cap = [len(d) for d in fig.layout.meta["drawn"]]
+    assert len(set(cap)) == 1 and 8 <= cap[0] < 32  # the cap drops so the edges fit the budget
+    assert len(one(fig, "edge_hover").customdata) == 9 * cap[0] ** 2 <= MAX_DRAWN_EDGES
+    assert len(fig.layout.annotations) < 100  # no per-edge labels on a dense net
+    headers = [a.text for a in fig.layout.annotations if a.name == "header"]
+    assert headers[1] == "hidden 1<br>sigmoid<br>(100)" and headers[-1] == "<b>output</b><br>sigmoid<br>(4096)"
+    assert {a.text for a in fig.layout.annotations if a.name == "more"} == {f"⋮ +{4096 - cap[0]}", f"⋮ +{100 - cap[0]}"}
+
+
+# ----------------------------------------------------------------------------- styles
+
+
+def test_edges_styled_by_sign_and_magnitude():
+    net = small_net()
+    fig = network_figure(net)
+    pos_trace = trace_of_segment(fig, edge_segment(fig, 0, 0, 0))  # +0.5
+    neg_trace = trace_of_segment(fig, edge_segment(fig, 0, 0, 1))  # -0.25
+    zero_trace = trace_of_segment(fig, edge_segment(fig, 0, 1, 0))  # 0
+    big_trace = trace_of_segment(fig, edge_segment(fig, 0, 1, 1))  # +1 (the largest)
+    big_neg = trace_of_segment(fig, edge_segment(fig, 1, 0, 0))  # -1
+    assert pos_trace.meta[1] == "positive" and pos_trace.line.dash == "solid"
+    assert pos_trace.line.color == P.rgba(P.POSITIVE, 0.9)
+    assert neg_trace.meta[1] == "negative" and neg_trace.line.dash not in (None, "solid")
+    assert neg_trace.line.color == P.rgba(P.NEGATIVE, 0.9)
+    assert zero_trace.meta[1] == "zero"
+    assert big_trace.line.width > pos_trace.line.width
+    assert big_neg.line.width == big_trace.line.width > neg_trace.line.width
+    # Batched: a handful of line traces, not one per edge.
+    assert len(traces(network_figure(get_preset("digits").network()), "edges")) <= 11
+    # The legend says what colour, dash and width mean, in the given symbol.
+    names = [t.name for t in fig.data if t.showlegend]
+    assert names[:3] == ["w > 0 (solid)", "w < 0 (dashed)", "width ∝ |w|"]
+    grads = network_figure(net, edge_values=[np.ones((2, 2)), -np.ones((1, 2))], edge_symbol="∂L/∂w")
+    assert "∂L/∂w < 0 (dashed)" in [t.name for t in grads.data if t.showlegend]
+
+
+def test_node_values_colour_nodes_and_none_layers_are_drawn_empty():
+    net = get_preset("mazur").network()
+    tr = backprop(net, [0.05, 0.10], [0.01, 0.99])
+    fig = network_figure(net, node_values=[None, None, tr.delta[1]], node_symbol="δ", edge_values=[None, tr.grad_W[1]])
+    for layer in (0, 1):
+        for i in range(2):
+            style = node_style(fig, layer, i)
+            assert style["fill"] == P.EMPTY_FILL and style["line"] == P.MUTED and style["text"].endswith("?")
+    d = tr.delta[1][0]
+    assert d[0] > 0 > d[1]
+    y1, y2 = node_style(fig, 2, 0), node_style(fig, 2, 1)
+    assert y1["text"] == f"ŷ1<br>{d[0]:.4f}" and y2["text"] == f"ŷ2<br>{d[1]:.4f}"
+    assert P.hex_to_rgb(y1["fill"])[2] > P.hex_to_rgb(y1["fill"])[0]  # blue for positive
+    assert P.hex_to_rgb(y2["fill"])[0] > P.hex_to_rgb(y2["fill"])[2]  # vermillion for negative
+    hover = list(one(fig, "nodes").hovertext)
+    assert any("δ: not computed yet" in h for h in hover) and any(f"δ = {d[0]:.4f}" in h for h in hover)
+    # Layer 0 edges are not computed: one dotted grey trace holding exactly those.
+    faint = [t for t in traces(fig, "edges") if t.meta[1] == "none"]
+    assert len(faint) == 1 and faint[0].line.dash == "dot"
+    assert segments(faint[0]) == {edge_segment(fig, 0, i, j) for i in range(2) for j in range(2)}
+    assert "δ not computed yet" in [t.name for t in fig.data if t.showlegend]
+    # Values given as a (1, n) row, as the trace holds them, work too.
+    fig = network_figure(net, node_values=tr.a, decimals=2)
+    assert node_style(fig, 1, 0)["text"] == f"h1_1<br>{tr.a[1][0, 0]:.2f}"
+
+
+def test_non_finite_values_are_named_not_hidden():
+    net = small_net()
+    fig = network_figure(net, edge_values=[np.array([[np.nan, 1.0], [np.inf, -1.0]]), None])
+    hover = list(one(fig, "edge_hover").hovertext)
+    assert "w: x1 → h1_1 = nan" in hover and "w: x1 → h1_2 = inf" in hover
+    assert "w: h1_1 → ŷ1: not computed yet" in hover
+    legend = [t.name for t in fig.data if t.showlegend]
+    assert "NaN or infinite (dotted)" in legend and "not computed yet (dotted)" in legend
+
+
+def test_active_layer_band_and_bold_outlines():
+    net = get_preset("xor").network()
+    fig = network_figure(net, active_layer=1)
+    band = [s for s in fig.layout.shapes if s.name == "active layer"]
+    assert len(band) == 1 and band[0].x0 < 1 < band[0].x1 and band[0].layer == "below"
+    nodes = one(fig, "nodes")
+    widths = {(cd[1], cd[2]): w for cd, w in zip(nodes.customdata, nodes.marker.line.width)}
+    assert widths[(1, 0)] > widths[(0, 0)] and widths[(1, 1)] > widths[(2, 0)]
+    assert "<b>hidden 1</b>" in [a.text for a in fig.layout.annotations if a.name == "header"][1]
+    assert network_figure(net).layout.shapes == ()
+    with pytest.raises(ValueError):
+        network_figure(net, active_layer=3)
+
+
+def test_selected_node_and_edge_are_highlighted():
+    net = get_preset("mazur").network()
+    fig = network_figure(net, selected=("node", 1, 1))
+    ring = [t for t in traces(fig, "selected") if t.name == "selected node"]
+    assert len(ring) == 1 and (ring[0].x[0], ring[0].y[0]) == node_xy(fig)[(1, 1)]
+    assert ring[0].marker.size > one(fig, "nodes").marker.size
+    fig = network_figure(net, selected=("edge", 1, 0, 1))
+    halo = [t for t in traces(fig, "selected") if t.name == "selected edge"]
+    assert len(halo) == 1 and segments(halo[0]) == {edge_segment(fig, 1, 0, 1)}
+    assert halo[0].line.width > max(t.line.width for t in traces(fig, "edges"))
+    assert fig.data.index(halo[0]) < min(fig.data.index(t) for t in traces(fig, "edges"))  # drawn underneath
+    fig = network_figure(net, show_bias=True, selected=("bias", 0, 1))
+    assert len([t for t in traces(fig, "selected") if t.name == "selected edge"]) == 1
+    # Out of range, not drawn (capped) or malformed: no highlight, no error.
+    for sel in (("node", 5, 0), ("edge", 0, 9, 0), ("bias", 0, 0), ("what", 1), ("node", -1, 0)):
+        fig = network_figure(net, selected=sel)
+        assert traces(fig, "selected") == []
+    fig = network_figure(get_preset("digits").network(), selected=("node", 0, 40))
+    assert traces(fig, "selected") == []
+
+
+def test_fonts_are_projector_sized_and_layout_is_clean():
+    net = get_preset("mazur").network()
+    tr = backprop(net, [0.05, 0.10], [0.01, 0.99])
+    fig = network_figure(net, show_bias=True, node_values=tr.a, active_layer=1)
+    sizes = [a.font.size for a in fig.layout.annotations] + [fig.layout.legend.font.size, fig.layout.font.size]
+    sizes += [t.textfont.size for t in fig.data if t.mode and "text" in t.mode]
+    assert min(sizes) >= 14
+    assert not fig.layout.xaxis.visible and not fig.layout.yaxis.visible
+    assert fig.layout.xaxis.fixedrange and fig.layout.yaxis.fixedrange
+    assert fig.layout.plot_bgcolor == fig.layout.paper_bgcolor == "#FFFFFF"
+    assert fig.layout.clickmode == "event+select" and fig.layout.dragmode is False
+    assert fig.layout.legend.itemclick is False
+    # Height follows the tallest column unless given.
+    tall = network_figure(get_preset("digits").network())
+    assert tall.layout.height > network_figure(get_preset("xor").network()).layout.height
+    assert network_figure(net, height=500).layout.height == 500
+
+
+def test_bad_values_are_refused():
+    net = get_preset("xor").network()
+    with pytest.raises(ValueError):
+        network_figure(net, node_values=[np.zeros(2), np.zeros(2)])  # needs 3 entries
+    with pytest.raises(ValueError):
+        network_figure(net, node_values=[np.zeros(2), np.zeros(3), None])
+    with pytest.raises(ValueError):
+        network_figure(net, edge_values=[np.zeros((2, 2)), np.zeros((2, 1))])
+    with pytest.raises(ValueError):
+        network_figure(net, max_per_layer=1)
+
+
+# ----------------------------------------------------------------------------- clicks
+
+
+def test_every_clickable_point_round_trips_through_selection_from_event():
+    net = get_preset("mazur").network()
+    fig = network_figure(net, show_bias=True)
+    spec = json.loads(fig.to_json())  # what the browser gets and echoes back
+    seen = set()
+    for curve, trace in enumerate(spec["data"]):
+        for index, cd in enumerate(trace.get("customdata") or []):
+            sel = selection_from_event(event(cd, curve, index), net)
+            if cd[0] == "bias_node":
+                assert sel is None
+                continue
+            assert sel == tuple(cd) and is_valid_selection(net, sel)
+            seen.add(sel)
+    assert len(seen) == 6 + 8 + 4  # nodes, weights, biases
+    assert ("edge", 1, 0, 1) in seen and ("node", 2, 1) in seen and ("bias", 0, 1) in seen
+
+
+def test_selection_from_event_rejects_empty_malformed_and_unknown():
+    assert selection_from_event(event(["node", 1, 0])) == ("node", 1, 0)
+    assert selection_from_event(event(["edge", 0, 1.0, 2])) == ("edge", 0, 1, 2)
+    assert selection_from_event(event(["bias", 1, 0])) == ("bias", 1, 0)
+    assert selection_from_event(event(["node", np.int64(2), 0])) == ("node", 2, 0)
+    for bad in (
+        None,
+        {},
+        {"selection": None},
+        {"selection": {}},
+        {"selection": {"points": []}},
+        {"selection": {"points": "node"}},
+        {"selection": {"points": [{}]}},
+        {"selection": {"points": [None]}},
+        event(None),
+        event("node"),
+        event([]),
+        event(["node", 1]),
+        event(["edge", 0, 1]),
+        event(["node", -1, 0]),
+        event(["node", 1.5, 0]),
+        event(["node", True, 0]),
+        event(["node", "1", 0]),
+        event(["bias_node", 0]),
+        event(["weight", 0, 0, 0]),
+    ):
+        assert selection_from_event(bad) is None, bad
+    # The first usable point wins; a bad one before it is skipped.
+    two = {"selection": {"points": [{"customdata": ["x"]}, {"customdata": ["edge", 1, 0, 1]}]}}
+    assert selection_from_event(two) == ("edge", 1, 0, 1)
+    # With a network, indices must lie inside it (a stale click after a resize).
+    net = get_preset("xor").network()
+    assert selection_from_event(event(["node", 1, 1]), net) == ("node", 1, 1)
+    assert selection_from_event(event(["node", 1, 2]), net) is None
+    assert selection_from_event(event(["edge", 1, 1, 0]), net) is None
+    assert selection_from_event(event(["bias", 1, 0]), small_net(bias="none")) is None

@@ -1,0 +1,193 @@
+"""Figure builders of the Train page: loss and accuracy curves, rate comparison, tracked samples,
+decision boundary and fitted curve, confusion matrix. Each is checked against the numbers it draws."""
+
+import json
+import math
+
+import numpy as np
+import pytest
+
+from bpviz import Network, NetworkSpec, Progress, get_preset, make_dataset, split
+from bpviz.evaluation import confusion
+from bpviz.figures.boundary import GRID, MAX_POINTS, boundary_figure, data_figure, fit_figure
+from bpviz.figures.confusion import confusion_figure
+from bpviz.figures.training import accuracy_figure, loss_figure, rate_comparison_figure, sample_figure
+from bpviz.runs import Run
+
+
+def history(n=5, test=True, accuracy=True):
+    return [
+        Progress(
+            e,
+            1.0 / (e + 1),
+            1.2 / (e + 1) if test else None,
+            e / n if accuracy else None,
+            (e / n) * 0.9 if accuracy and test else None,
+        )
+        for e in range(n + 1)
+    ]
+
+
+def no_nan_in(fig) -> bool:
+    """True when no trace coordinate is NaN/inf and the JSON holds no NaN (what the browser receives)."""
+    for trace in fig.data:
+        for axis in ("x", "y", "z"):
+            values = getattr(trace, axis, None)
+            if values is not None and not np.all(np.isfinite(np.asarray(values, dtype=float))):
+                return False
+    return "NaN" not in fig.to_json()
+
+
+# -- curves -----------------------------------------------------------------------------------------
+def test_loss_figure_draws_one_point_per_report_for_train_and_test():
+    h = history(7)
+    fig = loss_figure(h, "half_sse", "mean", x_max=100)
+    train, test = fig.data
+    assert list(train.x) == list(test.x) == [p.epoch for p in h]
+    assert list(train.y) == [p.train_loss for p in h] and list(test.y) == [p.test_loss for p in h]
+    assert train.line.dash == "solid" and test.line.dash == "dash"
+    assert train.name == "train · 0.125" and test.name == "test · 0.15"
+    assert fig.layout.xaxis.range == (0, 100) and fig.layout.yaxis.type == "linear"
+    assert fig.layout.title.text == "Loss"
+    assert fig.layout.title.subtitle.text == "½ sum of squared errors, mean over samples"
+
+
+def test_loss_figure_log_scale_and_no_test_set():
+    fig = loss_figure(history(3, test=False), "cross_entropy", "sum", log_y=True)
+    assert [t.name.split(" ·")[0] for t in fig.data] == ["train"]
+    assert fig.layout.yaxis.type == "log" and "log scale" in fig.layout.yaxis.title.text
+    assert fig.layout.yaxis.dtick is None  # 1 to 0.25: plotly's own ticks
+    wide = loss_figure(history(999, test=False), "mse", "mean", log_y=True)  # 1 to 0.001
+    assert wide.layout.yaxis.dtick == 1  # three decades: a tick per power of ten
+
+
+def test_curves_leave_out_values_that_are_not_finite():
+    h = history(4)
+    h[2] = Progress(2, math.nan, math.inf, None, None)
+    for fig in (loss_figure(h, "mse", "mean"), accuracy_figure(h)):
+        assert no_nan_in(fig)
+        assert list(fig.data[0].x) == [0, 1, 3, 4]
+
+
+def test_accuracy_figure_is_in_percent_from_0_to_100():
+    h = history(4)
+    fig = accuracy_figure(h, x_max=10)
+    assert list(fig.data[0].y) == [p.train_accuracy for p in h]
+    assert fig.layout.yaxis.tickformat == ".0%" and fig.layout.yaxis.range == (0, 1.02)
+    assert fig.data[1].name == "test · 90.0%"
+
+
+def test_long_curves_are_plain_lines_short_ones_show_markers():
+    assert loss_figure(history(10), "mse", "mean").data[0].mode == "lines+markers"
+    assert loss_figure(history(500), "mse", "mean").data[0].mode == "lines"
+
+
+def test_rate_comparison_has_one_curve_per_rate_and_marks_divergence():
+    curves = {0.01: history(6), 0.5: history(6), 1e6: history(2)}
+    fig = rate_comparison_figure(curves, {0.01: None, 0.5: None, 1e6: 3}, "half_sse", "mean")
+    lines = [t for t in fig.data if t.showlegend is not False]
+    assert [t.name.split(" ·")[0] for t in lines] == ["η = 0.01", "η = 0.5", "η = 1e+06"]
+    assert lines[2].name == "η = 1e+06 · diverged at epoch 3"
+    crosses = [t for t in fig.data if t.showlegend is False]
+    assert len(crosses) == 1 and crosses[0].marker.symbol == "x" and list(crosses[0].x) == [2]
+    assert len({t.line.color for t in lines}) == 3 and len({t.line.dash for t in lines}) == 3
+    assert fig.layout.yaxis.type == "log"
+    assert no_nan_in(fig)
+
+
+def test_sample_figure_draws_prediction_and_error_of_each_tracked_sample():
+    net = get_preset("xor").network()
+    ds = make_dataset("xor", n=4, noise=0.0).for_outputs(1)
+    run = Run(net, ds, None, 1, 0.5, 0.0, tracked=[0, 1, 2, 3])
+    run.go(20)
+    while run.running:
+        run.step(0.01)
+    h = run.sample_history()
+    fig = sample_figure(h)
+    top = [t for t in fig.data if t.yaxis == "y"]
+    bottom = [t for t in fig.data if t.yaxis == "y2"]
+    assert len(top) == len(bottom) == 4
+    assert np.allclose(top[1].y, h.prediction[:, 1]) and np.allclose(bottom[3].y, h.error[:, 3])
+    assert list(top[0].x) == list(range(21))
+    targets = sorted(shape.y0 for shape in fig.layout.shapes)
+    assert targets == [0.0, 1.0]  # one dotted line per distinct target
+    assert fig.layout.yaxis2.type == "linear" and sample_figure(h, log_error=True).layout.yaxis2.type == "log"
+
+
+# -- what the network computes over its inputs ------------------------------------------------------
+def circles():
+    net = get_preset("circles").network()
+    train, test = split(make_dataset("circles", n=300, noise=0.08).for_outputs(1), 0.2, 0)
+    return net, train, test
+
+
+def test_binary_boundary_paints_the_network_output_on_the_grid_with_the_half_contour():
+    net, train, test = circles()
+    fig = boundary_figure(net, train, test)
+    heat = fig.data[0]
+    assert np.asarray(heat.z).shape == (GRID, GRID)
+    x, y = np.asarray(heat.x), np.asarray(heat.y)
+    i, j = 7, 41
+    assert heat.z[i][j] == pytest.approx(net.forward(np.array([[x[j], y[i]]]))[0, 0])
+    contour = fig.data[1]
+    assert contour.type == "contour" and contour.contours.start == contour.contours.end == 0.5
+    points = [t for t in fig.data if t.type == "scatter"]
+    assert sum(len(t.x) for t in points) == len(train) + len(test)
+    assert {t.marker.symbol for t in points} == {"circle", "square", "circle-open", "square-open"}
+    assert x[0] < min(train.X[:, 0].min(), test.X[:, 0].min()) and x[-1] > train.X[:, 0].max()
+    assert no_nan_in(fig)
+
+
+def test_multiclass_regions_encode_the_winning_class_and_its_sureness():
+    net = get_preset("spiral").network()
+    train = make_dataset("spiral", n=300, noise=0.2, classes=3).for_outputs(3)
+    fig = boundary_figure(net, train)
+    heat = fig.data[0]
+    z = np.asarray(heat.z)
+    grid = np.c_[np.meshgrid(heat.x, heat.y)[0].ravel(), np.meshgrid(heat.x, heat.y)[1].ravel()]
+    winner = np.argmax(net.forward(grid), axis=1).reshape(GRID, GRID)
+    assert np.array_equal(np.floor(z).astype(int), winner)
+    assert z.min() >= 0 and z.max() < 3 and heat.zmax == 3
+    assert len([t for t in fig.data if t.type == "scatter"]) == 3  # one per class, no test set
+
+
+def test_big_sets_are_thinned_and_the_title_says_so():
+    net = Network.initialise(NetworkSpec((2, 3, 1), ("tanh", "sigmoid"), "binary_cross_entropy"))
+    big = make_dataset("moons", n=2 * MAX_POINTS + 10).for_outputs(1)
+    fig = boundary_figure(net, big)
+    assert sum(len(t.x) for t in fig.data if t.type == "scatter") == MAX_POINTS
+    assert f"{MAX_POINTS + 10:,} points not drawn" in fig.layout.title.text
+
+
+def test_fit_figure_draws_the_network_curve_over_the_points():
+    spec = NetworkSpec((1, 8, 1), ("tanh", "linear"), "mse", "mean", seed=3)
+    net = Network.initialise(spec)
+    train, test = split(make_dataset("sine", n=60), 0.25, 0)
+    fig = fit_figure(net, train, test)
+    train_pts, test_pts, curve = fig.data
+    assert len(train_pts.x) == len(train) and len(test_pts.x) == len(test)
+    assert test_pts.marker.symbol == "circle-open"
+    assert np.allclose(curve.y, net.forward(np.asarray(curve.x)[:, None])[:, 0])
+
+
+def test_data_figure_picks_the_view_or_none():
+    net, train, test = circles()
+    assert data_figure(net, train, test).data[0].type == "heatmap"
+    spec = NetworkSpec((1, 4, 1), ("tanh", "linear"), "mse")
+    assert data_figure(Network.initialise(spec), make_dataset("sine", n=20)).data[-1].name == "network ŷ(x)"
+    digits = get_preset("digits").network()
+    assert data_figure(digits, make_dataset("digits").for_outputs(10)) is None
+
+
+# -- confusion matrix -------------------------------------------------------------------------------
+def test_confusion_figure_shows_the_counts_with_true_classes_down_and_predictions_across():
+    net, train, test = circles()
+    counts = confusion(net, test)
+    fig = confusion_figure(counts, test.class_names, "Confusion matrix (test set)")
+    heat = fig.data[0]
+    assert np.array_equal(np.asarray(heat.z), counts)
+    assert list(heat.x) == list(heat.y) == ["0", "1"]
+    assert heat.texttemplate == "%{z}"
+    assert fig.layout.xaxis.type == fig.layout.yaxis.type == "category"
+    assert fig.layout.yaxis.autorange == "reversed"
+    assert json.loads(fig.to_json())["layout"]["xaxis"]["title"]["text"] == "predicted class"
