@@ -1,0 +1,354 @@
+"""Design: the layers, data and conventions of the network; its diagram and equations; hand-set weights;
+import and export. Every edit goes through webui.design_form, which keeps the last valid network."""
+
+import numpy  # noqa: F401  (imported up front: see shared notes on lazy imports racing)
+import pandas as pd
+import plotly  # noqa: F401
+import streamlit as st
+
+from bpviz import BpvizError, netfile
+from bpviz.activations import ACTIVATIONS
+from bpviz.datasets import MAX_SAMPLES, MAX_TEST_FRACTION
+from bpviz.figures import edge_name, layer_title, node_name
+from bpviz.figures.boundary import data_figure
+from bpviz.figures.chart_layout import alt_text
+from bpviz.losses import LOSSES, REDUCTIONS
+from bpviz.spec import BIAS_MODES, INITS, MAX_HIDDEN_LAYERS, MAX_NEURONS, MAX_SEED
+from bpviz.summary import (
+    ACTIVATION_LABELS,
+    BIAS_LABELS,
+    INIT_LABELS,
+    LOSS_LABELS,
+    REDUCTION_LABELS,
+    activation_definitions,
+    architecture,
+    forward_equations,
+    loss_equation,
+    parameter_count,
+    shape_rows,
+)
+from webui import design_form as form
+from webui import state
+from webui.design_data import DATASET_LABELS, KNOBS, SPLITTABLE, describe, output_choices
+from webui.design_edit import can_add_layer, is_initial
+from webui.design_tables import BIAS_COLUMN, MAX_EDITABLE, apply_table, differs, editable, weight_table
+from webui.diagram_view import show_diagram
+from webui.setup import figure_scale, setup_page
+
+setup_page("Design")
+form.sync()
+ss = st.session_state
+net = state.net()
+spec = net.spec
+try:
+    data = state.dataset()
+except BpvizError as err:  # only a tampered session gets here: say so and keep the page usable
+    data = None
+    st.error(f"The current dataset cannot be loaded ({err}); pick another one.")
+
+FILE_BYTES_PER_PARAMETER = 26  # a weight in the network file: up to 17 significant digits, a comma, a line
+
+st.title("Design")
+st.caption(
+    "Shape the network and its data; the diagram and the equations follow every edit. "
+    "Changing layer sizes, the initialisation or the seed draws new weights from the seed; "
+    "activations, loss, reduction, bias mode and learning rate keep the weights you have."
+)
+
+
+def data_controls() -> None:
+    st.subheader("Data")
+    st.selectbox(
+        "Dataset",
+        list(DATASET_LABELS),
+        format_func=DATASET_LABELS.get,
+        key=state.DESIGN_DATASET,
+        on_change=form.on_dataset,
+    )
+    form.explain(state.DESIGN_DATASET)
+    name = ss[state.DESIGN_DATASET]
+    knobs = [*KNOBS[name], *(["test_fraction"] if name in SPLITTABLE else [])]
+    widgets = {
+        "n": lambda: st.number_input("Samples", 1, MAX_SAMPLES, step=10, **_edit(state.DESIGN_N)),
+        "noise": lambda: st.number_input("Noise", 0.0, 10.0, step=0.05, format="%.2f", **_edit(state.DESIGN_NOISE)),
+        "classes": lambda: st.number_input("Classes", 2, 10, step=1, **_edit(state.DESIGN_CLASSES)),
+        "test_fraction": lambda: st.number_input(
+            "Test fraction", 0.0, MAX_TEST_FRACTION, step=0.05, format="%.2f", **_edit(state.DESIGN_TEST_FRACTION)
+        ),
+    }
+    for column, knob in zip(st.columns(4), knobs):
+        with column:
+            widgets[knob]()
+            form.explain(form.FIELD_WIDGET[knob])
+    if name == "csv":
+        st.file_uploader(
+            "CSV file: a **label** column (classification) or **target…** columns (regression); "
+            "every other column is a numeric feature",
+            type=["csv"],
+            key=state.DESIGN_CSV_UPLOAD,
+            on_change=form.on_csv_upload,
+        )
+        form.explain(state.DESIGN_CSV_UPLOAD)
+    if data is not None:
+        in_use = state.data_settings().name
+        source = ss[state.CSV][0] if in_use == "csv" else DATASET_LABELS[in_use]
+        note = (
+            " (4 samples, noise 0: exactly the truth table)"
+            if in_use in ("xor", "and", "or") and len(data) == 4
+            else ""
+        )
+        st.caption(f"In use: **{source}** · {describe(data)}{note}")
+        data_preview()
+
+
+def data_preview() -> None:
+    """The data (train and test) under what the network predicts now, for 1-D and 2-D inputs."""
+    train, test = state.train_test()
+    figure = data_figure(net, train, test)
+    if figure is not None:
+        with st.expander("Look at the data, and what the network makes of it now"):
+            st.plotly_chart(figure, width="stretch", config={"displayModeBar": False}, alt=alt_text(figure))
+
+
+def _edit(key: str) -> dict:
+    """Keyword arguments of a form widget: its key and the callback that applies the form."""
+    return {"key": key, "on_change": form.apply_form, "args": (key,)}
+
+
+def layer_controls() -> None:
+    st.subheader("Layers")
+    widths = [2.2, 2, 3.2, 1]
+    for column, head in zip(st.columns(widths), ("Layer", "Neurons", "Activation", "")):
+        column.caption(head)
+    row = st.columns(widths, vertical_alignment="center")
+    row[0].markdown("**Input** x")
+    row[1].markdown(f"{spec.layers[0]}")
+    row[2].caption("one neuron per feature of the data")
+    for l in range(1, spec.depth):
+        units, act = state.design_layer_key("units", l), state.design_layer_key("act", l)
+        row = st.columns(widths, vertical_alignment="center")
+        row[0].markdown(f"**Hidden {l}** h{l}")
+        row[1].number_input(
+            f"Neurons in hidden layer {l}", 1, MAX_NEURONS, label_visibility="collapsed", **_edit(units)
+        )
+        row[2].selectbox(
+            f"Activation of hidden layer {l}",
+            list(ACTIVATIONS),
+            format_func=ACTIVATION_LABELS.get,
+            label_visibility="collapsed",
+            **_edit(act),
+        )
+        row[3].button(
+            "",
+            icon=":material/delete:",
+            key=state.design_layer_key("remove", l),
+            on_click=form.remove_layer,
+            args=(l,),
+            help=f"Remove hidden layer {l}",
+        )
+        form.explain(units, act, state.design_layer_key("remove", l))
+    row = st.columns(widths, vertical_alignment="center")
+    row[0].markdown("**Output** ŷ")
+    two_classes = data is not None and len(output_choices(data)) > 1
+    if two_classes:
+        row[1].selectbox(
+            "Output neurons", output_choices(data), label_visibility="collapsed", **_edit(state.DESIGN_N_OUT)
+        )
+    else:
+        row[1].markdown(f"{spec.layers[-1]}")
+    row[2].selectbox(
+        "Output activation",
+        list(ACTIVATIONS),
+        format_func=ACTIVATION_LABELS.get,
+        label_visibility="collapsed",
+        **_edit(state.DESIGN_OUT_ACTIVATION),
+    )
+    if two_classes:
+        st.caption("Two classes: 1 output with a 0/1 target, or 2 outputs with one-hot targets (softmax needs 2).")
+    form.explain(state.DESIGN_N_OUT, state.DESIGN_OUT_ACTIVATION)
+    st.button(
+        "Add a hidden layer",
+        icon=":material/add:",
+        key=state.DESIGN_ADD_LAYER,
+        on_click=form.add_layer,
+        disabled=not can_add_layer(spec),
+        help=f"Up to {MAX_HIDDEN_LAYERS} hidden layers; the new one copies the last hidden layer.",
+    )
+    if not can_add_layer(spec):
+        st.caption(f"{MAX_HIDDEN_LAYERS} hidden layers is the most a network can have here.")
+    form.explain(state.DESIGN_ADD_LAYER)
+
+
+def training_controls() -> None:
+    st.subheader("Loss and learning rate")
+    st.selectbox("Loss", list(LOSSES), format_func=LOSS_LABELS.get, **_edit(state.DESIGN_LOSS))
+    form.explain(state.DESIGN_LOSS)
+    left, right = st.columns(2)
+    with left:
+        st.radio(
+            "Over a batch",
+            REDUCTIONS,
+            format_func=REDUCTION_LABELS.get,
+            horizontal=False,
+            **_edit(state.DESIGN_REDUCTION),
+        )
+    with right:
+        st.number_input("Learning rate η", step=0.01, format="%g", **_edit(state.DESIGN_LR))
+        form.explain(state.DESIGN_LR)
+
+
+def init_controls() -> None:
+    st.subheader("Initial weights")
+    left, right = st.columns(2)
+    with left:
+        st.selectbox("Initialisation", INITS, format_func=INIT_LABELS.get, **_edit(state.DESIGN_INIT))
+        st.selectbox("Biases", BIAS_MODES, format_func=BIAS_LABELS.get, **_edit(state.DESIGN_BIAS))
+        form.explain(state.DESIGN_INIT, state.DESIGN_BIAS)
+    with right:
+        st.number_input("Seed", 0, MAX_SEED, step=1, **_edit(state.DESIGN_SEED))
+        form.explain(state.DESIGN_SEED)
+    st.button(
+        "Re-initialise from seed",
+        icon=":material/casino:",
+        key=state.DESIGN_REINIT,
+        on_click=form.reinitialise,
+        help="Draw the weights again from the initialisation and the seed (biases start at 0).",
+    )
+    if is_initial(net):
+        st.caption(f"The weights are the ones {INIT_LABELS[spec.init]} draws with seed {spec.seed}.")
+    else:
+        st.caption("The weights were set by hand, imported or trained since they were drawn.")
+
+
+def diagram() -> None:
+    st.toggle(
+        "Draw biases as constant-1 nodes (the bias trick)",
+        key=state.DESIGN_SHOW_BIAS_TOGGLE,
+        on_change=form.on_show_bias,
+        disabled=spec.bias == "none",
+    )
+    picked = ss[state.DESIGN_SELECTED]
+    show_diagram(
+        net,
+        picked,
+        state.DESIGN_DIAGRAM,
+        state.DESIGN_SELECTED,
+        show_bias=ss[state.DESIGN_SHOW_BIAS],
+        scale=figure_scale(),
+    )
+    if picked is None or picked[0] == "node":
+        st.caption("Click an edge to set its weight here; with the bias trick on, click a bias edge to set the bias.")
+        return
+    if picked[0] == "edge":
+        _, k, i, j = picked
+        label = f"Weight {edge_name(net, k, i, j)} · W{k + 1} row {i + 1}, column {j + 1}"
+    else:
+        _, k, i = picked
+        label = f"Bias of {node_name(net, k + 1, i)} · b{k + 1} entry {i + 1}"
+    st.number_input(label, step=0.01, format="%.4f", key=state.DESIGN_PICKED_VALUE, on_change=form.set_picked)
+    form.explain(state.DESIGN_PICKED_VALUE)
+
+
+def summary() -> None:
+    st.subheader("Summary")
+    count = parameter_count(spec)
+    cols = st.columns(3)
+    cols[0].metric("Weights", f"{count.weights:,}")
+    cols[1].metric("Biases", f"{count.biases:,}", help="Bias mode " + BIAS_LABELS[spec.bias] + ".")
+    cols[2].metric("Trained parameters", f"{count.trainable:,}", help="Frozen biases keep their values in training.")
+    st.latex(forward_equations(spec))
+    definitions = activation_definitions(spec)
+    if definitions:
+        st.latex(r"\qquad ".join(definitions))
+    st.latex(loss_equation(spec))
+    st.dataframe(pd.DataFrame(shape_rows(spec)), hide_index=True, width="stretch")
+    st.caption(
+        "W⁽ˡ⁾ has a row per neuron of layer l and a column per neuron of layer l − 1, so z⁽ˡ⁾ = W⁽ˡ⁾ a⁽ˡ⁻¹⁾ + b⁽ˡ⁾."
+    )
+
+
+def weight_tables() -> None:
+    st.subheader("Weights and biases")
+    bias_note = {
+        "learned": f"the last column, **{BIAS_COLUMN}**, is b",
+        "frozen": f"the last column, **{BIAS_COLUMN}**, is b (frozen: training keeps these values)",
+        "none": "this network has no biases",
+    }[spec.bias]
+    st.caption(
+        f"Type a number into any cell and press Enter. Rows are the receiving neurons, columns the sending ones; "
+        f"{bias_note}."
+    )
+    tabs = st.tabs([f"{layer_title(net, k + 1)} · W{k + 1} {w.shape[0]}×{w.shape[1]}" for k, w in enumerate(net.W)])
+    for k, tab in enumerate(tabs):
+        with tab:
+            if editable(net, k):
+                weight_editor(k)
+            else:
+                rows, cols = net.W[k].shape
+                st.info(
+                    f"W{k + 1} is {rows} × {cols}: tables are editable up to {MAX_EDITABLE} × {MAX_EDITABLE}. "
+                    "Download the network below, edit the file and import it."
+                )
+
+
+def weight_editor(k: int) -> None:
+    table = weight_table(net, k)
+    edited = st.data_editor(
+        table,
+        key=state.design_weights_key(k, ss[state.NET_VERSION]),
+        column_config={c: st.column_config.NumberColumn(c, format="%.4f") for c in table.columns},
+        width="stretch",
+    )
+    if differs(net, k, edited):
+        try:
+            new = apply_table(net, k, edited)
+        except BpvizError as err:
+            st.error(
+                f"Not applied: {err.message}. The network keeps its last valid weights.", icon=":material/warning:"
+            )
+            return
+        state.set_net(new)
+        st.rerun()
+
+
+def files() -> None:
+    st.subheader("Save and load")
+    left, right = st.columns(2, gap="large")
+    with left:
+        st.download_button(
+            "Download the network (JSON)",
+            lambda: netfile.dumps(net),  # written on click: a big network's file takes seconds and megabytes
+            file_name=f"bpviz-{architecture(spec)}.json",
+            mime="application/json",
+            key=state.DESIGN_DOWNLOAD,
+            on_click="ignore",
+            icon=":material/download:",
+        )
+        st.caption("Sizes, activations, loss, conventions, seed and every weight and bias, exactly.")
+    with right:
+        st.file_uploader(
+            "Import a network file", type=["json"], key=state.DESIGN_NET_UPLOAD, on_change=form.import_network
+        )
+        limit = st.get_option("server.maxUploadSize")
+        if spec.n_params * FILE_BYTES_PER_PARAMETER > limit * 2**20:
+            st.caption(
+                f"This network's file is over the {limit} MB this server accepts for imports (about "
+                f"{limit * 2**20 // FILE_BYTES_PER_PARAMETER:,} weights and biases). Use it with `python -m bpviz`, "
+                "or raise `server.maxUploadSize` on a server of your own."
+            )
+        form.show_notice()
+
+
+controls, picture = st.columns([5, 7], gap="large")
+with controls:
+    data_controls()
+    layer_controls()
+    training_controls()
+    init_controls()
+with picture:
+    diagram()
+    summary()
+st.divider()
+weight_tables()
+st.divider()
+files()

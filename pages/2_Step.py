@@ -1,0 +1,287 @@
+"""Step: one sample forward and backward, stage by stage, with every number on the diagram."""
+
+import numpy  # noqa: F401  (imported up front: see shared notes on lazy imports racing)
+import pandas  # noqa: F401
+import plotly  # noqa: F401
+import streamlit as st
+
+from bpviz import BpvizError, gradient_check
+from bpviz.explain import explain, stage_latex
+from bpviz.figures.diagram import format_value, layer_title
+from bpviz.gradcheck import GOOD, SUSPECT
+from bpviz.selection import anchor, describe, element_choices, kept, neuron_choices, neuron_label, shown
+from bpviz.stages import diagram_values, walk
+from bpviz.tables import gradcheck_table, neuron_table, weight_tables
+from bpviz.worked_example import worked_example
+from webui import state
+from webui.diagram_view import show_diagram
+from webui.setup import figure_scale, setup_page
+from webui.step_sample import pick_sample
+
+setup_page("Step")
+ss = st.session_state
+presenting = state.presenting()  # only the diagram, the stage, its equations and Back/Next
+net = state.net()
+spec = net.spec
+
+with st.sidebar:
+    sample = pick_sample(net)
+    st.markdown("**Display**")
+    st.number_input("Decimals", 0, 9, step=1, **state.step_widget(state.STEP_W_DECIMALS, state.STEP_DECIMALS))
+    st.toggle("Show biases on the diagram", **state.step_widget(state.STEP_W_BIAS, state.DESIGN_SHOW_BIAS))
+decimals = ss[state.STEP_DECIMALS]
+
+x, y, about, problem = sample
+if not presenting:
+    st.markdown("## Step through one sample")
+if problem:
+    st.warning(problem)
+if not presenting:
+    st.caption(f"{about}. Change the sample in the sidebar.")
+try:
+    w = state.step_memo(state.STEP_WALK, (ss[state.NET_VERSION], tuple(x), tuple(y)), lambda: walk(net, x, y))
+except BpvizError as err:
+    st.error(f"This sample cannot be stepped through: {err}")
+    st.stop()
+n_stages = len(w.stages)
+ss[state.STEP_STAGE] = min(ss[state.STEP_STAGE], n_stages - 1)
+index = ss[state.STEP_STAGE]
+stage = w.stages[index]
+
+
+def _move(step: int) -> None:
+    ss[state.STEP_STAGE] = min(max(ss[state.STEP_STAGE] + step, 0), n_stages - 1)
+
+
+def _jump() -> None:
+    if ss[state.STEP_W_STAGE] is not None:
+        ss[state.STEP_STAGE] = min(ss[state.STEP_W_STAGE], n_stages - 1)
+        ss[state.STEP_W_STAGE] = None
+
+
+def _apply() -> None:
+    key, current = ss[state.STEP_WALK]
+    if key[0] != ss[state.NET_VERSION]:
+        state.flash("warning", "The network changed since this step was computed; nothing was applied.")
+        return
+    state.step_apply(current.updated)
+    d = ss[state.STEP_DECIMALS]
+    state.flash(
+        "success",
+        f"Update applied: the loss on this sample fell from {format_value(current.trace.loss, d)} to "
+        f"{format_value(current.loss_after, d)}. The step now starts from the new weights (Train continues "
+        "from them too).",
+    )
+
+
+def _undo() -> None:
+    if state.step_undo():
+        state.flash("info", "Undone: the network has the weights from before the last applied update.")
+    else:
+        state.flash("warning", "Nothing to undo: the network was changed elsewhere since the last update.")
+
+
+# --- navigation -------------------------------------------------------------------------------
+# One row that wraps on a narrow screen (a projector at 1280 px with the sidebar open).
+nav = st.container(horizontal=True, vertical_alignment="bottom", gap="small")
+nav.button(
+    "◀ Back",
+    key=state.STEP_BACK,
+    shortcut="Left",
+    on_click=_move,
+    args=(-1,),
+    disabled=index == 0,
+    width="content",
+    help="Previous stage (← or PageUp)",
+)
+nav.button(
+    "Next ▶",
+    key=state.STEP_NEXT,
+    shortcut="Right",
+    on_click=_move,
+    args=(1,),
+    type="primary",
+    disabled=index == n_stages - 1,
+    width="content",
+    help="Next stage (→ or PageDown)",
+)
+if not presenting:
+    # The menu only sends a jump and then empties itself: a menu showing the current stage would send its
+    # old value with a key press made during a rerun and undo that press.
+    nav.selectbox(
+        "Jump to stage",
+        range(n_stages),
+        index=None,
+        format_func=lambda i: f"{i + 1}. {w.stages[i].label}",
+        placeholder=f"Stage {index + 1} of {n_stages}: choose another…",
+        key=state.STEP_W_STAGE,
+        on_change=_jump,
+        width=380,
+    )
+    nav.button(
+        f"Apply update (η = {spec.learning_rate:g})",
+        key=state.STEP_APPLY,
+        on_click=_apply,
+        type="primary" if stage.kind == "update" else "secondary",
+        width="content",
+        help="Make the new weights of this step the network's weights (Train continues from them).",
+    )
+    nav.button(
+        "Undo",
+        key=state.STEP_UNDO_BUTTON,
+        on_click=_undo,
+        disabled=not state.step_can_undo(),
+        width="content",
+        help="Restore the weights from before the last applied update.",
+    )
+    nav.download_button(
+        "Export this step",
+        data=lambda: worked_example(w, decimals),
+        key=state.STEP_EXPORT,
+        file_name=f"bpviz-step-{'-'.join(map(str, spec.layers))}.md",
+        mime="text/markdown",
+        width="content",
+        help="All stages with their equations and numbers, as Markdown with LaTeX for lecture notes.",
+    )
+# A presentation clicker sends PageDown / PageUp: two more buttons, hidden by CSS, take those keys.
+with st.container(key=state.STEP_CLICKER):
+    st.button("Next stage", key=state.STEP_CLICKER_NEXT, shortcut="PageDown", on_click=_move, args=(1,))
+    st.button("Previous stage", key=state.STEP_CLICKER_BACK, shortcut="PageUp", on_click=_move, args=(-1,))
+st.html(f"<style>.st-key-{state.STEP_CLICKER} {{display: none;}}</style>")
+
+st.progress((index + 1) / n_stages, text=f"**Stage {index + 1} of {n_stages}** · {stage.label}")
+st.latex(stage_latex(spec, stage))
+if stage.kind == "update" and not presenting:
+    m = st.columns(3)
+    m[0].metric("Loss on this sample before the update", format_value(w.trace.loss, decimals))
+    m[1].metric(
+        "after the update",
+        format_value(w.loss_after, decimals),
+        delta=format_value(w.loss_after - w.trace.loss, decimals),
+        delta_color="inverse",
+    )
+
+# --- diagram and equation panel ---------------------------------------------------------------
+ss[state.STEP_SELECTED] = kept(ss[state.STEP_SELECTED], spec)
+selected = shown(ss[state.STEP_SELECTED], stage, spec)
+left, right = st.columns([1.5, 1] if presenting else [1.15, 1], gap="medium")
+with left:
+    show_diagram(
+        net,
+        selected,
+        state.STEP_CHART,
+        state.STEP_SELECTED,
+        show_bias=ss[state.DESIGN_SHOW_BIAS],
+        decimals=decimals,
+        scale=figure_scale(),
+        **diagram_values(w, index),
+    )
+    if not presenting:
+        st.caption("Click a neuron or an edge to see its equation. Values not computed yet at this stage are empty.")
+
+
+def _pick_neuron() -> None:
+    ss[state.STEP_SELECTED] = ("node", *ss[state.STEP_W_NEURON])
+
+
+def _pick_element() -> None:
+    ss[state.STEP_SELECTED] = ss[state.STEP_W_ELEMENT]
+
+
+def _follow() -> None:
+    ss[state.STEP_SELECTED] = None
+
+
+with right:
+    if not presenting:
+        picks = st.columns(2)
+        ss[state.STEP_W_NEURON] = anchor(selected)
+        picks[0].selectbox(
+            "Neuron",
+            neuron_choices(spec),
+            format_func=lambda o: neuron_label(spec, *o),
+            key=state.STEP_W_NEURON,
+            on_change=_pick_neuron,
+        )
+        ss[state.STEP_W_ELEMENT] = selected
+        picks[1].selectbox(
+            "Show",
+            element_choices(spec, *anchor(selected)),
+            format_func=lambda o: "the neuron: z, a, δ" if o[0] == "node" else describe(spec, o),
+            key=state.STEP_W_ELEMENT,
+            on_change=_pick_element,
+        )
+    explanation = explain(w, index, selected, decimals)
+    st.markdown(f"#### {explanation.title}")
+    if ss[state.STEP_SELECTED] is None:
+        if not presenting:
+            st.caption("Following the stage: click a neuron or an edge to keep one in view.")
+    else:
+        st.button(
+            "Follow the stage again",
+            key=state.STEP_FOLLOW,
+            on_click=_follow,
+            type="tertiary",
+            icon=":material/autorenew:",
+        )
+    equations = explanation.equations
+    if presenting and any(eq.current for eq in equations):  # one computation a slide: earlier stages showed the rest
+        equations = [eq for eq in equations if eq.current]
+    for eq in equations:
+        if eq.latex is None:
+            st.markdown(f"**{eq.title}** — *not computed yet at this stage*")
+            continue
+        with st.container(border=eq.current):
+            st.markdown(f"**{eq.title}**" + (" · computed in this stage" if eq.current else ""))
+            st.latex(eq.latex)
+
+if presenting:
+    st.stop()
+
+# --- tables and gradient check (only the open tab runs) ---------------------------------------
+tables_tab, check_tab = st.tabs(["Tables", "Gradient check"], key=state.STEP_TABS, on_change="rerun")
+number_format = f"%.{decimals}f"
+
+
+def _show_table(frame, scientific: tuple[str, ...] = ()) -> None:
+    """A dataframe with its numbers at the chosen decimals (``scientific`` columns as 1.2e-08)."""
+    config = {
+        c: st.column_config.NumberColumn(format="%.1e" if c in scientific else number_format)
+        for c in frame.select_dtypes("number").columns
+    }
+    st.dataframe(frame, column_config=config)
+
+
+if tables_tab.open:
+    with tables_tab:
+        st.caption(
+            "Every quantity known at this stage, named as in the equations: row i of W⁽ˡ⁾ holds the "
+            "weights into neuron i of layer l."
+        )
+        for layer in range(spec.depth + 1):
+            st.markdown(f"**Layer {layer}: {layer_title(spec, layer)}**")
+            cols = st.columns([1, 3])
+            with cols[0]:
+                _show_table(neuron_table(w, index, layer))
+            if layer:
+                with cols[1]:
+                    for title, frame in weight_tables(w, index, layer).items():
+                        st.markdown(title)
+                        _show_table(frame)
+
+if check_tab.open:
+    with check_tab:
+        st.markdown(
+            "Backprop's gradient of every trained parameter for this sample, next to central differences "
+            "(L(θ+ε) − L(θ−ε)) / 2ε, and their relative error |b − n| / (|b| + |n|)."
+        )
+        walk_key = ss[state.STEP_WALK][0]
+        if st.button("Run the gradient check", key=state.STEP_RUN_CHECK):
+            with st.spinner("Two forward passes per parameter…"):
+                state.step_memo(state.STEP_CHECK, walk_key, lambda: gradient_check(net, x, y))
+        check = ss[state.STEP_CHECK]
+        if check is not None and check[0] == walk_key:
+            result = check[1]
+            kind = "success" if result.max_error < GOOD else "warning" if result.max_error < SUSPECT else "error"
+            getattr(st, kind)(f"{result.verdict} ({result.coverage}.)")
+            _show_table(gradcheck_table(spec, result).set_index("parameter"), scientific=("relative error",))

@@ -1,0 +1,386 @@
+"""Train: set epochs, batch size, learning rate, momentum and the split; Start, Stop, Resume, Reset;
+watch the loss, accuracy and decision boundary as the network learns; compare learning rates.
+
+The run lives in session state; the live panel is a fragment that trains a short chunk per tick
+(``webui.train_actions.tick``) and redraws, so the rest of the page stays usable while it trains.
+"""
+
+from functools import partial
+
+import numpy  # noqa: F401  (imported up front: see the shared notes on lazy imports racing)
+import pandas  # noqa: F401
+import plotly  # noqa: F401
+import streamlit as st
+
+from bpviz import Dataset, netfile
+from bpviz.datasets import MAX_TEST_FRACTION
+from bpviz.errors import BpvizError
+from bpviz.evaluation import class_report, confusion
+from bpviz.figures.boundary import data_figure
+from bpviz.figures.chart_layout import alt_text
+from bpviz.figures.confusion import confusion_figure
+from bpviz.figures.training import accuracy_figure, loss_figure, loss_label, rate_comparison_figure, sample_figure
+from bpviz.runs import FAST, MAX_TRACKED, Run, sample_name, with_rate
+from webui import state
+from webui import train_actions as act
+from webui.design_data import DATASET_LABELS
+from webui.setup import setup_page
+
+TICK_EVERY = 0.1  # seconds between live-panel ticks while a run or comparison trains
+MAX_EPOCHS = 100_000
+CHART = {"theme": None, "width": "stretch", "config": {"displaylogo": False}}
+
+setup_page("Train")
+
+
+def chart(where, figure, key: str | None = None) -> None:
+    """``figure`` in ``where`` (a column, or ``st``) with its text alternative."""
+    where.plotly_chart(figure, key=key, alt=alt_text(figure), **CHART)
+
+
+def header(train_set: Dataset, test_set: Dataset | None) -> None:
+    spec = state.net().spec
+    st.title("Train")
+    n_test = 0 if test_set is None else len(test_set)
+    st.caption(
+        f"Network {'-'.join(map(str, spec.layers))} ({spec.n_params:,} parameters) · "
+        f"{DATASET_LABELS[state.data_settings().name]}: {len(train_set):,} training samples, "
+        f"{f'{n_test:,} test samples' if n_test else 'no test set'} · "
+        f"loss: {loss_label(spec.loss, spec.reduction)}"
+    )
+
+
+def settings_panel(train_set: Dataset, run: Run | None) -> None:
+    s, n = state.train_settings(), len(train_set)
+    cols = st.columns(5)
+    cols[0].number_input(
+        "Epochs",
+        min_value=1,
+        max_value=MAX_EPOCHS,
+        help="Passes over the training set for Start; Resume adds this many once they are done.",
+        **state.train_widget(
+            state.TRAIN_EPOCHS_INPUT,
+            min(s.epochs, MAX_EPOCHS),
+            act.set_train_setting,
+            "epochs",
+            state.TRAIN_EPOCHS_INPUT,
+        ),
+    )
+    cols[1].number_input(
+        "Batch size",
+        min_value=1,
+        max_value=n,
+        help=f"Samples per weight update: 1 is classic per-sample SGD, {n:,} is full batch (one update an epoch).",
+        **state.train_widget(
+            state.TRAIN_BATCH_INPUT, min(s.batch_size, n), act.set_train_setting, "batch_size", state.TRAIN_BATCH_INPUT
+        ),
+    )
+    cols[2].number_input(
+        "Learning rate η",
+        min_value=1e-6,
+        max_value=1e6,
+        step=0.01,
+        format="%g",
+        help="Step size of each update θ ← θ − η·dL/dθ. Stored with the network, so the Step page uses it too.",
+        **state.train_widget(state.TRAIN_LR_INPUT, float(act.learning_rate()), act.set_learning_rate),
+    )
+    cols[3].number_input(
+        "Momentum μ",
+        min_value=0.0,
+        max_value=0.99,
+        step=0.05,
+        format="%.2f",
+        help="v ← μv − η·dL/dθ, θ ← θ + v. 0 is plain SGD.",
+        **state.train_widget(
+            state.TRAIN_MOMENTUM_INPUT, float(s.momentum), act.set_train_setting, "momentum", state.TRAIN_MOMENTUM_INPUT
+        ),
+    )
+    cols[4].slider(
+        "Test set (%)",
+        min_value=0,
+        max_value=round(100 * MAX_TEST_FRACTION),
+        step=5,
+        disabled=run is not None or len(state.dataset()) < 2,
+        help="Share of the data held out to measure generalisation. Press Reset to change it after training.",
+        **state.train_widget(state.TRAIN_SPLIT_INPUT, round(100 * state.data_settings().test_fraction), act.set_split),
+    )
+    with st.expander("Samples to watch by epoch", expanded=False):
+        st.multiselect(
+            f"Training samples whose prediction and error are plotted after training (up to {MAX_TRACKED})",
+            options=range(n),
+            format_func=lambda i: sample_name(train_set, i),
+            max_selections=MAX_TRACKED,
+            disabled=run is not None,
+            help="Fixed for a run: press Reset to choose others.",
+            **state.train_widget(state.TRAIN_TRACKED_INPUT, act.tracked_rows(train_set), act.set_tracked),
+        )
+
+
+def buttons(train_set: Dataset, test_set: Dataset | None, run: Run | None) -> None:
+    running, comparing = act.training(), act.comparing()
+    cols = st.columns([1, 1, 1, 1, 3], vertical_alignment="center")
+    cols[0].button(
+        "Start",
+        key=state.TRAIN_START,
+        icon=":material/play_arrow:",
+        type="primary",
+        width="stretch",
+        disabled=run is not None or comparing,
+        on_click=act.start,
+        args=(train_set, test_set),
+    )
+    cols[1].button(
+        "Stop", key=state.TRAIN_STOP, icon=":material/stop:", width="stretch", disabled=not running, on_click=act.stop
+    )
+    cols[2].button(
+        "Resume",
+        key=state.TRAIN_RESUME,
+        icon=":material/resume:",
+        width="stretch",
+        disabled=run is None or running or comparing,
+        on_click=act.resume,
+        args=(train_set,),
+    )
+    cols[3].button(
+        "Reset",
+        key=state.TRAIN_RESET,
+        icon=":material/restart_alt:",
+        width="stretch",
+        disabled=run is None,
+        on_click=act.reset,
+        help="Forget this run and go back to the network it started from.",
+    )
+    name = state.data_settings().name
+    if name in FAST:
+        r = FAST[name]
+        cols[4].button(
+            f"Fast settings for {name}",
+            key=state.TRAIN_FAST,
+            icon=":material/bolt:",
+            disabled=running,
+            on_click=act.use_fast_settings,
+            help=f"{r.epochs} epochs, batch size {r.batch_size}, η = {r.learning_rate:g}, μ = {r.momentum:g}: "
+            "about 97% test accuracy in well under a second.",
+        )
+
+
+def show_notice(key: str) -> None:
+    notice = st.session_state[key]
+    if notice:
+        kind, text = notice
+        getattr(st, kind)(text)
+
+
+def metrics(run: Run) -> None:
+    """The latest report, each with its change since epoch 0 (once there is one)."""
+    first, last = run.history[0], run.history[-1]
+    trained = last.epoch > first.epoch
+    cells = [("Epoch", f"{last.epoch:,}", None, "normal")]
+    for label, field in (("Train loss", "train_loss"), ("Test loss", "test_loss")):
+        value, start = getattr(last, field), getattr(first, field)
+        if value is not None:
+            delta = f"{value - start:+.3g} since start" if trained else None
+            cells.append((label, f"{value:.4g}", delta, "inverse"))
+    for label, field in (("Train accuracy", "train_accuracy"), ("Test accuracy", "test_accuracy")):
+        value, start = getattr(last, field), getattr(first, field)
+        if value is not None:
+            delta = f"{100 * (value - start):+.1f} points since start" if trained else None
+            cells.append((label, f"{value:.1%}", delta, "normal"))
+    for col, (label, value, delta, color) in zip(st.columns(len(cells)), cells):
+        col.metric(label, value, delta, delta_color=color)
+
+
+def progress(run: Run) -> None:
+    if run.running:
+        status = "Training"
+    elif run.divergence is not None:
+        status = "Diverged"
+    else:
+        status = "Finished" if run.finished else "Stopped"
+    fraction = min(run.epoch / run.target, 1.0) if run.target else 0.0
+    st.progress(fraction, text=f"**{status}** · epoch {run.epoch:,} of {run.target:,} · {run.elapsed:.1f} s")
+
+
+def log_toggle(widget_key: str, key: str, label: str) -> bool:
+    return st.toggle(label, **state.train_widget(widget_key, st.session_state[key], act.copy_value, widget_key, key))
+
+
+def curves(run: Run, train_set: Dataset, test_set: Dataset | None) -> None:
+    spec = run.net.spec
+    log_y = log_toggle(state.TRAIN_LOG_INPUT, state.TRAIN_LOG, "Log-scale loss axis")
+    loss = loss_figure(run.history, spec.loss, spec.reduction, log_y=log_y, x_max=run.target)
+    accuracy = accuracy_figure(run.history, x_max=run.target) if train_set.is_classification else None
+    data = data_figure(run.net, train_set, test_set)
+    if data is None:
+        cols = st.columns(2) if accuracy is not None else [st.container()]
+        chart(cols[0], loss, state.TRAIN_LOSS_CHART)
+        if accuracy is not None:
+            chart(cols[1], accuracy, state.TRAIN_ACCURACY_CHART)
+        return
+    left, right = st.columns(2)
+    chart(left, loss, state.TRAIN_LOSS_CHART)
+    if accuracy is not None:
+        chart(left, accuracy, state.TRAIN_ACCURACY_CHART)
+    chart(right, data, state.TRAIN_DATA_CHART)
+
+
+def live_panel(train_set: Dataset, test_set: Dataset | None) -> None:
+    """One tick of training, then the progress, metrics and curves (a fragment: reruns alone while training).
+    It holds the training lock, so a tick from an overlapping script thread never changes what it draws."""
+    with state.train_lock():
+        live_view(train_set, test_set)
+
+
+def live_view(train_set: Dataset, test_set: Dataset | None) -> None:
+    if act.tick():
+        st.rerun()
+    run = act.current_run()
+    if run is None:
+        left, right = st.columns(2)
+        left.info("Press **Start** to train the current network. The curves appear here and grow as it learns.")
+        data = data_figure(state.net(), train_set, test_set)
+        if data is not None:
+            chart(right, data, state.TRAIN_DATA_CHART)
+        return
+    progress(run)
+    metrics(run)
+    curves(run, train_set, test_set)
+
+
+def results(run: Run, train_set: Dataset, test_set: Dataset | None) -> None:
+    """After a run stops: classification report, tracked samples, download."""
+    st.subheader(f"Results after {run.epoch:,} epochs")
+    if train_set.is_classification:
+        eval_set, which = (test_set, "test") if test_set is not None else (train_set, "training")
+        left, right = st.columns(2)
+        title = f"Confusion matrix ({which} set, {len(eval_set):,} samples)"
+        chart(left, confusion_figure(confusion(run.net, eval_set), eval_set.class_names, title))
+        right.markdown(f"**Precision, recall and F1 per class ({which} set)**")
+        number = st.column_config.NumberColumn(format="%.3f")
+        right.dataframe(
+            class_report(run.net, eval_set),
+            column_config={
+                "_index": st.column_config.Column(width="medium"),
+                "precision": number,
+                "recall": number,
+                "f1-score": number,
+            },
+            width="stretch",
+            height="content",
+        )
+    history = run.sample_history()
+    if history is not None:
+        chart(st, sample_figure(history, log_error=st.session_state[state.TRAIN_LOG]))
+    layers = "-".join(map(str, run.net.spec.layers))
+    left, right = st.columns(2)
+    left.download_button(
+        "Download the trained network",
+        data=partial(netfile.dumps, with_rate(run.net, act.learning_rate())),  # written on click: big nets take seconds
+        file_name=f"bpviz-{layers}-epoch{run.epoch}.json",
+        mime="application/json",
+        key=state.TRAIN_DOWNLOAD,
+        icon=":material/download:",
+    )
+    right.page_link("pages/2_Step.py", label="Step through the trained network", icon=":material/footprint:")
+
+
+def comparison_section(train_set: Dataset, test_set: Dataset | None, run: Run | None) -> None:
+    comparing = act.comparing()
+    st.divider()
+    st.subheader("Learning-rate comparison")
+    start = "the run's starting network" if run is not None else "the current network"
+    st.caption(
+        f"Trains {start} once per rate, with the same weights and the same batches in the same order, using "
+        "the epochs, batch size and momentum above. A higher rate falls faster, until it is too high: "
+        "then the loss overshoots, oscillates or diverges."
+    )
+    cols = st.columns([4, 1, 1], vertical_alignment="bottom")
+    cols[0].text_input(
+        "Learning rates η to compare (commas between them)",
+        **state.train_widget(
+            state.TRAIN_RATES_INPUT,
+            st.session_state[state.TRAIN_RATES],
+            act.copy_value,
+            state.TRAIN_RATES_INPUT,
+            state.TRAIN_RATES,
+        ),
+    )
+    cols[1].button(
+        "Compare",
+        key=state.TRAIN_COMPARE,
+        icon=":material/compare_arrows:",
+        type="primary",
+        width="stretch",
+        disabled=act.training() or comparing,
+        on_click=act.compare,
+        args=(train_set, test_set),
+    )
+    cols[2].button(
+        "Stop",
+        key=state.TRAIN_COMPARE_STOP,
+        icon=":material/stop:",
+        width="stretch",
+        disabled=not comparing,
+        on_click=act.stop_comparison,
+    )
+    show_notice(state.TRAIN_COMPARE_NOTICE)
+    st.fragment(compare_panel, run_every=TICK_EVERY if comparing else None)()
+
+
+def compare_panel() -> None:
+    """One tick of the comparison, then its curves (a fragment, holding the training lock like live_panel)."""
+    with state.train_lock():
+        compare_view()
+
+
+def compare_view() -> None:
+    if act.compare_tick():
+        st.rerun()
+    comparison = act.current_comparison()
+    if comparison is None:
+        return
+    runs = comparison.runs
+    if comparison.running:
+        done = sum(r.epoch for r in runs.values()) / (comparison.epochs * len(runs))
+        st.progress(
+            min(done, 1.0), text=f"**Comparing** {len(runs)} learning rates · {comparison.epochs:,} epochs each"
+        )
+    spec = next(iter(runs.values())).net.spec
+    log_y = log_toggle(state.TRAIN_COMPARE_LOG_INPUT, state.TRAIN_COMPARE_LOG, "Log-scale loss axis")
+    figure = rate_comparison_figure(
+        {rate: r.history for rate, r in runs.items()},
+        {rate: (r.divergence.epoch if r.divergence else None) for rate, r in runs.items()},
+        spec.loss,
+        spec.reduction,
+        log_y=log_y,
+        x_max=comparison.epochs,
+    )
+    chart(st, figure, state.TRAIN_COMPARE_CHART)
+
+
+def main() -> None:
+    dropped = state.train_drop_if_stale()
+    try:
+        train_set, test_set = state.train_test()
+    except BpvizError as err:
+        st.title("Train")
+        st.error(f"This network can't train on the current data: {err}")
+        st.page_link("pages/1_Design.py", label="Fix it on the Design page", icon=":material/build:")
+        return
+    header(train_set, test_set)
+    if dropped:
+        st.info("The network or data changed, so the previous training run was cleared.")
+    run = act.current_run()
+    settings_panel(train_set, run)
+    buttons(train_set, test_set, run)
+    show_notice(state.TRAIN_NOTICE)
+    if run is not None and run.divergence is not None:
+        st.error(run.divergence_text())
+    st.fragment(live_panel, run_every=TICK_EVERY if act.training() else None)(train_set, test_set)
+    run = act.current_run()
+    if run is not None and not run.running and run.epoch > 0:
+        results(run, train_set, test_set)
+    comparison_section(train_set, test_set, run)
+
+
+main()

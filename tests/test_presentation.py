@@ -1,0 +1,96 @@
+"""Presentation mode in AppTest: ``present=1`` or the sidebar toggle; the Step and Chain rule pages keep only
+the lesson (diagram or graph, stage, equations, Back/Next and the clicker keys) drawn larger; a visible way
+out on every page; the URL keeps ``present=1`` so a lecturer can bookmark it."""
+
+import json
+
+import pytest
+from conftest import ROOT
+from streamlit.testing.v1 import AppTest
+
+from bpviz.presets import PRESETS
+from webui import state
+from webui.setup import pages
+
+PAGE_FILES = [path for path, _, _ in pages()]
+MAZUR = {state.NET: PRESETS["mazur"].network(), state.DATA: PRESETS["mazur"].data}
+
+
+def open_page(page: str, params: dict | None = None, **seed) -> AppTest:
+    at = AppTest.from_file(str(ROOT / page), default_timeout=60)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    for key, value in seed.items():
+        at.session_state[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def main_widgets(at: AppTest) -> set[str]:
+    """Keys of the buttons and input widgets in the main area (the sidebar is collapsed)."""
+    kinds = ("button", "selectbox", "slider", "number_input", "text_input", "toggle", "download_button")
+    return {w.key for kind in kinds for w in at.main.get(kind)}
+
+
+def font_size(at: AppTest) -> float:
+    return json.loads(at.main.get("plotly_chart")[0].proto.spec)["layout"]["font"]["size"]
+
+
+@pytest.mark.parametrize("page", PAGE_FILES)
+def test_every_page_opens_in_presentation_mode_with_a_way_out(page):
+    at = open_page(page, {"present": "1"})
+    assert at.session_state[state.PRESENT]
+    assert at.main.button(key=state.PRESENT_EXIT).label == "Exit presentation"
+    assert at.query_params["present"] == "1"
+
+
+def test_step_shows_only_the_lesson_larger_and_steps_by_clicker():
+    normal = open_page("pages/2_Step.py", **MAZUR)
+    at = open_page("pages/2_Step.py", {"present": "1"}, **MAZUR)
+    assert main_widgets(at) == {
+        state.PRESENT_EXIT,
+        state.STEP_BACK,
+        state.STEP_NEXT,
+        state.STEP_CLICKER_NEXT,
+        state.STEP_CLICKER_BACK,
+    }
+    assert normal.main.get("tab") and normal.main.get("dataframe") and state.STEP_APPLY in main_widgets(normal)
+    assert not at.main.get("tab") and not at.main.get("dataframe") and not at.main.get("metric")
+    assert at.main.get("progress") and at.main.latex and len(at.main.get("plotly_chart")) == 1
+    assert font_size(at) >= 1.5 * font_size(normal)
+    for _ in range(10):
+        at.button(key=state.STEP_CLICKER_NEXT).click().run()  # PageDown on a clicker
+    assert at.session_state[state.STEP_STAGE] == 10 and at.query_params["stage"] == "10"
+    assert not at.main.get("metric")  # the update stage too: diagram, stage line and equations only
+    panel = " ".join(m.value for m in at.main.markdown)
+    assert "**Update w⁺ = w − η·∂L/∂w** · computed in this stage" in panel
+    assert "Gradient" not in panel  # one computation a slide: the earlier stages showed the gradient
+    at.button(key=state.STEP_BACK).click().run()  # Left
+    assert at.session_state[state.STEP_STAGE] == 9
+
+
+def test_chain_rule_shows_only_the_graph_the_stage_and_back_next():
+    at = open_page("pages/0_Chain_rule.py", {"present": "1"})
+    assert main_widgets(at) == {
+        state.PRESENT_EXIT,
+        state.CHAIN_BACK,
+        state.CHAIN_NEXT,
+        state.CHAIN_CLICKER_NEXT,
+        state.CHAIN_CLICKER_BACK,
+    }
+    assert not at.main.get("table") and len(at.main.get("plotly_chart")) == 1
+    at.button(key=state.CHAIN_CLICKER_NEXT).click().run()
+    assert at.session_state[state.CHAIN_STAGE] == 1
+    assert at.main.markdown[0].value.startswith("#### Stage 2 of")
+
+
+def test_the_toggle_and_the_exit_button_switch_it_and_the_url_follows():
+    at = open_page("pages/2_Step.py", **MAZUR)
+    assert not at.session_state[state.PRESENT] and "present" not in at.query_params
+    assert at.main.button(key=state.STEP_APPLY)
+    at.sidebar.toggle(key=state.SIDEBAR_PRESENT).set_value(True).run()
+    assert at.query_params["present"] == "1" and state.STEP_APPLY not in main_widgets(at)
+    at.main.button(key=state.PRESENT_EXIT).click().run()
+    assert not at.session_state[state.PRESENT] and "present" not in at.query_params
+    assert at.main.button(key=state.STEP_APPLY) and not at.sidebar.toggle(key=state.SIDEBAR_PRESENT).value

@@ -1,0 +1,243 @@
+"""The Step page in AppTest: stepping, Back, the equation panel, apply/undo, the gradient check, the classic numbers."""
+
+import json
+
+import numpy as np
+import pytest
+from conftest import ROOT
+from streamlit.testing.v1 import AppTest
+
+from bpviz import Network, NetworkSpec, backprop, get_preset, sgd_step
+from bpviz.explain import factor, number
+from bpviz.presets import DataSettings
+from webui import state
+
+PAGE = str(ROOT / "pages" / "2_Step.py")
+
+
+def open_page(net: Network, data: DataSettings, **extra) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state[state.NET] = net
+    at.session_state[state.DATA] = data
+    for key, value in extra.items():
+        at.session_state[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def net_232() -> Network:
+    spec = NetworkSpec((2, 3, 2), ("tanh", "sigmoid"), "half_sse", "mean", "learned", "uniform", 5, 0.5)
+    return Network.initialise(spec)
+
+
+MOONS = DataSettings("moons", n=40, noise=0.1, test_fraction=0.0)
+
+
+def mazur() -> AppTest:
+    preset = get_preset("mazur")
+    return open_page(preset.network(), preset.data, **{state.STEP_DECIMALS: 9})
+
+
+def stage(at) -> int:
+    return at.session_state[state.STEP_STAGE]
+
+
+def page_text(at) -> list:
+    """Everything the page shows except the sidebar: texts, equations and the diagram's figure."""
+    main = at.main
+    chart = main.get("plotly_chart")
+    return (
+        [m.value for m in main.markdown]
+        + [x.value for x in main.latex]
+        + [c.proto.spec for c in chart]
+        + [p.proto.text for p in main.get("progress")]
+    )
+
+
+def latex(at) -> str:
+    return "\n".join(x.value for x in at.main.latex)
+
+
+def test_steps_through_every_stage_of_a_232_net_and_back_to_the_exact_previous_page():
+    at = open_page(net_232(), MOONS)
+    walk_once = at.session_state[state.STEP_WALK]
+    seen = [page_text(at)]
+    while not at.button(key=state.STEP_NEXT).disabled:
+        at.button(key=state.STEP_NEXT).click().run()
+        assert not at.exception, at.exception
+        assert at.session_state[state.STEP_WALK] is walk_once  # a click re-slices, it never recomputes
+        seen.append(page_text(at))
+    assert stage(at) == 10 and len(seen) == 11
+    assert len({json.dumps(s, default=str) for s in seen}) == 11  # every stage draws something new
+    for index in range(9, -1, -1):
+        at.button(key=state.STEP_BACK).click().run()
+        assert stage(at) == index
+        assert page_text(at) == seen[index]
+    assert at.button(key=state.STEP_BACK).disabled
+
+
+def test_digits_net_every_stage_no_exception():
+    preset = get_preset("digits")
+    at = open_page(preset.network(), preset.data, **{state.STEP_SAMPLE: 17})
+    for _ in range(14):
+        at.button(key=state.STEP_NEXT).click().run()
+        assert not at.exception, at.exception
+        if stage(at) == 1:  # z of layer 1: the panel follows h1_1, whose sum has 64 terms, 8 shown
+            assert r"\text{(56 more)}" in latex(at)
+    assert stage(at) == 14 and "Update" in at.main.get("progress")[0].proto.text
+    assert [type(e).__name__ for e in at.sidebar].count("Image") == 1  # the digit being stepped, as a picture
+
+
+def test_the_stage_menu_jumps_and_the_clicker_buttons_step():
+    at = open_page(net_232(), MOONS)
+    at.selectbox(key=state.STEP_W_STAGE).select(7).run()
+    assert stage(at) == 7
+    at.button(key=state.STEP_CLICKER_NEXT).click().run()
+    assert stage(at) == 8 and at.selectbox(key=state.STEP_W_STAGE).value is None  # the menu only sends jumps
+    at.button(key=state.STEP_CLICKER_BACK).click().run()
+    assert stage(at) == 7
+
+
+def test_a_chosen_node_shows_its_equations_with_the_engines_numbers():
+    net = net_232()
+    at = open_page(net, MOONS, **{state.STEP_SAMPLE: 3})
+    x, y = at.session_state[state.STEP_WALK][1].x, at.session_state[state.STEP_WALK][1].y
+    t = backprop(net, x, y)
+    at.selectbox(key=state.STEP_W_NEURON).select((1, 2)).run()
+    assert at.session_state[state.STEP_SELECTED] == ("node", 1, 2)
+    assert "not computed yet at this stage" in " ".join(m.value for m in at.main.markdown)
+    at.selectbox(key=state.STEP_W_STAGE).select(2).run()  # a of layer 1
+    text = latex(at)
+    assert number(t.z[0][0, 2], 4) in text and number(t.a[1][0, 2], 4) in text
+    assert number(t.delta[0][0, 2], 4) not in text
+    at.selectbox(key=state.STEP_W_STAGE).select(8).run()  # δ of layer 1: f'(z) times the weighted sum
+    back = net.W[1][:, 2] @ t.delta[1][0]
+    assert number(back, 4) in latex(at) and number(t.delta[0][0, 2], 4) in latex(at)
+    at.selectbox(key=state.STEP_W_ELEMENT).select(("edge", 0, 2, 1)).run()
+    assert at.session_state[state.STEP_SELECTED] == ("edge", 0, 2, 1)
+    at.selectbox(key=state.STEP_W_STAGE).select(9).run()  # gradients of layer 1
+    assert number(t.grad_W[0][2, 1], 4) in latex(at)
+    assert rf"{factor(t.delta[0][0, 2], 4)} \cdot {factor(x[1], 4)}" in latex(at)
+
+
+def test_apply_and_undo():
+    net = net_232()
+    at = open_page(net, MOONS)
+    w = at.session_state[state.STEP_WALK][1]
+    before = at.session_state[state.NET_VERSION]
+    at.button(key=state.STEP_APPLY).click().run()
+    applied = at.session_state[state.NET]
+    expected = sgd_step(net, w.trace.grad_W, w.trace.grad_b)
+    for got, want in zip(applied.W + applied.b, expected.W + expected.b):
+        np.testing.assert_array_equal(got, want)
+    assert at.session_state[state.NET_VERSION] == before + 1
+    assert "Update applied" in at.success[0].value and number(w.loss_after, 4) in at.success[0].value
+    assert at.session_state[state.STEP_WALK][1].trace.loss == pytest.approx(w.loss_after)  # recomputed once
+    at.button(key=state.STEP_APPLY).click().run()
+    at.button(key=state.STEP_UNDO_BUTTON).click().run()
+    at.button(key=state.STEP_UNDO_BUTTON).click().run()
+    restored = at.session_state[state.NET]
+    for got, want in zip(restored.W + restored.b, net.W + net.b):
+        np.testing.assert_array_equal(got, want)
+    assert at.button(key=state.STEP_UNDO_BUTTON).disabled
+    assert not at.exception
+
+
+def test_undo_keeps_fewer_networks_of_a_big_network():
+    """Undo's stack is bounded in parameters, not only in steps, so a shared server holds 32 MB a session at most."""
+    assert state.step_undo_depth(2_746) == state.STEP_UNDO_DEPTH == 20  # the digits net: 20 steps back
+    assert state.step_undo_depth(1_000_000) == 4
+    assert state.step_undo_depth(10**7) == 1  # always the last update
+
+
+def test_undo_is_refused_once_the_network_changed_elsewhere():
+    at = open_page(net_232(), MOONS)
+    at.button(key=state.STEP_APPLY).click().run()
+    assert not at.button(key=state.STEP_UNDO_BUTTON).disabled
+    at.session_state[state.NET] = net_232()  # as the Design page would: a new network, a new version
+    at.session_state[state.NET_VERSION] += 1
+    at.run()
+    assert at.button(key=state.STEP_UNDO_BUTTON).disabled
+
+
+def test_gradient_check_verdict():
+    at = open_page(net_232(), MOONS, **{state.STEP_TABS: "Gradient check"})
+    at.button(key=state.STEP_RUN_CHECK).click().run()
+    assert not at.exception
+    assert at.success[0].value.startswith("Backprop is right")
+    frame = at.main.dataframe[0].value
+    assert len(frame) == 2 * 3 + 3 * 2 + 3 + 2 and frame["relative error"].max() < 1e-6
+
+
+def test_mazur_numbers_at_their_stages():
+    at = mazur()
+    at.selectbox(key=state.STEP_W_STAGE).select(5).run()  # the loss
+    at.selectbox(key=state.STEP_W_NEURON).select((2, 0)).run()
+    assert "0.298371109" in latex(at)
+    at.selectbox(key=state.STEP_W_STAGE).select(4).run()  # one stage earlier the loss is not known
+    assert "0.298371109" not in latex(at)
+    at.selectbox(key=state.STEP_W_STAGE).select(7).run()  # gradients of the output layer
+    at.selectbox(key=state.STEP_W_ELEMENT).select(("edge", 1, 0, 0)).run()  # w5: h1 → o1
+    assert "0.082167041" in latex(at) and "0.358916480" not in latex(at)
+    at.selectbox(key=state.STEP_W_STAGE).select(10).run()  # the update
+    assert "0.358916480" in latex(at)
+    assert [m.value for m in at.main.metric][:2] == ["0.298371109", "0.291027774"]
+    at.selectbox(key=state.STEP_W_NEURON).select((1, 0)).run()
+    at.selectbox(key=state.STEP_W_ELEMENT).select(("edge", 0, 0, 0)).run()  # w1
+    assert "0.149780716" in latex(at)
+
+
+def test_typed_sample_and_a_typo_keep_the_last_good_one():
+    at = mazur()
+    at.segmented_control(key=state.STEP_W_SOURCE).set_value("manual").run()
+    assert at.text_input(key=state.STEP_W_X).value == "0.05, 0.1"
+    at.text_input(key=state.STEP_W_X).input("0.5, 1").run()
+    assert at.session_state[state.STEP_WALK][1].x.tolist() == [0.5, 1.0]
+    at.text_input(key=state.STEP_W_X).input("0.5, oops").run()
+    assert "'oops' is not a number" in at.error[0].value
+    assert at.session_state[state.STEP_WALK][1].x.tolist() == [0.5, 1.0]
+    assert not at.exception
+
+
+def test_a_dataset_that_does_not_fit_switches_to_typed_input():
+    spec = NetworkSpec((3, 2, 1), ("sigmoid", "sigmoid"), init="uniform")
+    at = open_page(Network.initialise(spec), get_preset("xor").data)  # xor has 2 inputs, the net 3
+    assert "has 2 input(s) but this network has 3" in at.warning[0].value
+    assert at.session_state[state.STEP_SOURCE] == "manual"
+    assert at.text_input(key=state.STEP_W_X).value == "0, 0, 0"
+    at.button(key=state.STEP_NEXT).click().run()
+    assert stage(at) == 1 and not at.exception
+
+
+def test_mazur_on_the_diagram_at_four_decimals():
+    preset = get_preset("mazur")
+    at = open_page(preset.network(), preset.data)
+
+    def diagram_at(index: int) -> str:
+        at.selectbox(key=state.STEP_W_STAGE).select(index).run()
+        return at.main.get("plotly_chart")[0].proto.spec
+
+    assert "0.0822" not in diagram_at(6)  # the output delta: no weight gradient yet
+    grads = diagram_at(7)
+    assert "0.0822" in grads and "0.1385" in grads  # ∂E/∂w5 on its edge, δ of o1 on its node
+    update = diagram_at(10)
+    assert "0.3589" in update and "0.1498" in update  # w5⁺ and w1⁺
+
+
+def test_the_panel_follows_the_stage_until_the_user_chooses():
+    at = open_page(net_232(), MOONS)
+
+    def title() -> str:
+        return next(m.value for m in at.main.markdown if m.value.startswith("#### "))
+
+    assert title().startswith("#### x1")
+    at.selectbox(key=state.STEP_W_STAGE).select(3).run()  # z of layer 2
+    assert title().startswith("#### ŷ1")
+    at.selectbox(key=state.STEP_W_STAGE).select(7).run()  # gradients of layer 2
+    assert title() == "#### Weight h1_1 → ŷ1"
+    at.selectbox(key=state.STEP_W_NEURON).select((1, 1)).run()
+    at.button(key=state.STEP_NEXT).click().run()
+    assert title().startswith("#### h1_2") and at.session_state[state.STEP_SELECTED] == ("node", 1, 1)
+    at.button(key=state.STEP_FOLLOW).click().run()
+    assert at.session_state[state.STEP_SELECTED] is None and title().startswith("#### h1_1")  # δ of layer 1

@@ -1,0 +1,246 @@
+"""The Train page in AppTest: Start, Stop, Resume, Reset, divergence, the cap, the rate comparison.
+
+AppTest has no timers, so the live fragment's ``run_every`` never fires; but every script run executes
+the fragment body, whose first act is one training tick (``webui.train_actions.tick``). ``drive`` reruns
+the page until the run stops, exactly the path a browser's timer takes.
+"""
+
+import json
+
+import numpy as np
+import pytest
+from conftest import ROOT
+from streamlit.testing.v1 import AppTest
+
+from bpviz import Network, NetworkSpec, get_preset
+from bpviz.presets import DataSettings, TrainSettings
+from webui import state
+
+
+def open_train(preset: str | None = None) -> AppTest:
+    """The app opened on Home (so page links resolve), a preset loaded from the sidebar, then the Train page."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    if preset is not None:
+        at.selectbox(key=state.SIDEBAR_PRESET).select(preset).run()
+    at.switch_page("pages/3_Train.py").run()
+    assert not at.exception
+    return at
+
+
+def run_of(at):
+    return at.session_state[state.TRAIN_RUN]
+
+
+def drive(at: AppTest, max_runs: int = 300) -> int:
+    """Rerun the page (one tick each) until the run stops; returns the number of reruns."""
+    n = 0
+    while run_of(at) is not None and run_of(at).running:
+        at.run()
+        n += 1
+        assert n < max_runs, "the run never stopped"
+    assert not at.exception
+    return n
+
+
+def chart(at: AppTest, key: str) -> dict:
+    """The figure JSON of the plotly chart with ``key``."""
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart") if c.proto.id.endswith(f"-{key}")]
+    assert len(specs) == 1, f"expected one chart {key}"
+    return specs[0]
+
+
+def click(at: AppTest, key: str) -> AppTest:
+    return at.button(key=key).click().run()
+
+
+def same_weights(a, b) -> bool:
+    return all(np.array_equal(x, y) for x, y in zip(a.W + a.b, b.W + b.b))
+
+
+def progress_text(at: AppTest) -> str:
+    return at.get("progress")[0].proto.text
+
+
+def test_xor_start_stop_resume_reset_and_the_tutorial_result():
+    at = open_train("xor")
+    start_net = at.session_state[state.NET]
+    assert at.button(key=state.TRAIN_STOP).disabled and at.button(key=state.TRAIN_RESUME).disabled
+    click(at, state.TRAIN_START)
+    run = run_of(at)
+    assert run.running and run.epoch > 0  # the run after the click already trained one tick
+    assert at.button(key=state.TRAIN_START).disabled and not at.button(key=state.TRAIN_STOP).disabled
+
+    click(at, state.TRAIN_STOP)
+    stopped_at, version = run.epoch, at.session_state[state.NET_VERSION]
+    assert not run.running and "Stopped" in progress_text(at)
+    assert same_weights(at.session_state[state.NET], run.net)  # the trained net is shared with Design and Step
+    at.run()
+    assert run.epoch == stopped_at and at.session_state[state.NET_VERSION] == version
+    assert run_of(at) is run  # the page's own share did not count as "changed elsewhere"
+
+    click(at, state.TRAIN_RESUME)
+    assert run.running and run.epoch > stopped_at
+    drive(at)
+    assert run.epoch == 5000 and "Finished" in progress_text(at)
+    last = run.history[-1]
+    assert last.train_loss < 0.01  # ½ SSE summed over the four corners (the preset's reduction is "sum")
+    assert last.train_accuracy == 1.0
+    loss = chart(at, state.TRAIN_LOSS_CHART)
+    assert loss["data"][0]["x"] == [p.epoch for p in run.history]  # one point per reported epoch
+    assert loss["data"][0]["y"] == [p.train_loss for p in run.history]
+    assert len(chart(at, state.TRAIN_ACCURACY_CHART)["data"][0]["x"]) == len(run.history)
+    assert chart(at, state.TRAIN_DATA_CHART)["data"][0]["type"] == "heatmap"
+    assert {m.label: m.value for m in at.metric}["Train loss"] == f"{last.train_loss:.4g}"
+    assert same_weights(at.session_state[state.NET], run.net)
+
+    click(at, state.TRAIN_RESET)
+    assert run_of(at) is None
+    assert same_weights(at.session_state[state.NET], start_net)
+    assert same_weights(at.session_state[state.NET], get_preset("xor").network())
+    assert not at.exception
+
+
+def test_digits_fast_settings_reach_96_percent_with_stop_and_resume():
+    at = open_train("digits")
+    click(at, state.TRAIN_FAST)
+    settings = at.session_state[state.TRAIN]
+    assert (settings.batch_size, settings.momentum) == (8, 0.9)
+    assert at.session_state[state.NET].spec.learning_rate == 0.5
+    assert at.number_input(key=state.TRAIN_LR_INPUT).value == 0.5
+    click(at, state.TRAIN_START)
+    run = run_of(at)
+    click(at, state.TRAIN_STOP)
+    stopped_at = run.epoch
+    assert 0 < stopped_at < 40 and at.get("download_button")
+    click(at, state.TRAIN_RESUME)
+    drive(at)
+    assert run.epoch == 40
+    assert run.history[-1].test_accuracy >= 0.96
+    assert len(chart(at, state.TRAIN_LOSS_CHART)["data"][0]["x"]) == 41
+    report = at.dataframe[0].value
+    assert list(report.index) == [str(d) for d in range(10)] + ["macro avg", "weighted avg"]
+    assert report.loc["weighted avg", "support"] == len(run.test_set)
+    assert {m.label: m.value for m in at.metric}["Test accuracy"] == f"{run.history[-1].test_accuracy:.1%}"
+
+    click(at, state.TRAIN_RESET)
+    assert same_weights(at.session_state[state.NET], get_preset("digits").network())
+    assert not at.exception
+
+
+def test_a_diverging_rate_ends_with_a_clear_message_and_the_previous_network():
+    at = open_train("xor")
+    at.number_input(key=state.TRAIN_LR_INPUT).set_value(1e6).run()
+    assert at.session_state[state.NET].spec.learning_rate == 1e6
+    before = at.session_state[state.NET]
+    click(at, state.TRAIN_START)
+    drive(at)
+    run = run_of(at)
+    assert run.divergence is not None
+    message = " ".join(e.value for e in at.error)
+    assert f"Training diverged at epoch {run.divergence.epoch}" in message
+    assert "Try a lower learning rate than 1e+06, for example 100000" in message
+    assert "Diverged" in progress_text(at)
+    shared = at.session_state[state.NET]
+    assert shared.is_finite() and same_weights(shared, run.net)
+    if run.epoch == 0:
+        assert same_weights(shared, before)
+    spec = chart(at, state.TRAIN_LOSS_CHART)
+    assert all(np.isfinite(spec["data"][0]["y"]))
+
+    at.number_input(key=state.TRAIN_LR_INPUT).set_value(0.5).run()
+    click(at, state.TRAIN_RESUME)  # on from the last finite network with the lower rate
+    assert run.divergence is None and run.running
+    click(at, state.TRAIN_STOP)
+    assert not at.exception
+
+
+def test_the_learning_rate_comparison_draws_one_curve_per_rate():
+    at = open_train("xor")
+    at.number_input(key=state.TRAIN_EPOCHS_INPUT).set_value(1000).run()
+    at.text_input(key=state.TRAIN_RATES_INPUT).input("0.01, 0.1, 0.5, 2").run()
+    click(at, state.TRAIN_COMPARE)
+    assert at.button(key=state.TRAIN_START).disabled  # one job at a time
+    n = 0
+    while at.session_state[state.TRAIN_COMPARISON].running:
+        at.run()
+        n += 1
+        assert n < 100
+    comparison = at.session_state[state.TRAIN_COMPARISON]
+    spec = chart(at, state.TRAIN_COMPARE_CHART)
+    curves = [t for t in spec["data"] if t.get("showlegend") is not False]
+    assert [t["name"].split(" ·")[0] for t in curves] == ["η = 0.01", "η = 0.1", "η = 0.5", "η = 2"]
+    for trace, run in zip(curves, comparison.runs.values()):
+        assert trace["x"] == [p.epoch for p in run.history] and run.epoch == 1000
+    final = [run.history[-1].train_loss for run in comparison.runs.values()]
+    assert final[3] < final[2] < min(final[:2])  # on XOR's plateau a higher rate escapes sooner
+    assert spec["layout"]["yaxis"]["type"] == "log"
+    assert not at.exception
+
+
+def test_bad_rates_are_refused_with_a_message_and_nothing_lost():
+    at = open_train("xor")
+    at.text_input(key=state.TRAIN_RATES_INPUT).input("0.1, fast").run()
+    click(at, state.TRAIN_COMPARE)
+    assert "'fast' is not a number" in " ".join(e.value for e in at.error)
+    assert at.session_state[state.TRAIN_COMPARISON] is None
+    assert at.text_input(key=state.TRAIN_RATES_INPUT).value == "0.1, fast"
+
+
+def test_the_work_cap_is_explained_when_hit():
+    at = open_train("digits")
+    at.number_input(key=state.TRAIN_EPOCHS_INPUT).set_value(100_000).run()
+    click(at, state.TRAIN_START)
+    run = run_of(at)
+    assert run.target == 267  # 10⁹ // (1,348 samples × 2,778 parameters)
+    warning = " ".join(w.value for w in at.warning)
+    assert "Capped at 267 of the 100,000 epochs" in warning and "Resume" in warning
+    click(at, state.TRAIN_RESET)
+    assert not at.exception
+
+
+def test_a_network_changed_elsewhere_clears_the_run():
+    at = open_train("xor")
+    click(at, state.TRAIN_START)
+    click(at, state.TRAIN_STOP)
+    at.selectbox(key=state.SIDEBAR_PRESET).select("circles").run()
+    assert run_of(at) is None
+    assert "previous training run was cleared" in " ".join(i.value for i in at.info)
+    assert not at.exception
+
+
+@pytest.mark.parametrize(
+    "key, value, stored",
+    [
+        (state.TRAIN_EPOCHS_INPUT, 123, lambda at: at.session_state[state.TRAIN].epochs),
+        (state.TRAIN_BATCH_INPUT, 3, lambda at: at.session_state[state.TRAIN].batch_size),
+        (state.TRAIN_MOMENTUM_INPUT, 0.5, lambda at: at.session_state[state.TRAIN].momentum),
+    ],
+)
+def test_settings_survive_a_page_switch(key, value, stored):
+    at = open_train("xor")
+    at.number_input(key=key).set_value(value).run()
+    assert stored(at) == value
+    at.switch_page("app.py").run()
+    at.switch_page("pages/3_Train.py").run()
+    assert at.number_input(key=key).value == value
+
+
+def test_regression_on_one_input_draws_the_fitted_curve_and_no_accuracy():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    spec = NetworkSpec((1, 8, 1), ("tanh", "linear"), "mse", "mean", seed=0, learning_rate=0.1)
+    at.session_state[state.NET] = Network.initialise(spec)
+    at.session_state[state.DATA] = DataSettings("sine", n=80, noise=0.05, test_fraction=0.25)
+    at.session_state[state.TRAIN] = TrainSettings(epochs=150, batch_size=8, momentum=0.9)
+    at.switch_page("pages/3_Train.py").run()
+    click(at, state.TRAIN_START)
+    drive(at)
+    run = run_of(at)
+    assert run.history[-1].train_loss < 0.1 * run.history[0].train_loss
+    fit = chart(at, state.TRAIN_DATA_CHART)
+    assert [t["name"] for t in fit["data"]] == ["train", "test", "network ŷ(x)"]
+    assert not [c for c in at.get("plotly_chart") if c.proto.id.endswith(state.TRAIN_ACCURACY_CHART)]
+    assert [m.label for m in at.metric] == ["Epoch", "Train loss", "Test loss"]
+    assert len(at.dataframe) == 0  # no per-class report for regression
+    assert not at.exception

@@ -1,0 +1,44 @@
+"""Importing a network file on the Design page (pure): find data the imported network fits.
+
+The page keeps the invariant that the shared network and dataset fit each other (n_in = features,
+n_out allowed by the targets), so an imported network keeps the current dataset when it fits and
+otherwise moves to the first built-in dataset that does.
+"""
+
+from collections.abc import Callable
+from dataclasses import replace
+
+from bpviz import BpvizError, Dataset, Network
+from bpviz.presets import DataSettings
+
+from .design_data import KNOBS, START, fits
+
+
+def candidates(current: DataSettings, n_out: int) -> list[DataSettings]:
+    """Data settings to try for a network with n_out outputs: the current ones first, then every
+    built-in dataset as it starts (the spiral and the blobs with n_out classes when 3 ≤ n_out ≤ 10)."""
+    out = [current]
+    for name, start in START.items():
+        if name in ("csv", current.name):
+            continue
+        if "classes" in KNOBS[name] and 3 <= n_out <= 10:
+            start = replace(start, classes=n_out)
+        out.append(start)
+    return out
+
+
+def data_for(net: Network, current: DataSettings, load: Callable[[DataSettings], Dataset]) -> DataSettings:
+    """The first of ``candidates`` whose dataset (from ``load``) ``net`` fits; BpvizError if none does."""
+    layers = net.spec.layers
+    for settings in candidates(current, layers[-1]):
+        try:
+            ds = load(settings)
+        except BpvizError:
+            continue
+        if fits(layers, ds):
+            return settings
+    raise BpvizError(
+        "layers",
+        f"no dataset here has {layers[0]} input(s) and {layers[-1]} output(s); "
+        f"upload a CSV file with {layers[0]} feature column(s) first, then import the network again",
+    )

@@ -1,0 +1,41 @@
+"""The clickable network diagram: ``network_figure`` in ``st.plotly_chart`` with the selection kept in state.
+
+Streamlit resets a chart's own selection whenever the figure changes (every stage), so the
+user's choice lives in a session-state key (``selection_key``): a click stores it there
+through ``bpviz.selection.after_click`` and the figure draws the highlight of ``selected``
+(the element the page shows) itself.
+"""
+
+from functools import partial
+
+import streamlit as st
+
+from bpviz import Network
+from bpviz.figures.chart_layout import alt_text
+from bpviz.figures.diagram import network_figure
+from bpviz.selection import after_click
+
+from . import state
+
+# No mode bar, no zoom or pan: a click only selects.
+CHART_CONFIG = {"displayModeBar": False, "scrollZoom": False, "doubleClick": False, "responsive": True}
+
+
+def show_diagram(net: Network, selected: tuple | None, chart_key: str, selection_key: str, **figure_args) -> None:
+    """Draw ``network_figure(net, selected=selected, **figure_args)``; a click stores the clicked element
+    in ``selection_key`` (``bpviz.selection.after_click``)."""
+    fig = network_figure(net, selected=selected, **figure_args)
+    st.plotly_chart(
+        fig,
+        key=chart_key,
+        on_select=partial(_on_select, chart_key, selection_key),
+        selection_mode="points",
+        config=CHART_CONFIG,
+        width="stretch",
+        alt=alt_text(fig),
+    )
+
+
+def _on_select(chart_key: str, selection_key: str) -> None:
+    event = st.session_state[chart_key]
+    st.session_state[selection_key] = after_click(event, st.session_state[selection_key], state.net().spec)

@@ -1,0 +1,91 @@
+"""Share links and presentation mode in the address bar (the codec is ``bpviz.sharelink``).
+
+A session reads its URL once, on its first run, whichever page that is: the lesson a share link carries
+replaces the defaults and ``present=1`` turns presentation mode on. From then on the session state is the
+truth and every run writes it back into the URL, so the address bar, a bookmark and the sidebar's link
+always reproduce what is on screen.
+"""
+
+import re
+
+import streamlit as st
+
+from bpviz import BpvizError
+from bpviz.sharelink import KEYS, MAX_SHARED_PARAMS, PRESENT, Lesson, decode, link, url_params
+from bpviz.summary import architecture
+
+from . import state
+from .design_data import DATASET_LABELS, fits
+from .design_edit import is_initial
+
+
+def open_link() -> None:
+    """On the session's first run: load the lesson and presentation mode of the URL. A link that cannot be
+    opened (tampered, stale, or a network that does not fit its data) leaves the defaults in place and says
+    why in a warning; it never raises."""
+    if st.session_state[state.LINK_READ]:
+        return
+    st.session_state[state.LINK_READ] = True
+    query = st.query_params.to_dict()
+    state.set_presenting(query.get(PRESENT) == "1")
+    if not any(key in query for key in KEYS):
+        return
+    try:
+        lesson = decode(query, state.default_lesson())
+        _check_fits(lesson)
+    except BpvizError as err:  # it quotes the link, which anyone may have written: shown as plain text
+        why = literal(str(err))
+        state.flash("warning", f"This share link could not be opened ({why}), so the default network is shown.")
+        return
+    state.load_lesson(lesson)
+
+
+def literal(text: str) -> str:
+    """``text`` as a Markdown code span, so it shows as typed: ``[login](https://…)``, a bare address,
+    ``**bold**`` or ``$x$`` in a link render no link, emphasis or formula (a fence longer than any run of
+    backticks in ``text`` keeps it closed)."""
+    fence = "`" * (max(map(len, re.findall("`+", text)), default=0) + 1)
+    return f"{fence} {text} {fence}" if "`" in text else f"{fence}{text}{fence}"
+
+
+def _check_fits(lesson: Lesson) -> None:
+    spec = lesson.net.spec
+    data = state.dataset(lesson.data, spec.seed)
+    if not fits(spec.layers, data):
+        raise BpvizError(
+            "net",
+            f"a {architecture(spec)} network does not fit the {DATASET_LABELS[lesson.data.name]} data "
+            f"({data.X.shape[1]} inputs, {data.Y.shape[1]} targets)",
+        )
+
+
+def sync_url() -> None:
+    """Write the current lesson and presentation mode into the URL, only when they changed (every change is
+    an entry in the browser's history, and none reruns the script)."""
+    query = st.query_params.to_dict()
+    wanted = url_params(query, state.lesson(), state.presenting())
+    if wanted != query:
+        st.query_params.from_dict(wanted)
+
+
+def share_box() -> None:
+    """The sidebar's "Copy share link": this page's URL with the lesson, in a code block with a copy button."""
+    lesson = state.lesson()
+    with st.popover("Copy share link", icon=":material/share:", width="stretch"):
+        if lesson is None:
+            st.info(
+                "An uploaded CSV file cannot travel in a link, so there is no link to share. "
+                "Pick a built-in dataset on the Design page to share this lesson."
+            )
+            return
+        st.code(link(st.context.url or "", url_params({}, lesson, present=False)), language=None, wrap_lines=True)
+        weights = "its weights"
+        if lesson.net.spec.n_params > MAX_SHARED_PARAMS and not is_initial(lesson.net):
+            weights = f"the weights its seed draws (links carry edited weights up to {MAX_SHARED_PARAMS} parameters)"
+        sample = f"sample {lesson.sample}"
+        if st.session_state[state.STEP_SOURCE] == "manual":
+            sample += " of the dataset (a sample typed by hand does not travel)"
+        st.caption(
+            f"Opens this network with {weights}, the data, and the Step page's {sample} and stage "
+            f"{lesson.stage + 1}. Add `&present=1` to open it in presentation mode."
+        )

@@ -1,0 +1,100 @@
+"""The Step page's sample picker: a dataset row by number, or x and y typed by hand.
+
+A typed sample that does not parse shows the error and keeps the last one that did, so a
+typo never loses the step on screen.
+"""
+
+import numpy as np
+import streamlit as st
+
+from bpviz import BpvizError, Dataset, Network
+from bpviz.sample import DIGIT_PIXEL, DIGIT_SIDE, dataset_sample, digit_image, format_vector, parse_vector
+
+from . import state
+
+SOURCES = {"dataset": "From the dataset", "manual": "Typed by hand"}
+PREVIEW = 6  # values of a long vector shown in the caption
+
+
+def pick_sample(net: Network) -> tuple[np.ndarray, np.ndarray, str, str | None]:
+    """(x, y, a one-line description, a problem to show or None) of the chosen sample.
+
+    Draws its widgets where it is called (the Step page calls it in the sidebar). When the
+    dataset does not fit the network, it switches to typed input and says why.
+    """
+    ss = st.session_state
+    n_in, n_out = net.spec.layers[0], net.spec.layers[-1]
+    ds, problem = _fitting_dataset(n_in, n_out)
+    if ds is None and ss[state.STEP_SOURCE] == "dataset":
+        ss[state.STEP_SOURCE] = "manual"
+    else:
+        problem = None
+    st.segmented_control(
+        "Sample",
+        list(SOURCES),
+        format_func=SOURCES.get,
+        required=True,
+        **state.step_widget(state.STEP_W_SOURCE, state.STEP_SOURCE),
+    )
+    if ss[state.STEP_SOURCE] == "dataset":
+        x, y, what = _from_dataset(ds)
+    else:
+        x, y = _typed(ds, n_in, n_out)
+        what = "typed by hand"
+    return x, y, " · ".join([_preview("x", x), _preview("y", y), what]), problem
+
+
+def _fitting_dataset(n_in: int, n_out: int) -> tuple[Dataset | None, str]:
+    """The current dataset with targets for n_out outputs, or None and why it does not fit."""
+    try:
+        ds = state.dataset().for_outputs(n_out)
+    except BpvizError as err:
+        return None, f"The current dataset does not fit this network ({err}). Type a sample by hand instead."
+    if ds.X.shape[1] != n_in:
+        return None, (
+            f"The current dataset has {ds.X.shape[1]} input(s) but this network has {n_in}. "
+            "Type a sample by hand instead, or pick a fitting dataset on the Design page."
+        )
+    return ds, ""
+
+
+def _from_dataset(ds: Dataset) -> tuple[np.ndarray, np.ndarray, str]:
+    ss = st.session_state
+    ss[state.STEP_SAMPLE] = min(ss[state.STEP_SAMPLE], len(ds) - 1)
+    st.number_input(
+        f"Sample number (0 to {len(ds) - 1})",
+        0,
+        len(ds) - 1,
+        step=1,
+        **state.step_widget(state.STEP_W_SAMPLE, state.STEP_SAMPLE),
+    )
+    x, y, what = dataset_sample(ds, ss[state.STEP_SAMPLE])
+    if ds.name == "digits":
+        st.image(digit_image(x), caption=what, width=DIGIT_SIDE * DIGIT_PIXEL)
+    return x, y, f"sample {ss[state.STEP_SAMPLE]} of {len(ds)}" + (f", {what}" if what else "")
+
+
+def _typed(ds: Dataset | None, n_in: int, n_out: int) -> tuple[np.ndarray, np.ndarray]:
+    ss = st.session_state
+    kept = ss[state.STEP_MANUAL]
+    if kept is None or len(kept[0]) != n_in or len(kept[1]) != n_out:  # first time, or the network changed size
+        x, y = (ds.X[0], ds.Y[0]) if ds is not None else (np.zeros(n_in), np.zeros(n_out))
+        ss[state.STEP_MANUAL] = (tuple(x), tuple(y))
+        ss[state.STEP_X_TEXT], ss[state.STEP_Y_TEXT] = format_vector(x), format_vector(y)
+    st.text_input(f"x ({n_in} numbers)", **state.step_widget(state.STEP_W_X, state.STEP_X_TEXT))
+    st.text_input(f"y ({n_out} numbers)", **state.step_widget(state.STEP_W_Y, state.STEP_Y_TEXT))
+    try:
+        x = parse_vector(ss[state.STEP_X_TEXT], n_in, "x")
+        y = parse_vector(ss[state.STEP_Y_TEXT], n_out, "y")
+    except BpvizError as err:
+        st.error(f"{err} — still showing the last sample that was valid.")
+        kept = ss[state.STEP_MANUAL]
+        return np.array(kept[0]), np.array(kept[1])
+    ss[state.STEP_MANUAL] = (tuple(x), tuple(y))
+    return x, y
+
+
+def _preview(name: str, values: np.ndarray) -> str:
+    shown = ", ".join(f"{v:g}" for v in values[:PREVIEW])
+    more = f", … ({len(values) - PREVIEW} more)" if len(values) > PREVIEW else ""
+    return f"{name} = ({shown}{more})"

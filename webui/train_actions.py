@@ -1,0 +1,255 @@
+"""What the Train page's buttons and settings do: widget callbacks and the per-tick step.
+
+A training run (``bpviz.runs.Run``) and a learning-rate comparison (``bpviz.runs.Comparison``) live in
+session state. ``tick`` trains the run for about ``TICK_SECONDS`` and is called by the page's live
+fragment on every rerun, so in a browser the run advances several times a second and in AppTest
+(which has no timers) every script run is one tick. Networks go back to the shared state through
+``state.train_share``: the trained one when a run stops, ends or diverges, the starting one on Reset.
+Every action that changes the run, the comparison or the shared network holds the session's training lock.
+"""
+
+import functools
+from dataclasses import replace
+
+import streamlit as st
+
+from bpviz import Dataset
+from bpviz.errors import BpvizError
+from bpviz.runs import (
+    FAST,
+    MAX_TRACKED,
+    TICK_SECONDS,
+    Comparison,
+    Run,
+    cap_epochs,
+    parse_rates,
+    pick_samples,
+    with_rate,
+)
+
+from . import state
+
+
+def locked(action):
+    """Run ``action`` holding this session's training lock (see ``state.train_lock``)."""
+
+    @functools.wraps(action)
+    def run_locked(*args):
+        with state.train_lock():
+            return action(*args)
+
+    return run_locked
+
+
+def _notice(key: str, kind: str | None = None, text: str | None = None) -> None:
+    st.session_state[key] = (kind, text) if kind else None
+
+
+def learning_rate() -> float:
+    return state.net().spec.learning_rate
+
+
+def current_run() -> Run | None:
+    return st.session_state[state.TRAIN_RUN]
+
+
+def current_comparison() -> Comparison | None:
+    return st.session_state[state.TRAIN_COMPARISON]
+
+
+def training() -> bool:
+    """A run is in progress (its ticks are due)."""
+    return current_run() is not None and current_run().running
+
+
+def comparing() -> bool:
+    """A comparison is in progress."""
+    return current_comparison() is not None and current_comparison().running
+
+
+def tracked_rows(train_set: Dataset) -> list[int]:
+    """The rows chosen to watch, or an automatic pick when none are chosen (or they no longer exist)."""
+    rows = [i for i in st.session_state[state.TRAIN_TRACKED] if 0 <= i < len(train_set)]
+    return rows[:MAX_TRACKED] or pick_samples(train_set)
+
+
+# -- settings --------------------------------------------------------------------------------------
+def set_train_setting(field: str, widget_key: str) -> None:
+    """Store one TrainSettings field (epochs, batch_size, momentum) from its widget."""
+    st.session_state[state.TRAIN] = replace(state.train_settings(), **{field: st.session_state[widget_key]})
+
+
+@locked
+def set_learning_rate() -> None:
+    """The rate lives in the shared network's spec, so the Step page's update uses it too."""
+    try:
+        state.train_share(with_rate(state.net(), float(st.session_state[state.TRAIN_LR_INPUT])))
+    except BpvizError as err:
+        _notice(state.TRAIN_NOTICE, "error", str(err))
+
+
+@locked
+def set_split() -> None:
+    """A new test fraction changes the data, so any comparison made on the old split goes."""
+    try:
+        state.set_data_settings(test_fraction=st.session_state[state.TRAIN_SPLIT_INPUT] / 100)
+    except BpvizError as err:
+        _notice(state.TRAIN_NOTICE, "error", str(err))
+        return
+    st.session_state[state.TRAIN_COMPARISON] = None
+    st.session_state[state.TRAIN_SOURCE] = state.train_source()
+
+
+def set_tracked() -> None:
+    st.session_state[state.TRAIN_TRACKED] = tuple(st.session_state[state.TRAIN_TRACKED_INPUT])
+
+
+def copy_value(widget_key: str, key: str) -> None:
+    st.session_state[key] = st.session_state[widget_key]
+
+
+@locked
+def use_fast_settings() -> None:
+    """Epochs, batch size, rate and momentum known to train this dataset quickly (``bpviz.runs.FAST``)."""
+    recipe = FAST[state.data_settings().name]
+    st.session_state[state.TRAIN] = replace(
+        state.train_settings(), epochs=recipe.epochs, batch_size=recipe.batch_size, momentum=recipe.momentum
+    )
+    state.train_share(with_rate(state.net(), recipe.learning_rate))
+    _notice(
+        state.TRAIN_NOTICE,
+        "success",
+        f"Fast settings: {recipe.epochs} epochs, batch size {recipe.batch_size}, "
+        f"learning rate {recipe.learning_rate:g}, momentum {recipe.momentum:g}.",
+    )
+
+
+# -- the run ----------------------------------------------------------------------------------------
+def _allowed(epochs: int, train_set: Dataset) -> int | None:
+    """Epochs the work cap allows for this request (the notice explains a cap), or None when none do."""
+    try:
+        allowed, why = cap_epochs(epochs, len(train_set), state.net().spec.n_params)
+    except BpvizError as err:
+        _notice(state.TRAIN_NOTICE, "error", str(err))
+        return None
+    _notice(state.TRAIN_NOTICE, "warning" if why else None, why)
+    return allowed
+
+
+@locked
+def start(train_set: Dataset, test_set: Dataset | None) -> None:
+    """A new run from the shared network with the current settings."""
+    settings = state.train_settings()
+    epochs = _allowed(settings.epochs, train_set)
+    if epochs is None:
+        return
+    try:
+        run = Run(
+            state.net(),
+            train_set,
+            test_set,
+            settings.batch_size,
+            learning_rate(),
+            settings.momentum,
+            tracked_rows(train_set),
+        )
+    except BpvizError as err:
+        _notice(state.TRAIN_NOTICE, "error", str(err))
+        return
+    run.go(epochs)
+    st.session_state[state.TRAIN_RUN] = run
+
+
+@locked
+def stop() -> None:
+    run = current_run()
+    if run is not None and run.running:
+        run.stop()
+        share_result(run)
+
+
+@locked
+def resume(train_set: Dataset) -> None:
+    """Go on with the current settings: up to the epochs setting, or that many more once it is reached."""
+    run, settings = current_run(), state.train_settings()
+    wanted = settings.epochs - run.epoch if run.epoch < settings.epochs else settings.epochs
+    epochs = _allowed(wanted, train_set)
+    if epochs is None:
+        return
+    try:
+        run.configure(settings.batch_size, learning_rate(), settings.momentum)
+    except BpvizError as err:
+        _notice(state.TRAIN_NOTICE, "error", str(err))
+        return
+    run.go(run.epoch + epochs)
+
+
+@locked
+def reset() -> None:
+    """Forget the run and give the shared state back the network it started from."""
+    run = current_run()
+    if run is not None:
+        run.stop()
+        state.train_share(with_rate(run.start_net, learning_rate()))
+    st.session_state[state.TRAIN_RUN] = None
+    _notice(state.TRAIN_NOTICE)
+
+
+def share_result(run: Run) -> None:
+    """The trained network (after a divergence, the last finite one) becomes the shared network."""
+    if run.epoch > 0:
+        state.train_share(with_rate(run.net, learning_rate()))
+
+
+@locked
+def tick() -> bool:
+    """Train the running run for about TICK_SECONDS; True when it stopped in this tick (done or diverged)."""
+    run, settings = current_run(), state.train_settings()
+    if run is None or not run.running:
+        return False
+    try:
+        run.configure(settings.batch_size, learning_rate(), settings.momentum)
+    except BpvizError as err:
+        run.stop()
+        _notice(state.TRAIN_NOTICE, "error", str(err))
+        return True
+    run.step(TICK_SECONDS)
+    if run.running:
+        return False
+    share_result(run)
+    return True
+
+
+# -- the comparison ---------------------------------------------------------------------------------
+@locked
+def compare(train_set: Dataset, test_set: Dataset | None) -> None:
+    """Train one starting network once per learning rate in TRAIN_RATES, with the epochs, batch size and
+    momentum of the run settings: the run's starting network when there is a run, else the shared one."""
+    settings, run = state.train_settings(), current_run()
+    net = run.start_net if run is not None else state.net()
+    try:
+        rates = parse_rates(st.session_state[state.TRAIN_RATES])
+        epochs, why = cap_epochs(settings.epochs, len(train_set), net.spec.n_params, runs=len(rates))
+        comparison = Comparison(net, train_set, test_set, rates, epochs, settings.batch_size, settings.momentum)
+    except BpvizError as err:
+        _notice(state.TRAIN_COMPARE_NOTICE, "error", str(err))
+        return
+    _notice(state.TRAIN_COMPARE_NOTICE, "warning" if why else None, why)
+    st.session_state[state.TRAIN_COMPARISON] = comparison
+
+
+@locked
+def stop_comparison() -> None:
+    comparison = current_comparison()
+    if comparison is not None:
+        comparison.stop()
+
+
+@locked
+def compare_tick() -> bool:
+    """Advance a running comparison by about TICK_SECONDS; True when it finished in this tick."""
+    comparison = current_comparison()
+    if comparison is None or not comparison.running:
+        return False
+    comparison.step(TICK_SECONDS)
+    return not comparison.running
