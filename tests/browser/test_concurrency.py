@@ -1,0 +1,268 @@
+"""Many strangers on one hosted link: 8 headless-Chromium sessions on one ``streamlit run`` server at once.
+
+Four sessions build their own network on Design (a preset, and a size of its first hidden layer) and
+four load other presets on the Step page. Then the first four train (Start, let it run, Stop) while the
+other four step through a sample with the Next button. Every session must see only its own network (the
+sidebar's architecture, the Step page's z computed from its own weights, the Train page's header), no
+page may show an exception, and the server's resident memory must stay bounded. The figures are printed
+and kept in test-output/concurrency.txt:
+
+    python -m pytest -q -s tests/browser/test_concurrency.py
+"""
+
+import os
+import subprocess
+import time
+from dataclasses import dataclass
+
+import pytest
+
+from bpviz import Network, make_dataset
+from bpviz.figures.diagram import format_value
+from bpviz.presets import get_preset
+from bpviz.sample import dataset_sample
+from bpviz.stages import walk
+from bpviz.summary import architecture
+from tests.browser.conftest import _free_port, _need_browser, start_server
+from tests.browser.helpers import SCREENSHOTS, assert_no_exception, screenshot, wait_for_run
+from webui import state
+
+MAX_RSS_MB = 1_500  # the whole server, every session open and half of them training
+MAX_GROWTH_PER_SESSION_MB = 60  # (peak − the server after its first session) per further session
+MIN_TRAIN_SECONDS = 3  # the runs train at least this long, however fast the stepping goes
+PRESSES = 2  # Next presses per stepping page: up to a of layer 1
+LONG_RUN = 100_000  # epochs asked for, so every run is still training when Stop is pressed
+# (preset, size of hidden layer 1 set on Design or None, what the session does): a network per session.
+PLAN = [
+    ("xor", 3, "train"),
+    ("mazur", None, "step"),
+    ("circles", 4, "train"),
+    ("circles", None, "step"),
+    ("xor", 5, "train"),
+    ("spiral", None, "step"),
+    ("spiral", 6, "train"),
+    ("digits", None, "step"),
+]
+SIDEBAR = '[data-testid="stSidebar"]'
+MAIN = '[data-testid="stMain"]'
+PROGRESS = '[data-testid="stProgress"]'
+
+
+def _expect(locator):
+    from playwright.sync_api import expect  # late: without playwright the fixtures skip these tests first
+
+    return expect(locator)
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of process ``pid`` in MB (psutil when installed, else /proc)."""
+    try:
+        import psutil
+    except ImportError:
+        with open(f"/proc/{pid}/status") as status:
+            kb = next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
+        return kb / 1024
+    return psutil.Process(pid).memory_info().rss / 2**20
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of process ``pid`` so far."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Session:
+    """One stranger: a browser page, the network it should see and what it does."""
+
+    page: object
+    preset: str
+    hidden: int | None
+    role: str
+
+    @property
+    def net(self) -> Network:
+        preset = get_preset(self.preset)
+        if self.hidden is None:
+            return preset.network()
+        layers = (preset.spec.layers[0], self.hidden, *preset.spec.layers[2:])
+        return Network.initialise(preset.spec.replace(layers=layers))  # Design draws new weights from the seed
+
+    @property
+    def arch(self) -> str:
+        return architecture(self.net.spec)
+
+    def expected_walk(self):
+        """The walk the Step page shows: sample 0 of the preset's data, through this session's network."""
+        net, d = self.net, get_preset(self.preset).data
+        ds = make_dataset(d.name, n=d.n, noise=d.noise, seed=net.spec.seed, classes=d.classes)
+        x, y, _ = dataset_sample(ds.for_outputs(net.spec.layers[-1]), 0)
+        return walk(net, x, y)
+
+
+@pytest.fixture(scope="module")
+def server():
+    """A server of its own, so its memory figures belong to this test alone: (base URL, process)."""
+    _need_browser()
+    proc = start_server(_free_port())
+    port = proc.args[proc.args.index("--server.port") + 1]
+    yield f"http://127.0.0.1:{port}", proc
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def _button(key: str) -> str:
+    """The button with widget key ``key`` (a button with a tooltip or a shortcut also has a hidden copy)."""
+    return f".st-key-{key} button:visible"
+
+
+def _go(page, label: str) -> None:
+    """Open another page through the sidebar's link (same session; loading a URL would start a new one)."""
+    page.locator(f'{SIDEBAR} [data-testid="stPageLink"] a').filter(has_text=label).first.click()
+
+
+def test_eight_sessions_step_and_train_at_once(server, browser):
+    url, proc = server
+    t0 = time.monotonic()
+    rss = {"idle": rss_mb(proc.pid)}
+    peak = rss["idle"]
+
+    def sample(label: str | None = None) -> None:
+        nonlocal peak
+        now = rss_mb(proc.pid)
+        peak = max(peak, now)
+        if label:
+            rss[label] = now
+            print(f"{time.monotonic() - t0:6.1f} s  {label}: {now:.0f} MB", flush=True)
+
+    contexts = [browser.new_context(viewport={"width": 1400, "height": 900}) for _ in PLAN]
+    sessions = [Session(c.new_page(), *plan) for c, plan in zip(contexts, PLAN)]
+    assert len({s.arch for s in sessions}) == len(sessions)
+    trainers = [s for s in sessions if s.role == "train"]
+    steppers = [s for s in sessions if s.role == "step"]
+    try:
+        # One session first: the server imports NumPy, pandas, Plotly and scikit-learn once.
+        trainers[0].page.goto(f"{url}/Design")
+        wait_for_run(trainers[0].page)
+        sample("1 session")
+        for s in trainers[1:]:
+            s.page.goto(f"{url}/Design")
+        for s in steppers:
+            s.page.goto(f"{url}/Step")
+        for s in sessions:
+            wait_for_run(s.page)
+            if s.preset != state.DEFAULT_PRESET:
+                _load_preset(s.page, s.preset)
+        _set_hidden_sizes(trainers)
+        for s in sessions:
+            _expect(s.page.locator(SIDEBAR)).to_contain_text(f"Network {s.arch}", timeout=30_000)
+        sample(f"{len(sessions)} sessions ready")
+
+        for s in trainers:
+            _go(s.page, "Train")
+        _start_long_runs(trainers)
+        began = time.monotonic()
+        _step(steppers, sample)
+        while time.monotonic() - began < MIN_TRAIN_SECONDS:
+            sample()
+            trainers[0].page.wait_for_timeout(250)
+        sample(f"{len(trainers)} training, {len(steppers)} stepping")
+        screenshot(trainers[1].page, "concurrency_training")
+        screenshot(steppers[-1].page, "concurrency_stepping")
+        _stop_and_check(trainers)
+        for s in sessions:
+            assert f"Network {s.arch}" in s.page.locator(SIDEBAR).inner_text()
+            assert_no_exception(s.page)
+        sample("all stopped")
+    finally:
+        for c in contexts:
+            c.close()
+    time.sleep(2)
+    sample("2 s after closing the pages")
+    elapsed = time.monotonic() - t0
+
+    growth = (peak - rss["1 session"]) / (len(sessions) - 1)
+    figures = ", ".join(f"{k}: {v:.0f} MB" for k, v in rss.items())
+    report = (
+        f"server RSS: {figures}; peak {peak:.0f} MB, {growth:.1f} MB per further session\n"
+        f"{len(sessions)} sessions ({len(trainers)} training, {len(steppers)} stepping) in {elapsed:.1f} s "
+        f"on {os.cpu_count()} CPUs (load average {os.getloadavg()[0]:.1f}); the server used "
+        f"{cpu_seconds(proc.pid):.1f} s of CPU\n"
+    )
+    print(report, end="")
+    (SCREENSHOTS.parent / "concurrency.txt").write_text(report)
+    assert peak < MAX_RSS_MB, figures
+    assert growth < MAX_GROWTH_PER_SESSION_MB, figures
+
+
+def _load_preset(page, key: str) -> None:
+    page.locator(f'{SIDEBAR} [data-testid="stSelectbox"]').filter(has_text="Load a preset").click()
+    page.get_by_role("option", name=get_preset(key).title).click()
+
+
+def _set_hidden_sizes(sessions: list[Session]) -> None:
+    """On Design, type each session's size of its first hidden layer."""
+    for s in sessions:
+        _expect(s.page.locator(SIDEBAR)).to_contain_text(architecture(get_preset(s.preset).spec), timeout=30_000)
+        wait_for_run(s.page)
+        units = s.page.locator(f".st-key-{state.design_layer_key('units', 1)} input")
+        units.fill(str(s.hidden))
+        units.press("Enter")
+
+
+def _start_long_runs(trainers: list[Session]) -> None:
+    """Ask every training page for a long run (the work cap may lower it), then press Start on each."""
+    for s in trainers:
+        epochs = s.page.locator(f".st-key-{state.TRAIN_EPOCHS_INPUT} input")
+        epochs.fill(str(LONG_RUN))
+        epochs.press("Enter")
+    for s in trainers:
+        _expect(s.page.locator(f".st-key-{state.TRAIN_EPOCHS_INPUT} input")).to_have_value(str(LONG_RUN))
+        wait_for_run(s.page)
+        start = s.page.locator(_button(state.TRAIN_START))
+        _expect(start).to_be_enabled(timeout=30_000)
+        start.click()
+    for s in trainers:
+        _expect(s.page.locator(PROGRESS).first).to_contain_text("Training", timeout=30_000)
+
+
+def _step(steppers: list[Session], sample) -> None:
+    """Press Next on every stepping page in turn, one press per page per round (a press made while its own
+    page reruns would be folded into the previous one), then check each page shows its own network's numbers."""
+    for s in steppers:
+        _expect(s.page.locator(PROGRESS)).to_contain_text("Stage 1 of", timeout=30_000)
+        _expect(s.page.locator(_button(state.STEP_NEXT))).to_be_enabled(timeout=30_000)
+    for press in range(1, PRESSES + 1):
+        for s in steppers:
+            s.page.locator(_button(state.STEP_NEXT)).click()
+        for s in steppers:
+            _expect(s.page.locator(PROGRESS)).to_contain_text(f"Stage {press + 1} of", timeout=30_000)
+            wait_for_run(s.page)
+        sample()
+    for s in steppers:
+        w = s.expected_walk()
+        assert (w.stages[PRESSES].kind, w.stages[PRESSES].layer) == ("a", 1)
+        assert s.page.locator(PROGRESS).inner_text().startswith(f"Stage {PRESSES + 1} of {len(w.stages)}")
+        assert f"Network {s.arch}" in s.page.locator(SIDEBAR).inner_text()
+        # The panel follows the stage: the first neuron of hidden layer 1, its z and a from this session's weights.
+        panel = s.page.locator(MAIN).inner_text().replace("\u2212", "-")
+        for value in (w.trace.z[0][0, 0], w.trace.a[1][0, 0]):
+            assert "=" + format_value(value, 4) in panel, (s.arch, format_value(value, 4))
+
+
+def _stop_and_check(trainers: list[Session]) -> None:
+    """Stop every run, then check its results are those of its own network."""
+    for s in trainers:
+        _expect(s.page.locator(PROGRESS).first).to_contain_text("Training", timeout=5_000)
+        s.page.locator(_button(state.TRAIN_STOP)).click()
+    for s in trainers:
+        s.page.get_by_text("Results after").wait_for(timeout=30_000)
+        wait_for_run(s.page)
+        assert "Stopped" in s.page.locator(PROGRESS).first.inner_text()
+        header = s.page.locator(f'{MAIN} [data-testid="stCaptionContainer"]').first.inner_text()
+        assert header.startswith(f"Network {s.arch} "), (s.arch, header)
+        assert int(s.page.locator('[data-testid="stMetricValue"]').first.inner_text().replace(",", "")) > 0

@@ -1,0 +1,139 @@
+"""Share links, presentation mode and keyboard-only stepping, in headless Chromium."""
+
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from bpviz.presets import PRESETS
+from bpviz.sharelink import Lesson, encode
+from tests.browser.helpers import assert_no_exception, screenshot, wait_for_run
+
+CHART = '[data-testid="stPlotlyChart"] .js-plotly-plot'
+PROGRESS = '[data-testid="stProgress"]'
+
+
+def _expect(locator):
+    from playwright.sync_api import expect  # late: without playwright the fixtures skip these tests first
+
+    return expect(locator)
+
+
+def mazur_link(app_url: str, page_path: str, stage: int, **extra: str) -> str:
+    """A share link to the 2-2-2 worked example at ``stage`` (0-based), as the sidebar would write it."""
+    preset = PRESETS["mazur"]
+    return f"{app_url}/{page_path}?{urlencode({**encode(Lesson(preset.network(), preset.data, 0, stage)), **extra})}"
+
+
+def open_link(page, url: str) -> None:
+    page.goto(url)
+    wait_for_run(page)
+    page.locator(CHART).first.wait_for()
+
+
+def at_stage(page, shown: int, of: int = 11) -> None:
+    """Wait until the progress line reads "Stage ``shown`` of ``of``" (a key press reruns a moment later)."""
+    _expect(page.locator(PROGRESS)).to_contain_text(f"Stage {shown} of {of}", timeout=15_000)
+    wait_for_run(page)
+
+
+def main_text(page) -> str:
+    """All text of the main area, the diagram's SVG labels and the KaTeX equations included."""
+    return page.locator('[data-testid="stMain"]').text_content()
+
+
+def focused_key(page) -> str | None:
+    """The widget key (``st-key-…`` class) around the focused element, or None."""
+    return page.evaluate(
+        "() => document.activeElement.closest('[class*=\"st-key-\"]')?.className.match(/st-key-(\\S+)/)[1] ?? null"
+    )
+
+
+def tab_to(page, key: str, limit: int = 40) -> int:
+    """Press Tab until the widget ``key`` has the focus; returns how many presses it took."""
+    for presses in range(1, limit + 1):
+        page.keyboard.press("Tab")
+        if focused_key(page) == key:
+            return presses
+    raise AssertionError(f"Tab never reached {key}")
+
+
+def test_a_share_link_opens_the_same_network_stage_and_numbers(app_url, page):
+    link = mazur_link(app_url, "Step", 10)
+    open_link(page, link)
+    at_stage(page, 11)
+    assert "Network 2-2-2" in page.locator('[data-testid="stSidebar"]').inner_text()
+    text = main_text(page)
+    assert "0.3589" in text and "0.5113" in text  # w5⁺ and w7⁺ of the classic example, on the diagram
+    assert "0.4000−0.5⋅0.0822=0.3589" in text.replace(" ", "")  # and in the update equation
+    page.get_by_role("button", name="Copy share link").click()
+    copied = page.locator('[data-testid="stPopoverBody"] [data-testid="stCode"]').inner_text().strip()
+    assert copied.startswith(f"{app_url}/Step?")
+    assert dict(parse_qsl(urlsplit(copied).query)) == dict(parse_qsl(urlsplit(link).query))
+    screenshot(page, "share_link")
+    page.keyboard.press("Escape")
+
+    page.goto(mazur_link(app_url, "", 5))  # opened on Home, the lesson waits for the Step page
+    wait_for_run(page)
+    page.locator('[data-testid="stSidebar"] a', has_text="Step").click()
+    page.locator(CHART).first.wait_for()
+    at_stage(page, 6)
+    assert "0.2984" in main_text(page)  # the classic example's total error at the loss stage
+    assert "stage=5" in page.url and "net=2-2-2" in page.url
+    assert_no_exception(page)
+
+
+def test_a_tampered_link_warns_and_shows_the_default_network(app_url, page):
+    open_link(page, f"{app_url}/Step?net=2-99999-1&stage=3")
+    _expect(page.locator('[data-testid="stAlert"]').first).to_contain_text("share link could not be opened")
+    at_stage(page, 1)
+    assert "net=2-2-1" in page.url and "Network 2-2-1" in page.locator('[data-testid="stSidebar"]').inner_text()
+    assert_no_exception(page)
+
+
+def test_presentation_mode_for_a_projector(app_url, page):
+    open_link(page, mazur_link(app_url, "Step", 10, present="1"))
+    at_stage(page, 11)
+    assert page.locator('[data-testid="stSidebar"]').get_attribute("data-collapsed") == "true"
+    assert page.get_by_role("button", name="Apply update").count() == 0
+    assert page.locator('[data-testid="stTabs"]').count() == 0
+    exit_button = page.get_by_role("button", name="Exit presentation")
+    assert exit_button.is_visible()
+    font = page.evaluate("() => parseFloat(getComputedStyle(document.documentElement).fontSize)")
+    assert font >= 24
+    page.wait_for_timeout(500)  # plotly settles
+    screenshot(page, "step_presentation")
+    page.keyboard.press("PageUp")  # the clicker's "back"
+    at_stage(page, 10)
+    page.keyboard.press("PageUp")
+    at_stage(page, 9)
+    page.wait_for_timeout(500)
+    screenshot(page, "step_presentation_backward")
+    page.keyboard.press("Escape")  # the way out, also a visible button
+    _expect(page.get_by_role("button", name="Apply update")).to_be_visible(timeout=15_000)
+    wait_for_run(page)
+    assert "present" not in page.url
+    assert page.locator('[data-testid="stSidebar"]').get_attribute("data-collapsed") == "false"
+    assert_no_exception(page)
+
+
+def test_keyboard_only_stepping(app_url, page):
+    open_link(page, mazur_link(app_url, "Step", 0))
+    at_stage(page, 1)
+    tab_to(page, "step_next")
+    page.keyboard.press("Enter")
+    at_stage(page, 2)
+    assert focused_key(page) == "step_next"  # the focus stays on Next through the rerun
+    page.keyboard.press("Space")
+    at_stage(page, 3)
+    page.keyboard.press("Shift+Tab")
+    assert focused_key(page) == "step_back"
+    page.keyboard.press("Enter")
+    at_stage(page, 2)
+
+    open_link(page, mazur_link(app_url, "Step", 4, present="1"))
+    at_stage(page, 5)
+    assert tab_to(page, "step_next") <= 8  # the collapsed sidebar holds no Tab stops
+    page.keyboard.press("Space")
+    at_stage(page, 6)
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Enter")
+    at_stage(page, 5)
+    assert_no_exception(page)

@@ -1,0 +1,91 @@
+"""The Step page in headless Chromium: keyboard stepping, clicking a node and an edge, their equations."""
+
+from tests.browser.helpers import assert_no_exception, choose, point_xy, screenshot, wait_for_run
+
+CHART = '[data-testid="stPlotlyChart"] .js-plotly-plot'
+
+
+def _expect(locator):
+    from playwright.sync_api import expect  # late: without playwright the fixtures skip these tests first
+
+    return expect(locator)
+
+
+def _stage(page) -> str:
+    return page.locator('[data-testid="stProgress"]').inner_text()
+
+
+def _press(page, key: str, times: int = 1) -> None:
+    """Press ``key`` ``times`` times, each once the previous press has moved the stage.
+
+    Streamlit folds presses that arrive while the page is still rerunning into one click, so
+    each press waits for its own stage before the next."""
+    step = -1 if key in ("ArrowLeft", "PageUp") else 1
+    for _ in range(times):
+        target = int(_stage(page).split()[1]) + step
+        page.keyboard.press(key)
+        _expect(page.locator('[data-testid="stProgress"]')).to_contain_text(f"Stage {target} of", timeout=15_000)
+        wait_for_run(page)
+
+
+def _click_point(page, target: list, then_shows: str) -> None:
+    """Click the diagram point carrying ``target`` as customdata, then wait until the equation panel
+    shows ``then_shows`` (the click's rerun may start a moment after the click)."""
+    page.wait_for_timeout(800)  # let plotly finish redrawing the stage, and stay clear of a double-click
+    page.mouse.click(*point_xy(page, CHART, target))
+    _expect(_panel_locator(page)).to_contain_text(then_shows, timeout=15_000)
+    wait_for_run(page)
+
+
+def _panel_locator(page):
+    """The equation panel: the column right of the diagram, headed by the selected element."""
+    return page.locator('[data-testid="stColumn"]').filter(has=page.locator('[data-testid="stMarkdown"] h4')).first
+
+
+def _panel(page) -> str:
+    return _panel_locator(page).inner_text()
+
+
+def _load_mazur(page, app_url) -> None:
+    page.goto(f"{app_url}/Step")
+    wait_for_run(page)
+    preset_menu = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(has_text="Load a preset")
+    choose(page, preset_menu, "The 2-2-2 worked example")
+    page.locator(CHART).wait_for()
+    page.evaluate("document.activeElement.blur()")  # the page's shortcuts ignore keys typed into the menu
+
+
+def test_keyboard_steps_and_clicked_node_shows_its_equation(app_url, page):
+    _load_mazur(page, app_url)
+    assert "Stage 1 of 11" in _stage(page)
+    _press(page, "ArrowRight", 4)
+    assert "Stage 5 of 11" in _stage(page) and "a = f(z), f = sigmoid σ" in _stage(page)
+    _press(page, "ArrowLeft")
+    assert "Stage 4 of 11" in _stage(page)
+    _press(page, "PageDown")  # a presentation clicker's "next"
+    assert "Stage 5 of 11" in _stage(page)
+    screenshot(page, "step_forward")
+
+    assert "ŷ1 · neuron 1 of output" in _panel(page)  # nothing chosen yet: the panel follows the stage
+    _click_point(page, ["node", 2, 1], then_shows="ŷ2 · neuron 2 of output")
+    panel = _panel(page)
+    assert "1.2249" in panel and "0.7729" in panel  # z and a = σ(z) of the second output, at 4 decimals
+    assert "not computed yet at this stage" in panel  # the loss and δ come later
+    screenshot(page, "step_equation")
+    assert_no_exception(page)
+
+
+def test_backward_stage_edge_gradient(app_url, page):
+    _load_mazur(page, app_url)
+    _press(page, "PageDown", 7)
+    assert "Stage 8 of 11" in _stage(page) and "∂L/∂W" in _stage(page)
+    assert "0.0822" in _panel(page)  # followed: ∂E/∂w5 of the classic example
+    _click_point(page, ["edge", 1, 0, 1], then_shows="Weight h1_2 → ŷ1")
+    panel = _panel(page)
+    assert "0.0827" in panel  # ∂E/∂w6
+    assert "not computed yet" in panel  # the update comes later
+    screenshot(page, "step_backward")
+    _press(page, "PageDown", 3)
+    assert "Stage 11 of 11" in _stage(page)
+    assert "0.4087" in _panel(page)  # w6⁺: the clicked edge stayed selected while stepping
+    assert_no_exception(page)
