@@ -1,0 +1,356 @@
+"""Benchmarks of bpviz, one named section per measurement.
+
+    python scripts/bench.py            # every section
+    python scripts/bench.py engine     # only the named section(s)
+
+Each section is a function registered with ``@section("name")`` that prints its own
+lines. Times are medians (or, where noted, the fastest) over repeats, measured in this one run.
+
+``engine``: seconds per epoch of mini-batch SGD on the 8x8 digits with a 64-32-16-10
+sigmoid net (half SSE, mean over the batch, batch 32, learning rate 0.5), through
+``bpviz.Trainer.run_epoch``, next to a bare tutorial-style NumPy loop and PyTorch CPU
+float64 (when installed) training the same net from the same weights in the same batch order.
+"""
+
+import functools
+import os
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bpviz import Network, NetworkSpec, Trainer, make_dataset, split  # noqa: E402
+
+SECTIONS: dict[str, Callable[[], None]] = {}
+
+
+def section(name: str):
+    """Register a benchmark section under ``name``."""
+
+    def register(fn):
+        SECTIONS[name] = fn
+        return fn
+
+    return register
+
+
+def median_seconds(fn: Callable[[], object], repeats: int) -> float:
+    """Median wall time of ``repeats`` calls of ``fn``."""
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+# ---------------------------------------------------------------- engine vs bare NumPy vs PyTorch
+
+DIGITS_LAYERS = (64, 32, 16, 10)
+BATCH = 32
+LR = 0.5
+SEED = 0
+
+
+def digits_setup():
+    """The digits net (spec seed 0) and the preset's 75 % training split."""
+    spec = NetworkSpec(DIGITS_LAYERS, ("sigmoid",) * 3, "half_sse", "mean", "learned", "normal_scaled", SEED, LR)
+    train_set, _ = split(make_dataset("digits"), 0.25, SEED)
+    return Network.initialise(spec), train_set
+
+
+def tutorial_sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+class BareNumpy:
+    """The straightforward tutorial loop: matrices, the tutorial's sigmoid 1/(1+exp(−z)), deltas,
+    update; no abstractions."""
+
+    def __init__(self, net: Network, X: np.ndarray, Y: np.ndarray):
+        self.W = [w.copy() for w in net.W]
+        self.b = [v.copy() for v in net.b]
+        self.X, self.Y = X, Y
+        self.rng = np.random.default_rng(SEED)
+
+    def run_epoch(self) -> None:
+        W, b, X, Y, sigmoid = self.W, self.b, self.X, self.Y, tutorial_sigmoid
+        order = self.rng.permutation(len(X))
+        for start in range(0, len(order), BATCH):
+            idx = order[start : start + BATCH]
+            x, y = X[idx], Y[idx]
+            a1 = sigmoid(x @ W[0].T + b[0])
+            a2 = sigmoid(a1 @ W[1].T + b[1])
+            a3 = sigmoid(a2 @ W[2].T + b[2])
+            d3 = (a3 - y) * a3 * (1.0 - a3) / len(idx)
+            d2 = (d3 @ W[2]) * a2 * (1.0 - a2)
+            d1 = (d2 @ W[1]) * a1 * (1.0 - a1)
+            for k, (d, a_prev) in enumerate(((d1, x), (d2, a1), (d3, a2))):
+                W[k] -= LR * (d.T @ a_prev)
+                b[k] -= LR * d.sum(axis=0)
+
+
+class TorchSGD:
+    """The same net in PyTorch float64: autograd backward, then a manual SGD step."""
+
+    def __init__(self, torch, net: Network, X: np.ndarray, Y: np.ndarray):
+        self.torch = torch
+        self.params = [torch.tensor(p, dtype=torch.float64, requires_grad=True) for p in (*net.W, *net.b)]
+        self.X = torch.tensor(X, dtype=torch.float64)
+        self.Y = torch.tensor(Y, dtype=torch.float64)
+        self.rng = np.random.default_rng(SEED)
+
+    def run_epoch(self) -> None:
+        torch, (W1, W2, W3, b1, b2, b3) = self.torch, self.params
+        order = torch.from_numpy(self.rng.permutation(len(self.X)))
+        for start in range(0, len(order), BATCH):
+            idx = order[start : start + BATCH]
+            x, y = self.X[idx], self.Y[idx]
+            a1 = torch.sigmoid(x @ W1.T + b1)
+            a2 = torch.sigmoid(a1 @ W2.T + b2)
+            a3 = torch.sigmoid(a2 @ W3.T + b3)
+            loss = 0.5 * ((a3 - y) ** 2).sum() / len(idx)
+            for p in self.params:
+                p.grad = None
+            loss.backward()
+            with torch.no_grad():
+                for p in self.params:
+                    p -= LR * p.grad
+
+    def weights(self) -> list[np.ndarray]:
+        return [p.detach().numpy() for p in self.params[:3]]
+
+
+def _max_difference(a: list[np.ndarray], b: list[np.ndarray]) -> float:
+    return max(float(np.max(np.abs(x - y))) for x, y in zip(a, b))
+
+
+def _interleaved_medians(runners: dict[str, Callable[[], None]], repeats: int) -> dict[str, float]:
+    """Median seconds per call of each runner, calling them in turn with the order reversed
+    every other round, so load from other processes and each one's cache footprint hit all alike."""
+    names = list(runners)
+    times = {name: [] for name in names}
+    for r in range(repeats):
+        for name in names if r % 2 == 0 else names[::-1]:
+            start = time.perf_counter()
+            runners[name]()
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(t) for name, t in times.items()}
+
+
+@section("engine")
+def bench_engine(repeats: int = 30) -> None:
+    """Engine vs bare NumPy vs PyTorch: seconds per epoch, medians over repeats."""
+    net, train_set = digits_setup()
+    X, Y = train_set.X, train_set.for_outputs(DIGITS_LAYERS[-1]).Y
+    trainer = Trainer(net, train_set, batch_size=BATCH, learning_rate=LR, seed=SEED)
+    bare = BareNumpy(net, X, Y)
+    try:
+        import torch
+    except ImportError:
+        torch = None
+
+    # One epoch each from the same start, then check they trained the same net.
+    trainer.run_epoch()
+    bare.run_epoch()
+    print(
+        f"digits {'-'.join(map(str, DIGITS_LAYERS))} sigmoid, half_sse mean, batch {BATCH}, lr {LR}: "
+        f"{len(X)} samples, {-(-len(X) // BATCH)} steps per epoch"
+    )
+    print(f"  after 1 epoch, max |W engine - W bare|  = {_max_difference(trainer.net.W, bare.W):.1e}")
+    if torch is not None:
+        oracle = TorchSGD(torch, net, X, Y)
+        oracle.run_epoch()
+        print(f"  after 1 epoch, max |W engine - W torch| = {_max_difference(trainer.net.W, oracle.weights()):.1e}")
+
+    numpy_runners = {"engine": trainer.run_epoch, "bare": bare.run_epoch}
+    med = _interleaved_medians(numpy_runners, repeats)
+    if torch is not None:
+        # PyTorch runs on its own afterwards: it slows whatever runs right after it. Its default
+        # thread count and a single thread are both timed; the ratio uses the faster one.
+        default_threads = torch.get_num_threads()
+        for n in sorted({default_threads, 1}, reverse=True):
+            torch.set_num_threads(n)
+            oracle.run_epoch()
+            med[f"torch{n}"] = median_seconds(oracle.run_epoch, repeats)
+        torch.set_num_threads(default_threads)
+    print(f"  median of {repeats} epochs each (torchN = PyTorch with N intra-op threads):")
+    for name, seconds in med.items():
+        print(f"    {name:<10} {seconds * 1e3:8.2f} ms/epoch")
+    print(f"  engine/bare  = {med['engine'] / med['bare']:.2f}  (goal: <= 1)")
+    if torch is not None:
+        best = min((n for n in med if n.startswith("torch")), key=med.get)
+        print(f"  torch/engine = {med[best] / med['engine']:.2f}  (goal: >= 5; the faster torch, {best})")
+    else:
+        print("  torch/engine = n/a (PyTorch is not installed)")
+
+
+# ---------------------------------------------------------------- Train page: live chart and time to 97 %
+
+
+def _digits_split():
+    """The digits preset's network and its 75/25 split (targets one-hot for the 10 outputs)."""
+    from bpviz import get_preset
+
+    preset = get_preset("digits")
+    data = make_dataset("digits").for_outputs(10)
+    train_set, test_set = split(data, preset.data.test_fraction, preset.spec.seed)
+    return preset.network(), train_set, test_set
+
+
+def _draw_live_charts(run) -> int:
+    """What the Train page draws per tick for digits: loss and accuracy figures, serialised; returns bytes."""
+    from bpviz.figures.training import accuracy_figure, loss_figure
+
+    spec = run.net.spec
+    loss = loss_figure(run.history, spec.loss, spec.reduction, x_max=run.target)
+    return len(loss.to_json()) + len(accuracy_figure(run.history, x_max=run.target).to_json())
+
+
+def _ticked_run(net, train_set, test_set, recipe, epochs: int, charts: bool = True, until_accuracy=None):
+    """A page-style run: ticks of TICK_SECONDS of training, each followed by the live charts (unless
+    ``charts`` is False). Returns (seconds, ticks, run); with ``until_accuracy`` it stops after the tick
+    whose reports first reach that test accuracy (the tick that draws it)."""
+    from bpviz.runs import TICK_SECONDS, Run
+
+    start = time.perf_counter()
+    run = Run(net, train_set, test_set, recipe.batch_size, recipe.learning_rate, recipe.momentum)
+    run.go(epochs)
+    ticks = 0
+    while run.running:
+        new = run.step(TICK_SECONDS)
+        if charts:
+            _draw_live_charts(run)
+        ticks += 1
+        if until_accuracy is not None and any(p.test_accuracy >= until_accuracy for p in new):
+            run.stop()
+    return time.perf_counter() - start, ticks, run
+
+
+def _wall_and_cpu(fn: Callable[[], object]) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of this process) of one call of ``fn``."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    fn()
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
+@section("train-chart")
+def bench_train_chart(epochs: int = 60, repeats: int = 7) -> None:
+    """Digits with the fast settings for a fixed number of epochs: the engine alone (Trainer.run, a report
+    every epoch), the page's ticks without drawing, and the ticks each followed by the loss and accuracy
+    figures and their to_json (what the Train page does per tick). The fastest of interleaved repeats, in
+    wall time and in this process's CPU time (which other processes on a shared machine disturb less)."""
+    from bpviz.runs import FAST
+
+    recipe = FAST["digits"]
+    net, train_set, test_set = _digits_split()
+
+    def engine():
+        trainer = Trainer(net, train_set, test_set, recipe.batch_size, recipe.learning_rate, recipe.momentum)
+        return list(trainer.run(epochs))
+
+    variants = {
+        "engine alone": engine,
+        "ticks, no charts": lambda: _ticked_run(net, train_set, test_set, recipe, epochs, charts=False),
+        "ticks + live charts": lambda: _ticked_run(net, train_set, test_set, recipe, epochs),
+    }
+    for fn in variants.values():  # warm up imports and caches
+        fn()
+    times = {name: [] for name in variants}
+    for _ in range(repeats):  # interleaved so load from other processes hits all alike
+        for name, fn in variants.items():
+            times[name].append(_wall_and_cpu(fn))
+    best = {name: (min(w for w, _ in t), min(c for _, c in t)) for name, t in times.items()}
+    print(
+        f"digits 64-32-16-10, {epochs} epochs, batch {recipe.batch_size}, lr {recipe.learning_rate:g}, "
+        f"momentum {recipe.momentum:g} (fastest of {repeats})"
+    )
+    for name, (wall, cpu) in best.items():
+        print(f"  {name:<20} wall {wall:6.2f} s   cpu {cpu:6.2f} s")
+    _, ticks, run = _ticked_run(net, train_set, test_set, recipe, epochs)
+    print(f"  {ticks} ticks; {_draw_live_charts(run) / 1024:.0f} KiB of figure JSON per tick at the end")
+    for i, clock in enumerate(("wall", "cpu")):
+        overhead = best["ticks + live charts"][i] / best["engine alone"][i] - 1
+        print(f"  chart overhead ({clock}) = {100 * overhead:.0f} % of the engine alone  (goal: <= 25 %)")
+
+
+@section("train-97")
+def bench_train_97(repeats: int = 5) -> None:
+    """Wall time from Start (a new Run, its epoch-0 report included) to the first report with >= 97 % test
+    accuracy on digits, with the page's fast settings, ticks and live charts."""
+    from bpviz.runs import FAST
+
+    recipe = FAST["digits"]
+    net, train_set, test_set = _digits_split()
+    _ticked_run(net, train_set, test_set, recipe, 2)  # warm-up
+    results = [
+        _ticked_run(net, train_set, test_set, recipe, recipe.epochs, until_accuracy=0.97) for _ in range(repeats)
+    ]
+    reached = [r for r in results if any(p.test_accuracy >= 0.97 for p in r[2].history)]
+    seconds = statistics.median(r[0] for r in results)
+    print(
+        f"digits, fast settings: {recipe.epochs} epochs max, batch {recipe.batch_size}, lr {recipe.learning_rate:g},"
+        f" momentum {recipe.momentum:g}"
+    )
+    first = next(p for p in results[0][2].history if p.test_accuracy >= 0.97)
+    print(
+        f"  reached 97 % test accuracy in {len(reached)} of {repeats} runs, first at epoch {first.epoch} "
+        f"({first.test_accuracy:.1%}); stopped after epoch {results[0][2].epoch}"
+    )
+    print(f"  Start to 97 %: median {seconds:.2f} s, slowest {max(r[0] for r in results):.2f} s  (goal: <= 2 s)")
+
+
+# ---------------------------------------------------------------- Design/Step: the network diagram
+
+
+@section("diagram")
+def bench_diagram(repeats: int = 51) -> None:
+    """Build time and JSON size of the network diagram: the digits net (goal <= 30 ms, <= 250 KiB), with
+    and without the bias trick, and the largest net the spec allows (capped to 32 nodes a layer)."""
+    from bpviz import get_preset
+    from bpviz.figures import network_figure
+
+    largest = Network.initialise(NetworkSpec((4096, *(100,) * 8, 4096), ("sigmoid",) * 9))
+    cases = {
+        "digits 64-32-16-10": (get_preset("digits").network(), {}),
+        "digits, bias trick": (get_preset("digits").network(), {"show_bias": True}),
+        "4096-100x8-4096": (largest, {}),
+    }
+    for name, (net, options) in cases.items():
+        build = functools.partial(network_figure, net, **options)
+        build()  # warm-up
+        seconds = median_seconds(build, repeats)
+        size = len(network_figure(net, **options).to_json()) / 1024
+        print(f"  {name:<20} build {seconds * 1e3:6.1f} ms   JSON {size:6.0f} KiB")
+    print("  goal for digits: build <= 30 ms, JSON <= 250 KiB")
+
+
+# ---------------------------------------------------------------- Step page: one Next click
+
+from bench_step import bench_step_click  # noqa: E402  (scripts/ is on the path when this runs as a script)
+
+section("step-click")(bench_step_click)
+
+
+def main(argv: list[str] | None = None) -> int:
+    names = sys.argv[1:] if argv is None else argv
+    unknown = [n for n in names if n not in SECTIONS]
+    if unknown:
+        print(f"unknown section(s) {', '.join(unknown)}; choose from {', '.join(SECTIONS)}", file=sys.stderr)
+        return 2
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
+    print(f"Python {platform.python_version()}, NumPy {np.__version__}, {os.cpu_count()} CPUs, load average {load}")
+    for name in names or list(SECTIONS):
+        print(f"== {name}")
+        SECTIONS[name]()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
