@@ -629,14 +629,15 @@ def test_random_walk_never_shows_a_traceback(seed, steady_training):
     assert len(walker.trail) == WALK_STEPS + 1
 
 
-def test_the_walk_can_fail():
-    """The walk's own check: an exception raised by the app is caught and reported with the replay line."""
+def test_the_walk_can_fail(steady_training):
+    """The walk's own check: an exception the page raises fails the walk with its message (in full, though
+    users see it redacted), the trail and the replay line."""
     walker = Walker(0)
+    walker.at = AppTest.from_string("raise ValueError('a broken page')")
     walker.trail.append("a broken action")
-    with pytest.raises(pytest.fail.Exception, match=r"seed 0, step 1: .*Replay: BPVIZ_WALK_SEED=0"):
+    replay = r"(?s)seed 0, step 1: .*a broken page.*Replay: BPVIZ_WALK_SEED=0 BPVIZ_WALK_STEPS=1 .*1\. a broken action"
+    with pytest.raises(pytest.fail.Exception, match=replay):
         walker.run(walker.at.run)
-        walker.at.exception  # noqa: B018  (a clean run: fail by hand the way an exception would)
-        walker.fail("boom")
 
 
 def test_discovery_finds_every_kind_of_widget_across_the_pages():
