@@ -61,7 +61,7 @@ def forward_trace(net: Network, x) -> tuple[list[np.ndarray], list[np.ndarray]]:
     a = [as_batch(x, net.spec.layers[0], "x")]
     z = []
     for W, b, name in zip(net.W, net.b, net.spec.activations):
-        zk = a[-1] @ W.T
+        zk = np.dot(a[-1], W.T)  # np.dot: less call overhead than @ on small matrices
         zk += b
         z.append(zk)
         a.append(ACTIVATIONS[name].f(zk))
@@ -84,13 +84,13 @@ def backward(
     if scale != 1.0:
         delta[-1] *= scale
     for k in range(spec.depth - 1, 0, -1):
-        delta[k - 1] = acts[k - 1].backward(z[k - 1], a[k], delta[k] @ net.W[k])
+        delta[k - 1] = acts[k - 1].backward(z[k - 1], a[k], np.dot(delta[k], net.W[k]))
     if out is None:
-        grad_W = [d.T @ a_prev for d, a_prev in zip(delta, a)]
+        grad_W = [np.dot(d.T, a_prev) for d, a_prev in zip(delta, a)]
         grad_b = [np.add.reduce(d, axis=0) for d in delta]  # d.sum(axis=0) without its Python wrapper
         return delta, grad_W, grad_b
     for d, a_prev, gW, gb in zip(delta, a, *out):
-        np.matmul(d.T, a_prev, out=gW)
+        np.dot(d.T, a_prev, out=gW)
         np.add.reduce(d, axis=0, out=gb)
     return delta, out[0], out[1]
 

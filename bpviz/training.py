@@ -87,8 +87,9 @@ class Trainer:
         To keep the loop lean, the steps update one flat copy of every parameter in
         place (W and b are views into it), so a network handed out earlier never changes.
         """
-        spec, X, Y, bs = self.net.spec, self.train_set.X, self.train_set.Y, self.batch_size
-        order = self.rng.permutation(len(X))
+        spec, bs = self.net.spec, self.batch_size
+        order = self.rng.permutation(len(self.train_set.X))
+        X, Y = self.train_set.X[order], self.train_set.Y[order]  # batches are then slices, not fancy indexing
         flat = np.concatenate([p.ravel() for p in (*self.net.W, *self.net.b)])
         net = Network(spec, *packed(spec, flat))
         grads = np.empty_like(flat)
@@ -97,9 +98,8 @@ class Trainer:
         params, grads, velocity = [flat[:n]], [grads[:n]], [self._velocity[:n]]
         with np.errstate(over="ignore", invalid="ignore"):
             for start in range(0, len(order), bs):
-                idx = order[start : start + bs]
-                z, a = forward_trace(net, X[idx])
-                backward(net, z, a, Y[idx], out)
+                z, a = forward_trace(net, X[start : start + bs])
+                backward(net, z, a, Y[start : start + bs], out)
                 step_in_place(params, grads, self.learning_rate, self.momentum, velocity)
         self.net = net
         self.epoch += 1
