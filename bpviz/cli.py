@@ -14,7 +14,7 @@ from . import netfile
 from .backprop import backprop, batch_loss, sgd_step
 from .datasets import DATASETS, make_dataset, read_csv, split
 from .errors import BpvizError
-from .presets import get_preset
+from .presets import DATA_DEFAULTS, get_preset
 from .training import Trainer
 
 
@@ -71,6 +71,10 @@ def cmd_step(args) -> None:
 
 def cmd_train(args) -> None:
     net = netfile.loads(_read(args.net))
+    defaults = DATA_DEFAULTS.get(args.data, DATA_DEFAULTS["csv"])
+    for setting in ("n", "noise", "classes", "test_fraction"):
+        if getattr(args, setting) is None:
+            setattr(args, setting, getattr(defaults, setting))
     if args.data in DATASETS:
         ds = make_dataset(args.data, n=args.n, noise=args.noise, seed=net.spec.seed, classes=args.classes)
     elif args.data.endswith(".csv") or Path(args.data).is_file():
@@ -124,12 +128,13 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--data", required=True, help=f"one of {', '.join(DATASETS)}, or a CSV path")
     train.add_argument("--epochs", type=int, default=100)
     train.add_argument("--batch-size", type=int, default=1)
-    train.add_argument("--test-fraction", type=float, default=0.2)
+    own = "default: the dataset's own, as on the Design page"
+    train.add_argument("--test-fraction", type=float, help=f"share held out for testing ({own}; 0.2 for a CSV)")
     train.add_argument("--lr", type=float, default=None, help="learning rate (default: the file's)")
     train.add_argument("--momentum", type=float, default=0.0)
-    train.add_argument("--n", type=int, default=200, help="samples for generated datasets")
-    train.add_argument("--noise", type=float, default=0.1)
-    train.add_argument("--classes", type=int, default=3)
+    train.add_argument("--n", type=int, help=f"samples of a generated dataset ({own}: 4 for xor, and, or)")
+    train.add_argument("--noise", type=float, help=f"noise of a generated dataset ({own}: 0 for xor, and, or)")
+    train.add_argument("--classes", type=int, help=f"classes of spiral and gaussians ({own})")
     train.add_argument("--out", help="write the trained network file here")
     train.set_defaults(run=cmd_train)
     preset = sub.add_parser("preset", help="print a preset as a network file")

@@ -27,6 +27,23 @@ class DataSettings:
         check_settings(self.name, self.n, self.noise, self.classes, self.test_fraction, allowed=(*DATASETS, "csv"))
 
 
+# What each dataset starts with: on Design when picked from the menu, in the CLI when no setting is given
+# (the gates: exactly their truth table, all of it for training).
+DATA_DEFAULTS: dict[str, DataSettings] = {
+    "xor": DataSettings("xor", n=4, noise=0.0, test_fraction=0.0),
+    "and": DataSettings("and", n=4, noise=0.0, test_fraction=0.0),
+    "or": DataSettings("or", n=4, noise=0.0, test_fraction=0.0),
+    "circles": DataSettings("circles", n=300, noise=0.08),
+    "moons": DataSettings("moons", n=200, noise=0.1),
+    "spiral": DataSettings("spiral", n=300, noise=0.2, classes=3),
+    "gaussians": DataSettings("gaussians", n=200, noise=0.1, classes=3),
+    "sine": DataSettings("sine", n=100, noise=0.1),
+    "digits": DataSettings("digits", n=1797, noise=0.0, test_fraction=0.25),
+    "mazur": DataSettings("mazur", n=1, noise=0.0, test_fraction=0.0),
+    "csv": DataSettings("csv"),
+}
+
+
 @dataclass(frozen=True)
 class TrainSettings:
     epochs: int = 100

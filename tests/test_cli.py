@@ -109,8 +109,7 @@ def test_step_with_a_batch_and_negative_values(files):
 
 def test_train_prints_progress_and_a_final_json_line(files, tmp_path):
     out_file = tmp_path / "trained.json"
-    out = run("train", files["xor"], "--data", "xor", "--n", 4, "--noise", 0, "--test-fraction", 0,
-              "--epochs", 300, "--out", out_file)  # fmt: skip
+    out = run("train", files["xor"], "--data", "xor", "--epochs", 300, "--out", out_file)  # the 4 points, all trained
     assert out.returncode == 0, out.stderr
     *progress, last = out.stdout.splitlines()
     assert len(progress) == 10 and all(line.startswith("epoch") for line in progress)
@@ -124,6 +123,15 @@ def test_train_prints_progress_and_a_final_json_line(files, tmp_path):
     X = [[0, 0], [0, 1], [1, 0], [1, 1]]
     assert final["train_loss"] == batch_loss(trained, X, [[0], [1], [1], [0]])
     assert final["train_loss"] < batch_loss(xor.network(), X, [[0], [1], [1], [0]])
+
+
+def test_train_settings_given_override_the_datasets_own(files):
+    out = run("train", files["xor"], "--data", "xor", "--n", 40, "--noise", 0.1, "--test-fraction", 0.25,
+              "--epochs", 1)  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    final = json.loads(out.stdout.splitlines()[-1])
+    assert final["test_loss"] is not None
+    assert round(final["test_accuracy"] * 10, 9).is_integer()  # 10 test samples: 25 % of 40
 
 
 def test_train_on_a_csv_file(files, tmp_path):

@@ -5,9 +5,9 @@ import pandas as pd
 import pytest
 
 from bpviz import BpvizError, Network, NetworkSpec, make_dataset
-from bpviz.presets import PRESETS, DataSettings
+from bpviz.presets import DATA_DEFAULTS, PRESETS, DataSettings
 from bpviz.spec import MAX_HIDDEN_LAYERS
-from webui.design_data import START, choose_outputs, describe, fits, output_choices
+from webui.design_data import choose_outputs, describe, fits, output_choices
 from webui.design_edit import (
     add_hidden_layer,
     can_add_layer,
@@ -47,11 +47,11 @@ def test_choose_outputs(ds, wanted, act, expected):
 
 
 def test_every_start_setting_is_a_valid_dataset_and_gates_start_as_their_truth_table():
-    for name, settings in START.items():
+    for name, settings in DATA_DEFAULTS.items():
         assert settings.name == name
         if name != "csv":
             make_dataset(name, n=settings.n, noise=settings.noise, classes=settings.classes)
-    assert (START["xor"].n, START["xor"].noise) == (4, 0.0)
+    assert (DATA_DEFAULTS["xor"].n, DATA_DEFAULTS["xor"].noise) == (4, 0.0)
 
 
 # --- spec edits -------------------------------------------------------------------------------------------------

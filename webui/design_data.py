@@ -1,12 +1,11 @@
-"""Dataset rules of the Design page (pure): names, which settings each dataset takes, what it starts with,
-and how many output neurons it allows.
+"""Dataset rules of the Design page (pure): names, which settings each dataset takes and how many output
+neurons it allows (what each starts with is ``bpviz.presets.DATA_DEFAULTS``).
 
 A network fits a dataset when n_in = X.shape[1] and ``Dataset.for_outputs(n_out)`` accepts n_out: the
 dataset's own Y.shape[1], or for two classes either 1 (a 0/1 target) or 2 (one-hot, e.g. for softmax).
 """
 
 from bpviz import Dataset
-from bpviz.presets import DataSettings
 
 DATASET_LABELS = {
     "xor": "XOR (4 corners)",
@@ -37,21 +36,6 @@ KNOBS: dict[str, tuple[str, ...]] = {
     "csv": (),
 }
 SPLITTABLE = tuple(name for name in DATASET_LABELS if name != "mazur")
-
-# What a dataset starts with when picked from the menu (the gates: exactly their truth table).
-START: dict[str, DataSettings] = {
-    "xor": DataSettings("xor", n=4, noise=0.0, test_fraction=0.0),
-    "and": DataSettings("and", n=4, noise=0.0, test_fraction=0.0),
-    "or": DataSettings("or", n=4, noise=0.0, test_fraction=0.0),
-    "circles": DataSettings("circles", n=300, noise=0.08),
-    "moons": DataSettings("moons", n=200, noise=0.1),
-    "spiral": DataSettings("spiral", n=300, noise=0.2, classes=3),
-    "gaussians": DataSettings("gaussians", n=200, noise=0.1, classes=3),
-    "sine": DataSettings("sine", n=100, noise=0.1),
-    "digits": DataSettings("digits", n=1797, noise=0.0, test_fraction=0.25),
-    "mazur": DataSettings("mazur", n=1, noise=0.0, test_fraction=0.0),
-    "csv": DataSettings("csv"),
-}
 
 
 def output_choices(ds: Dataset) -> tuple[int, ...]:

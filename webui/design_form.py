@@ -11,12 +11,12 @@ import streamlit as st
 
 from bpviz import BpvizError, Network, netfile
 from bpviz.figures import is_valid_selection
-from bpviz.presets import DataSettings
+from bpviz.presets import DATA_DEFAULTS, DataSettings
 from bpviz.spec import NetworkSpec
 from bpviz.summary import INIT_LABELS, architecture
 
 from . import state
-from .design_data import DATASET_LABELS, START
+from .design_data import DATASET_LABELS
 from .design_edit import add_hidden_layer, form_spec, next_network, redraws, remove_hidden_layer
 from .design_io import data_for
 from .design_tables import set_parameter
@@ -148,7 +148,7 @@ def apply_form(changed: str) -> None:
 def on_dataset() -> None:
     """A dataset picked from the menu starts with its own settings (the gates: their 4-row truth table)."""
     ss = st.session_state
-    ss.update(data_values(START[ss[state.DESIGN_DATASET]]))
+    ss.update(data_values(DATA_DEFAULTS[ss[state.DESIGN_DATASET]]))
     apply_form(state.DESIGN_DATASET)
 
 

@@ -9,16 +9,16 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from bpviz import BpvizError, Dataset, Network
-from bpviz.presets import DataSettings
+from bpviz.presets import DATA_DEFAULTS, DataSettings
 
-from .design_data import KNOBS, START, fits
+from .design_data import KNOBS, fits
 
 
 def candidates(current: DataSettings, n_out: int) -> list[DataSettings]:
     """Data settings to try for a network with n_out outputs: the current ones first, then every
     built-in dataset as it starts (the spiral and the blobs with n_out classes when 3 ≤ n_out ≤ 10)."""
     out = [current]
-    for name, start in START.items():
+    for name, start in DATA_DEFAULTS.items():
         if name in ("csv", current.name):
             continue
         if "classes" in KNOBS[name] and 3 <= n_out <= 10:
