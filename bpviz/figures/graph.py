@@ -17,8 +17,8 @@ import plotly.graph_objects as go
 from .. import chainrule as cr
 from . import palette as P
 
-VALUE_TEXT = P.mix(P.OKABE_ITO["green"], P.INK, 0.45)  # dark green, contrast ≥ 4.5 on white
-GRAD_TEXT = P.mix(P.OKABE_ITO["purple"], P.INK, 0.45)  # dark reddish purple
+VALUE_TEXT = P.mix(P.SAFE_COLOURS["green"], P.INK, 0.45)  # dark green, contrast ≥ 4.5 on white
+GRAD_TEXT = P.mix(P.SAFE_COLOURS["purple"], P.INK, 0.45)  # dark reddish purple
 OP_GAP = 1.7  # rows between operations of one column, room for a value above and a gradient below
 CONST_RISE = 1.3
 SMALL = 4

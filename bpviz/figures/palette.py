@@ -1,13 +1,14 @@
 """Colour-blind-safe colours and fonts shared by every bpviz figure.
 
-Sign is always blue (positive) against vermillion (negative), the Okabe-Ito
-pair that stays distinct under the common colour-vision deficiencies. Figures
+Sign is always blue (positive) against vermillion (negative), a pair from the
+standard eight-colour colour-blind-safe set that stays distinct under the common
+colour-vision deficiencies. Figures
 must also show sign another way (line dash, a printed minus sign), never by
 colour alone.
 """
 
-# Okabe-Ito (2008), the eight colours in their usual order.
-OKABE_ITO = {
+# The standard eight-colour colour-blind-safe set, in its usual order.
+SAFE_COLOURS = {
     "black": "#000000",
     "orange": "#E69F00",
     "sky_blue": "#56B4E9",
@@ -18,10 +19,10 @@ OKABE_ITO = {
     "purple": "#CC79A7",
 }
 # For categories (classes, train/test curves, learning rates): black is left out.
-CATEGORICAL = [OKABE_ITO[k] for k in ("blue", "orange", "green", "vermillion", "purple", "sky_blue", "yellow")]
+CATEGORICAL = [SAFE_COLOURS[k] for k in ("blue", "orange", "green", "vermillion", "purple", "sky_blue", "yellow")]
 
-POSITIVE = OKABE_ITO["blue"]
-NEGATIVE = OKABE_ITO["vermillion"]
+POSITIVE = SAFE_COLOURS["blue"]
+NEGATIVE = SAFE_COLOURS["vermillion"]
 # Darker versions of the sign colours for text on white (contrast ratio ≥ 4.5).
 POSITIVE_TEXT = "#005A8C"
 NEGATIVE_TEXT = "#9E4500"
@@ -33,7 +34,7 @@ ZERO = "#A6A6A6"  # values exactly 0
 NEUTRAL_FILL = "#EDEDED"  # nodes without a value to show
 EMPTY_FILL = "#FFFFFF"  # nodes whose value is not computed yet
 BACKGROUND = "#FFFFFF"
-HIGHLIGHT = OKABE_ITO["yellow"]  # the active layer's band
+HIGHLIGHT = SAFE_COLOURS["yellow"]  # the active layer's band
 SELECTED = "#000000"  # ring around the selected element
 
 # Plotly colorscales (lists of [position, colour]).
