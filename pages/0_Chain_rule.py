@@ -60,17 +60,18 @@ except BpvizError as e:
 stages = cr.stages(graph)
 n = len(stages)
 index = state.chain_stage(n)
-nav = st.columns([1, 1, 1.2, 1.5, 4.3], vertical_alignment="bottom")
-nav[0].button("◀ Back", key=state.CHAIN_BACK, shortcut="Left", on_click=state.chain_move, args=(-1, n),
-              disabled=index == 0, width="stretch", help="Previous stage (← or PageUp)")  # fmt: skip
-nav[1].button("Next ▶", key=state.CHAIN_NEXT, shortcut="Right", on_click=state.chain_move, args=(1, n),
-              type="primary", disabled=index == n - 1, width="stretch", help="Next stage (→ or PageDown)")  # fmt: skip
+nav = st.container(horizontal=True, vertical_alignment="bottom")  # buttons as wide as their words, then the slider
+nav.button("◀ Back", key=state.CHAIN_BACK, shortcut="Left", on_click=state.chain_move, args=(-1, n),
+           disabled=index == 0, help="Previous stage (← or PageUp)")  # fmt: skip
+nav.button("Next ▶", key=state.CHAIN_NEXT, shortcut="Right", on_click=state.chain_move, args=(1, n),
+           type="primary", disabled=index == n - 1, help="Next stage (→ or PageDown)")  # fmt: skip
 if not presenting:
-    nav[2].button("Reset", key=state.CHAIN_RESET, shortcut="Home", on_click=state.chain_move, args=(-n, n),
-                  width="stretch", help="Back to the start (Home)")  # fmt: skip
-    nav[3].button("Example inputs", key=state.CHAIN_DEFAULT_INPUTS, on_click=state.chain_default_inputs, args=(expr,),
-                  width="stretch", help="Put back the inputs this expression starts with")  # fmt: skip
-    nav[4].slider("Jump to stage", 1, n, **state.chain_widget(state.CHAIN_W_STAGE, index + 1, state.chain_jump))
+    nav.button("Reset", key=state.CHAIN_RESET, shortcut="Home", on_click=state.chain_move, args=(-n, n),
+               help="Back to the start (Home)")  # fmt: skip
+    nav.button("Example inputs", key=state.CHAIN_DEFAULT_INPUTS, on_click=state.chain_default_inputs, args=(expr,),
+               help="Put back the inputs this expression starts with")  # fmt: skip
+    with nav.container(width="stretch"):  # the slider takes the rest of the row (its own row when narrow)
+        st.slider("Jump to stage", 1, n, **state.chain_widget(state.CHAIN_W_STAGE, index + 1, state.chain_jump))
 with st.container(key="chain_clicker"):
     st.button("Next", key=state.CHAIN_CLICKER_NEXT, shortcut="PageDown", on_click=state.chain_move, args=(1, n))
     st.button("Back", key=state.CHAIN_CLICKER_BACK, shortcut="PageUp", on_click=state.chain_move, args=(-1, n))

@@ -147,7 +147,21 @@ if not presenting:
 with st.container(key=state.STEP_CLICKER):
     st.button("Next stage", key=state.STEP_CLICKER_NEXT, shortcut="PageDown", on_click=_move, args=(1,))
     st.button("Previous stage", key=state.STEP_CLICKER_BACK, shortcut="PageUp", on_click=_move, args=(-1,))
-st.html(f"<style>.st-key-{state.STEP_CLICKER} {{display: none;}}</style>")
+# The clicker buttons are hidden. Diagram and equations sit side by side when there is room; in a narrower
+# main area (a laptop with the sidebar open) the equations go below the diagram, so neither is squeezed,
+# and an equation wider than its pane scrolls instead of being cut off. Only the outer columns stack.
+STEP_CSS = f"""<style>
+.st-key-{state.STEP_CLICKER} {{display: none;}}
+.st-key-{state.STEP_PANES} {{container-type: inline-size;}}
+.st-key-{state.STEP_PANES} .katex-display {{overflow-x: auto; overflow-y: hidden; padding-bottom: 0.2em;}}
+@container (max-width: 1000px) {{
+  .st-key-{state.STEP_PANES} [data-testid="stHorizontalBlock"]:not([data-testid="stColumn"] *) {{flex-wrap: wrap;}}
+  .st-key-{state.STEP_PANES} [data-testid="stColumn"]:not([data-testid="stColumn"] *) {{
+    flex: 1 1 100% !important; width: 100% !important; min-width: 100%;
+  }}
+}}
+</style>"""
+st.html(STEP_CSS)
 
 st.progress((index + 1) / n_stages, text=f"**Stage {index + 1} of {n_stages}** · {stage.label}")
 st.latex(stage_latex(spec, stage))
@@ -164,7 +178,7 @@ if stage.kind == "update" and not presenting:
 # --- diagram and equation panel ---------------------------------------------------------------
 ss[state.STEP_SELECTED] = kept(ss[state.STEP_SELECTED], spec)
 selected = shown(ss[state.STEP_SELECTED], stage, spec)
-left, right = st.columns([1.5, 1] if presenting else [1.15, 1], gap="medium")
+left, right = st.container(key=state.STEP_PANES).columns([1.5, 1] if presenting else [1.15, 1], gap="medium")
 with left:
     show_diagram(
         net,
@@ -260,7 +274,7 @@ if tables_tab.open:
         )
         for layer in range(spec.depth + 1):
             st.markdown(f"**Layer {layer}: {layer_title(spec, layer)}**")
-            cols = st.columns([1, 3])
+            cols = st.columns([2, 3])  # the neuron table (z, a, δ, …) needs room for its numbers
             with cols[0]:
                 _show_table(neuron_table(w, index, layer))
             if layer:

@@ -124,6 +124,7 @@ STEP_UNDO_BUTTON = "step_undo_button"
 STEP_FOLLOW = "step_follow"
 STEP_EXPORT = "step_export"
 STEP_RUN_CHECK = "step_run_check"
+STEP_PANES = "step_panes"  # container of the diagram and equation panes: stacked when narrow (CSS)
 STEP_CHART = "step_diagram"
 STEP_TABS = "step_tabs"
 
