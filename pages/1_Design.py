@@ -339,7 +339,7 @@ def files() -> None:
         form.show_notice()
 
 
-controls, picture = st.columns([5, 7], gap="large")
+controls, picture = st.container(key=state.DESIGN_PANES).columns([5, 7], gap="large")
 with controls:
     data_controls()
     layer_controls()

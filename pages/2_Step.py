@@ -147,21 +147,7 @@ if not presenting:
 with st.container(key=state.STEP_CLICKER):
     st.button("Next stage", key=state.STEP_CLICKER_NEXT, shortcut="PageDown", on_click=_move, args=(1,))
     st.button("Previous stage", key=state.STEP_CLICKER_BACK, shortcut="PageUp", on_click=_move, args=(-1,))
-# The clicker buttons are hidden. Diagram and equations sit side by side when there is room; in a narrower
-# main area (a laptop with the sidebar open) the equations go below the diagram, so neither is squeezed,
-# and an equation wider than its pane scrolls instead of being cut off. Only the outer columns stack.
-STEP_CSS = f"""<style>
-.st-key-{state.STEP_CLICKER} {{display: none;}}
-.st-key-{state.STEP_PANES} {{container-type: inline-size;}}
-.st-key-{state.STEP_PANES} .katex-display {{overflow-x: auto; overflow-y: hidden; padding-bottom: 0.2em;}}
-@container (max-width: 1000px) {{
-  .st-key-{state.STEP_PANES} [data-testid="stHorizontalBlock"]:not([data-testid="stColumn"] *) {{flex-wrap: wrap;}}
-  .st-key-{state.STEP_PANES} [data-testid="stColumn"]:not([data-testid="stColumn"] *) {{
-    flex: 1 1 100% !important; width: 100% !important; min-width: 100%;
-  }}
-}}
-</style>"""
-st.html(STEP_CSS)
+st.html(f"<style>.st-key-{state.STEP_CLICKER} {{display: none;}}</style>")
 
 st.progress((index + 1) / n_stages, text=f"**Stage {index + 1} of {n_stages}** · {stage.label}")
 st.latex(stage_latex(spec, stage))

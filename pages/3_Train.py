@@ -118,34 +118,29 @@ def settings_panel(train_set: Dataset, run: Run | None) -> None:
 
 def buttons(train_set: Dataset, test_set: Dataset | None, run: Run | None) -> None:
     running, comparing = act.training(), act.comparing()
-    cols = st.columns([1, 1, 1, 1, 3], vertical_alignment="center")
-    cols[0].button(
+    row = st.container(horizontal=True, vertical_alignment="center")  # buttons as wide as their words
+    row.button(
         "Start",
         key=state.TRAIN_START,
         icon=":material/play_arrow:",
         type="primary",
-        width="stretch",
         disabled=run is not None or comparing,
         on_click=act.start,
         args=(train_set, test_set),
     )
-    cols[1].button(
-        "Stop", key=state.TRAIN_STOP, icon=":material/stop:", width="stretch", disabled=not running, on_click=act.stop
-    )
-    cols[2].button(
+    row.button("Stop", key=state.TRAIN_STOP, icon=":material/stop:", disabled=not running, on_click=act.stop)
+    row.button(
         "Resume",
         key=state.TRAIN_RESUME,
         icon=":material/resume:",
-        width="stretch",
         disabled=run is None or running or comparing,
         on_click=act.resume,
         args=(train_set,),
     )
-    cols[3].button(
+    row.button(
         "Reset",
         key=state.TRAIN_RESET,
         icon=":material/restart_alt:",
-        width="stretch",
         disabled=run is None,
         on_click=act.reset,
         help="Forget this run and go back to the network it started from.",
@@ -153,7 +148,7 @@ def buttons(train_set: Dataset, test_set: Dataset | None, run: Run | None) -> No
     name = state.data_settings().name
     if name in FAST:
         r = FAST[name]
-        cols[4].button(
+        row.button(
             f"Fast settings for {name}",
             key=state.TRAIN_FAST,
             icon=":material/bolt:",
@@ -186,8 +181,9 @@ def metrics(run: Run) -> None:
         if value is not None:
             delta = f"{100 * (value - start):+.1f} points since start" if trained else None
             cells.append((label, f"{value:.1%}", delta, "normal"))
-    for col, (label, value, delta, color) in zip(st.columns(len(cells)), cells):
-        col.metric(label, value, delta, delta_color=color)
+    row = st.container(horizontal=True, gap="medium")  # as wide as their numbers; a second row when narrow
+    for label, value, delta, color in cells:
+        row.metric(label, value, delta, delta_color=color, width="content")
 
 
 def progress(run: Run) -> None:
@@ -294,8 +290,8 @@ def comparison_section(train_set: Dataset, test_set: Dataset | None, run: Run | 
         "the epochs, batch size and momentum above. A higher rate falls faster, until it is too high: "
         "then the loss overshoots, oscillates or diverges."
     )
-    cols = st.columns([4, 1, 1], vertical_alignment="bottom")
-    cols[0].text_input(
+    row = st.container(horizontal=True, vertical_alignment="bottom")
+    row.text_input(
         "Learning rates η to compare (commas between them)",
         **state.train_widget(
             state.TRAIN_RATES_INPUT,
@@ -305,21 +301,19 @@ def comparison_section(train_set: Dataset, test_set: Dataset | None, run: Run | 
             state.TRAIN_RATES,
         ),
     )
-    cols[1].button(
+    row.button(
         "Compare",
         key=state.TRAIN_COMPARE,
         icon=":material/compare_arrows:",
         type="primary",
-        width="stretch",
         disabled=act.training() or comparing,
         on_click=act.compare,
         args=(train_set, test_set),
     )
-    cols[2].button(
+    row.button(
         "Stop",
         key=state.TRAIN_COMPARE_STOP,
         icon=":material/stop:",
-        width="stretch",
         disabled=not comparing,
         on_click=act.stop_comparison,
     )

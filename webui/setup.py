@@ -56,6 +56,21 @@ html {{ font-size: 24px; }}
 </style>"""
 PRESENTATION_SCALE = 1.6
 
+# Side-by-side panes (a container keyed "panes_…") stack when the main area is under 1000 px wide, e.g. a
+# laptop with the sidebar open, so neither pane is squeezed; on Design the diagram then comes first. An
+# equation wider than its pane scrolls instead of being cut off. Only the outer columns stack.
+LAYOUT_CSS = f"""<style>
+[class*="st-key-panes_"] {{ container-type: inline-size; }}
+[class*="st-key-panes_"] .katex-display {{ overflow-x: auto; overflow-y: hidden; padding-bottom: 0.2em; }}
+@container (max-width: 1000px) {{
+  [class*="st-key-panes_"] [data-testid="stHorizontalBlock"]:not([data-testid="stColumn"] *) {{ flex-wrap: wrap; }}
+  [class*="st-key-panes_"] [data-testid="stColumn"]:not([data-testid="stColumn"] *) {{
+    flex: 1 1 100% !important; width: 100% !important; min-width: 100%;
+  }}
+  .st-key-{state.DESIGN_PANES} [data-testid="stColumn"]:not([data-testid="stColumn"] *):last-child {{ order: -1; }}
+}}
+</style>"""
+
 
 def setup_page(title: str, icon: str = "🧠") -> None:
     """Session defaults and a share link's lesson, page config, the shared sidebar, the URL, any one-time
@@ -71,6 +86,7 @@ def setup_page(title: str, icon: str = "🧠") -> None:
     )
     _sidebar()
     share.sync_url()
+    st.html(LAYOUT_CSS)
     if presenting:
         st.html(PRESENTATION_CSS)
         st.button(

@@ -41,6 +41,7 @@ def home_preset_key(preset: str) -> str:
 
 
 # --- Design page ----------------------------------------------------------
+DESIGN_PANES = "panes_design"  # container of the controls and the diagram (see setup.LAYOUT_CSS)
 DESIGN_SHOW_BIAS = "design_show_bias"  # bool: draw biases as constant-1 nodes (the bias trick); Step reuses it
 DESIGN_SYNCED = "design_synced"  # (NET_VERSION, DATA) the Design widgets were last filled from
 DESIGN_ERROR = "design_error"  # (field, message, widget key the user changed) of a refused edit, or None
@@ -124,7 +125,7 @@ STEP_UNDO_BUTTON = "step_undo_button"
 STEP_FOLLOW = "step_follow"
 STEP_EXPORT = "step_export"
 STEP_RUN_CHECK = "step_run_check"
-STEP_PANES = "step_panes"  # container of the diagram and equation panes: stacked when narrow (CSS)
+STEP_PANES = "panes_step"  # container of the diagram and equation panes (see setup.LAYOUT_CSS)
 STEP_CHART = "step_diagram"
 STEP_TABS = "step_tabs"
 

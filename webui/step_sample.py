@@ -71,7 +71,8 @@ def _from_dataset(ds: Dataset) -> tuple[np.ndarray, np.ndarray, str]:
     x, y, what = dataset_sample(ds, ss[state.STEP_SAMPLE])
     if ds.name == "digits":
         st.image(digit_image(x), caption=what, width=DIGIT_SIDE * DIGIT_PIXEL)
-    return x, y, f"sample {ss[state.STEP_SAMPLE]} of {len(ds)}" + (f", {what}" if what else "")
+    which = "the only sample" if len(ds) == 1 else f"sample {ss[state.STEP_SAMPLE]} of 0–{len(ds) - 1}"
+    return x, y, which + (f", {what}" if what else "")
 
 
 def _typed(ds: Dataset | None, n_in: int, n_out: int) -> tuple[np.ndarray, np.ndarray]:
