@@ -3,6 +3,7 @@
 import itertools
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -12,6 +13,28 @@ sys.path.insert(0, str(ROOT))
 def require(flag: str) -> bool:
     """True when CI demands an optional dependency (BPVIZ_REQUIRE_TORCH, BPVIZ_REQUIRE_BROWSER)."""
     return os.environ.get(flag) == "1"
+
+
+def open_app(page: str = "app.py", query: Mapping[str, str] | None = None, *, url: str | None = None,
+             home_first: bool = False, **session):  # fmt: skip
+    """A fresh AppTest session of ``page`` (relative to the project root) with the URL ``query`` and
+    ``session`` state seeded before its first run; ``url`` sets the address the browser would report,
+    ``home_first`` opens app.py first and then switches to ``page`` (so page links resolve). Fails on
+    any exception the run shows."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / ("app.py" if home_first else page)), default_timeout=60)
+    if url is not None:
+        at.context["url"] = url
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    for key, value in session.items():
+        at.session_state[key] = value
+    at.run()
+    if home_first and page != "app.py":
+        at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
 
 
 def accepted_output_losses() -> list[tuple[str, str]]:

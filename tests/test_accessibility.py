@@ -6,8 +6,7 @@ import re
 
 import numpy as np
 import pytest
-from conftest import ROOT
-from streamlit.testing.v1 import AppTest
+from conftest import ROOT, open_app
 
 from bpviz import Progress, get_preset, make_dataset, split
 from bpviz import chainrule as cr
@@ -39,9 +38,7 @@ def test_every_plotly_chart_call_passes_alt():
 
 @pytest.mark.parametrize("page", [path for path, _, _ in pages()])
 def test_every_chart_on_a_page_has_its_text_alternative(page):
-    at = AppTest.from_file(str(ROOT / page), default_timeout=60)
-    at.session_state[state.STEP_STAGE] = 3
-    at.run()
+    at = open_app(page, **{state.STEP_STAGE: 3})
     charts = at.get("plotly_chart")
     assert all(len(c.proto.alt) > 40 for c in charts), [c.proto.alt for c in charts]
 

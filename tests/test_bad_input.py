@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pytest
-from conftest import ROOT
+from conftest import ROOT, open_app
 from streamlit.testing.v1 import AppTest
 
 from bpviz import BpvizError, Network, NetworkSpec, netfile
@@ -33,16 +33,7 @@ README_HEADING = "## Bad input, and what you see"
 def open_page(path: str, query: dict | None = None, **session) -> AppTest:
     """A new session opened on Home (so page links resolve) with the URL ``query``, then ``path``;
     ``session`` seeds session state before the first run."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    for key, value in session.items():
-        at.session_state[key] = value
-    at.run()
-    if path != "app.py":
-        at.switch_page(path).run()
-    assert not at.exception, at.exception
-    return at
+    return open_app(path, query, home_first=True, **session)
 
 
 def shown(at: AppTest) -> str:

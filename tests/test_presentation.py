@@ -5,7 +5,7 @@ out on every page; the URL keeps ``present=1`` so a lecturer can bookmark it."""
 import json
 
 import pytest
-from conftest import ROOT
+from conftest import open_app
 from streamlit.testing.v1 import AppTest
 
 from bpviz.presets import PRESETS
@@ -14,17 +14,6 @@ from webui.setup import pages
 
 PAGE_FILES = [path for path, _, _ in pages()]
 MAZUR = {state.NET: PRESETS["mazur"].network(), state.DATA: PRESETS["mazur"].data}
-
-
-def open_page(page: str, params: dict | None = None, **seed) -> AppTest:
-    at = AppTest.from_file(str(ROOT / page), default_timeout=60)
-    for key, value in (params or {}).items():
-        at.query_params[key] = value
-    for key, value in seed.items():
-        at.session_state[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def main_widgets(at: AppTest) -> set[str]:
@@ -39,15 +28,15 @@ def font_size(at: AppTest) -> float:
 
 @pytest.mark.parametrize("page", PAGE_FILES)
 def test_every_page_opens_in_presentation_mode_with_a_way_out(page):
-    at = open_page(page, {"present": "1"})
+    at = open_app(page, {"present": "1"})
     assert at.session_state[state.PRESENT]
     assert at.main.button(key=state.PRESENT_EXIT).label == "Exit presentation"
     assert at.query_params["present"] == "1"
 
 
 def test_step_shows_only_the_lesson_larger_and_steps_by_clicker():
-    normal = open_page("pages/2_Step.py", **MAZUR)
-    at = open_page("pages/2_Step.py", {"present": "1"}, **MAZUR)
+    normal = open_app("pages/2_Step.py", **MAZUR)
+    at = open_app("pages/2_Step.py", {"present": "1"}, **MAZUR)
     assert main_widgets(at) == {
         state.PRESENT_EXIT,
         state.STEP_BACK,
@@ -71,7 +60,7 @@ def test_step_shows_only_the_lesson_larger_and_steps_by_clicker():
 
 
 def test_chain_rule_shows_only_the_graph_the_stage_and_back_next():
-    at = open_page("pages/0_Chain_rule.py", {"present": "1"})
+    at = open_app("pages/0_Chain_rule.py", {"present": "1"})
     assert main_widgets(at) == {
         state.PRESENT_EXIT,
         state.CHAIN_BACK,
@@ -86,7 +75,7 @@ def test_chain_rule_shows_only_the_graph_the_stage_and_back_next():
 
 
 def test_the_toggle_and_the_exit_button_switch_it_and_the_url_follows():
-    at = open_page("pages/2_Step.py", **MAZUR)
+    at = open_app("pages/2_Step.py", **MAZUR)
     assert not at.session_state[state.PRESENT] and "present" not in at.query_params
     assert at.main.button(key=state.STEP_APPLY)
     at.sidebar.toggle(key=state.SIDEBAR_PRESENT).set_value(True).run()

@@ -4,7 +4,7 @@ warning, never an exception."""
 
 import numpy as np
 import pytest
-from conftest import ROOT
+from conftest import ROOT, open_app
 from streamlit.testing.v1 import AppTest
 from test_sharelink import MALFORMED
 
@@ -20,15 +20,7 @@ ORIGIN = "http://localhost:8501"
 
 def session(params: dict | None = None, page: str = HOME, **seed) -> AppTest:
     """A new session opened at ``page`` with the URL query ``params`` (and session ``seed``ed before the run)."""
-    at = AppTest.from_file(page, default_timeout=60)
-    at.context["url"] = ORIGIN
-    for key, value in (params or {}).items():
-        at.query_params[key] = value
-    for key, value in seed.items():
-        at.session_state[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return open_app(page, params, url=ORIGIN, **seed)
 
 
 def lesson(at: AppTest) -> tuple:

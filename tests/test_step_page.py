@@ -4,7 +4,7 @@ import json
 
 import numpy as np
 import pytest
-from conftest import ROOT
+from conftest import ROOT, open_app
 from streamlit.testing.v1 import AppTest
 
 from bpviz import Network, NetworkSpec, backprop, get_preset, sgd_step
@@ -16,14 +16,7 @@ PAGE = str(ROOT / "pages" / "2_Step.py")
 
 
 def open_page(net: Network, data: DataSettings, **extra) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    at.session_state[state.NET] = net
-    at.session_state[state.DATA] = data
-    for key, value in extra.items():
-        at.session_state[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return open_app(PAGE, **{state.NET: net, state.DATA: data, **extra})
 
 
 def net_232() -> Network:
