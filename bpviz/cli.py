@@ -6,6 +6,7 @@ Every bad input exits with status 2 and one line on stderr; no traceback.
 import argparse
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -71,19 +72,17 @@ def cmd_step(args) -> None:
 
 def cmd_train(args) -> None:
     net = netfile.loads(_read(args.net))
-    defaults = DATA_DEFAULTS.get(args.data, DATA_DEFAULTS["csv"])
-    for setting in ("n", "noise", "classes", "test_fraction"):
-        if getattr(args, setting) is None:
-            setattr(args, setting, getattr(defaults, setting))
+    given = {k: v for k in ("n", "noise", "classes", "test_fraction") if (v := getattr(args, k)) is not None}
+    data = replace(DATA_DEFAULTS.get(args.data, DATA_DEFAULTS["csv"]), **given)  # validated, like Design's
     if args.data in DATASETS:
-        ds = make_dataset(args.data, n=args.n, noise=args.noise, seed=net.spec.seed, classes=args.classes)
+        ds = make_dataset(args.data, n=data.n, noise=data.noise, seed=net.spec.seed, classes=data.classes)
     elif args.data.endswith(".csv") or Path(args.data).is_file():
         ds = read_csv(_read(args.data), args.data)
     else:
         raise BpvizError("data", f"{args.data!r} is neither a dataset ({', '.join(DATASETS)}) nor a CSV file")
     if ds.X.shape[1] != net.spec.layers[0]:
         raise BpvizError("data", f"{ds.X.shape[1]} features but the network has {net.spec.layers[0]} inputs")
-    train_set, test_set = split(ds, args.test_fraction, net.spec.seed)
+    train_set, test_set = split(ds, data.test_fraction, net.spec.seed)
     trainer = Trainer(net, train_set, test_set, args.batch_size, args.lr, args.momentum)
     every = max(1, args.epochs // 10)
     last = None
