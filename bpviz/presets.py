@@ -28,7 +28,7 @@ class DataSettings:
 
 
 # What each dataset starts with: on Design when picked from the menu, in the CLI when no setting is given
-# (the gates: exactly their truth table, all of it for training).
+# and in the presets (the gates: exactly their truth table, all of it for training).
 DATA_DEFAULTS: dict[str, DataSettings] = {
     "xor": DataSettings("xor", n=4, noise=0.0, test_fraction=0.0),
     "and": DataSettings("and", n=4, noise=0.0, test_fraction=0.0),
@@ -76,7 +76,7 @@ PRESETS: dict[str, Preset] = {
             "XOR 2-2-1",
             "The classic from-scratch tutorial net: two sigmoid hidden units learn XOR by per-sample SGD.",
             NetworkSpec((2, 2, 1), ("sigmoid", "sigmoid"), "half_sse", "sum", "learned", "normal_scaled", 0, 0.5),
-            DataSettings("xor", n=4, noise=0.0, test_fraction=0.0),
+            DATA_DEFAULTS["xor"],
             TrainSettings(epochs=5000, batch_size=1),
         ),
         Preset(
@@ -85,7 +85,7 @@ PRESETS: dict[str, Preset] = {
             "The step-by-step example lecturers paste into slides: inputs 0.05, 0.10, targets 0.01, 0.99, "
             "w1..w8 = 0.15..0.55, shared frozen biases 0.35 and 0.60.",
             NetworkSpec((2, 2, 2), ("sigmoid", "sigmoid"), "half_sse", "sum", "frozen", "uniform", 0, 0.5),
-            DataSettings("mazur", n=1, noise=0.0, test_fraction=0.0),
+            DATA_DEFAULTS["mazur"],
             TrainSettings(epochs=1000, batch_size=1),
             weights=(((0.15, 0.20), (0.25, 0.30)), ((0.40, 0.45), (0.50, 0.55))),
             biases=((0.35, 0.35), (0.60, 0.60)),
@@ -95,7 +95,7 @@ PRESETS: dict[str, Preset] = {
             "Circles 2-8-1",
             "One ring inside another: a tanh hidden layer bends the boundary into a circle.",
             NetworkSpec((2, 8, 1), ("tanh", "sigmoid"), "binary_cross_entropy", "mean", "learned", "xavier", 0, 0.5),
-            DataSettings("circles", n=300, noise=0.08),
+            DATA_DEFAULTS["circles"],
             TrainSettings(epochs=300, batch_size=16, momentum=0.9),
         ),
         Preset(
@@ -103,7 +103,7 @@ PRESETS: dict[str, Preset] = {
             "Spiral 2-16-16-3",
             "Three interleaved arms: two ReLU layers and a softmax output.",
             NetworkSpec((2, 16, 16, 3), ("relu", "relu", "softmax"), "cross_entropy", "mean", "learned", "he", 0, 0.1),
-            DataSettings("spiral", n=300, noise=0.2, classes=3),
+            DATA_DEFAULTS["spiral"],
             TrainSettings(epochs=500, batch_size=16, momentum=0.9),
         ),
         Preset(
@@ -120,7 +120,7 @@ PRESETS: dict[str, Preset] = {
                 0,
                 0.1,
             ),
-            DataSettings("digits", n=1797, noise=0.0, test_fraction=0.25),
+            DATA_DEFAULTS["digits"],
             TrainSettings(epochs=100, batch_size=1),
         ),
     )
