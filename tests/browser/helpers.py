@@ -31,6 +31,12 @@ def choose(page, selectbox, option: str) -> None:
     raise AssertionError(f"the menu never offered {option!r}")
 
 
+def load_preset(page, title: str) -> None:
+    """Load the preset called ``title`` from the sidebar's "Load a preset" menu."""
+    menu = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(has_text="Load a preset")
+    choose(page, menu, title)
+
+
 def screenshot(page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

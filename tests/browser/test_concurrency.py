@@ -24,7 +24,7 @@ from bpviz.sample import dataset_sample
 from bpviz.stages import walk
 from bpviz.summary import architecture
 from tests.browser.conftest import _free_port, _need_browser, start_server
-from tests.browser.helpers import SCREENSHOTS, assert_no_exception, screenshot, wait_for_run
+from tests.browser.helpers import SCREENSHOTS, assert_no_exception, load_preset, screenshot, wait_for_run
 from webui import state
 
 MAX_RSS_MB = 1_500  # the whole server, every session open and half of them training
@@ -156,7 +156,7 @@ def test_eight_sessions_step_and_train_at_once(server, browser):
         for s in sessions:
             wait_for_run(s.page)
             if s.preset != state.DEFAULT_PRESET:
-                _load_preset(s.page, s.preset)
+                load_preset(s.page, get_preset(s.preset).title)
         _set_hidden_sizes(trainers)
         for s in sessions:
             _expect(s.page.locator(SIDEBAR)).to_contain_text(f"Network {s.arch}", timeout=30_000)
@@ -197,11 +197,6 @@ def test_eight_sessions_step_and_train_at_once(server, browser):
     (SCREENSHOTS.parent / "concurrency.txt").write_text(report)
     assert peak < MAX_RSS_MB, figures
     assert growth < MAX_GROWTH_PER_SESSION_MB, figures
-
-
-def _load_preset(page, key: str) -> None:
-    page.locator(f'{SIDEBAR} [data-testid="stSelectbox"]').filter(has_text="Load a preset").click()
-    page.get_by_role("option", name=get_preset(key).title).click()
 
 
 def _set_hidden_sizes(sessions: list[Session]) -> None:

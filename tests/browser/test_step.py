@@ -1,6 +1,6 @@
 """The Step page in headless Chromium: keyboard stepping, clicking a node and an edge, their equations."""
 
-from tests.browser.helpers import assert_no_exception, choose, point_xy, screenshot, wait_for_run
+from tests.browser.helpers import assert_no_exception, load_preset, point_xy, screenshot, wait_for_run
 
 CHART = '[data-testid="stPlotlyChart"] .js-plotly-plot'
 
@@ -49,8 +49,7 @@ def _panel(page) -> str:
 def _load_mazur(page, app_url) -> None:
     page.goto(f"{app_url}/Step")
     wait_for_run(page)
-    preset_menu = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(has_text="Load a preset")
-    choose(page, preset_menu, "The 2-2-2 worked example")
+    load_preset(page, "The 2-2-2 worked example")
     page.locator(CHART).wait_for()
     page.evaluate("document.activeElement.blur()")  # the page's shortcuts ignore keys typed into the menu
 

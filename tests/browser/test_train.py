@@ -1,8 +1,6 @@
 """The Train page served and driven in headless Chromium: the live loss curve grows, Stop freezes it."""
 
-from tests.browser.helpers import assert_no_exception, choose, screenshot, wait_for_run
-
-PRESET_MENU = '[data-testid="stSidebar"] [data-testid="stSelectbox"]'
+from tests.browser.helpers import assert_no_exception, load_preset, screenshot, wait_for_run
 
 LOSS_POINTS = """() => {
     const gd = document.querySelector('.st-key-train_loss_chart .js-plotly-plot');
@@ -25,7 +23,7 @@ def _tall_screenshot(page, name: str, height: int = 3000) -> None:
 
 
 def _load_digits(page) -> None:
-    choose(page, page.locator(PRESET_MENU), "Digits 64-32-16-10")
+    load_preset(page, "Digits 64-32-16-10")
     page.get_by_text("digits: 1,348 training").wait_for()
 
 
@@ -64,7 +62,7 @@ def test_train_digits_live_curve_then_stop(app_url, page):
 def test_train_circles_boundary_and_rate_comparison(app_url, page):
     page.goto(f"{app_url}/Train")
     wait_for_run(page)
-    choose(page, page.locator(PRESET_MENU), "Circles 2-8-1")
+    load_preset(page, "Circles 2-8-1")
     page.locator(".st-key-train_start button").click()
     page.get_by_text("Results after").wait_for(timeout=30_000)
     wait_for_run(page)
