@@ -70,8 +70,7 @@ if not presenting:
                help="Back to the start (Home)")  # fmt: skip
     nav.button("Example inputs", key=state.CHAIN_DEFAULT_INPUTS, on_click=state.chain_default_inputs, args=(expr,),
                help="Put back the inputs this expression starts with")  # fmt: skip
-    with nav.container(width="stretch"):  # the slider takes the rest of the row (its own row when narrow)
-        st.slider("Jump to stage", 1, n, **state.chain_widget(state.CHAIN_W_STAGE, index + 1, state.chain_jump))
+    nav.slider("Jump to stage", 1, n, **state.chain_widget(state.CHAIN_W_STAGE, index + 1, state.chain_jump))
 with st.container(key="chain_clicker"):
     st.button("Next", key=state.CHAIN_CLICKER_NEXT, shortcut="PageDown", on_click=state.chain_move, args=(1, n))
     st.button("Back", key=state.CHAIN_CLICKER_BACK, shortcut="PageUp", on_click=state.chain_move, args=(-1, n))
