@@ -5,10 +5,10 @@ import pandas  # noqa: F401
 import plotly  # noqa: F401
 import streamlit as st
 
-from bpviz.presets import PRESETS
-from bpviz.summary import architecture
+from bpviz.data.catalog import DATASET_LABELS
+from bpviz.lesson.presets import PRESETS
+from bpviz.lesson.summary import architecture
 from webui import state
-from webui.design_data import DATASET_LABELS
 from webui.setup import PAGE_ICONS, setup_page
 
 CHAIN, DESIGN, STEP, TRAIN = "pages/0_Chain_rule.py", "pages/1_Design.py", "pages/2_Step.py", "pages/3_Train.py"

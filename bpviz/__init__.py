@@ -11,14 +11,14 @@ and ``grad_b[k]`` belong to layer k+1, and ``a[k]`` to layer k (``a[0]`` = x).
 Nothing in this package imports Streamlit.
 """
 
-from .backprop import Trace, backprop, batch_loss, sgd_step
-from .datasets import Dataset, make_dataset, read_csv, split
-from .errors import BpvizError
-from .gradcheck import gradient_check
-from .network import Network
-from .presets import PRESETS, get_preset
-from .spec import NetworkSpec
-from .training import Progress, Trainer
+from bpviz.data.datasets import Dataset, make_dataset, read_csv, split
+from bpviz.engine.backprop import Trace, backprop, batch_loss, sgd_step
+from bpviz.engine.errors import BpvizError
+from bpviz.engine.gradcheck import gradient_check
+from bpviz.engine.network import Network
+from bpviz.engine.spec import NetworkSpec
+from bpviz.engine.training import Progress, Trainer
+from bpviz.lesson.presets import PRESETS, get_preset
 
 __all__ = [
     "PRESETS",

@@ -6,15 +6,19 @@ import pandas as pd
 import plotly  # noqa: F401
 import streamlit as st
 
-from bpviz import BpvizError, netfile
-from bpviz.activations import ACTIVATIONS
-from bpviz.datasets import MAX_SAMPLES, MAX_TEST_FRACTION
+from bpviz import BpvizError
+from bpviz.data.catalog import DATASET_LABELS, KNOBS, SPLITTABLE, describe, output_choices
+from bpviz.data.datasets import MAX_SAMPLES, MAX_TEST_FRACTION
+from bpviz.design.edits import can_add_layer, is_initial
+from bpviz.design.weights import BIAS_COLUMN, MAX_EDITABLE, apply_table, differs, editable, weight_table
+from bpviz.engine.activations import ACTIVATIONS
+from bpviz.engine.losses import LOSSES, REDUCTIONS
+from bpviz.engine.spec import BIAS_MODES, INITS, MAX_HIDDEN_LAYERS, MAX_NEURONS, MAX_SEED
 from bpviz.figures import edge_name, layer_title, node_name
 from bpviz.figures.boundary import data_figure
 from bpviz.figures.chart_layout import alt_text
-from bpviz.losses import LOSSES, REDUCTIONS
-from bpviz.spec import BIAS_MODES, INITS, MAX_HIDDEN_LAYERS, MAX_NEURONS, MAX_SEED
-from bpviz.summary import (
+from bpviz.io import netfile
+from bpviz.lesson.summary import (
     ACTIVATION_LABELS,
     BIAS_LABELS,
     INIT_LABELS,
@@ -29,9 +33,6 @@ from bpviz.summary import (
 )
 from webui import design_form as form
 from webui import state
-from webui.design_data import DATASET_LABELS, KNOBS, SPLITTABLE, describe, output_choices
-from webui.design_edit import can_add_layer, is_initial
-from webui.design_tables import BIAS_COLUMN, MAX_EDITABLE, apply_table, differs, editable, weight_table
 from webui.diagram_view import show_diagram
 from webui.setup import figure_scale, setup_page
 

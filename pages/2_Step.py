@@ -6,13 +6,13 @@ import plotly  # noqa: F401
 import streamlit as st
 
 from bpviz import BpvizError, gradient_check
-from bpviz.explain import explain, stage_latex
+from bpviz.engine.gradcheck import GOOD, SUSPECT
 from bpviz.figures.diagram import format_value, layer_title
-from bpviz.gradcheck import GOOD, SUSPECT
-from bpviz.selection import anchor, describe, element_choices, kept, neuron_choices, neuron_label, shown
-from bpviz.stages import diagram_values, walk
-from bpviz.tables import gradcheck_table, neuron_table, weight_tables
-from bpviz.worked_example import worked_example
+from bpviz.lesson.equations import explain, stage_latex
+from bpviz.lesson.export import worked_example
+from bpviz.lesson.selection import anchor, describe, element_choices, kept, neuron_choices, neuron_label, shown
+from bpviz.lesson.stages import diagram_values, walk
+from bpviz.lesson.tables import gradcheck_table, neuron_table, weight_tables
 from webui import state
 from webui.diagram_view import show_diagram
 from webui.setup import figure_scale, setup_page

@@ -12,18 +12,19 @@ import pandas  # noqa: F401
 import plotly  # noqa: F401
 import streamlit as st
 
-from bpviz import Dataset, netfile
-from bpviz.datasets import MAX_TEST_FRACTION
-from bpviz.errors import BpvizError
-from bpviz.evaluation import class_report, confusion
+from bpviz import Dataset
+from bpviz.data.catalog import DATASET_LABELS
+from bpviz.data.datasets import MAX_TEST_FRACTION
+from bpviz.engine.errors import BpvizError
 from bpviz.figures.boundary import data_figure
 from bpviz.figures.chart_layout import alt_text
 from bpviz.figures.confusion import confusion_figure
 from bpviz.figures.training import accuracy_figure, loss_figure, loss_label, rate_comparison_figure, sample_figure
-from bpviz.runs import FAST, MAX_TRACKED, Run, sample_name, with_rate
+from bpviz.io import netfile
+from bpviz.runs.evaluation import class_report, confusion
+from bpviz.runs.run import FAST, MAX_TRACKED, Run, sample_name, with_rate
 from webui import state
 from webui import train_actions as act
-from webui.design_data import DATASET_LABELS
 from webui.setup import setup_page
 
 TICK_EVERY = 0.1  # seconds between live-panel ticks while a run or comparison trains

@@ -217,7 +217,7 @@ def _ticked_run(net, train_set, test_set, recipe, epochs: int, charts: bool = Tr
     """A page-style run: ticks of TICK_SECONDS of training, each followed by the live charts (unless
     ``charts`` is False). Returns (seconds, ticks, run); with ``until_accuracy`` it stops after the tick
     whose reports first reach that test accuracy (the tick that draws it)."""
-    from bpviz.runs import TICK_SECONDS, Run
+    from bpviz.runs.run import TICK_SECONDS, Run
 
     start = time.perf_counter()
     run = Run(net, train_set, test_set, recipe.batch_size, recipe.learning_rate, recipe.momentum)
@@ -246,7 +246,7 @@ def bench_train_chart(epochs: int = 60, repeats: int = 7) -> None:
     every epoch), the page's ticks without drawing, and the ticks each followed by the loss and accuracy
     figures and their to_json (what the Train page does per tick). The fastest of interleaved repeats, in
     wall time and in this process's CPU time (which other processes on a shared machine disturb less)."""
-    from bpviz.runs import FAST
+    from bpviz.runs.run import FAST
 
     recipe = FAST["digits"]
     net, train_set, test_set = _digits_split()
@@ -284,7 +284,7 @@ def bench_train_chart(epochs: int = 60, repeats: int = 7) -> None:
 def bench_train_97(repeats: int = 5) -> None:
     """Wall time from Start (a new Run, its epoch-0 report included) to the first report with >= 97 % test
     accuracy on digits, with the page's fast settings, ticks and live charts."""
-    from bpviz.runs import FAST
+    from bpviz.runs.run import FAST
 
     recipe = FAST["digits"]
     net, train_set, test_set = _digits_split()

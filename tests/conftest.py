@@ -40,8 +40,8 @@ def open_app(page: str = "app.py", query: Mapping[str, str] | None = None, *, ur
 def accepted_output_losses() -> list[tuple[str, str]]:
     """Every (output activation, loss) pair the spec accepts, asked of the engine itself."""
     from bpviz import BpvizError, NetworkSpec
-    from bpviz.activations import ACTIVATIONS
-    from bpviz.losses import LOSSES
+    from bpviz.engine.activations import ACTIVATIONS
+    from bpviz.engine.losses import LOSSES
 
     pairs = []
     for output, loss in itertools.product(ACTIVATIONS, LOSSES):

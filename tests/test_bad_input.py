@@ -21,9 +21,10 @@ import pytest
 from conftest import ROOT, open_app
 from streamlit.testing.v1 import AppTest
 
-from bpviz import BpvizError, Network, NetworkSpec, netfile
-from bpviz.datasets import MAX_COLUMNS, MAX_TEST_FRACTION, make_dataset, read_csv
-from bpviz.presets import PRESETS, DataSettings
+from bpviz import BpvizError, Network, NetworkSpec
+from bpviz.data.datasets import MAX_COLUMNS, MAX_TEST_FRACTION, make_dataset, read_csv
+from bpviz.io import netfile
+from bpviz.lesson.presets import PRESETS, DataSettings
 from webui import state
 
 DESIGN, STEP, TRAIN = "pages/1_Design.py", "pages/2_Step.py", "pages/3_Train.py"
@@ -204,7 +205,7 @@ def link(**params) -> Callable[[], str]:
 
 
 def _good_link() -> dict:
-    from bpviz.sharelink import Lesson, encode
+    from bpviz.io.sharelink import Lesson, encode
 
     return encode(Lesson(PRESETS["mazur"].network(), PRESETS["mazur"].data))
 

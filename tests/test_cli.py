@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 from conftest import ROOT
 
-from bpviz import backprop, batch_loss, get_preset, netfile, sgd_step
-from bpviz.cli import main
+from bpviz import backprop, batch_loss, get_preset, sgd_step
+from bpviz.io import netfile
+from bpviz.io.cli import main
 
 STEP_KEYS = {"z", "a", "loss", "delta", "grad_W", "grad_b", "weights_after", "biases_after", "loss_after"}
 

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bpviz import BpvizError, make_dataset, read_csv, split
-from bpviz.datasets import DATASETS, GATES, MAX_COLUMNS, MAX_ROWS
+from bpviz.data.datasets import DATASETS, GATES, MAX_COLUMNS, MAX_ROWS
 
 # name -> (inputs, outputs, classes or None) at n=200, classes=3
 SHAPES = {

@@ -7,10 +7,11 @@ import pytest
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
-from bpviz import Network, NetworkSpec, netfile
-from bpviz.presets import PRESETS
+from bpviz import Network, NetworkSpec
+from bpviz.design.edits import is_initial
+from bpviz.io import netfile
+from bpviz.lesson.presets import PRESETS
 from webui import state
-from webui.design_edit import is_initial
 
 DESIGN = str(ROOT / "pages" / "1_Design.py")
 

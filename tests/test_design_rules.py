@@ -5,10 +5,8 @@ import pandas as pd
 import pytest
 
 from bpviz import BpvizError, Network, NetworkSpec, make_dataset
-from bpviz.presets import DATA_DEFAULTS, PRESETS, DataSettings
-from bpviz.spec import MAX_HIDDEN_LAYERS
-from webui.design_data import choose_outputs, describe, fits, output_choices
-from webui.design_edit import (
+from bpviz.data.catalog import choose_outputs, describe, fits, output_choices
+from bpviz.design.edits import (
     add_hidden_layer,
     can_add_layer,
     form_spec,
@@ -17,8 +15,10 @@ from webui.design_edit import (
     redraws,
     remove_hidden_layer,
 )
-from webui.design_io import data_for
-from webui.design_tables import BIAS_COLUMN, apply_table, differs, editable, set_parameter, weight_table
+from bpviz.design.imports import data_for
+from bpviz.design.weights import BIAS_COLUMN, apply_table, differs, editable, set_parameter, weight_table
+from bpviz.engine.spec import MAX_HIDDEN_LAYERS
+from bpviz.lesson.presets import DATA_DEFAULTS, PRESETS, DataSettings
 
 XOR = make_dataset("xor", n=4, noise=0.0)
 SPIRAL = make_dataset("spiral", n=60, classes=4)

@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 
 from bpviz import Network, NetworkSpec, get_preset
-from bpviz.activations import ACTIVATIONS
-from bpviz.explain import (
+from bpviz.engine.activations import ACTIVATIONS
+from bpviz.engine.losses import LOSSES
+from bpviz.lesson.equations import (
     APPLY,
     LINE_BREAK,
     LOSS_SLOPE,
@@ -19,8 +20,7 @@ from bpviz.explain import (
     number,
     stage_latex,
 )
-from bpviz.losses import LOSSES
-from bpviz.stages import walk
+from bpviz.lesson.stages import walk
 
 D = 6  # decimals used in these tests
 

@@ -14,10 +14,10 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from bpviz import Network, NetworkSpec, backprop, batch_loss, gradient_check
-from bpviz.activations import ACTIVATIONS, LEAKY_SLOPE
-from bpviz.gradcheck import MAX_CHECK_WORK, MIN_CHECKED, SUSPECT
-from bpviz.losses import LOSSES, REDUCTIONS
-from bpviz.spec import BIAS_MODES, INITS
+from bpviz.engine.activations import ACTIVATIONS, LEAKY_SLOPE
+from bpviz.engine.gradcheck import MAX_CHECK_WORK, MIN_CHECKED, SUSPECT
+from bpviz.engine.losses import LOSSES, REDUCTIONS
+from bpviz.engine.spec import BIAS_MODES, INITS
 
 HIDDEN = [name for name, act in ACTIVATIONS.items() if not act.output_only]
 KINKED = {"relu", "leaky_relu"}

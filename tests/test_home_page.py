@@ -5,7 +5,7 @@ import pytest
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
-from bpviz.presets import PRESETS
+from bpviz.lesson.presets import PRESETS
 from webui import state
 from webui.setup import pages
 

@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bpviz import BpvizError, Network, NetworkSpec, get_preset, netfile
-from bpviz.spec import SPEC_FIELDS
+from bpviz import BpvizError, Network, NetworkSpec, get_preset
+from bpviz.engine.spec import SPEC_FIELDS
+from bpviz.io import netfile
 
 SPEC_KEYS = {"format", "version", "layers", "activations", "loss", "reduction", "bias", "init", "seed", "learning_rate"}
 

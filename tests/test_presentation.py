@@ -8,7 +8,7 @@ import pytest
 from conftest import open_app
 from streamlit.testing.v1 import AppTest
 
-from bpviz.presets import PRESETS
+from bpviz.lesson.presets import PRESETS
 from webui import state
 from webui.setup import pages
 

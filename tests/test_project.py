@@ -22,7 +22,7 @@ def test_bpviz_never_imports_streamlit():
 
 
 def test_importing_the_engine_loads_no_streamlit():
-    code = "import sys, bpviz, bpviz.cli; print('streamlit' in sys.modules)"
+    code = "import sys, bpviz, bpviz.io.cli; print('streamlit' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 

@@ -36,9 +36,11 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Block, Widget
 
-from bpviz import Network, NetworkSpec, netfile, runs, sharelink
-from bpviz.presets import PRESETS
-from bpviz.sharelink import Lesson, encode
+from bpviz import Network, NetworkSpec
+from bpviz.io import netfile, sharelink
+from bpviz.io.sharelink import Lesson, encode
+from bpviz.lesson.presets import PRESETS
+from bpviz.runs import run as runs
 from webui import train_actions
 from webui.setup import pages
 

@@ -6,10 +6,11 @@ import numpy as np
 import pytest
 from sklearn.metrics import classification_report
 
-from bpviz import BpvizError, Network, Trainer, get_preset, make_dataset, runs, split
-from bpviz.evaluation import class_report, confusion
-from bpviz.losses import LOSSES
-from bpviz.runs import (
+from bpviz import BpvizError, Network, Trainer, get_preset, make_dataset, split
+from bpviz.engine.losses import LOSSES
+from bpviz.runs import run as runs
+from bpviz.runs.evaluation import class_report, confusion
+from bpviz.runs.run import (
     MAX_GAP,
     MAX_POINTS,
     MAX_WORK,

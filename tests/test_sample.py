@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from bpviz import BpvizError, make_dataset
-from bpviz.sample import dataset_sample, digit_image, format_vector, parse_vector
+from bpviz.data.samples import dataset_sample, digit_image, format_vector, parse_vector
 
 
 @pytest.mark.parametrize("text", ["0.05, 0.1", "0.05 0.1", "(0.05; 0.1)", " [0.05,0.1] ", "5e-2, .1"])

@@ -3,7 +3,7 @@
 import pytest
 
 from bpviz import NetworkSpec
-from bpviz.selection import (
+from bpviz.lesson.selection import (
     after_click,
     anchor,
     describe,
@@ -14,7 +14,7 @@ from bpviz.selection import (
     neuron_label,
     shown,
 )
-from bpviz.stages import stages
+from bpviz.lesson.stages import stages
 
 SPEC = NetworkSpec((2, 3, 2), ("sigmoid", "sigmoid"), init="uniform")
 NO_BIAS = SPEC.replace(bias="none")

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from test_sharelink import MALFORMED
 
 from bpviz import Network, NetworkSpec
-from bpviz.presets import PRESETS, DataSettings
+from bpviz.lesson.presets import PRESETS, DataSettings
 from webui import state
 
 HOME = str(ROOT / "app.py")

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from bpviz import BpvizError, Network, NetworkSpec
-from bpviz.presets import PRESETS, DataSettings
-from bpviz.sharelink import MAX_SHARED_PARAMS, Lesson, decode, encode, link, url_params
+from bpviz.io.sharelink import MAX_SHARED_PARAMS, Lesson, decode, encode, link, url_params
+from bpviz.lesson.presets import PRESETS, DataSettings
 
 DEFAULT = Lesson(PRESETS["xor"].network(), PRESETS["xor"].data)
 

@@ -5,7 +5,7 @@ import pytest
 
 from bpviz import Network, NetworkSpec, backprop, batch_loss, get_preset, sgd_step
 from bpviz.figures.diagram import network_figure
-from bpviz.stages import diagram_values, stages, sup, walk
+from bpviz.lesson.stages import diagram_values, stages, sup, walk
 
 
 def _spec(layers=(2, 3, 2), bias="learned", **kw) -> NetworkSpec:

@@ -3,11 +3,11 @@
 import pytest
 
 from bpviz import Network, NetworkSpec
-from bpviz.activations import ACTIVATIONS
-from bpviz.losses import LOSSES
-from bpviz.presets import PRESETS
-from bpviz.spec import BIAS_MODES, INITS
-from bpviz.summary import (
+from bpviz.engine.activations import ACTIVATIONS
+from bpviz.engine.losses import LOSSES
+from bpviz.engine.spec import BIAS_MODES, INITS
+from bpviz.lesson.presets import PRESETS
+from bpviz.lesson.summary import (
     ACTIVATION_LABELS,
     BIAS_LABELS,
     INIT_LABELS,

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from bpviz import Network, NetworkSpec, get_preset, gradient_check
-from bpviz.stages import walk
-from bpviz.tables import gradcheck_table, name, neuron_table, parameter_label, weight_tables
+from bpviz.lesson.stages import walk
+from bpviz.lesson.tables import gradcheck_table, name, neuron_table, parameter_label, weight_tables
 
 
 @pytest.fixture
@@ -65,7 +65,7 @@ def test_gradcheck_table_puts_the_worst_first():
 
 
 def test_wide_weight_tables_show_their_first_block_and_say_so():
-    from bpviz.tables import MAX_TABLE_SIDE
+    from bpviz.lesson.tables import MAX_TABLE_SIDE
 
     spec = NetworkSpec((3, 100, 2), ("relu", "sigmoid"), seed=1)
     big = walk(Network.initialise(spec), [0.1, 0.2, 0.3], [0.0, 1.0])

@@ -11,9 +11,9 @@ import pytest
 from conftest import accepted_output_losses, require
 
 from bpviz import Network, NetworkSpec, backprop, get_preset, sgd_step
-from bpviz.activations import ACTIVATIONS, LEAKY_SLOPE
-from bpviz.losses import REDUCTIONS
-from bpviz.spec import BIAS_MODES
+from bpviz.engine.activations import ACTIVATIONS, LEAKY_SLOPE
+from bpviz.engine.losses import REDUCTIONS
+from bpviz.engine.spec import BIAS_MODES
 
 if require("BPVIZ_REQUIRE_TORCH"):
     import torch  # CI demands the oracle: a missing torch is an error, not a skip

@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 
 from bpviz import Network, NetworkSpec, Progress, get_preset, make_dataset, split
-from bpviz.evaluation import confusion
 from bpviz.figures.boundary import GRID, MAX_POINTS, boundary_figure, data_figure, fit_figure
 from bpviz.figures.confusion import confusion_figure
 from bpviz.figures.training import accuracy_figure, loss_figure, rate_comparison_figure, sample_figure
-from bpviz.runs import Run
+from bpviz.runs.evaluation import confusion
+from bpviz.runs.run import Run
 
 
 def history(n=5, test=True, accuracy=True):

@@ -13,7 +13,7 @@ from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
 from bpviz import Network, NetworkSpec, get_preset
-from bpviz.presets import DataSettings, TrainSettings
+from bpviz.lesson.presets import DataSettings, TrainSettings
 from webui import state
 
 

@@ -16,7 +16,7 @@ from bpviz import (
     sgd_step,
     split,
 )
-from bpviz import training as training_module
+from bpviz.engine import training as training_module
 
 
 def params(net: Network) -> list[np.ndarray]:

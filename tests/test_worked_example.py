@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 
 from bpviz import Network, NetworkSpec, get_preset
-from bpviz.stages import walk
-from bpviz.worked_example import MAX_ELEMENTS, markdown_table, worked_example
+from bpviz.lesson.export import MAX_ELEMENTS, markdown_table, worked_example
+from bpviz.lesson.stages import walk
 
 
 def test_mazur_export_has_every_stage_and_the_published_numbers():

@@ -9,17 +9,17 @@ network alone and puts the engine's message in ``DESIGN_ERROR`` for the page to 
 
 import streamlit as st
 
-from bpviz import BpvizError, Network, netfile
+from bpviz import BpvizError, Network
+from bpviz.data.catalog import DATASET_LABELS
+from bpviz.design.edits import add_hidden_layer, form_spec, next_network, redraws, remove_hidden_layer
+from bpviz.design.imports import data_for
+from bpviz.design.weights import set_parameter
+from bpviz.engine.spec import NetworkSpec
 from bpviz.figures import is_valid_selection
-from bpviz.presets import DATA_DEFAULTS, DataSettings
-from bpviz.spec import NetworkSpec
-from bpviz.summary import INIT_LABELS, architecture
-
-from . import state
-from .design_data import DATASET_LABELS
-from .design_edit import add_hidden_layer, form_spec, next_network, redraws, remove_hidden_layer
-from .design_io import data_for
-from .design_tables import set_parameter
+from bpviz.io import netfile
+from bpviz.lesson.presets import DATA_DEFAULTS, DataSettings
+from bpviz.lesson.summary import INIT_LABELS, architecture
+from webui import state
 
 # The widget each engine field is edited with (a refused edit is explained beside it).
 FIELD_WIDGET = {

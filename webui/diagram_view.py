@@ -13,9 +13,8 @@ import streamlit as st
 from bpviz import Network
 from bpviz.figures.chart_layout import alt_text
 from bpviz.figures.diagram import network_figure
-from bpviz.selection import after_click
-
-from . import state
+from bpviz.lesson.selection import after_click
+from webui import state
 
 # No mode bar, no zoom or pan: a click only selects.
 CHART_CONFIG = {"displayModeBar": False, "scrollZoom": False, "doubleClick": False, "responsive": True}

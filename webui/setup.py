@@ -12,11 +12,10 @@ import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
 from bpviz import BpvizError
-from bpviz.presets import PRESETS
-from bpviz.summary import LOSS_LABELS, architecture
-
-from . import share, state
-from .design_data import DATASET_LABELS, describe
+from bpviz.data.catalog import DATASET_LABELS, describe
+from bpviz.lesson.presets import PRESETS
+from bpviz.lesson.summary import LOSS_LABELS, architecture
+from webui import share, state
 
 ROOT = Path(__file__).resolve().parents[1]
 # Material icons come with Streamlit's own font, so they show on any machine (emoji need a system font).

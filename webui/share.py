@@ -11,12 +11,11 @@ import re
 import streamlit as st
 
 from bpviz import BpvizError
-from bpviz.sharelink import KEYS, MAX_SHARED_PARAMS, PRESENT, Lesson, decode, link, url_params
-from bpviz.summary import architecture
-
-from . import state
-from .design_data import DATASET_LABELS, fits
-from .design_edit import is_initial
+from bpviz.data.catalog import DATASET_LABELS, fits
+from bpviz.design.edits import is_initial
+from bpviz.io.sharelink import KEYS, MAX_SHARED_PARAMS, PRESENT, Lesson, decode, link, url_params
+from bpviz.lesson.summary import architecture
+from webui import state
 
 
 def open_link() -> None:

@@ -11,9 +11,9 @@ from dataclasses import replace
 import streamlit as st
 
 from bpviz import Dataset, Network, make_dataset, read_csv, split
-from bpviz.errors import BpvizError
-from bpviz.presets import DataSettings, TrainSettings, get_preset
-from bpviz.sharelink import Lesson
+from bpviz.engine.errors import BpvizError
+from bpviz.io.sharelink import Lesson
+from bpviz.lesson.presets import DataSettings, TrainSettings, get_preset
 
 DEFAULT_PRESET = "xor"
 

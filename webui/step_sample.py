@@ -8,9 +8,8 @@ import numpy as np
 import streamlit as st
 
 from bpviz import BpvizError, Dataset, Network
-from bpviz.sample import DIGIT_PIXEL, DIGIT_SIDE, dataset_sample, digit_image, format_vector, parse_vector
-
-from . import state
+from bpviz.data.samples import DIGIT_PIXEL, DIGIT_SIDE, dataset_sample, digit_image, format_vector, parse_vector
+from webui import state
 
 SOURCES = {"dataset": "From the dataset", "manual": "Typed by hand"}
 PREVIEW = 6  # values of a long vector shown in the caption

@@ -14,8 +14,8 @@ from dataclasses import replace
 import streamlit as st
 
 from bpviz import Dataset
-from bpviz.errors import BpvizError
-from bpviz.runs import (
+from bpviz.engine.errors import BpvizError
+from bpviz.runs.run import (
     FAST,
     MAX_TRACKED,
     TICK_SECONDS,
@@ -26,8 +26,7 @@ from bpviz.runs import (
     pick_samples,
     with_rate,
 )
-
-from . import state
+from webui import state
 
 
 def locked(action):

@@ -1,6 +1,6 @@
 """Figure builders: each returns a ``plotly.graph_objects.Figure`` and never imports Streamlit."""
 
-from .diagram import (
+from bpviz.figures.diagram import (
     bias_symbol,
     drawn_indices,
     edge_name,

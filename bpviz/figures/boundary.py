@@ -13,9 +13,10 @@ Training points are filled, test points hollow; classes also differ by marker sh
 import numpy as np
 import plotly.graph_objects as go
 
-from ..datasets import Dataset
-from ..network import Network
-from . import palette as P
+from bpviz.data.datasets import Dataset
+from bpviz.engine.network import Network
+from bpviz.figures import palette as P
+
 from .chart_layout import axis, chart_layout
 
 GRID = 60  # cells per side of the painted plane

@@ -6,7 +6,7 @@ sentences saying what the figure shows, with its key numbers; ``alt_text`` reads
 
 import plotly.graph_objects as go
 
-from . import palette as P
+from bpviz.figures import palette as P
 
 TITLE_SIZE = 20
 AXIS_TITLE_SIZE = 18

@@ -3,7 +3,8 @@
 import numpy as np
 import plotly.graph_objects as go
 
-from . import palette as P
+from bpviz.figures import palette as P
+
 from .chart_layout import axis, chart_layout
 
 

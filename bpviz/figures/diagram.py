@@ -19,9 +19,9 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from ..network import Network
-from ..spec import NetworkSpec
-from . import palette as P
+from bpviz.engine.network import Network
+from bpviz.engine.spec import NetworkSpec
+from bpviz.figures import palette as P
 
 SELECTION_KINDS = {"node": 2, "edge": 3, "bias": 2}  # kind -> number of integer fields
 

@@ -14,8 +14,8 @@ from dataclasses import astuple, dataclass
 
 import plotly.graph_objects as go
 
-from .. import chainrule as cr
-from . import palette as P
+from bpviz.chainrule import graph as cr
+from bpviz.figures import palette as P
 
 VALUE_TEXT = P.mix(P.SAFE_COLOURS["green"], P.INK, 0.45)  # dark green, contrast ≥ 4.5 on white
 GRAD_TEXT = P.mix(P.SAFE_COLOURS["purple"], P.INK, 0.45)  # dark reddish purple

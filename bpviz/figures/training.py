@@ -11,10 +11,11 @@ from collections.abc import Mapping, Sequence
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from ..runs import SampleHistory
-from ..summary import LOSS_LABELS
-from ..training import Progress
-from . import palette as P
+from bpviz.engine.training import Progress
+from bpviz.figures import palette as P
+from bpviz.lesson.summary import LOSS_LABELS
+from bpviz.runs.run import SampleHistory
+
 from .chart_layout import axis, chart_layout
 
 MARKERS_UP_TO = 60  # points per curve drawn with markers; longer curves are plain lines

@@ -18,11 +18,11 @@ from dataclasses import dataclass
 import pytest
 
 from bpviz import Network, make_dataset
+from bpviz.data.samples import dataset_sample
 from bpviz.figures.diagram import format_value
-from bpviz.presets import get_preset
-from bpviz.sample import dataset_sample
-from bpviz.stages import walk
-from bpviz.summary import architecture
+from bpviz.lesson.presets import get_preset
+from bpviz.lesson.stages import walk
+from bpviz.lesson.summary import architecture
 from tests.browser.conftest import _free_port, _need_browser, start_server
 from tests.browser.helpers import SCREENSHOTS, assert_no_exception, load_preset, screenshot, wait_for_run
 from webui import state

@@ -3,9 +3,9 @@ download and re-import of the network file, and a broken upload explained."""
 
 import numpy as np
 
-from bpviz import netfile
-from bpviz.presets import PRESETS
-from bpviz.summary import architecture
+from bpviz.io import netfile
+from bpviz.lesson.presets import PRESETS
+from bpviz.lesson.summary import architecture
 from tests.browser.helpers import SCREENSHOTS, assert_no_exception, click_point, screenshot, wait_for_run
 from webui import state
 

@@ -2,8 +2,8 @@
 
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from bpviz.presets import PRESETS
-from bpviz.sharelink import Lesson, encode
+from bpviz.io.sharelink import Lesson, encode
+from bpviz.lesson.presets import PRESETS
 from tests.browser.helpers import assert_no_exception, screenshot, wait_for_run
 
 CHART = '[data-testid="stPlotlyChart"] .js-plotly-plot'

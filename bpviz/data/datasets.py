@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .errors import BpvizError
+from bpviz.engine.errors import BpvizError
 
 if TYPE_CHECKING:  # pandas and scikit-learn load on first use, so `python -m bpviz step` starts fast
     import pandas as pd

@@ -8,9 +8,17 @@ then one of ``element_choices`` of it. Until the user chooses (selection None), 
 follows the stage: it shows the first element the current stage computes.
 """
 
-from .figures.diagram import edge_name, is_valid_selection, layer_names, layer_title, node_name, selection_from_event
-from .network import Network
-from .spec import NetworkSpec
+from bpviz.engine.network import Network
+from bpviz.engine.spec import NetworkSpec
+from bpviz.figures.diagram import (
+    edge_name,
+    is_valid_selection,
+    layer_names,
+    layer_title,
+    node_name,
+    selection_from_event,
+)
+
 from .stages import Stage
 
 

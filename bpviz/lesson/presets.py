@@ -6,10 +6,10 @@ them) plus the data and training settings it is meant for.
 
 from dataclasses import dataclass, field
 
-from .datasets import DATASETS, check_settings
-from .errors import BpvizError
-from .network import Network
-from .spec import NetworkSpec
+from bpviz.data.datasets import DATASETS, check_settings
+from bpviz.engine.errors import BpvizError
+from bpviz.engine.network import Network
+from bpviz.engine.spec import NetworkSpec
 
 
 @dataclass(frozen=True)

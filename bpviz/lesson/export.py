@@ -8,8 +8,9 @@ maths is written ``$$ … $$``, which GitHub, Jupyter, Pandoc and most note tool
 
 import pandas as pd
 
-from .explain import explain, stage_latex
-from .figures.diagram import edge_name, format_value, node_name
+from bpviz.figures.diagram import edge_name, format_value, node_name
+
+from .equations import explain, stage_latex
 from .stages import Stage, Walk
 from .summary import ACTIVATION_LABELS, BIAS_LABELS, LOSS_LABELS, REDUCTION_LABELS
 from .tables import loss_table, neuron_table, weight_tables

@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .backprop import Trace, backprop, batch_loss, sgd_step
-from .network import Network
-from .spec import NetworkSpec
+from bpviz.engine.backprop import Trace, backprop, batch_loss, sgd_step
+from bpviz.engine.network import Network
+from bpviz.engine.spec import NetworkSpec
+
 from .summary import ACTIVATION_LABELS, LOSS_LABELS
 
 FORWARD_KINDS = ("start", "z", "a", "loss")

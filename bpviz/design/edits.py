@@ -10,10 +10,9 @@ from collections.abc import Sequence
 import numpy as np
 
 from bpviz import Dataset, Network, NetworkSpec
-from bpviz.activations import ACTIVATIONS
-from bpviz.spec import MAX_HIDDEN_LAYERS
-
-from .design_data import choose_outputs
+from bpviz.data.catalog import choose_outputs
+from bpviz.engine.activations import ACTIVATIONS
+from bpviz.engine.spec import MAX_HIDDEN_LAYERS
 
 NEW_LAYER_UNITS = 4
 

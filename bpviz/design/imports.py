@@ -9,9 +9,8 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from bpviz import BpvizError, Dataset, Network
-from bpviz.presets import DATA_DEFAULTS, DataSettings
-
-from .design_data import KNOBS, fits
+from bpviz.data.catalog import KNOBS, fits
+from bpviz.lesson.presets import DATA_DEFAULTS, DataSettings
 
 
 def candidates(current: DataSettings, n_out: int) -> list[DataSettings]:

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from bpviz.data.datasets import Dataset
+
 from .backprop import backward, forward_trace, reduce_losses, step_in_place
-from .datasets import Dataset
 from .errors import BpvizError
 from .losses import LOSSES
 from .network import Network

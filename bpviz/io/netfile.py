@@ -12,9 +12,9 @@ Floats are written with Python's shortest round-trip repr, so save then load giv
 
 import json
 
-from .errors import BpvizError
-from .network import Network
-from .spec import SPEC_FIELDS, NetworkSpec
+from bpviz.engine.errors import BpvizError
+from bpviz.engine.network import Network
+from bpviz.engine.spec import SPEC_FIELDS, NetworkSpec
 
 FORMAT = "bpviz-network"
 VERSION = 1

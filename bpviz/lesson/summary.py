@@ -11,9 +11,9 @@ and the batch loss is the mean (or sum) over the B samples of the per-sample los
 
 from dataclasses import dataclass
 
-from .activations import ACTIVATIONS
-from .losses import LOSSES
-from .spec import NetworkSpec
+from bpviz.engine.activations import ACTIVATIONS
+from bpviz.engine.losses import LOSSES
+from bpviz.engine.spec import NetworkSpec
 
 ACTIVATION_LABELS = {
     "sigmoid": "sigmoid σ",

@@ -21,11 +21,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .datasets import Dataset
-from .errors import BpvizError
-from .losses import LOSSES
-from .network import Network
-from .training import Progress, Trainer
+from bpviz.data.datasets import Dataset
+from bpviz.engine.errors import BpvizError
+from bpviz.engine.losses import LOSSES
+from bpviz.engine.network import Network
+from bpviz.engine.training import Progress, Trainer
 
 MAX_WORK = 1_000_000_000
 MAX_POINTS = 500  # reports per run at most: the curves stay light enough to redraw several times a second

@@ -4,8 +4,9 @@ import re
 
 import numpy as np
 
+from bpviz.engine.errors import BpvizError
+
 from .datasets import Dataset
-from .errors import BpvizError
 
 _SEPARATORS = re.compile(r"[,;\s]+")
 

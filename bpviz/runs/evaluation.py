@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import classification_report, confusion_matrix
 
-from .datasets import Dataset
-from .errors import BpvizError
-from .network import Network
-from .training import predict_labels
+from bpviz.data.datasets import Dataset
+from bpviz.engine.errors import BpvizError
+from bpviz.engine.network import Network
+from bpviz.engine.training import predict_labels
 
 
 def _labels(net: Network, ds: Dataset) -> tuple[np.ndarray, np.ndarray]:

@@ -12,9 +12,10 @@ import re
 import numpy as np
 import pandas as pd
 
-from .figures.diagram import edge_name, node_name, node_names
-from .gradcheck import GradCheck
-from .spec import NetworkSpec
+from bpviz.engine.gradcheck import GradCheck
+from bpviz.engine.spec import NetworkSpec
+from bpviz.figures.diagram import edge_name, node_name, node_names
+
 from .stages import Walk, sup
 
 _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")

@@ -18,11 +18,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .activations import ACTIVATIONS, LEAKY_SLOPE
-from .figures.diagram import format_value
-from .losses import LOSSES
+from bpviz.engine.activations import ACTIVATIONS, LEAKY_SLOPE
+from bpviz.engine.losses import LOSSES
+from bpviz.engine.spec import NetworkSpec
+from bpviz.figures.diagram import format_value
+
 from .selection import describe
-from .spec import NetworkSpec
 from .stages import Stage, Walk
 
 MAX_TERMS = 8

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import numpy as np
 
-from . import netfile
-from .backprop import backprop, batch_loss, sgd_step
-from .datasets import DATASETS, make_dataset, read_csv, split
-from .errors import BpvizError
-from .presets import DATA_DEFAULTS, get_preset
-from .training import Trainer
+from bpviz.data.datasets import DATASETS, make_dataset, read_csv, split
+from bpviz.engine.backprop import backprop, batch_loss, sgd_step
+from bpviz.engine.errors import BpvizError
+from bpviz.engine.training import Trainer
+from bpviz.io import netfile
+from bpviz.lesson.presets import DATA_DEFAULTS, get_preset
 
 
 class _Parser(argparse.ArgumentParser):

@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from .errors import BpvizError
+from bpviz.engine.errors import BpvizError
 
 
 def fmt(v: float, latex: bool = False) -> str:
