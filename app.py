@@ -5,7 +5,7 @@ import pandas  # noqa: F401
 import plotly  # noqa: F401
 import streamlit as st
 
-from bpviz.data.catalog import DATASET_LABELS
+from bpviz.data.catalog import SOURCES
 from bpviz.lesson.presets import PRESETS
 from bpviz.lesson.summary import architecture
 from webui import state
@@ -84,7 +84,7 @@ for start in range(0, len(slots), CARDS_PER_ROW):
                 continue
             page, label = OPENS.get(preset.key, OPENS_DEFAULT)
             spec = preset.spec
-            facts = f"`{architecture(spec)}` · {' → '.join(spec.activations)} · {DATASET_LABELS[preset.data.name]}"
+            facts = f"`{architecture(spec)}` · {' → '.join(spec.activations)} · {SOURCES[preset.data.name].label}"
             if card(preset.title, preset.blurb, facts, label, state.home_preset_key(preset.key)):
                 state.load_preset(preset.key)
                 state.flash("success", f"Loaded the preset “{preset.title}”.")

@@ -1,18 +1,26 @@
-"""bpviz: a small, exact backpropagation engine and the figures that explain it.
+"""bpviz: a small, exact backpropagation engine and the lessons and figures that explain it.
 
-The names used everywhere (layer l = 1..L, a^0 = x; W^l rows are the receiving neurons):
+The packages, in the one direction their imports run (tests/test_project.py enforces it):
 
-    z^l = W^l a^{l-1} + b^l          a^l = f_l(z^l)
-    δ^l = dL/dz^l                    δ^{l-1} = ((W^l)ᵀ δ^l) ⊙ f'_{l-1}(z^{l-1})
-    dL/dW^l = δ^l (a^{l-1})ᵀ         dL/db^l = δ^l
+    engine     spec, activations, losses, network, forward/backward trace, training, gradient check
+    data       datasets (generators, CSV files, the catalog of built-in ones), samples
+    chainrule  backprop on a small computational graph
+    lesson     stages of one step, equations with numbers, names, selection, tables, presets, export
+    runs       training runs advanced in ticks, comparisons, the work cap, tracked samples, reports
+    design     the Design page's rules: edits of the architecture, imports, weight tables
+    io         the network file, share links, typed text, the command line
+    figures    Plotly figures of all of the above
 
-Code lists are 0-based: ``W[k]``, ``b[k]``, ``z[k]``, ``delta[k]``, ``grad_W[k]``
-and ``grad_b[k]`` belong to layer k+1, and ``a[k]`` to layer k (``a[0]`` = x).
+The names table (z, a, δ, W, b and their code lists) is the engine's docstring: ``bpviz.engine``.
 Nothing in this package imports Streamlit.
 """
 
-from bpviz.data.datasets import Dataset, make_dataset, read_csv, split
+
+from bpviz.data.catalog import make_dataset
+from bpviz.data.csvfile import read_csv
+from bpviz.data.datasets import split
 from bpviz.engine.backprop import Trace, backprop, batch_loss, sgd_step
+from bpviz.engine.dataset import Dataset
 from bpviz.engine.errors import BpvizError
 from bpviz.engine.gradcheck import gradient_check
 from bpviz.engine.network import Network

@@ -5,7 +5,7 @@ import pandas as pd
 import plotly  # noqa: F401
 import streamlit as st
 
-from bpviz.chainrule import graph as cr
+from bpviz import chainrule as cr
 from bpviz.engine.errors import BpvizError
 from bpviz.figures.chart_layout import alt_text
 from bpviz.figures.graph import graph_figure

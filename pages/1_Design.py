@@ -7,17 +7,17 @@ import plotly  # noqa: F401
 import streamlit as st
 
 from bpviz import BpvizError
-from bpviz.data.catalog import DATASET_LABELS, KNOBS, SPLITTABLE, describe, output_choices
-from bpviz.data.datasets import MAX_SAMPLES, MAX_TEST_FRACTION
+from bpviz.data.catalog import SOURCES
+from bpviz.data.datasets import MAX_SAMPLES, MAX_TEST_FRACTION, describe_dataset, output_choices
 from bpviz.design.edits import can_add_layer, is_initial
 from bpviz.design.weights import BIAS_COLUMN, MAX_EDITABLE, apply_table, differs, editable, weight_table
 from bpviz.engine.activations import ACTIVATIONS
 from bpviz.engine.losses import LOSSES, REDUCTIONS
 from bpviz.engine.spec import BIAS_MODES, INITS, MAX_HIDDEN_LAYERS, MAX_NEURONS, MAX_SEED
-from bpviz.figures import edge_name, layer_title, node_name
 from bpviz.figures.boundary import data_figure
 from bpviz.figures.chart_layout import alt_text
 from bpviz.io import netfile
+from bpviz.lesson.names import edge_name, layer_title, node_name
 from bpviz.lesson.summary import (
     ACTIVATION_LABELS,
     BIAS_LABELS,
@@ -61,14 +61,14 @@ def data_controls() -> None:
     st.subheader("Data")
     st.selectbox(
         "Dataset",
-        list(DATASET_LABELS),
-        format_func=DATASET_LABELS.get,
+        list(SOURCES),
+        format_func=lambda name: SOURCES[name].label,
         key=state.DESIGN_DATASET,
         on_change=form.on_dataset,
     )
     form.explain(state.DESIGN_DATASET)
     name = ss[state.DESIGN_DATASET]
-    knobs = [*KNOBS[name], *(["test_fraction"] if name in SPLITTABLE else [])]
+    knobs = [*SOURCES[name].knobs, *(["test_fraction"] if SOURCES[name].splittable else [])]
     widgets = {
         "n": lambda: st.number_input("Samples", 1, MAX_SAMPLES, step=10, **_edit(state.DESIGN_N)),
         "noise": lambda: st.number_input("Noise", 0.0, 10.0, step=0.05, format="%.2f", **_edit(state.DESIGN_NOISE)),
@@ -92,13 +92,13 @@ def data_controls() -> None:
         form.explain(state.DESIGN_CSV_UPLOAD)
     if data is not None:
         in_use = state.data_settings().name
-        source = ss[state.CSV][0] if in_use == "csv" else DATASET_LABELS[in_use]
+        source = ss[state.CSV][0] if in_use == "csv" else SOURCES[in_use].label
         note = (
             " (4 samples, noise 0: exactly the truth table)"
             if in_use in ("xor", "and", "or") and len(data) == 4
             else ""
         )
-        st.caption(f"In use: **{source}** · {describe(data)}{note}")
+        st.caption(f"In use: **{source}** · {describe_dataset(data)}{note}")
         data_preview()
 
 

@@ -7,10 +7,11 @@ import streamlit as st
 
 from bpviz import BpvizError, gradient_check
 from bpviz.engine.gradcheck import GOOD, SUSPECT
-from bpviz.figures.diagram import format_value, layer_title
 from bpviz.lesson.equations import explain, stage_latex
 from bpviz.lesson.export import worked_example
-from bpviz.lesson.selection import anchor, describe, element_choices, kept, neuron_choices, neuron_label, shown
+from bpviz.lesson.names import layer_title
+from bpviz.lesson.numbers import format_value
+from bpviz.lesson.selection import anchor, element_choices, element_label, kept, neuron_choices, neuron_label, shown
 from bpviz.lesson.stages import diagram_values, walk
 from bpviz.lesson.tables import gradcheck_table, neuron_table, weight_tables
 from webui import state
@@ -207,7 +208,7 @@ with right:
         picks[1].selectbox(
             "Show",
             element_choices(spec, *anchor(selected)),
-            format_func=lambda o: "the neuron: z, a, δ" if o[0] == "node" else describe(spec, o),
+            format_func=lambda o: "the neuron: z, a, δ" if o[0] == "node" else element_label(spec, o),
             key=state.STEP_W_ELEMENT,
             on_change=_pick_element,
         )

@@ -13,7 +13,7 @@ import plotly  # noqa: F401
 import streamlit as st
 
 from bpviz import Dataset
-from bpviz.data.catalog import DATASET_LABELS
+from bpviz.data.catalog import SOURCES
 from bpviz.data.datasets import MAX_TEST_FRACTION
 from bpviz.engine.errors import BpvizError
 from bpviz.figures.boundary import data_figure
@@ -21,8 +21,10 @@ from bpviz.figures.chart_layout import alt_text
 from bpviz.figures.confusion import confusion_figure
 from bpviz.figures.training import accuracy_figure, loss_figure, loss_label, rate_comparison_figure, sample_figure
 from bpviz.io import netfile
+from bpviz.lesson.presets import FAST
 from bpviz.runs.evaluation import class_report, confusion
-from bpviz.runs.run import FAST, MAX_TRACKED, Run, sample_name, with_rate
+from bpviz.runs.run import Run, with_rate
+from bpviz.runs.tracked import MAX_TRACKED, sample_name
 from webui import state
 from webui import train_actions as act
 from webui.setup import setup_page
@@ -45,7 +47,7 @@ def header(train_set: Dataset, test_set: Dataset | None) -> None:
     n_test = 0 if test_set is None else len(test_set)
     st.caption(
         f"Network {'-'.join(map(str, spec.layers))} ({spec.n_params:,} parameters) · "
-        f"{DATASET_LABELS[state.data_settings().name]}: {len(train_set):,} training samples, "
+        f"{SOURCES[state.data_settings().name].label}: {len(train_set):,} training samples, "
         f"{f'{n_test:,} test samples' if n_test else 'no test set'} · "
         f"loss: {loss_label(spec.loss, spec.reduction)}"
     )

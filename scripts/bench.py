@@ -25,7 +25,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bpviz import Network, NetworkSpec, Trainer, make_dataset, split  # noqa: E402
+from bpviz import Network, NetworkSpec, Trainer, split
+from bpviz.data.catalog import make_dataset
 
 SECTIONS: dict[str, Callable[[], None]] = {}
 
@@ -246,7 +247,7 @@ def bench_train_chart(epochs: int = 60, repeats: int = 7) -> None:
     every epoch), the page's ticks without drawing, and the ticks each followed by the loss and accuracy
     figures and their to_json (what the Train page does per tick). The fastest of interleaved repeats, in
     wall time and in this process's CPU time (which other processes on a shared machine disturb less)."""
-    from bpviz.runs.run import FAST
+    from bpviz.lesson.presets import FAST
 
     recipe = FAST["digits"]
     net, train_set, test_set = _digits_split()
@@ -284,7 +285,7 @@ def bench_train_chart(epochs: int = 60, repeats: int = 7) -> None:
 def bench_train_97(repeats: int = 5) -> None:
     """Wall time from Start (a new Run, its epoch-0 report included) to the first report with >= 97 % test
     accuracy on digits, with the page's fast settings, ticks and live charts."""
-    from bpviz.runs.run import FAST
+    from bpviz.lesson.presets import FAST
 
     recipe = FAST["digits"]
     net, train_set, test_set = _digits_split()

@@ -8,12 +8,13 @@ import numpy as np
 import pytest
 from conftest import ROOT, open_app
 
-from bpviz import Progress, get_preset, make_dataset, split
-from bpviz.chainrule import graph as cr
-from bpviz.figures import network_figure
+from bpviz import Progress, get_preset, split
+from bpviz import chainrule as cr
+from bpviz.data.catalog import make_dataset
 from bpviz.figures.boundary import data_figure
 from bpviz.figures.chart_layout import alt_text
 from bpviz.figures.confusion import confusion_figure
+from bpviz.figures.diagram import network_figure
 from bpviz.figures.graph import graph_figure
 from bpviz.figures.training import accuracy_figure, loss_figure, rate_comparison_figure, sample_figure
 from bpviz.lesson.stages import diagram_values, walk

@@ -22,9 +22,11 @@ from conftest import ROOT, open_app
 from streamlit.testing.v1 import AppTest
 
 from bpviz import BpvizError, Network, NetworkSpec
-from bpviz.data.datasets import MAX_COLUMNS, MAX_TEST_FRACTION, make_dataset, read_csv
+from bpviz.data.catalog import DataSettings, make_dataset
+from bpviz.data.csvfile import MAX_COLUMNS, read_csv
+from bpviz.data.datasets import MAX_TEST_FRACTION
 from bpviz.io import netfile
-from bpviz.lesson.presets import PRESETS, DataSettings
+from bpviz.lesson.presets import PRESETS
 from webui import state
 
 DESIGN, STEP, TRAIN = "pages/1_Design.py", "pages/2_Step.py", "pages/3_Train.py"

@@ -6,7 +6,7 @@ import pytest
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
-from bpviz.chainrule import graph as cr
+from bpviz import chainrule as cr
 from webui import state
 
 PAGE = "pages/0_Chain_rule.py"

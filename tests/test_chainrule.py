@@ -7,7 +7,7 @@ from conftest import require
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from bpviz.chainrule import graph as cr
+from bpviz import chainrule as cr
 from bpviz.engine.errors import BpvizError
 from bpviz.figures import palette
 from bpviz.figures.graph import GRAD_TEXT, VALUE_TEXT, graph_figure, positions

@@ -6,8 +6,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bpviz import BpvizError, make_dataset, read_csv, split
-from bpviz.data.datasets import DATASETS, GATES, MAX_COLUMNS, MAX_ROWS
+from bpviz import BpvizError, split
+from bpviz.data.catalog import DATASETS, make_dataset
+from bpviz.data.csvfile import MAX_COLUMNS, MAX_ROWS, read_csv
+from bpviz.data.datasets import GATES
 
 # name -> (inputs, outputs, classes or None) at n=200, classes=3
 SHAPES = {

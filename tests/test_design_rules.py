@@ -4,8 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from bpviz import BpvizError, Network, NetworkSpec, make_dataset
-from bpviz.data.catalog import choose_outputs, describe, fits, output_choices
+from bpviz import BpvizError, Network, NetworkSpec
+from bpviz.data.catalog import DATA_DEFAULTS, DataSettings, make_dataset
+from bpviz.data.datasets import choose_outputs, describe_dataset, fits, output_choices
 from bpviz.design.edits import (
     add_hidden_layer,
     can_add_layer,
@@ -18,7 +19,7 @@ from bpviz.design.edits import (
 from bpviz.design.imports import data_for
 from bpviz.design.weights import BIAS_COLUMN, apply_table, differs, editable, set_parameter, weight_table
 from bpviz.engine.spec import MAX_HIDDEN_LAYERS
-from bpviz.lesson.presets import DATA_DEFAULTS, PRESETS, DataSettings
+from bpviz.lesson.presets import PRESETS
 
 XOR = make_dataset("xor", n=4, noise=0.0)
 SPIRAL = make_dataset("spiral", n=60, classes=4)
@@ -213,6 +214,6 @@ def test_set_parameter_sets_one_weight_or_bias():
 
 
 def test_describe_counts_in_words():
-    assert describe(make_dataset("mazur")) == "1 sample · 2 features · 2 regression targets"
-    assert describe(SINE) == "20 samples · 1 feature · 1 regression target"
-    assert describe(make_dataset("digits")) == "1,797 samples · 64 features · 10 classes"
+    assert describe_dataset(make_dataset("mazur")) == "1 sample · 2 features · 2 regression targets"
+    assert describe_dataset(SINE) == "20 samples · 1 feature · 1 regression target"
+    assert describe_dataset(make_dataset("digits")) == "1,797 samples · 64 features · 10 classes"

@@ -6,19 +6,11 @@ import numpy as np
 import pytest
 
 from bpviz import Network, NetworkSpec, backprop, get_preset
-from bpviz.figures import (
-    edge_name,
-    format_value,
-    is_valid_selection,
-    layer_names,
-    layer_title,
-    network_figure,
-    node_name,
-    node_names,
-    selection_from_event,
-)
 from bpviz.figures import palette as P
-from bpviz.figures.diagram import MAX_DRAWN_EDGES
+from bpviz.figures.diagram import MAX_DRAWN_EDGES, network_figure
+from bpviz.lesson.names import edge_name, layer_names, layer_title, node_name, node_names
+from bpviz.lesson.numbers import format_value
+from bpviz.lesson.selection import is_valid_selection, selection_from_event
 
 # ----------------------------------------------------------------------------- helpers
 

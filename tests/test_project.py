@@ -1,4 +1,5 @@
-"""Project-level promises: the engine never imports Streamlit, and CI runs the README's command."""
+"""Project-level promises: imports run one way between bpviz's packages, the engine never imports Streamlit,
+and CI runs the README's command."""
 
 import ast
 import re
@@ -7,18 +8,73 @@ import sys
 
 from conftest import ROOT
 
+# What each package of bpviz may import of the others (a package may always import itself).
+ALLOWED = {
+    "engine": set(),
+    "data": {"engine"},
+    "chainrule": {"engine"},
+    "lesson": {"engine", "data"},
+    "runs": {"engine", "data"},
+    "design": {"engine", "data", "lesson"},
+    "io": {"engine", "data", "lesson"},
+    "figures": {"engine", "data", "lesson", "runs", "chainrule"},
+}
+TOP = {"__init__", "__main__"}  # bpviz/__init__.py and __main__.py: the public surface, may import any package
 
-def test_bpviz_never_imports_streamlit():
+
+def _imports(path, root) -> list[str]:
+    """Every module ``path`` imports, relative imports resolved to absolute names."""
+    package = ".".join(path.relative_to(root).with_suffix("").parts[:-1])
+    out = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            out += [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = package.split(".")[: len(package.split(".")) - node.level + 1] if node.level else []
+            module = ".".join([*base, node.module] if node.module else base)
+            out += [module] + [f"{module}.{a.name}" for a in node.names]
+    return out
+
+
+def direction_offenders(root) -> list[str]:
+    """Every import under ``root``/bpviz that breaks ALLOWED, imports Streamlit or webui, or sits outside
+    the packages ALLOWED lists."""
     offenders = []
-    for path in (ROOT / "bpviz").rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text())):
-            names = []
-            if isinstance(node, ast.Import):
-                names = [a.name for a in node.names]
-            elif isinstance(node, ast.ImportFrom):
-                names = [node.module or ""]
-            offenders += [f"{path.name}: {n}" for n in names if n.split(".")[0] in ("streamlit", "webui")]
-    assert offenders == []
+    for path in sorted((root / "bpviz").rglob("*.py")):
+        rel = path.relative_to(root / "bpviz")
+        own = rel.parts[0] if len(rel.parts) > 1 else rel.stem
+        if own not in ALLOWED and own not in TOP:
+            offenders.append(f"{rel}: a module outside the packages of ALLOWED")
+            continue
+        for name in _imports(path, root):
+            parts = name.split(".")
+            if parts[0] in ("streamlit", "webui"):
+                offenders.append(f"{rel}: imports {name}")
+            elif parts[0] == "bpviz" and len(parts) > 2 and own not in TOP:
+                if parts[1] != own and parts[1] not in ALLOWED.get(own, ()):
+                    offenders.append(f"{rel}: {own} imports {name}")
+    return offenders
+
+
+def test_bpviz_packages_import_one_way_and_never_streamlit():
+    assert {p.parent.name for p in (ROOT / "bpviz").rglob("*.py")} - {"bpviz"} == set(ALLOWED)
+    assert direction_offenders(ROOT) == []
+
+
+def test_the_direction_check_can_fail(tmp_path):
+    """The check sees an engine module importing the lesson, a figure importing io, and Streamlit."""
+    for folder, text in {
+        "engine": "from bpviz.lesson.names import node_name\n",
+        "figures": "from ..io import netfile\nimport streamlit as st\n",
+    }.items():
+        (tmp_path / "bpviz" / folder).mkdir(parents=True)
+        (tmp_path / "bpviz" / folder / "bad.py").write_text(text)
+    assert direction_offenders(tmp_path) == [
+        "engine/bad.py: engine imports bpviz.lesson.names",
+        "engine/bad.py: engine imports bpviz.lesson.names.node_name",
+        "figures/bad.py: figures imports bpviz.io.netfile",
+        "figures/bad.py: imports streamlit",
+    ]
 
 
 def test_importing_the_engine_loads_no_streamlit():

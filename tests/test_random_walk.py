@@ -40,7 +40,7 @@ from bpviz import Network, NetworkSpec
 from bpviz.io import netfile, sharelink
 from bpviz.io.sharelink import Lesson, encode
 from bpviz.lesson.presets import PRESETS
-from bpviz.runs import run as runs
+from bpviz.runs import workcap
 from webui import train_actions
 from webui.setup import pages
 
@@ -615,8 +615,7 @@ class Clock:
 def steady_training(monkeypatch):
     """Training ticks of a fixed size and a lower work cap, so the walk is replayable and bounded."""
     monkeypatch.setattr(train_actions, "TICK_SECONDS", TRAIN_TICK)
-    monkeypatch.setattr(runs, "time", Clock())
-    monkeypatch.setattr(train_actions, "cap_epochs", functools.partial(runs.cap_epochs, max_work=WALK_MAX_WORK))
+    monkeypatch.setattr(train_actions, "cap_epochs", functools.partial(workcap.cap_epochs, max_work=WALK_MAX_WORK))
     shown = config.get_option("client.showErrorDetails")
     config.set_option("client.showErrorDetails", "full")  # users see none; the walk reports them in full
     yield

@@ -1,28 +1,19 @@
-"""bpviz.runs and bpviz.evaluation: tick-driven runs, the work cap, rate comparisons, tracked samples, reports."""
+"""bpviz.runs: tick-driven runs, the work cap, rate comparisons, tracked samples, reports."""
 
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
 from sklearn.metrics import classification_report
 
-from bpviz import BpvizError, Network, Trainer, get_preset, make_dataset, split
+from bpviz import BpvizError, Network, Trainer, get_preset, split
+from bpviz.data.catalog import make_dataset
 from bpviz.engine.losses import LOSSES
-from bpviz.runs import run as runs
+from bpviz.io.text import parse_rates
+from bpviz.runs.comparison import Comparison
 from bpviz.runs.evaluation import class_report, confusion
-from bpviz.runs.run import (
-    MAX_GAP,
-    MAX_POINTS,
-    MAX_WORK,
-    Comparison,
-    Run,
-    cap_epochs,
-    parse_rates,
-    pick_samples,
-    sample_name,
-    with_rate,
-    work,
-)
+from bpviz.runs.run import MAX_GAP, MAX_POINTS, Run, with_rate
+from bpviz.runs.tracked import pick_samples, sample_name
+from bpviz.runs.workcap import MAX_WORK, cap_epochs, work
 
 
 def xor():
@@ -157,11 +148,10 @@ def test_configure_changes_the_rate_from_the_next_epoch_and_keeps_the_order_of_b
     assert all(np.array_equal(a, b) for a, b in zip(run.net.W, reference.net.W))
 
 
-def test_elapsed_is_wall_time_but_a_long_gap_between_ticks_counts_as_max_gap(monkeypatch):
+def test_elapsed_is_wall_time_but_a_long_gap_between_ticks_counts_as_max_gap():
     clock = [0.0]
-    monkeypatch.setattr(runs, "time", SimpleNamespace(perf_counter=lambda: clock[0]))
     net, ds = xor()
-    run = Run(net, ds, None, 1, 0.5, 0.0)
+    run = Run(net, ds, None, 1, 0.5, 0.0, clock=lambda: clock[0])
     run.go(100)
     clock[0] = 0.1
     run.step(0.0)

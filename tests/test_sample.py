@@ -3,8 +3,10 @@
 import numpy as np
 import pytest
 
-from bpviz import BpvizError, make_dataset
-from bpviz.data.samples import dataset_sample, digit_image, format_vector, parse_vector
+from bpviz import BpvizError
+from bpviz.data.catalog import make_dataset
+from bpviz.data.samples import dataset_sample, digit_image
+from bpviz.io.text import format_vector, parse_vector
 
 
 @pytest.mark.parametrize("text", ["0.05, 0.1", "0.05 0.1", "(0.05; 0.1)", " [0.05,0.1] ", "5e-2, .1"])

@@ -6,8 +6,8 @@ from bpviz import NetworkSpec
 from bpviz.lesson.selection import (
     after_click,
     anchor,
-    describe,
     element_choices,
+    element_label,
     follow_stage,
     kept,
     neuron_choices,
@@ -107,7 +107,7 @@ def test_every_choice_anchors_back_to_its_neuron():
 
 
 def test_labels():
-    assert describe(SPEC, ("node", 1, 2)) == "h1_3 · neuron 3 of hidden 1 · sigmoid"
-    assert describe(SPEC, ("edge", 1, 0, 2)) == "weight h1_3 → ŷ1"
-    assert describe(SPEC, ("bias", 0, 1)) == "bias of h1_2"
+    assert element_label(SPEC, ("node", 1, 2)) == "h1_3 · neuron 3 of hidden 1 · sigmoid"
+    assert element_label(SPEC, ("edge", 1, 0, 2)) == "weight h1_3 → ŷ1"
+    assert element_label(SPEC, ("bias", 0, 1)) == "bias of h1_2"
     assert neuron_label(SPEC, 0, 1) == "x2 (input)"

@@ -9,7 +9,8 @@ from streamlit.testing.v1 import AppTest
 from test_sharelink import MALFORMED
 
 from bpviz import Network, NetworkSpec
-from bpviz.lesson.presets import PRESETS, DataSettings
+from bpviz.data.catalog import DataSettings
+from bpviz.lesson.presets import PRESETS
 from webui import state
 
 HOME = str(ROOT / "app.py")

@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 
 from bpviz import BpvizError, Network, NetworkSpec
+from bpviz.data.catalog import DataSettings
 from bpviz.io.sharelink import MAX_SHARED_PARAMS, Lesson, decode, encode, link, url_params
-from bpviz.lesson.presets import PRESETS, DataSettings
+from bpviz.lesson.presets import PRESETS
 
 DEFAULT = Lesson(PRESETS["xor"].network(), PRESETS["xor"].data)
 

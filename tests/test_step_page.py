@@ -8,8 +8,8 @@ from conftest import ROOT, open_app
 from streamlit.testing.v1 import AppTest
 
 from bpviz import Network, NetworkSpec, backprop, get_preset, sgd_step
-from bpviz.lesson.equations import factor, number
-from bpviz.lesson.presets import DataSettings
+from bpviz.data.catalog import DataSettings
+from bpviz.lesson.numbers import factor, number
 from webui import state
 
 PAGE = str(ROOT / "pages" / "2_Step.py")

@@ -7,7 +7,8 @@ import math
 import numpy as np
 import pytest
 
-from bpviz import Network, NetworkSpec, Progress, get_preset, make_dataset, split
+from bpviz import Network, NetworkSpec, Progress, get_preset, split
+from bpviz.data.catalog import make_dataset
 from bpviz.figures.boundary import GRID, MAX_POINTS, boundary_figure, data_figure, fit_figure
 from bpviz.figures.confusion import confusion_figure
 from bpviz.figures.training import accuracy_figure, loss_figure, rate_comparison_figure, sample_figure

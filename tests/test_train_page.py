@@ -13,7 +13,8 @@ from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
 from bpviz import Network, NetworkSpec, get_preset
-from bpviz.lesson.presets import DataSettings, TrainSettings
+from bpviz.data.catalog import DataSettings
+from bpviz.engine.training import TrainSettings
 from webui import state
 
 

@@ -4,18 +4,8 @@ reaching their targets (XOR ½SSE < 0.01 on most seeds, digits ≥ 96 % test acc
 import numpy as np
 import pytest
 
-from bpviz import (
-    BpvizError,
-    Network,
-    NetworkSpec,
-    Trainer,
-    backprop,
-    batch_loss,
-    get_preset,
-    make_dataset,
-    sgd_step,
-    split,
-)
+from bpviz import BpvizError, Network, NetworkSpec, Trainer, backprop, batch_loss, get_preset, sgd_step, split
+from bpviz.data.catalog import make_dataset
 from bpviz.engine import training as training_module
 
 

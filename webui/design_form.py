@@ -10,14 +10,13 @@ network alone and puts the engine's message in ``DESIGN_ERROR`` for the page to 
 import streamlit as st
 
 from bpviz import BpvizError, Network
-from bpviz.data.catalog import DATASET_LABELS
+from bpviz.data.catalog import DATA_DEFAULTS, SOURCES, DataSettings
 from bpviz.design.edits import add_hidden_layer, form_spec, next_network, redraws, remove_hidden_layer
 from bpviz.design.imports import data_for
 from bpviz.design.weights import set_parameter
 from bpviz.engine.spec import NetworkSpec
-from bpviz.figures import is_valid_selection
 from bpviz.io import netfile
-from bpviz.lesson.presets import DATA_DEFAULTS, DataSettings
+from bpviz.lesson.selection import is_valid_selection
 from bpviz.lesson.summary import INIT_LABELS, architecture
 from webui import state
 
@@ -224,7 +223,7 @@ def import_network() -> None:
     state.set_net(new)
     text = f"Imported {upload.name}: a {architecture(new.spec)} network with its weights."
     if data != current:
-        text += f" The dataset is now {DATASET_LABELS[data.name]}, which fits its inputs and outputs."
+        text += f" The dataset is now {SOURCES[data.name].label}, which fits its inputs and outputs."
     _notice("success", text)
 
 

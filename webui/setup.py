@@ -12,7 +12,8 @@ import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
 from bpviz import BpvizError
-from bpviz.data.catalog import DATASET_LABELS, describe
+from bpviz.data.catalog import SOURCES
+from bpviz.data.datasets import describe_dataset
 from bpviz.lesson.presets import PRESETS
 from bpviz.lesson.summary import LOSS_LABELS, architecture
 from webui import share, state
@@ -132,9 +133,9 @@ def _sidebar() -> None:
             f"η = {spec.learning_rate:g} · seed {spec.seed}"
         )
         data = state.data_settings()
-        st.markdown(f"**Data** {DATASET_LABELS[data.name]}")
+        st.markdown(f"**Data** {SOURCES[data.name].label}")
         try:
-            st.caption(describe(state.dataset()))
+            st.caption(describe_dataset(state.dataset()))
         except BpvizError as err:
             st.caption(str(err))
         st.selectbox(

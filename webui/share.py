@@ -11,7 +11,8 @@ import re
 import streamlit as st
 
 from bpviz import BpvizError
-from bpviz.data.catalog import DATASET_LABELS, fits
+from bpviz.data.catalog import SOURCES
+from bpviz.data.datasets import fits
 from bpviz.design.edits import is_initial
 from bpviz.io.sharelink import KEYS, MAX_SHARED_PARAMS, PRESENT, Lesson, decode, link, url_params
 from bpviz.lesson.summary import architecture
@@ -53,7 +54,7 @@ def _check_fits(lesson: Lesson) -> None:
     if not fits(spec.layers, data):
         raise BpvizError(
             "net",
-            f"a {architecture(spec)} network does not fit the {DATASET_LABELS[lesson.data.name]} data "
+            f"a {architecture(spec)} network does not fit the {SOURCES[lesson.data.name].label} data "
             f"({data.X.shape[1]} inputs, {data.Y.shape[1]} targets)",
         )
 

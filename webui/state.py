@@ -10,10 +10,13 @@ from dataclasses import replace
 
 import streamlit as st
 
-from bpviz import Dataset, Network, make_dataset, read_csv, split
+from bpviz import Dataset, Network, split
+from bpviz.data.catalog import DataSettings, make_dataset
+from bpviz.data.csvfile import read_csv
 from bpviz.engine.errors import BpvizError
+from bpviz.engine.training import TrainSettings
 from bpviz.io.sharelink import Lesson
-from bpviz.lesson.presets import DataSettings, TrainSettings, get_preset
+from bpviz.lesson.presets import get_preset
 
 DEFAULT_PRESET = "xor"
 

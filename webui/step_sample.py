@@ -8,7 +8,8 @@ import numpy as np
 import streamlit as st
 
 from bpviz import BpvizError, Dataset, Network
-from bpviz.data.samples import DIGIT_PIXEL, DIGIT_SIDE, dataset_sample, digit_image, format_vector, parse_vector
+from bpviz.data.samples import DIGIT_PIXEL, DIGIT_SIDE, dataset_sample, digit_image
+from bpviz.io.text import format_vector, parse_vector
 from webui import state
 
 SOURCES = {"dataset": "From the dataset", "manual": "Typed by hand"}

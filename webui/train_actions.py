@@ -15,17 +15,12 @@ import streamlit as st
 
 from bpviz import Dataset
 from bpviz.engine.errors import BpvizError
-from bpviz.runs.run import (
-    FAST,
-    MAX_TRACKED,
-    TICK_SECONDS,
-    Comparison,
-    Run,
-    cap_epochs,
-    parse_rates,
-    pick_samples,
-    with_rate,
-)
+from bpviz.io.text import parse_rates
+from bpviz.lesson.presets import FAST
+from bpviz.runs.comparison import Comparison
+from bpviz.runs.run import TICK_SECONDS, Run, with_rate
+from bpviz.runs.tracked import MAX_TRACKED, pick_samples
+from bpviz.runs.workcap import cap_epochs
 from webui import state
 
 

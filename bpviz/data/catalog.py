@@ -1,72 +1,116 @@
-"""Dataset rules of the Design page (pure): names, which settings each dataset takes and how many output
-neurons it allows (what each starts with is ``bpviz.presets.DATA_DEFAULTS``).
+"""The datasets bpviz offers: one ``Source`` record each (menu label, the settings it takes, what it starts
+with, its generator), and ``DataSettings``, the validated choice of one of them and how it is drawn.
 
-A network fits a dataset when n_in = X.shape[1] and ``Dataset.for_outputs(n_out)`` accepts n_out: the
-dataset's own Y.shape[1], or for two classes either 1 (a 0/1 target) or 2 (one-hot, e.g. for softmax).
+``DATA_DEFAULTS[name]`` is what a dataset starts with: on Design when it is picked from the menu, in the CLI
+for a setting left out, and in the presets (the gates: exactly their truth table, all of it for training).
 """
 
-from bpviz import Dataset
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
 
-DATASET_LABELS = {
-    "xor": "XOR (4 corners)",
-    "and": "AND (4 corners)",
-    "or": "OR (4 corners)",
-    "circles": "circles",
-    "moons": "moons",
-    "spiral": "spiral",
-    "gaussians": "Gaussian blobs",
-    "sine": "sine curve (regression)",
-    "digits": "8×8 handwritten digits",
-    "mazur": "2-2-2 worked example (1 sample)",
-    "csv": "my CSV file…",
+import numpy as np
+
+from bpviz.engine.dataset import Dataset
+from bpviz.engine.errors import BpvizError
+
+from . import datasets as D
+from .datasets import MAX_SAMPLES, check_test_fraction
+
+KNOB_FIELDS = ("n", "noise", "classes")
+
+
+@dataclass(frozen=True)
+class Source:
+    """A dataset the app can draw: ``knobs`` are the settings it takes besides the test fraction, ``start``
+    overrides DataSettings' defaults, ``make(n, noise, seed, classes)`` draws it (None for an uploaded CSV)."""
+
+    name: str
+    label: str
+    knobs: tuple[str, ...]
+    make: Callable[[int, float, int, int], Dataset] | None
+    start: Mapping = field(default_factory=dict)
+    splittable: bool = True
+
+
+def _gate(name: str) -> Callable[[int, float, int, int], Dataset]:
+    return lambda n, noise, seed, classes: D.gate(name, n, noise, seed)
+
+
+TRUTH_TABLE = MappingProxyType({"n": 4, "noise": 0.0, "test_fraction": 0.0})
+SOURCES: dict[str, Source] = {
+    s.name: s
+    for s in (
+        Source("xor", "XOR (4 corners)", ("n", "noise"), _gate("xor"), TRUTH_TABLE),
+        Source("and", "AND (4 corners)", ("n", "noise"), _gate("and"), TRUTH_TABLE),
+        Source("or", "OR (4 corners)", ("n", "noise"), _gate("or"), TRUTH_TABLE),
+        Source("circles", "circles", ("n", "noise"), lambda n, e, s, k: D.circles(n, e, s), {"n": 300, "noise": 0.08}),
+        Source("moons", "moons", ("n", "noise"), lambda n, e, s, k: D.moons(n, e, s)),
+        Source("spiral", "spiral", ("n", "noise", "classes"), D.spiral, {"n": 300, "noise": 0.2}),
+        Source("gaussians", "Gaussian blobs", ("n", "noise", "classes"), D.gaussians),
+        Source("sine", "sine curve (regression)", ("n", "noise"), lambda n, e, s, k: D.sine(n, e, s), {"n": 100}),
+        Source(
+            "digits",
+            "8×8 handwritten digits",
+            (),
+            lambda n, e, s, k: D.digits(),
+            {"n": 1797, "noise": 0.0, "test_fraction": 0.25},
+        ),
+        Source(
+            "mazur",
+            "2-2-2 worked example (1 sample)",
+            (),
+            lambda n, e, s, k: D.worked_example(),
+            {"n": 1, "noise": 0.0, "test_fraction": 0.0},
+            splittable=False,
+        ),
+        Source("csv", "my CSV file…", (), None),
+    )
 }
-
-# The settings each dataset takes besides the test fraction (the worked example takes none at all).
-KNOBS: dict[str, tuple[str, ...]] = {
-    "xor": ("n", "noise"),
-    "and": ("n", "noise"),
-    "or": ("n", "noise"),
-    "circles": ("n", "noise"),
-    "moons": ("n", "noise"),
-    "spiral": ("n", "noise", "classes"),
-    "gaussians": ("n", "noise", "classes"),
-    "sine": ("n", "noise"),
-    "digits": (),
-    "mazur": (),
-    "csv": (),
-}
-SPLITTABLE = tuple(name for name in DATASET_LABELS if name != "mazur")
+DATASETS = tuple(name for name, s in SOURCES.items() if s.make is not None)  # the built-in ones, by name
 
 
-def output_choices(ds: Dataset) -> tuple[int, ...]:
-    """Output sizes ``ds`` can train: (1, 2) for two classes, else (Y.shape[1],)."""
-    if ds.is_classification and ds.n_classes == 2:
-        return (1, 2)
-    return (ds.Y.shape[1],)
+def _is_int(x) -> bool:
+    return isinstance(x, (int, np.integer)) and not isinstance(x, bool)
 
 
-def choose_outputs(ds: Dataset, wanted: int | None, output_activation: str) -> int:
-    """2 for a two-class set under softmax (which needs 2 outputs); else ``wanted`` if ``ds`` allows it,
-    else the first choice."""
-    choices = output_choices(ds)
-    if output_activation == "softmax" and 2 in choices:
-        return 2
-    return wanted if wanted in choices else choices[0]
+def check_settings(name: str, n, noise, classes, test_fraction=0.0, allowed=DATASETS) -> None:
+    """Raise BpvizError naming the first bad dataset setting."""
+    if name not in allowed:
+        raise BpvizError("dataset", f"unknown dataset {name!r}; choose one of {', '.join(DATASETS)} or a CSV file")
+    if not (_is_int(n) and 1 <= n <= MAX_SAMPLES):
+        raise BpvizError("n", f"{n!r} samples; choose 1 to {MAX_SAMPLES}")
+    if not (isinstance(noise, (int, float)) and np.isfinite(noise) and 0 <= noise <= 10):
+        raise BpvizError("noise", f"{noise!r}; choose a noise level from 0 to 10")
+    if not (_is_int(classes) and 2 <= classes <= 10):
+        raise BpvizError("classes", f"{classes!r}; choose 2 to 10 classes")
+    check_test_fraction(test_fraction)
 
 
-def fits(layers: tuple[int, ...], ds: Dataset) -> bool:
-    """True when a network with these layer sizes can train on ``ds``."""
-    return layers[0] == ds.X.shape[1] and layers[-1] in output_choices(ds)
+@dataclass(frozen=True)
+class DataSettings:
+    """Which dataset and how it is drawn (validated): see ``make_dataset`` and ``datasets.split``.
+    ``name`` is a key of SOURCES ("csv" for the uploaded file)."""
+
+    name: str
+    n: int = 200
+    noise: float = 0.1
+    classes: int = 3
+    test_fraction: float = 0.2
+
+    def __post_init__(self):
+        check_settings(self.name, self.n, self.noise, self.classes, self.test_fraction, allowed=tuple(SOURCES))
 
 
-def describe(ds: Dataset) -> str:
-    """One line about ``ds`` for the page: samples, features and what the targets are."""
-    if ds.is_classification:
-        what = f"{ds.n_classes} classes"
-    else:
-        what = _count(ds.Y.shape[1], "regression target")
-    return f"{_count(len(ds), 'sample')} · {_count(ds.X.shape[1], 'feature')} · {what}"
+DATA_DEFAULTS: dict[str, DataSettings] = {name: DataSettings(name, **s.start) for name, s in SOURCES.items()}
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+def make_dataset(name: str, n: int = 200, noise: float = 0.1, seed: int = 0, classes: int = 3) -> Dataset:
+    """A built-in dataset; ``n``, ``noise``, ``seed`` and ``classes`` apply where its Source takes them.
+
+    Gates with n=4 and noise=0 are exactly the 4 points of the truth table; the
+    digits and the 1-sample ``mazur`` worked example are fixed.
+    """
+    check_settings(name, n, noise, classes)
+    noise = noise + 0.0  # a typed "-0" is -0.0, which NumPy refuses as a scale ("scale < 0")
+    return SOURCES[name].make(n, noise, seed, classes)

@@ -1,39 +1,9 @@
-"""The one sample a Step walks through: a row of a dataset, or numbers typed by hand."""
-
-import re
+"""One sample of a dataset for the Step page: its row, and a digit drawn as a picture."""
 
 import numpy as np
 
+from bpviz.engine.dataset import Dataset
 from bpviz.engine.errors import BpvizError
-
-from .datasets import Dataset
-
-_SEPARATORS = re.compile(r"[,;\s]+")
-
-
-def parse_vector(text: str, n: int, field: str) -> np.ndarray:
-    """``n`` finite numbers typed as "0.05, 0.10" (commas, semicolons or spaces); shape (n,).
-
-    Raises BpvizError naming ``field`` for anything else.
-    """
-    parts = [p for p in _SEPARATORS.split(text.strip().strip("()[]")) if p]
-    if len(parts) != n:
-        raise BpvizError(field, f"expected {n} number{'s' if n != 1 else ''}, got {len(parts)}")
-    values = []
-    for p in parts:
-        try:
-            values.append(float(p))
-        except ValueError:
-            raise BpvizError(field, f"{p!r} is not a number") from None
-    arr = np.array(values)
-    if not np.all(np.isfinite(arr)):
-        raise BpvizError(field, "every value must be a finite number")
-    return arr
-
-
-def format_vector(values) -> str:
-    """Numbers in the form ``parse_vector`` reads back exactly: "0.05, 0.1"."""
-    return ", ".join(repr(float(v)).removesuffix(".0") for v in values)
 
 
 def dataset_sample(ds: Dataset, index: int) -> tuple[np.ndarray, np.ndarray, str]:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from bpviz import Dataset, Network, NetworkSpec
-from bpviz.data.catalog import choose_outputs
+from bpviz.data.datasets import choose_outputs
 from bpviz.engine.activations import ACTIVATIONS
 from bpviz.engine.spec import MAX_HIDDEN_LAYERS
 

@@ -9,8 +9,8 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from bpviz import BpvizError, Dataset, Network
-from bpviz.data.catalog import KNOBS, fits
-from bpviz.lesson.presets import DATA_DEFAULTS, DataSettings
+from bpviz.data.catalog import DATA_DEFAULTS, SOURCES, DataSettings
+from bpviz.data.datasets import fits
 
 
 def candidates(current: DataSettings, n_out: int) -> list[DataSettings]:
@@ -20,7 +20,7 @@ def candidates(current: DataSettings, n_out: int) -> list[DataSettings]:
     for name, start in DATA_DEFAULTS.items():
         if name in ("csv", current.name):
             continue
-        if "classes" in KNOBS[name] and 3 <= n_out <= 10:
+        if "classes" in SOURCES[name].knobs and 3 <= n_out <= 10:
             start = replace(start, classes=n_out)
         out.append(start)
     return out

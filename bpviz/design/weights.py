@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from bpviz import BpvizError, Network
-from bpviz.figures import node_names
+from bpviz.lesson.names import node_names
 
 BIAS_COLUMN = "bias"
 MAX_EDITABLE = 64  # tables are editable up to 64 × 64 weights

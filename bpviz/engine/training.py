@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bpviz.data.datasets import Dataset
+from bpviz.engine.dataset import Dataset
 
 from .backprop import backward, forward_trace, reduce_losses, step_in_place
 from .errors import BpvizError
@@ -33,6 +33,15 @@ class Progress:
     train_accuracy: float | None
     test_accuracy: float | None
     diverged: str | None = None
+
+
+@dataclass(frozen=True)
+class TrainSettings:
+    """How a run trains besides its network and data: epochs, mini-batch size and momentum μ."""
+
+    epochs: int = 100
+    batch_size: int = 1
+    momentum: float = 0.0
 
 
 def evaluate(net: Network, ds: Dataset) -> tuple[float, float | None]:

@@ -13,7 +13,7 @@ Training points are filled, test points hollow; classes also differ by marker sh
 import numpy as np
 import plotly.graph_objects as go
 
-from bpviz.data.datasets import Dataset
+from bpviz.engine.dataset import Dataset
 from bpviz.engine.network import Network
 from bpviz.figures import palette as P
 

@@ -20,10 +20,10 @@ import numpy as np
 import plotly.graph_objects as go
 
 from bpviz.engine.network import Network
-from bpviz.engine.spec import NetworkSpec
 from bpviz.figures import palette as P
-
-SELECTION_KINDS = {"node": 2, "edge": 3, "bias": 2}  # kind -> number of integer fields
+from bpviz.lesson.names import bias_symbol, layer_names, layer_title, neuron_name
+from bpviz.lesson.numbers import format_value
+from bpviz.lesson.selection import is_valid_selection
 
 MAX_DRAWN_EDGES = 3000
 _MAG_BINS = np.array([0.2, 0.4, 0.6, 0.8])  # |value| / max|value| bin edges: 5 widths per sign
@@ -36,135 +36,6 @@ _MAX_VALUES_PLOT_PX = 820  # grow rows up to this to fit values inside the nodes
 # ----------------------------------------------------------------------------- names
 
 
-def _layers(net: Network | NetworkSpec) -> tuple[int, ...]:
-    spec = net.spec if isinstance(net, Network) else net
-    return spec.layers
-
-
-def layer_names(net: Network | NetworkSpec) -> list[str]:
-    """Plain names of the L+1 layers: ["input", "hidden 1", ..., "output"]."""
-    L = len(_layers(net)) - 1
-    return ["input", *(f"hidden {l}" for l in range(1, L)), "output"]
-
-
-def layer_title(net: Network | NetworkSpec, layer: int) -> str:
-    """Layer name with its activation, e.g. "hidden 1 · sigmoid" (the input has none)."""
-    spec = net.spec if isinstance(net, Network) else net
-    name = layer_names(spec)[layer]
-    return name if layer == 0 else f"{name} · {spec.activations[layer - 1]}"
-
-
-def node_name(net: Network | NetworkSpec, layer: int, i: int) -> str:
-    """Name of neuron i (0-based) of ``layer``: inputs x1.., hidden h{layer}_{i+1}, outputs ŷ1.."""
-    layers = _layers(net)
-    if not 0 <= layer < len(layers):
-        raise ValueError(f"layer {layer} is not in 0..{len(layers) - 1}")
-    if not 0 <= i < layers[layer]:
-        raise ValueError(f"neuron {i} is not in 0..{layers[layer] - 1} of layer {layer}")
-    return _name(layer, i, len(layers) - 1)
-
-
-def node_names(net: Network | NetworkSpec, layer: int) -> list[str]:
-    """Names of every neuron of ``layer`` (see ``node_name``)."""
-    layers = _layers(net)
-    return [_name(layer, i, len(layers) - 1) for i in range(layers[layer])]
-
-
-def _name(layer: int, i: int, L: int) -> str:
-    if layer == 0:
-        return f"x{i + 1}"
-    if layer == L:
-        return f"ŷ{i + 1}"
-    return f"h{layer}_{i + 1}"
-
-
-def edge_name(net: Network | NetworkSpec, k: int, i: int, j: int) -> str:
-    """ "h1_2 → ŷ1" for W[k][i, j]: from neuron j of layer k to neuron i of layer k+1."""
-    return f"{node_name(net, k, j)} → {node_name(net, k + 1, i)}"
-
-
-def bias_symbol(edge_symbol: str) -> str:
-    """The bias counterpart of an edge symbol: "w" -> "b", "∂L/∂w" -> "∂L/∂b"; others unchanged."""
-    return edge_symbol.replace("w", "b") if "w" in edge_symbol else edge_symbol
-
-
-def format_value(value: float, decimals: int = 4) -> str:
-    """``value`` with ``decimals`` decimals; a non-zero value that would print as 0 uses scientific notation."""
-    v = float(value)
-    if not np.isfinite(v):
-        return str(v)
-    if v == 0:
-        return f"{0.0:.{decimals}f}"
-    if abs(v) < 0.5 * 10.0**-decimals:
-        return f"{v:.{max(decimals - 2, 1)}e}"
-    return f"{v:.{decimals}f}"
-
-
-# ----------------------------------------------------------------------------- selection
-
-
-def _as_index(value) -> int | None:
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, (int, np.integer)):
-        return int(value) if value >= 0 else None
-    if isinstance(value, (float, np.floating)) and float(value).is_integer() and value >= 0:
-        return int(value)
-    return None
-
-
-def _parse_customdata(data) -> tuple | None:
-    if not isinstance(data, (list, tuple)) or not data or data[0] not in SELECTION_KINDS:
-        return None
-    count = SELECTION_KINDS[data[0]]
-    if len(data) < count + 1:
-        return None
-    ints = [_as_index(v) for v in data[1 : count + 1]]
-    if any(v is None for v in ints):
-        return None
-    return (data[0], *ints)
-
-
-def is_valid_selection(net: Network | NetworkSpec, selected) -> bool:
-    """True when ``selected`` is ("node", l, i), ("edge", k, i, j) or ("bias", k, i) inside ``net``."""
-    spec = net.spec if isinstance(net, Network) else net
-    sel = _parse_customdata(list(selected)) if isinstance(selected, (list, tuple)) else None
-    if sel is None or len(sel) != len(selected):
-        return False
-    layers, L = spec.layers, spec.depth
-    if sel[0] == "node":
-        return sel[1] <= L and sel[2] < layers[sel[1]]
-    if sel[0] == "edge":
-        return sel[1] < L and sel[2] < layers[sel[1] + 1] and sel[3] < layers[sel[1]]
-    return spec.bias != "none" and sel[1] < L and sel[2] < layers[sel[1] + 1]
-
-
-def selection_from_event(event, net: Network | NetworkSpec | None = None) -> tuple | None:
-    """The first selectable point of a Streamlit plotly selection, or None.
-
-    ``event`` is what ``st.plotly_chart(..., on_select=..., selection_mode="points")``
-    returns: ``{"selection": {"points": [{"customdata": [...], ...}, ...]}}``.
-    Returns ("node", layer, i), ("edge", k, i, j) or ("bias", k, i) with
-    non-negative ints; None for an empty, malformed or unknown selection. When
-    ``net`` is given the indices must also lie inside it.
-    """
-    try:
-        points = event["selection"]["points"]
-    except (KeyError, TypeError, IndexError, AttributeError):
-        return None
-    if not isinstance(points, (list, tuple)):
-        return None
-    for point in points:
-        try:
-            sel = _parse_customdata(point["customdata"])
-        except (KeyError, TypeError, IndexError):
-            continue
-        if sel is not None and (net is None or is_valid_selection(net, sel)):
-            return sel
-    return None
-
-
-# ----------------------------------------------------------------------------- geometry
 
 
 def drawn_indices(n: int, max_per_layer: int) -> np.ndarray:
@@ -329,7 +200,7 @@ def network_figure(
     pos = {}  # (layer, neuron) -> y, for drawn nodes
     for k in range(L + 1):
         pos.update(zip(((k, int(i)) for i in idx[k]), ys[k].tolist()))
-    names = [[_name(k, int(i), L) for i in idx[k]] for k in range(L + 1)]
+    names = [[neuron_name(k, int(i), L) for i in idx[k]] for k in range(L + 1)]
 
     # Rows: about _TARGET_PLOT_PX for the plot, 22..100 px a row (times scale); node size and what fits inside it.
     def sized(px: float) -> float:
@@ -485,9 +356,9 @@ def network_figure(
         custom[:, 1], custom[:, 2] = k_, i_
         if kd == 0:
             custom[:, 3] = j_
-            labels = [f"{sym_w}: {_name(k, j, L)} → {_name(k + 1, i, L)}" for k, i, j in zip(k_, i_, j_)]
+            labels = [f"{sym_w}: {neuron_name(k, j, L)} → {neuron_name(k + 1, i, L)}" for k, i, j in zip(k_, i_, j_)]
         else:
-            labels = [f"{sym_b}: 1 → {_name(k + 1, i, L)}" for k, i in zip(k_, i_)]
+            labels = [f"{sym_b}: 1 → {neuron_name(k + 1, i, L)}" for k, i in zip(k_, i_)]
         hover = [
             f"{label} = {texts[n]}" if texts[n] else f"{label}: not computed yet" for label, n in zip(labels, rows)
         ]
@@ -662,7 +533,7 @@ def network_figure(
     for k, (_, _, gap_y) in enumerate(cols):
         if gap_y is not None:
             more = layers[k] - len(idx[k])
-            first, last = _name(k, len(idx[k]) - 1, L), _name(k, layers[k] - 2, L)
+            first, last = neuron_name(k, len(idx[k]) - 1, L), neuron_name(k, layers[k] - 2, L)
             annotations.append(
                 dict(
                     x=k,
@@ -815,7 +686,7 @@ def _alt(spec, idx, node_vals, node_syms, edge_vals, sym_w, active_layer, decima
             if v is None:
                 parts.append(f"{names[k]} not computed yet")
                 continue
-            shown = [f"{_name(k, i, L)} = {format_value(v[i], decimals)}" for i in idx[k][:_ALT_VALUES]]
+            shown = [f"{neuron_name(k, i, L)} = {format_value(v[i], decimals)}" for i in idx[k][:_ALT_VALUES]]
             more = len(v) - len(shown)
             parts.append(f"{names[k]} {node_syms[k]}: {', '.join(shown)}" + (f" and {more} more" if more else ""))
         text += f" Neurons: {'; '.join(parts)}."

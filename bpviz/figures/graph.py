@@ -14,7 +14,7 @@ from dataclasses import astuple, dataclass
 
 import plotly.graph_objects as go
 
-from bpviz.chainrule import graph as cr
+from bpviz import chainrule as cr
 from bpviz.figures import palette as P
 
 VALUE_TEXT = P.mix(P.SAFE_COLOURS["green"], P.INK, 0.45)  # dark green, contrast ≥ 4.5 on white

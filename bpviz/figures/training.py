@@ -14,7 +14,7 @@ from plotly.subplots import make_subplots
 from bpviz.engine.training import Progress
 from bpviz.figures import palette as P
 from bpviz.lesson.summary import LOSS_LABELS
-from bpviz.runs.run import SampleHistory
+from bpviz.runs.tracked import SampleHistory
 
 from .chart_layout import axis, chart_layout
 

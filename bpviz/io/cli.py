@@ -11,12 +11,14 @@ from pathlib import Path
 
 import numpy as np
 
-from bpviz.data.datasets import DATASETS, make_dataset, read_csv, split
+from bpviz.data.catalog import DATA_DEFAULTS, DATASETS, make_dataset
+from bpviz.data.csvfile import read_csv
+from bpviz.data.datasets import split
 from bpviz.engine.backprop import backprop, batch_loss, sgd_step
 from bpviz.engine.errors import BpvizError
 from bpviz.engine.training import Trainer
 from bpviz.io import netfile
-from bpviz.lesson.presets import DATA_DEFAULTS, get_preset
+from bpviz.lesson.presets import get_preset
 
 
 class _Parser(argparse.ArgumentParser):

@@ -20,10 +20,10 @@ from urllib.parse import urlencode
 
 import numpy as np
 
+from bpviz.data.catalog import DataSettings
 from bpviz.engine.errors import BpvizError
 from bpviz.engine.network import Network
 from bpviz.engine.spec import NetworkSpec
-from bpviz.lesson.presets import DataSettings
 
 MAX_SHARED_PARAMS = 200
 MAX_VALUE_CHARS = 8_000

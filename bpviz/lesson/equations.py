@@ -21,9 +21,9 @@ import numpy as np
 from bpviz.engine.activations import ACTIVATIONS, LEAKY_SLOPE
 from bpviz.engine.losses import LOSSES
 from bpviz.engine.spec import NetworkSpec
-from bpviz.figures.diagram import format_value
+from bpviz.lesson.numbers import factor, number
 
-from .selection import describe
+from .selection import element_label
 from .stages import Stage, Walk
 
 MAX_TERMS = 8
@@ -87,21 +87,6 @@ class Explanation:
 
 
 # ----------------------------------------------------------------------------- formatting
-
-
-def number(value: float, decimals: int) -> str:
-    """``value`` as LaTeX with ``decimals`` decimals (tiny values as m × 10^e), as on the diagram."""
-    text = format_value(value, decimals)
-    if "e" in text:
-        mantissa, exponent = text.split("e")
-        return rf"{mantissa} \times 10^{{{int(exponent)}}}"
-    return text
-
-
-def factor(value: float, decimals: int) -> str:
-    """``number`` in parentheses when negative, for use inside a product or power."""
-    text = number(value, decimals)
-    return f"({text})" if float(value) < 0 else text
 
 
 def capped_sum(count: int, term: Callable[[int], str], per_line: int = 0) -> str:
@@ -210,7 +195,7 @@ def _equation(w: Walk, index: int, quantity: str, layer: int, title: str, build:
 
 def _node(w: Walk, index: int, l: int, i: int, d: int) -> Explanation:
     spec, t = w.net.spec, w.trace
-    title = describe(spec, ("node", l, i))
+    title = element_label(spec, ("node", l, i))
     if l == 0:
         x = t.x[0, i]
         eq = _equation(w, index, "a", 0, "Input", lambda: (rf"{sym('a', 0, i)} = x_{{{i + 1}}} = {number(x, d)}", x))
@@ -375,7 +360,7 @@ def _edge(w: Walk, index: int, k: int, i: int, j: int, d: int) -> Explanation:
         _equation(w, index, "grad", l, "Gradient ∂L/∂w", gradient),
         _equation(w, index, "update", l, "Update w⁺ = w − η·∂L/∂w", update),
     )
-    return Explanation(_heading(describe(spec, ("edge", k, i, j))), eqs)
+    return Explanation(_heading(element_label(spec, ("edge", k, i, j))), eqs)
 
 
 def _bias(w: Walk, index: int, k: int, i: int, d: int) -> Explanation:
@@ -399,4 +384,4 @@ def _bias(w: Walk, index: int, k: int, i: int, d: int) -> Explanation:
         _equation(w, index, "grad", l, "Gradient ∂L/∂b", gradient),
         _equation(w, index, "update", l, "Update b⁺ = b − η·∂L/∂b", update),
     )
-    return Explanation(_heading(describe(spec, ("bias", k, i))) + (" (frozen)" if frozen else ""), eqs)
+    return Explanation(_heading(element_label(spec, ("bias", k, i))) + (" (frozen)" if frozen else ""), eqs)

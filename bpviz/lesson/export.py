@@ -8,7 +8,8 @@ maths is written ``$$ … $$``, which GitHub, Jupyter, Pandoc and most note tool
 
 import pandas as pd
 
-from bpviz.figures.diagram import edge_name, format_value, node_name
+from bpviz.lesson.names import edge_name, node_name
+from bpviz.lesson.numbers import format_value
 
 from .equations import explain, stage_latex
 from .stages import Stage, Walk

@@ -6,49 +6,11 @@ them) plus the data and training settings it is meant for.
 
 from dataclasses import dataclass, field
 
-from bpviz.data.datasets import DATASETS, check_settings
+from bpviz.data.catalog import DATA_DEFAULTS, DataSettings
 from bpviz.engine.errors import BpvizError
 from bpviz.engine.network import Network
 from bpviz.engine.spec import NetworkSpec
-
-
-@dataclass(frozen=True)
-class DataSettings:
-    """Which dataset and how it is drawn (validated): see ``datasets.make_dataset`` and ``datasets.split``.
-    ``name`` is a dataset name or "csv" for the uploaded file."""
-
-    name: str
-    n: int = 200
-    noise: float = 0.1
-    classes: int = 3
-    test_fraction: float = 0.2
-
-    def __post_init__(self):
-        check_settings(self.name, self.n, self.noise, self.classes, self.test_fraction, allowed=(*DATASETS, "csv"))
-
-
-# What each dataset starts with: on Design when picked from the menu, in the CLI when no setting is given
-# and in the presets (the gates: exactly their truth table, all of it for training).
-DATA_DEFAULTS: dict[str, DataSettings] = {
-    "xor": DataSettings("xor", n=4, noise=0.0, test_fraction=0.0),
-    "and": DataSettings("and", n=4, noise=0.0, test_fraction=0.0),
-    "or": DataSettings("or", n=4, noise=0.0, test_fraction=0.0),
-    "circles": DataSettings("circles", n=300, noise=0.08),
-    "moons": DataSettings("moons", n=200, noise=0.1),
-    "spiral": DataSettings("spiral", n=300, noise=0.2, classes=3),
-    "gaussians": DataSettings("gaussians", n=200, noise=0.1, classes=3),
-    "sine": DataSettings("sine", n=100, noise=0.1),
-    "digits": DataSettings("digits", n=1797, noise=0.0, test_fraction=0.25),
-    "mazur": DataSettings("mazur", n=1, noise=0.0, test_fraction=0.0),
-    "csv": DataSettings("csv"),
-}
-
-
-@dataclass(frozen=True)
-class TrainSettings:
-    epochs: int = 100
-    batch_size: int = 1
-    momentum: float = 0.0
+from bpviz.engine.training import TrainSettings
 
 
 @dataclass(frozen=True)
@@ -131,3 +93,17 @@ def get_preset(key: str) -> Preset:
     if key not in PRESETS:
         raise BpvizError("preset", f"unknown preset {key!r}; choose one of {', '.join(PRESETS)}")
     return PRESETS[key]
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """Training settings known to work well for a dataset (with its preset network)."""
+
+    epochs: int
+    batch_size: int
+    learning_rate: float
+    momentum: float
+
+
+# Digits 64-32-16-10 (sigmoid, ½SSE mean): 97% test accuracy after about 15 epochs, a fraction of a second.
+FAST = {"digits": Recipe(epochs=40, batch_size=8, learning_rate=0.5, momentum=0.9)}

@@ -8,18 +8,79 @@ then one of ``element_choices`` of it. Until the user chooses (selection None), 
 follows the stage: it shows the first element the current stage computes.
 """
 
+import numpy as np
+
 from bpviz.engine.network import Network
 from bpviz.engine.spec import NetworkSpec
-from bpviz.figures.diagram import (
-    edge_name,
-    is_valid_selection,
-    layer_names,
-    layer_title,
-    node_name,
-    selection_from_event,
-)
 
+from .names import edge_name, layer_names, layer_title, node_name
 from .stages import Stage
+
+KINDS = {"node": 2, "edge": 3, "bias": 2}  # kind -> number of integer fields
+
+
+def _as_index(value) -> int | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, np.integer)):
+        return int(value) if value >= 0 else None
+    if isinstance(value, (float, np.floating)) and float(value).is_integer() and value >= 0:
+        return int(value)
+    return None
+
+
+def _parse_customdata(data) -> tuple | None:
+    if not isinstance(data, (list, tuple)) or not data or data[0] not in KINDS:
+        return None
+    count = KINDS[data[0]]
+    if len(data) < count + 1:
+        return None
+    ints = [_as_index(v) for v in data[1 : count + 1]]
+    if any(v is None for v in ints):
+        return None
+    return (data[0], *ints)
+
+
+def is_valid_selection(net: Network | NetworkSpec, selected) -> bool:
+    """True when ``selected`` is ("node", l, i), ("edge", k, i, j) or ("bias", k, i) inside ``net``."""
+    spec = net.spec if isinstance(net, Network) else net
+    sel = _parse_customdata(list(selected)) if isinstance(selected, (list, tuple)) else None
+    if sel is None or len(sel) != len(selected):
+        return False
+    layers, L = spec.layers, spec.depth
+    if sel[0] == "node":
+        return sel[1] <= L and sel[2] < layers[sel[1]]
+    if sel[0] == "edge":
+        return sel[1] < L and sel[2] < layers[sel[1] + 1] and sel[3] < layers[sel[1]]
+    return spec.bias != "none" and sel[1] < L and sel[2] < layers[sel[1] + 1]
+
+
+def selection_from_event(event, net: Network | NetworkSpec | None = None) -> tuple | None:
+    """The first selectable point of a Streamlit plotly selection, or None.
+
+    ``event`` is what ``st.plotly_chart(..., on_select=..., selection_mode="points")``
+    returns: ``{"selection": {"points": [{"customdata": [...], ...}, ...]}}``.
+    Returns ("node", layer, i), ("edge", k, i, j) or ("bias", k, i) with
+    non-negative ints; None for an empty, malformed or unknown selection. When
+    ``net`` is given the indices must also lie inside it.
+    """
+    try:
+        points = event["selection"]["points"]
+    except (KeyError, TypeError, IndexError, AttributeError):
+        return None
+    if not isinstance(points, (list, tuple)):
+        return None
+    for point in points:
+        try:
+            sel = _parse_customdata(point["customdata"])
+        except (KeyError, TypeError, IndexError):
+            continue
+        if sel is not None and (net is None or is_valid_selection(net, sel)):
+            return sel
+    return None
+
+
+# ----------------------------------------------------------------------------- geometry
 
 
 def follow_stage(stage: Stage, spec: NetworkSpec) -> tuple:
@@ -85,7 +146,7 @@ def neuron_label(spec: NetworkSpec, layer: int, i: int) -> str:
     return f"{node_name(spec, layer, i)} ({layer_names(spec)[layer]})"
 
 
-def describe(spec: NetworkSpec | Network, selected: tuple) -> str:
+def element_label(spec: NetworkSpec | Network, selected: tuple) -> str:
     """A plain label: 'h1_2 · neuron 2 of hidden 1 · sigmoid', 'weight x1 → h1_2', 'bias of h1_2'."""
     kind = selected[0]
     if kind == "node":

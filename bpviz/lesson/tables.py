@@ -14,7 +14,7 @@ import pandas as pd
 
 from bpviz.engine.gradcheck import GradCheck
 from bpviz.engine.spec import NetworkSpec
-from bpviz.figures.diagram import edge_name, node_name, node_names
+from bpviz.lesson.names import edge_name, node_name, node_names
 
 from .stages import Walk, sup
 

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import classification_report, confusion_matrix
 
-from bpviz.data.datasets import Dataset
+from bpviz.engine.dataset import Dataset
 from bpviz.engine.errors import BpvizError
 from bpviz.engine.network import Network
 from bpviz.engine.training import predict_labels

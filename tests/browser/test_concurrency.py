@@ -17,9 +17,10 @@ from dataclasses import dataclass
 
 import pytest
 
-from bpviz import Network, make_dataset
+from bpviz import Network
+from bpviz.data.catalog import make_dataset
 from bpviz.data.samples import dataset_sample
-from bpviz.figures.diagram import format_value
+from bpviz.lesson.numbers import format_value
 from bpviz.lesson.presets import get_preset
 from bpviz.lesson.stages import walk
 from bpviz.lesson.summary import architecture

@@ -1,0 +1,61 @@
+"""The expressions the Chain rule page offers: a library of classic circuits and ``compose``, a chain of
+up to MAX_STEPS operations picked from the menu."""
+
+from collections.abc import Mapping, Sequence
+
+from bpviz.engine.errors import BpvizError
+
+from .graph import Graph, Node
+from .ops import MENU, OPS
+
+
+def _graph(title: str, inputs: Mapping[str, float], *rest: tuple) -> Graph:
+    """Inputs with their default values, then nodes given as Node's positional fields."""
+    return Graph(title, (*(Node(k, value=v) for k, v in inputs.items()), *(Node(*r) for r in rest)))
+
+
+_NEURON = (
+    {"w0": 2.0, "x0": -1.0, "w1": -3.0, "x1": -2.0, "w2": -3.0},
+    *(("p0", "mul", ("w0", "x0")), ("p1", "mul", ("w1", "x1")), ("s", "add", ("p0", "p1")), ("z", "add", ("s", "w2"))),
+)
+
+LIBRARY: dict[str, Graph] = {
+    "sum_times": _graph("f = (x + y)·z", {"x": -2.0, "y": 5.0, "z": -4.0},
+                        ("q", "add", ("x", "y")), ("f", "mul", ("q", "z"))),
+    "neuron": _graph("sigmoid neuron: f = σ(w0·x0 + w1·x1 + w2)", *_NEURON, ("f", "sigmoid", ("z",))),
+    "neuron_spelled": _graph(
+        "sigmoid neuron, σ spelled out: f = (1 + exp(−z))^(−1)", *_NEURON,
+        ("c", "const", (), -1.0), ("u", "mul", ("z", "c")), ("v", "exp", ("u",)),
+        ("one", "const", (), 1.0), ("t", "add", ("v", "one")), ("f", "power", ("t",), 0.0, -1.0)),
+    "max": _graph("f = 2·(x·y + max(z, w))", {"x": 3.0, "y": -4.0, "z": 2.0, "w": -1.0},
+                  ("q", "mul", ("x", "y")), ("m", "max", ("z", "w")), ("s", "add", ("q", "m")),
+                  ("two", "const", (), 2.0), ("f", "mul", ("two", "s"))),
+    "fork": _graph("a fork: f = (x + y)·(x·y), x and y used twice", {"x": 2.0, "y": 3.0},
+                   ("q", "add", ("x", "y")), ("r", "mul", ("x", "y")), ("f", "mul", ("q", "r"))),
+}  # fmt: skip
+
+COMPOSE_INPUTS = {"x": 1.5, "y": -2.0, "z": 0.5, "w": 2.0, "v": -1.0}  # names and default values, in order of use
+MAX_STEPS = 4
+
+
+def compose(steps: Sequence[tuple[str, float | None]]) -> Graph:
+    """f = op_k(… op_2(op_1(x, y), z) …) from 1 to MAX_STEPS (operation, exponent) pairs of the menu:
+    a two-argument step takes the previous result and the next input, a one-argument step the
+    previous result; the exponent is used by "power" only (default 2)."""
+    if not 1 <= len(steps) <= MAX_STEPS:
+        raise BpvizError("compose", f"pick 1 to {MAX_STEPS} operations")
+    names = iter(COMPOSE_INPUTS)
+    first = next(names)
+    nodes, prev = [Node(first, value=COMPOSE_INPUTS[first])], first
+    for i, (op, p) in enumerate(steps, 1):
+        if op not in OPS:
+            raise BpvizError("compose", f"unknown operation {op!r}; the menu is {', '.join(MENU)}")
+        args = (prev,)
+        if OPS[op].arity == 2:
+            x = next(names)
+            nodes.append(Node(x, value=COMPOSE_INPUTS[x]))
+            args = (prev, x)
+        prev = "f" if i == len(steps) else f"q{i}"
+        nodes.append(Node(prev, op, args, p=(2.0 if p is None else float(p)) if op == "power" else None))
+    graph = Graph("", tuple(nodes))
+    return Graph(f"your expression: f = {graph.expression()}", graph.nodes)

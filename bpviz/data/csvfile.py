@@ -1,0 +1,92 @@
+"""A dataset from an uploaded CSV file: a ``label`` column (classification) or ``target…`` columns
+(regression), every other column a numeric feature; sizes are capped before pandas parses anything."""
+
+import io
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from bpviz.engine.dataset import Dataset
+from bpviz.engine.errors import BpvizError
+
+from .datasets import classification
+
+if TYPE_CHECKING:  # pandas loads on first use, so `python -m bpviz step` starts fast
+    import pandas as pd
+
+MAX_ROWS = 100_000
+MAX_COLUMNS = 1_000
+
+
+def read_csv(data: bytes | str, name: str = "upload.csv") -> Dataset:
+    """A dataset from CSV text: a ``label`` column (classification) or ``target*`` column(s)
+    (regression); every other column is a numeric feature.
+    """
+    import pandas as pd
+
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise BpvizError("csv", "the file is not UTF-8 text") from None
+    if not data.strip():
+        raise BpvizError("csv", "the file is empty")
+    if data.count("\n") > MAX_ROWS + 1:
+        raise BpvizError("csv", f"more than {MAX_ROWS:,} rows")
+    widest = max(line.count(",") for line in data.splitlines()) + 1  # before pandas, which is slow on wide lines
+    if widest > MAX_COLUMNS:
+        raise BpvizError("csv", f"a line with {widest:,} columns; at most {MAX_COLUMNS:,} are allowed")
+    try:
+        df = pd.read_csv(io.StringIO(data), nrows=MAX_ROWS + 1)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as err:
+        raise BpvizError("csv", f"could not read the file as CSV ({str(err).splitlines()[0]})") from None
+    if len(df) > MAX_ROWS:
+        raise BpvizError("csv", f"more than {MAX_ROWS:,} rows")
+    if df.shape[1] > MAX_COLUMNS:
+        raise BpvizError("csv", f"{df.shape[1]} columns; at most {MAX_COLUMNS:,} are allowed")
+    if len(df) == 0:
+        raise BpvizError("csv", "the file has a header but no rows")
+    df.columns = [str(c).strip() for c in df.columns]
+    targets = [c for c in df.columns if c == "target" or c.startswith("target")]
+    if "label" in df.columns and targets:
+        raise BpvizError("csv", "has both a 'label' and a 'target' column; keep one")
+    if "label" not in df.columns and not targets:
+        raise BpvizError("csv", "needs a 'label' column (classification) or 'target' column(s) (regression)")
+    outputs = ["label"] if "label" in df.columns else targets
+    features = [c for c in df.columns if c not in outputs]
+    if not features:
+        raise BpvizError("csv", "has no feature columns besides the label/target")
+    X = _numeric(df[features], "feature")
+    if "label" in df.columns:
+        raw = df["label"]
+        if raw.isna().any():
+            raise BpvizError("csv", f"the label column is empty in row {int(np.argmax(raw.isna())) + 2}")
+        classes, labels = np.unique(raw.astype(str), return_inverse=True)
+        if len(classes) < 2:
+            raise BpvizError("csv", "the label column has a single class; need at least 2")
+        if len(classes) > 100:
+            raise BpvizError("csv", f"{len(classes)} classes; at most 100 are allowed")
+        ds = classification(name, X, labels, list(classes))
+        return replace(ds, feature_names=tuple(features))
+    return Dataset(name, X, _numeric(df[targets], "target"), None, tuple(features))
+
+
+def _numeric(frame: "pd.DataFrame", what: str) -> np.ndarray:
+    import pandas as pd
+
+    values = frame.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+    bad = ~np.isfinite(values)
+    if bad.any():
+        row, col = map(int, np.argwhere(bad)[0])
+        cell = frame.iat[row, col]
+        shown = "an empty cell" if pd.isna(cell) else _clip(repr(cell.item() if isinstance(cell, np.generic) else cell))
+        raise BpvizError(
+            "csv", f"{what} column {_clip(repr(frame.columns[col]))}, row {row + 2}: {shown} is not a finite number"
+        )
+    return values
+
+
+def _clip(text: str, most: int = 40) -> str:
+    """``text`` cut to ``most`` characters (a cell of a few megabytes would fill the page)."""
+    return text if len(text) <= most else f"{text[: most - 1]}…"

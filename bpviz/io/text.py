@@ -1,0 +1,60 @@
+"""Numbers typed as text: a sample's vector ("0.05, 0.10") and a list of learning rates ("0.01, 0.1, 0.5").
+
+Both take commas, semicolons or spaces between numbers and raise BpvizError naming the field for anything
+that is not a list of finite numbers of the right length.
+"""
+
+import math
+import re
+
+import numpy as np
+
+from bpviz.engine.errors import BpvizError
+
+MAX_RATES = 6
+_SEPARATORS = re.compile(r"[,;\s]+")
+
+
+def parse_vector(text: str, n: int, field: str) -> np.ndarray:
+    """``n`` finite numbers typed as "0.05, 0.10" (commas, semicolons or spaces); shape (n,).
+
+    Raises BpvizError naming ``field`` for anything else.
+    """
+    parts = [p for p in _SEPARATORS.split(text.strip().strip("()[]")) if p]
+    if len(parts) != n:
+        raise BpvizError(field, f"expected {n} number{'s' if n != 1 else ''}, got {len(parts)}")
+    values = []
+    for p in parts:
+        try:
+            values.append(float(p))
+        except ValueError:
+            raise BpvizError(field, f"{p!r} is not a number") from None
+    arr = np.array(values)
+    if not np.all(np.isfinite(arr)):
+        raise BpvizError(field, "every value must be a finite number")
+    return arr
+
+
+def format_vector(values) -> str:
+    """Numbers in the form ``parse_vector`` reads back exactly: "0.05, 0.1"."""
+    return ", ".join(repr(float(v)).removesuffix(".0") for v in values)
+
+
+def parse_rates(text: str) -> tuple[float, ...]:
+    """Learning rates from text such as "0.01, 0.1, 0.5, 2" (commas, semicolons or spaces); duplicates dropped."""
+    parts = [p for p in re.split(r"[,;\s]+", text.strip()) if p]
+    if not parts:
+        raise BpvizError("rates", "enter at least one learning rate, for example 0.01, 0.1, 0.5, 2")
+    rates = []
+    for p in parts:
+        try:
+            r = float(p)
+        except ValueError:
+            raise BpvizError("rates", f"{p!r} is not a number") from None
+        if not (math.isfinite(r) and r > 0):
+            raise BpvizError("rates", f"{p} is not a positive finite number")
+        if r not in rates:
+            rates.append(r)
+    if len(rates) > MAX_RATES:
+        raise BpvizError("rates", f"{len(rates)} rates; compare at most {MAX_RATES}")
+    return tuple(rates)
