@@ -1,6 +1,6 @@
 """Home page: what bpviz is, presets to start from, and how to use each page."""
 
-import numpy  # noqa: F401  (imported up front: see shared notes on lazy imports racing)
+import numpy  # noqa: F401  (imported up front: a lazy first import raced a quick second click)
 import pandas  # noqa: F401
 import plotly  # noqa: F401
 import streamlit as st
@@ -8,8 +8,8 @@ import streamlit as st
 from bpviz.data.catalog import SOURCES
 from bpviz.lesson.presets import PRESETS
 from bpviz.lesson.summary import architecture
-from webui import state
-from webui.setup import PAGE_ICONS, setup_page
+from webui import home, state
+from webui.setup import PAGE_ICONS, load_preset, setup_page
 
 CHAIN, DESIGN, STEP, TRAIN = "pages/0_Chain_rule.py", "pages/1_Design.py", "pages/2_Step.py", "pages/3_Train.py"
 # Where each preset is best met first: the worked example is for stepping through, the rest for looking at.
@@ -78,16 +78,15 @@ for start in range(0, len(slots), CARDS_PER_ROW):
                     "shared with you.",
                     f"now: `{architecture(current)}` · {' → '.join(current.activations)}",
                     "Open in Design →",
-                    state.HOME_OWN_NETWORK,
+                    home.OWN_NETWORK,
                 ):
                     st.switch_page(DESIGN)
                 continue
             page, label = OPENS.get(preset.key, OPENS_DEFAULT)
             spec = preset.spec
             facts = f"`{architecture(spec)}` · {' → '.join(spec.activations)} · {SOURCES[preset.data.name].label}"
-            if card(preset.title, preset.blurb, facts, label, state.home_preset_key(preset.key)):
-                state.load_preset(preset.key)
-                state.flash("success", f"Loaded the preset “{preset.title}”.")
+            if card(preset.title, preset.blurb, facts, label, home.preset_key(preset.key)):
+                load_preset(preset.key)
                 st.switch_page(page)
 
 st.header("How to use it")

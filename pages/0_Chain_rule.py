@@ -1,6 +1,6 @@
 """Chain rule: backpropagation on a tiny computational graph, one node at a time, forward then backward."""
 
-import numpy  # noqa: F401  (imported up front: see shared notes on lazy imports racing)
+import numpy  # noqa: F401  (imported up front: a lazy first import raced a quick second click)
 import pandas as pd
 import plotly  # noqa: F401
 import streamlit as st
@@ -9,6 +9,7 @@ from bpviz import chainrule as cr
 from bpviz.engine.errors import BpvizError
 from bpviz.figures.chart_layout import alt_text
 from bpviz.figures.graph import graph_figure
+from webui import chain as act
 from webui import state
 from webui.setup import setup_page
 
@@ -18,17 +19,18 @@ if not presenting:
     st.markdown("## The chain rule on a computational graph")
 
 # --- expression and inputs --------------------------------------------------------------------
-expr = state.chain_expr()
-choices = [*cr.LIBRARY, state.CHAIN_COMPOSE]
-titles = {**{k: g.title for k, g in cr.LIBRARY.items()}, state.CHAIN_COMPOSE: "compose your own (up to 4 operations)"}
-graph = cr.compose(state.chain_steps()) if expr == state.CHAIN_COMPOSE else cr.LIBRARY[expr]
-inputs = {**graph.defaults, **state.chain_inputs(expr)}
+record = state.chain()
+expr = record.expr
+choices = [*cr.LIBRARY, act.COMPOSE]
+titles = {**{k: g.title for k, g in cr.LIBRARY.items()}, act.COMPOSE: "compose your own (up to 4 operations)"}
+graph = act.graph()
+inputs = act.inputs(graph)
 if not presenting:
     top = st.columns([3, *[1] * len(graph.inputs)], vertical_alignment="bottom")
     top[0].selectbox("Expression", choices, format_func=titles.get,
-                     **state.chain_widget(state.CHAIN_W_EXPR, expr, state.chain_set_expr))  # fmt: skip
+                     **state.bind(act.EXPR, expr, act.set_expr))  # fmt: skip
     for col, name in zip(top[1:], graph.inputs):
-        seeded = state.chain_widget(state.chain_input_key(expr, name), inputs[name], state.chain_set_input, expr, name)
+        seeded = state.bind(act.input_key(expr, name), inputs[name], act.set_input, expr, name)
         col.number_input(name, step=0.5, format="%g", **seeded)
 
 
@@ -36,17 +38,17 @@ def _op_label(op: str) -> str:
     return cr.menu_label(op) if op in cr.OPS else "none (end here)"
 
 
-if expr == state.CHAIN_COMPOSE and not presenting:
-    steps = state.chain_steps()
+if expr == act.COMPOSE and not presenting:
+    steps = record.steps
     st.caption("f = op₄(op₃(op₂(op₁(x, y), z), w)): a two-argument step takes the result so far and the next input.")
     slots = st.columns(cr.MAX_STEPS)
     for i, slot in enumerate(slots[: len(steps) + 1]):
         op, p = steps[i] if i < len(steps) else ("none", None)
         options = [*cr.MENU] if i == 0 else ["none", *cr.MENU]
         slot.selectbox(f"Operation {i + 1}", options, format_func=_op_label,
-                       **state.chain_widget(state.chain_step_key("op", i), op, state.chain_set_step, i))  # fmt: skip
+                       **state.bind(act.step_key("op", i), op, act.set_step, i))  # fmt: skip
         if op == "power":
-            seeded = state.chain_widget(state.chain_step_key("p", i), p, state.chain_set_step, i)
+            seeded = state.bind(act.step_key("p", i), p, act.set_step, i)
             slot.number_input("exponent p", step=0.5, format="%g", **seeded)
     st.latex(f"f = {graph.expression(latex=True)}")
 
@@ -59,28 +61,28 @@ except BpvizError as e:
 # --- navigation (same keys as the Step page; a presentation clicker sends PageDown / PageUp) ---
 stages = cr.stages(graph)
 n = len(stages)
-index = state.chain_stage(n)
+index = act.stage_index(n)
 nav = st.container(horizontal=True, vertical_alignment="bottom")  # buttons as wide as their words, then the slider
-nav.button("◀ Back", key=state.CHAIN_BACK, shortcut="Left", on_click=state.chain_move, args=(-1, n),
+nav.button("◀ Back", key=act.BACK, shortcut="Left", on_click=act.move, args=(-1, n),
            disabled=index == 0, help="Previous stage (← or PageUp)")  # fmt: skip
-nav.button("Next ▶", key=state.CHAIN_NEXT, shortcut="Right", on_click=state.chain_move, args=(1, n),
+nav.button("Next ▶", key=act.NEXT, shortcut="Right", on_click=act.move, args=(1, n),
            type="primary", disabled=index == n - 1, help="Next stage (→ or PageDown)")  # fmt: skip
 if not presenting:
-    nav.button("Reset", key=state.CHAIN_RESET, shortcut="Home", on_click=state.chain_move, args=(-n, n),
+    nav.button("Reset", key=act.RESET, shortcut="Home", on_click=act.move, args=(-n, n),
                help="Back to the start (Home)")  # fmt: skip
-    nav.button("Example inputs", key=state.CHAIN_DEFAULT_INPUTS, on_click=state.chain_default_inputs, args=(expr,),
+    nav.button("Example inputs", key=act.DEFAULT_INPUTS, on_click=act.default_inputs, args=(expr,),
                help="Put back the inputs this expression starts with")  # fmt: skip
-    nav.slider("Jump to stage", 1, n, **state.chain_widget(state.CHAIN_W_STAGE, index + 1, state.chain_jump))
-with st.container(key="chain_clicker"):
-    st.button("Next", key=state.CHAIN_CLICKER_NEXT, shortcut="PageDown", on_click=state.chain_move, args=(1, n))
-    st.button("Back", key=state.CHAIN_CLICKER_BACK, shortcut="PageUp", on_click=state.chain_move, args=(-1, n))
-st.html("<style>.st-key-chain_clicker {display: none;}</style>")
+    nav.slider("Jump to stage", 1, n, **state.bind(act.STAGE, index + 1, act.jump))
+with st.container(key=act.CLICKER):
+    st.button("Next", key=act.CLICKER_NEXT, shortcut="PageDown", on_click=act.move, args=(1, n))
+    st.button("Back", key=act.CLICKER_BACK, shortcut="PageUp", on_click=act.move, args=(-1, n))
+st.html(f"<style>.st-key-{act.CLICKER} {{display: none;}}</style>")
 
 
 # --- the stage: headline, equation, graph, table ----------------------------------------------
 def show_graph(values: cr.Result | None) -> None:
     fig = graph_figure(graph, values, index)
-    st.plotly_chart(fig, key=state.CHAIN_CHART, width="stretch", config={"displayModeBar": False}, alt=alt_text(fig))
+    st.plotly_chart(fig, key=act.CHART, width="stretch", config={"displayModeBar": False}, alt=alt_text(fig))
 
 
 if result is None:

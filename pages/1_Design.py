@@ -1,7 +1,7 @@
 """Design: the layers, data and conventions of the network; its diagram and equations; hand-set weights;
 import and export. Every edit goes through webui.design_form, which keeps the last valid network."""
 
-import numpy  # noqa: F401  (imported up front: see shared notes on lazy imports racing)
+import numpy  # noqa: F401  (imported up front: a lazy first import raced a quick second click)
 import pandas as pd
 import plotly  # noqa: F401
 import streamlit as st
@@ -31,14 +31,14 @@ from bpviz.lesson.summary import (
     parameter_count,
     shape_rows,
 )
-from webui import design_form as form
+from webui import design as form
 from webui import state
 from webui.diagram_view import show_diagram
-from webui.setup import figure_scale, setup_page
+from webui.notices import show
+from webui.setup import DESIGN_PANES, figure_scale, setup_page
 
 setup_page("Design")
 form.sync()
-ss = st.session_state
 net = state.net()
 spec = net.spec
 try:
@@ -63,18 +63,18 @@ def data_controls() -> None:
         "Dataset",
         list(SOURCES),
         format_func=lambda name: SOURCES[name].label,
-        key=state.DESIGN_DATASET,
+        key=form.DATASET,
         on_change=form.on_dataset,
     )
-    form.explain(state.DESIGN_DATASET)
-    name = ss[state.DESIGN_DATASET]
+    form.explain(form.DATASET)
+    name = state.widget(form.DATASET)
     knobs = [*SOURCES[name].knobs, *(["test_fraction"] if SOURCES[name].splittable else [])]
     widgets = {
-        "n": lambda: st.number_input("Samples", 1, MAX_SAMPLES, step=10, **_edit(state.DESIGN_N)),
-        "noise": lambda: st.number_input("Noise", 0.0, 10.0, step=0.05, format="%.2f", **_edit(state.DESIGN_NOISE)),
-        "classes": lambda: st.number_input("Classes", 2, 10, step=1, **_edit(state.DESIGN_CLASSES)),
+        "n": lambda: st.number_input("Samples", 1, MAX_SAMPLES, step=10, **form.edit(form.N)),
+        "noise": lambda: st.number_input("Noise", 0.0, 10.0, step=0.05, format="%.2f", **form.edit(form.NOISE)),
+        "classes": lambda: st.number_input("Classes", 2, 10, step=1, **form.edit(form.CLASSES)),
         "test_fraction": lambda: st.number_input(
-            "Test fraction", 0.0, MAX_TEST_FRACTION, step=0.05, format="%.2f", **_edit(state.DESIGN_TEST_FRACTION)
+            "Test fraction", 0.0, MAX_TEST_FRACTION, step=0.05, format="%.2f", **form.edit(form.TEST_FRACTION)
         ),
     }
     for column, knob in zip(st.columns(4), knobs):
@@ -86,13 +86,13 @@ def data_controls() -> None:
             "CSV file: a **label** column (classification) or **target…** columns (regression); "
             "every other column is a numeric feature",
             type=["csv"],
-            key=state.DESIGN_CSV_UPLOAD,
+            key=form.CSV_UPLOAD,
             on_change=form.on_csv_upload,
         )
-        form.explain(state.DESIGN_CSV_UPLOAD)
+        form.explain(form.CSV_UPLOAD)
     if data is not None:
         in_use = state.data_settings().name
-        source = ss[state.CSV][0] if in_use == "csv" else SOURCES[in_use].label
+        source = state.csv_file()[0] if in_use == "csv" else SOURCES[in_use].label
         note = (
             " (4 samples, noise 0: exactly the truth table)"
             if in_use in ("xor", "and", "or") and len(data) == 4
@@ -111,11 +111,6 @@ def data_preview() -> None:
             st.plotly_chart(figure, width="stretch", config={"displayModeBar": False}, alt=alt_text(figure))
 
 
-def _edit(key: str) -> dict:
-    """Keyword arguments of a form widget: its key and the callback that applies the form."""
-    return {"key": key, "on_change": form.apply_form, "args": (key,)}
-
-
 def layer_controls() -> None:
     st.subheader("Layers")
     widths = [2.2, 2, 3.2, 1]
@@ -126,34 +121,34 @@ def layer_controls() -> None:
     row[1].markdown(f"{spec.layers[0]}")
     row[2].caption("one neuron per feature of the data")
     for l in range(1, spec.depth):
-        units, act = state.design_layer_key("units", l), state.design_layer_key("act", l)
+        units, act = form.layer_key("units", l), form.layer_key("act", l)
         row = st.columns(widths, vertical_alignment="center")
         row[0].markdown(f"**Hidden {l}** h{l}")
         row[1].number_input(
-            f"Neurons in hidden layer {l}", 1, MAX_NEURONS, label_visibility="collapsed", **_edit(units)
+            f"Neurons in hidden layer {l}", 1, MAX_NEURONS, label_visibility="collapsed", **form.edit(units)
         )
         row[2].selectbox(
             f"Activation of hidden layer {l}",
             list(ACTIVATIONS),
             format_func=ACTIVATION_LABELS.get,
             label_visibility="collapsed",
-            **_edit(act),
+            **form.edit(act),
         )
         row[3].button(
             "",
             icon=":material/delete:",
-            key=state.design_layer_key("remove", l),
+            key=form.layer_key("remove", l),
             on_click=form.remove_layer,
             args=(l,),
             help=f"Remove hidden layer {l}",
         )
-        form.explain(units, act, state.design_layer_key("remove", l))
+        form.explain(units, act, form.layer_key("remove", l))
     row = st.columns(widths, vertical_alignment="center")
     row[0].markdown("**Output** ŷ")
     two_classes = data is not None and len(output_choices(data)) > 1
     if two_classes:
         row[1].selectbox(
-            "Output neurons", output_choices(data), label_visibility="collapsed", **_edit(state.DESIGN_N_OUT)
+            "Output neurons", output_choices(data), label_visibility="collapsed", **form.edit(form.N_OUT)
         )
     else:
         row[1].markdown(f"{spec.layers[-1]}")
@@ -162,28 +157,28 @@ def layer_controls() -> None:
         list(ACTIVATIONS),
         format_func=ACTIVATION_LABELS.get,
         label_visibility="collapsed",
-        **_edit(state.DESIGN_OUT_ACTIVATION),
+        **form.edit(form.OUT_ACTIVATION),
     )
     if two_classes:
         st.caption("Two classes: 1 output with a 0/1 target, or 2 outputs with one-hot targets (softmax needs 2).")
-    form.explain(state.DESIGN_N_OUT, state.DESIGN_OUT_ACTIVATION)
+    form.explain(form.N_OUT, form.OUT_ACTIVATION)
     st.button(
         "Add a hidden layer",
         icon=":material/add:",
-        key=state.DESIGN_ADD_LAYER,
+        key=form.ADD_LAYER,
         on_click=form.add_layer,
         disabled=not can_add_layer(spec),
         help=f"Up to {MAX_HIDDEN_LAYERS} hidden layers; the new one copies the last hidden layer.",
     )
     if not can_add_layer(spec):
         st.caption(f"{MAX_HIDDEN_LAYERS} hidden layers is the most a network can have here.")
-    form.explain(state.DESIGN_ADD_LAYER)
+    form.explain(form.ADD_LAYER)
 
 
 def training_controls() -> None:
     st.subheader("Loss and learning rate")
-    st.selectbox("Loss", list(LOSSES), format_func=LOSS_LABELS.get, **_edit(state.DESIGN_LOSS))
-    form.explain(state.DESIGN_LOSS)
+    st.selectbox("Loss", list(LOSSES), format_func=LOSS_LABELS.get, **form.edit(form.LOSS))
+    form.explain(form.LOSS)
     left, right = st.columns(2)
     with left:
         st.radio(
@@ -191,27 +186,27 @@ def training_controls() -> None:
             REDUCTIONS,
             format_func=REDUCTION_LABELS.get,
             horizontal=False,
-            **_edit(state.DESIGN_REDUCTION),
+            **form.edit(form.REDUCTION),
         )
     with right:
-        st.number_input("Learning rate η", step=0.01, format="%g", **_edit(state.DESIGN_LR))
-        form.explain(state.DESIGN_LR)
+        st.number_input("Learning rate η", step=0.01, format="%g", **form.edit(form.LR))
+        form.explain(form.LR)
 
 
 def init_controls() -> None:
     st.subheader("Initial weights")
     left, right = st.columns(2)
     with left:
-        st.selectbox("Initialisation", INITS, format_func=INIT_LABELS.get, **_edit(state.DESIGN_INIT))
-        st.selectbox("Biases", BIAS_MODES, format_func=BIAS_LABELS.get, **_edit(state.DESIGN_BIAS))
-        form.explain(state.DESIGN_INIT, state.DESIGN_BIAS)
+        st.selectbox("Initialisation", INITS, format_func=INIT_LABELS.get, **form.edit(form.INIT))
+        st.selectbox("Biases", BIAS_MODES, format_func=BIAS_LABELS.get, **form.edit(form.BIAS))
+        form.explain(form.INIT, form.BIAS)
     with right:
-        st.number_input("Seed", 0, MAX_SEED, step=1, **_edit(state.DESIGN_SEED))
-        form.explain(state.DESIGN_SEED)
+        st.number_input("Seed", 0, MAX_SEED, step=1, **form.edit(form.SEED))
+        form.explain(form.SEED)
     st.button(
         "Re-initialise from seed",
         icon=":material/casino:",
-        key=state.DESIGN_REINIT,
+        key=form.REINIT,
         on_click=form.reinitialise,
         help="Draw the weights again from the initialisation and the seed (biases start at 0).",
     )
@@ -224,17 +219,17 @@ def init_controls() -> None:
 def diagram() -> None:
     st.toggle(
         "Draw biases as constant-1 nodes (the bias trick)",
-        key=state.DESIGN_SHOW_BIAS_TOGGLE,
+        key=form.SHOW_BIAS,
         on_change=form.on_show_bias,
         disabled=spec.bias == "none",
     )
-    picked = ss[state.DESIGN_SELECTED]
+    picked = state.design().selected
     show_diagram(
         net,
         picked,
-        state.DESIGN_DIAGRAM,
-        state.DESIGN_SELECTED,
-        show_bias=ss[state.DESIGN_SHOW_BIAS],
+        form.DIAGRAM,
+        state.design(),
+        show_bias=state.show_bias(),
         scale=figure_scale(),
     )
     if picked is None or picked[0] == "node":
@@ -246,8 +241,8 @@ def diagram() -> None:
     else:
         _, k, i = picked
         label = f"Bias of {node_name(net, k + 1, i)} · b{k + 1} entry {i + 1}"
-    st.number_input(label, step=0.01, format="%.4f", key=state.DESIGN_PICKED_VALUE, on_change=form.set_picked)
-    form.explain(state.DESIGN_PICKED_VALUE)
+    st.number_input(label, step=0.01, format="%.4f", key=form.PICKED_VALUE, on_change=form.set_picked)
+    form.explain(form.PICKED_VALUE)
 
 
 def summary() -> None:
@@ -296,7 +291,7 @@ def weight_editor(k: int) -> None:
     table = weight_table(net, k)
     edited = st.data_editor(
         table,
-        key=state.design_weights_key(k, ss[state.NET_VERSION]),
+        key=form.weights_key(k, state.version()),
         column_config={c: st.column_config.NumberColumn(c, format="%.4f") for c in table.columns},
         width="stretch",
     )
@@ -321,14 +316,14 @@ def files() -> None:
             lambda: netfile.dumps(net),  # written on click: a big network's file takes seconds and megabytes
             file_name=f"bpviz-{architecture(spec)}.json",
             mime="application/json",
-            key=state.DESIGN_DOWNLOAD,
+            key=form.DOWNLOAD,
             on_click="ignore",
             icon=":material/download:",
         )
         st.caption("Sizes, activations, loss, conventions, seed and every weight and bias, exactly.")
     with right:
         st.file_uploader(
-            "Import a network file", type=["json"], key=state.DESIGN_NET_UPLOAD, on_change=form.import_network
+            "Import a network file", type=["json"], key=form.NET_UPLOAD, on_change=form.import_network
         )
         limit = st.get_option("server.maxUploadSize")
         if spec.n_params * FILE_BYTES_PER_PARAMETER > limit * 2**20:
@@ -337,10 +332,10 @@ def files() -> None:
                 f"{limit * 2**20 // FILE_BYTES_PER_PARAMETER:,} weights and biases). Use it with `python -m bpviz`, "
                 "or raise `server.maxUploadSize` on a server of your own."
             )
-        form.show_notice()
+        show(form.import_notice())
 
 
-controls, picture = st.container(key=state.DESIGN_PANES).columns([5, 7], gap="large")
+controls, picture = st.container(key=DESIGN_PANES).columns([5, 7], gap="large")
 with controls:
     data_controls()
     layer_controls()

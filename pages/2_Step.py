@@ -1,85 +1,54 @@
 """Step: one sample forward and backward, stage by stage, with every number on the diagram."""
 
-import numpy  # noqa: F401  (imported up front: see shared notes on lazy imports racing)
+import numpy  # noqa: F401  (imported up front: a lazy first import raced a quick second click)
 import pandas  # noqa: F401
 import plotly  # noqa: F401
 import streamlit as st
 
-from bpviz import BpvizError, gradient_check
+from bpviz import BpvizError
 from bpviz.engine.gradcheck import GOOD, SUSPECT
 from bpviz.lesson.equations import explain, stage_latex
 from bpviz.lesson.export import worked_example
 from bpviz.lesson.names import layer_title
 from bpviz.lesson.numbers import format_value
 from bpviz.lesson.selection import anchor, element_choices, element_label, kept, neuron_choices, neuron_label, shown
-from bpviz.lesson.stages import diagram_values, walk
+from bpviz.lesson.stages import diagram_values
 from bpviz.lesson.tables import gradcheck_table, neuron_table, weight_tables
 from webui import state
+from webui import step as act
 from webui.diagram_view import show_diagram
+from webui.notices import show
 from webui.setup import figure_scale, setup_page
 from webui.step_sample import pick_sample
 
 setup_page("Step")
-ss = st.session_state
 presenting = state.presenting()  # only the diagram, the stage, its equations and Back/Next
+record = state.step()
 net = state.net()
 spec = net.spec
 
 with st.sidebar:
     sample = pick_sample(net)
     st.markdown("**Display**")
-    st.number_input("Decimals", 0, 9, step=1, **state.step_widget(state.STEP_W_DECIMALS, state.STEP_DECIMALS))
-    st.toggle("Show biases on the diagram", **state.step_widget(state.STEP_W_BIAS, state.DESIGN_SHOW_BIAS))
-decimals = ss[state.STEP_DECIMALS]
+    st.number_input("Decimals", 0, 9, step=1, **state.bind_field(act.DECIMALS, record, "decimals"))
+    st.toggle("Show biases on the diagram", **state.bind_field(act.SHOW_BIAS, state.shared(), "show_bias"))
+decimals = record.decimals
 
 x, y, about, problem = sample
 if not presenting:
     st.markdown("## Step through one sample")
 if problem:
-    st.warning(problem)
+    show(state.Notice("warning", problem))
 if not presenting:
     st.caption(f"{about}. Change the sample in the sidebar.")
 try:
-    w = state.step_memo(state.STEP_WALK, (ss[state.NET_VERSION], tuple(x), tuple(y)), lambda: walk(net, x, y))
+    w = act.current_walk(x, y)
 except BpvizError as err:
     st.error(f"This sample cannot be stepped through: {err}")
     st.stop()
 n_stages = len(w.stages)
-ss[state.STEP_STAGE] = min(ss[state.STEP_STAGE], n_stages - 1)
-index = ss[state.STEP_STAGE]
+index = act.stage_index(n_stages)
 stage = w.stages[index]
-
-
-def _move(step: int) -> None:
-    ss[state.STEP_STAGE] = min(max(ss[state.STEP_STAGE] + step, 0), n_stages - 1)
-
-
-def _jump() -> None:
-    if ss[state.STEP_W_STAGE] is not None:
-        ss[state.STEP_STAGE] = min(ss[state.STEP_W_STAGE], n_stages - 1)
-        ss[state.STEP_W_STAGE] = None
-
-
-def _apply() -> None:
-    key, current = ss[state.STEP_WALK]
-    if key[0] != ss[state.NET_VERSION]:
-        state.flash("warning", "The network changed since this step was computed; nothing was applied.")
-        return
-    state.step_apply(current.updated)
-    d = ss[state.STEP_DECIMALS]
-    state.flash(
-        "success",
-        f"Update applied: the loss on this sample fell from {format_value(current.trace.loss, d)} to "
-        f"{format_value(current.loss_after, d)}. The step now starts from the new weights (Train continues "
-        "from them too).",
-    )
-
-
-def _undo() -> None:
-    if state.step_undo():
-        state.flash("info", "Undone: the network has the weights from before the last applied update.")
-    else:
-        state.flash("warning", "Nothing to undo: the network was changed elsewhere since the last update.")
 
 
 # --- navigation -------------------------------------------------------------------------------
@@ -87,20 +56,20 @@ def _undo() -> None:
 nav = st.container(horizontal=True, vertical_alignment="bottom", gap="small")
 nav.button(
     "◀ Back",
-    key=state.STEP_BACK,
+    key=act.BACK,
     shortcut="Left",
-    on_click=_move,
-    args=(-1,),
+    on_click=act.move,
+    args=(-1, n_stages),
     disabled=index == 0,
     width="content",
     help="Previous stage (← or PageUp)",
 )
 nav.button(
     "Next ▶",
-    key=state.STEP_NEXT,
+    key=act.NEXT,
     shortcut="Right",
-    on_click=_move,
-    args=(1,),
+    on_click=act.move,
+    args=(1, n_stages),
     type="primary",
     disabled=index == n_stages - 1,
     width="content",
@@ -115,40 +84,41 @@ if not presenting:
         index=None,
         format_func=lambda i: f"{i + 1}. {w.stages[i].label}",
         placeholder=f"Stage {index + 1} of {n_stages}: choose another…",
-        key=state.STEP_W_STAGE,
-        on_change=_jump,
+        key=act.JUMP,
+        on_change=act.jump,
+        args=(n_stages,),
         width=380,
     )
     nav.button(
         f"Apply update (η = {spec.learning_rate:g})",
-        key=state.STEP_APPLY,
-        on_click=_apply,
+        key=act.APPLY,
+        on_click=act.apply,
         type="primary" if stage.kind == "update" else "secondary",
         width="content",
         help="Make the new weights of this step the network's weights (Train continues from them).",
     )
     nav.button(
         "Undo",
-        key=state.STEP_UNDO_BUTTON,
-        on_click=_undo,
-        disabled=not state.step_can_undo(),
+        key=act.UNDO,
+        on_click=act.undo,
+        disabled=not state.can_undo(),
         width="content",
         help="Restore the weights from before the last applied update.",
     )
     nav.download_button(
         "Export this step",
         data=lambda: worked_example(w, decimals),
-        key=state.STEP_EXPORT,
+        key=act.EXPORT,
         file_name=f"bpviz-step-{'-'.join(map(str, spec.layers))}.md",
         mime="text/markdown",
         width="content",
         help="All stages with their equations and numbers, as Markdown with LaTeX for lecture notes.",
     )
 # A presentation clicker sends PageDown / PageUp: two more buttons, hidden by CSS, take those keys.
-with st.container(key=state.STEP_CLICKER):
-    st.button("Next stage", key=state.STEP_CLICKER_NEXT, shortcut="PageDown", on_click=_move, args=(1,))
-    st.button("Previous stage", key=state.STEP_CLICKER_BACK, shortcut="PageUp", on_click=_move, args=(-1,))
-st.html(f"<style>.st-key-{state.STEP_CLICKER} {{display: none;}}</style>")
+with st.container(key=act.CLICKER):
+    st.button("Next stage", key=act.CLICKER_NEXT, shortcut="PageDown", on_click=act.move, args=(1, n_stages))
+    st.button("Previous stage", key=act.CLICKER_BACK, shortcut="PageUp", on_click=act.move, args=(-1, n_stages))
+st.html(f"<style>.st-key-{act.CLICKER} {{display: none;}}</style>")
 
 st.progress((index + 1) / n_stages, text=f"**Stage {index + 1} of {n_stages}** · {stage.label}")
 st.latex(stage_latex(spec, stage))
@@ -163,16 +133,16 @@ if stage.kind == "update" and not presenting:
     )
 
 # --- diagram and equation panel ---------------------------------------------------------------
-ss[state.STEP_SELECTED] = kept(ss[state.STEP_SELECTED], spec)
-selected = shown(ss[state.STEP_SELECTED], stage, spec)
-left, right = st.container(key=state.STEP_PANES).columns([1.5, 1] if presenting else [1.15, 1], gap="medium")
+record.selected = kept(record.selected, spec)
+selected = shown(record.selected, stage, spec)
+left, right = st.container(key=act.PANES).columns([1.5, 1] if presenting else [1.15, 1], gap="medium")
 with left:
     show_diagram(
         net,
         selected,
-        state.STEP_CHART,
-        state.STEP_SELECTED,
-        show_bias=ss[state.DESIGN_SHOW_BIAS],
+        act.CHART,
+        record,
+        show_bias=state.show_bias(),
         decimals=decimals,
         scale=figure_scale(),
         **diagram_values(w, index),
@@ -181,47 +151,31 @@ with left:
         st.caption("Click a neuron or an edge to see its equation. Values not computed yet at this stage are empty.")
 
 
-def _pick_neuron() -> None:
-    ss[state.STEP_SELECTED] = ("node", *ss[state.STEP_W_NEURON])
-
-
-def _pick_element() -> None:
-    ss[state.STEP_SELECTED] = ss[state.STEP_W_ELEMENT]
-
-
-def _follow() -> None:
-    ss[state.STEP_SELECTED] = None
-
-
 with right:
     if not presenting:
         picks = st.columns(2)
-        ss[state.STEP_W_NEURON] = anchor(selected)
         picks[0].selectbox(
             "Neuron",
             neuron_choices(spec),
             format_func=lambda o: neuron_label(spec, *o),
-            key=state.STEP_W_NEURON,
-            on_change=_pick_neuron,
+            **state.bind(act.NEURON, anchor(selected), act.pick_neuron),
         )
-        ss[state.STEP_W_ELEMENT] = selected
         picks[1].selectbox(
             "Show",
             element_choices(spec, *anchor(selected)),
             format_func=lambda o: "the neuron: z, a, δ" if o[0] == "node" else element_label(spec, o),
-            key=state.STEP_W_ELEMENT,
-            on_change=_pick_element,
+            **state.bind(act.ELEMENT, selected, act.pick_element),
         )
     explanation = explain(w, index, selected, decimals)
     st.markdown(f"#### {explanation.title}")
-    if ss[state.STEP_SELECTED] is None:
+    if record.selected is None:
         if not presenting:
             st.caption("Following the stage: click a neuron or an edge to keep one in view.")
     else:
         st.button(
             "Follow the stage again",
-            key=state.STEP_FOLLOW,
-            on_click=_follow,
+            key=act.FOLLOW,
+            on_click=act.follow,
             type="tertiary",
             icon=":material/autorenew:",
         )
@@ -240,7 +194,7 @@ if presenting:
     st.stop()
 
 # --- tables and gradient check (only the open tab runs) ---------------------------------------
-tables_tab, check_tab = st.tabs(["Tables", "Gradient check"], key=state.STEP_TABS, on_change="rerun")
+tables_tab, check_tab = st.tabs(["Tables", "Gradient check"], key=act.TABS, on_change="rerun")
 number_format = f"%.{decimals}f"
 
 
@@ -276,13 +230,11 @@ if check_tab.open:
             "Backprop's gradient of every trained parameter for this sample, next to central differences "
             "(L(θ+ε) − L(θ−ε)) / 2ε, and their relative error |b − n| / (|b| + |n|)."
         )
-        walk_key = ss[state.STEP_WALK][0]
-        if st.button("Run the gradient check", key=state.STEP_RUN_CHECK):
+        if st.button("Run the gradient check", key=act.RUN_CHECK):
             with st.spinner("Two forward passes per parameter…"):
-                state.step_memo(state.STEP_CHECK, walk_key, lambda: gradient_check(net, x, y))
-        check = ss[state.STEP_CHECK]
-        if check is not None and check[0] == walk_key:
-            result = check[1]
+                act.check(x, y)
+        result = act.checked()
+        if result is not None:
             kind = "success" if result.max_error < GOOD else "warning" if result.max_error < SUSPECT else "error"
-            getattr(st, kind)(f"{result.verdict} ({result.coverage}.)")
+            show(state.Notice(kind, f"{result.verdict} ({result.coverage}.)"))
             _show_table(gradcheck_table(spec, result).set_index("parameter"), scientific=("relative error",))

@@ -7,7 +7,7 @@ The run lives in session state; the live panel is a fragment that trains a short
 
 from functools import partial
 
-import numpy  # noqa: F401  (imported up front: see the shared notes on lazy imports racing)
+import numpy  # noqa: F401  (imported up front: a lazy first import raced a quick second click)
 import pandas  # noqa: F401
 import plotly  # noqa: F401
 import streamlit as st
@@ -26,11 +26,10 @@ from bpviz.runs.evaluation import class_report, confusion
 from bpviz.runs.run import Run, with_rate
 from bpviz.runs.tracked import MAX_TRACKED, sample_name
 from webui import state
-from webui import train_actions as act
+from webui import train as act
+from webui.notices import show
 from webui.setup import setup_page
 
-TICK_EVERY = 0.1  # seconds between live-panel ticks while a run or comparison trains
-MAX_EPOCHS = 100_000
 CHART = {"theme": None, "width": "stretch", "config": {"displaylogo": False}}
 
 setup_page("Train")
@@ -59,24 +58,16 @@ def settings_panel(train_set: Dataset, run: Run | None) -> None:
     cols[0].number_input(
         "Epochs",
         min_value=1,
-        max_value=MAX_EPOCHS,
+        max_value=act.MAX_EPOCHS,
         help="Passes over the training set for Start; Resume adds this many once they are done.",
-        **state.train_widget(
-            state.TRAIN_EPOCHS_INPUT,
-            min(s.epochs, MAX_EPOCHS),
-            act.set_train_setting,
-            "epochs",
-            state.TRAIN_EPOCHS_INPUT,
-        ),
+        **state.bind(act.EPOCHS, min(s.epochs, act.MAX_EPOCHS), act.set_train_setting, "epochs", act.EPOCHS),
     )
     cols[1].number_input(
         "Batch size",
         min_value=1,
         max_value=n,
         help=f"Samples per weight update: 1 is classic per-sample SGD, {n:,} is full batch (one update an epoch).",
-        **state.train_widget(
-            state.TRAIN_BATCH_INPUT, min(s.batch_size, n), act.set_train_setting, "batch_size", state.TRAIN_BATCH_INPUT
-        ),
+        **state.bind(act.BATCH, min(s.batch_size, n), act.set_train_setting, "batch_size", act.BATCH),
     )
     cols[2].number_input(
         "Learning rate η",
@@ -85,7 +76,7 @@ def settings_panel(train_set: Dataset, run: Run | None) -> None:
         step=0.01,
         format="%g",
         help="Step size of each update θ ← θ − η·dL/dθ. Stored with the network, so the Step page uses it too.",
-        **state.train_widget(state.TRAIN_LR_INPUT, float(act.learning_rate()), act.set_learning_rate),
+        **state.bind(act.LR, float(act.learning_rate()), act.set_learning_rate),
     )
     cols[3].number_input(
         "Momentum μ",
@@ -94,9 +85,7 @@ def settings_panel(train_set: Dataset, run: Run | None) -> None:
         step=0.05,
         format="%.2f",
         help="v ← μv − η·dL/dθ, θ ← θ + v. 0 is plain SGD.",
-        **state.train_widget(
-            state.TRAIN_MOMENTUM_INPUT, float(s.momentum), act.set_train_setting, "momentum", state.TRAIN_MOMENTUM_INPUT
-        ),
+        **state.bind(act.MOMENTUM, float(s.momentum), act.set_train_setting, "momentum", act.MOMENTUM),
     )
     cols[4].slider(
         "Test set (%)",
@@ -105,7 +94,7 @@ def settings_panel(train_set: Dataset, run: Run | None) -> None:
         step=5,
         disabled=run is not None or len(state.dataset()) < 2,
         help="Share of the data held out to measure generalisation. Press Reset to change it after training.",
-        **state.train_widget(state.TRAIN_SPLIT_INPUT, round(100 * state.data_settings().test_fraction), act.set_split),
+        **state.bind(act.SPLIT, round(100 * state.data_settings().test_fraction), act.set_split),
     )
     with st.expander("Samples to watch by epoch", expanded=False):
         st.multiselect(
@@ -115,7 +104,7 @@ def settings_panel(train_set: Dataset, run: Run | None) -> None:
             max_selections=MAX_TRACKED,
             disabled=run is not None,
             help="Fixed for a run: press Reset to choose others.",
-            **state.train_widget(state.TRAIN_TRACKED_INPUT, act.tracked_rows(train_set), act.set_tracked),
+            **state.bind(act.TRACKED, act.tracked_rows(train_set), act.set_tracked),
         )
 
 
@@ -124,17 +113,17 @@ def buttons(train_set: Dataset, test_set: Dataset | None, run: Run | None) -> No
     row = st.container(horizontal=True, vertical_alignment="center")  # buttons as wide as their words
     row.button(
         "Start",
-        key=state.TRAIN_START,
+        key=act.START,
         icon=":material/play_arrow:",
         type="primary",
         disabled=run is not None or comparing,
         on_click=act.start,
         args=(train_set, test_set),
     )
-    row.button("Stop", key=state.TRAIN_STOP, icon=":material/stop:", disabled=not running, on_click=act.stop)
+    row.button("Stop", key=act.STOP, icon=":material/stop:", disabled=not running, on_click=act.stop)
     row.button(
         "Resume",
-        key=state.TRAIN_RESUME,
+        key=act.RESUME,
         icon=":material/resume:",
         disabled=run is None or running or comparing,
         on_click=act.resume,
@@ -142,7 +131,7 @@ def buttons(train_set: Dataset, test_set: Dataset | None, run: Run | None) -> No
     )
     row.button(
         "Reset",
-        key=state.TRAIN_RESET,
+        key=act.RESET,
         icon=":material/restart_alt:",
         disabled=run is None,
         on_click=act.reset,
@@ -153,20 +142,13 @@ def buttons(train_set: Dataset, test_set: Dataset | None, run: Run | None) -> No
         r = FAST[name]
         row.button(
             f"Fast settings for {name}",
-            key=state.TRAIN_FAST,
+            key=act.FAST_BUTTON,
             icon=":material/bolt:",
             disabled=running,
             on_click=act.use_fast_settings,
             help=f"{r.epochs} epochs, batch size {r.batch_size}, η = {r.learning_rate:g}, μ = {r.momentum:g}: "
             "about 97% test accuracy in well under a second.",
         )
-
-
-def show_notice(key: str) -> None:
-    notice = st.session_state[key]
-    if notice:
-        kind, text = notice
-        getattr(st, kind)(text)
 
 
 def metrics(run: Run) -> None:
@@ -200,33 +182,33 @@ def progress(run: Run) -> None:
     st.progress(fraction, text=f"**{status}** · epoch {run.epoch:,} of {run.target:,} · {run.elapsed:.1f} s")
 
 
-def log_toggle(widget_key: str, key: str, label: str) -> bool:
-    return st.toggle(label, **state.train_widget(widget_key, st.session_state[key], act.copy_value, widget_key, key))
+def log_toggle(widget_key: str, name: str) -> bool:
+    return st.toggle("Log-scale loss axis", **state.bind_field(widget_key, state.train(), name))
 
 
 def curves(run: Run, train_set: Dataset, test_set: Dataset | None) -> None:
     spec = run.net.spec
-    log_y = log_toggle(state.TRAIN_LOG_INPUT, state.TRAIN_LOG, "Log-scale loss axis")
+    log_y = log_toggle(act.LOG, "log")
     loss = loss_figure(run.history, spec.loss, spec.reduction, log_y=log_y, x_max=run.target)
     accuracy = accuracy_figure(run.history, x_max=run.target) if train_set.is_classification else None
     data = data_figure(run.net, train_set, test_set)
     if data is None:
         cols = st.columns(2) if accuracy is not None else [st.container()]
-        chart(cols[0], loss, state.TRAIN_LOSS_CHART)
+        chart(cols[0], loss, act.LOSS_CHART)
         if accuracy is not None:
-            chart(cols[1], accuracy, state.TRAIN_ACCURACY_CHART)
+            chart(cols[1], accuracy, act.ACCURACY_CHART)
         return
     left, right = st.columns(2)
-    chart(left, loss, state.TRAIN_LOSS_CHART)
+    chart(left, loss, act.LOSS_CHART)
     if accuracy is not None:
-        chart(left, accuracy, state.TRAIN_ACCURACY_CHART)
-    chart(right, data, state.TRAIN_DATA_CHART)
+        chart(left, accuracy, act.ACCURACY_CHART)
+    chart(right, data, act.DATA_CHART)
 
 
 def live_panel(train_set: Dataset, test_set: Dataset | None) -> None:
     """One tick of training, then the progress, metrics and curves (a fragment: reruns alone while training).
     It holds the training lock, so a tick from an overlapping script thread never changes what it draws."""
-    with state.train_lock():
+    with state.train().lock:
         live_view(train_set, test_set)
 
 
@@ -239,7 +221,7 @@ def live_view(train_set: Dataset, test_set: Dataset | None) -> None:
         left.info("Press **Start** to train the current network. The curves appear here and grow as it learns.")
         data = data_figure(state.net(), train_set, test_set)
         if data is not None:
-            chart(right, data, state.TRAIN_DATA_CHART)
+            chart(right, data, act.DATA_CHART)
         return
     progress(run)
     metrics(run)
@@ -269,7 +251,7 @@ def results(run: Run, train_set: Dataset, test_set: Dataset | None) -> None:
         )
     history = run.sample_history()
     if history is not None:
-        chart(st, sample_figure(history, log_error=st.session_state[state.TRAIN_LOG]))
+        chart(st, sample_figure(history, log_error=state.train().log))
     layers = "-".join(map(str, run.net.spec.layers))
     left, right = st.columns(2)
     left.download_button(
@@ -277,7 +259,7 @@ def results(run: Run, train_set: Dataset, test_set: Dataset | None) -> None:
         data=partial(netfile.dumps, with_rate(run.net, act.learning_rate())),  # written on click: big nets take seconds
         file_name=f"bpviz-{layers}-epoch{run.epoch}.json",
         mime="application/json",
-        key=state.TRAIN_DOWNLOAD,
+        key=act.DOWNLOAD,
         icon=":material/download:",
     )
     right.page_link("pages/2_Step.py", label="Step through the trained network", icon=":material/footprint:")
@@ -296,17 +278,11 @@ def comparison_section(train_set: Dataset, test_set: Dataset | None, run: Run | 
     row = st.container(horizontal=True, vertical_alignment="bottom")
     row.text_input(
         "Learning rates η to compare (commas between them)",
-        **state.train_widget(
-            state.TRAIN_RATES_INPUT,
-            st.session_state[state.TRAIN_RATES],
-            act.copy_value,
-            state.TRAIN_RATES_INPUT,
-            state.TRAIN_RATES,
-        ),
+        **state.bind_field(act.RATES, state.train(), "rates"),
     )
     row.button(
         "Compare",
-        key=state.TRAIN_COMPARE,
+        key=act.COMPARE,
         icon=":material/compare_arrows:",
         type="primary",
         disabled=act.training() or comparing,
@@ -315,18 +291,18 @@ def comparison_section(train_set: Dataset, test_set: Dataset | None, run: Run | 
     )
     row.button(
         "Stop",
-        key=state.TRAIN_COMPARE_STOP,
+        key=act.COMPARE_STOP,
         icon=":material/stop:",
         disabled=not comparing,
         on_click=act.stop_comparison,
     )
-    show_notice(state.TRAIN_COMPARE_NOTICE)
-    st.fragment(compare_panel, run_every=TICK_EVERY if comparing else None)()
+    show(state.train().compare_notice)
+    st.fragment(compare_panel, run_every=act.TICK_EVERY if comparing else None)()
 
 
 def compare_panel() -> None:
     """One tick of the comparison, then its curves (a fragment, holding the training lock like live_panel)."""
-    with state.train_lock():
+    with state.train().lock:
         compare_view()
 
 
@@ -343,7 +319,7 @@ def compare_view() -> None:
             min(done, 1.0), text=f"**Comparing** {len(runs)} learning rates · {comparison.epochs:,} epochs each"
         )
     spec = next(iter(runs.values())).net.spec
-    log_y = log_toggle(state.TRAIN_COMPARE_LOG_INPUT, state.TRAIN_COMPARE_LOG, "Log-scale loss axis")
+    log_y = log_toggle(act.COMPARE_LOG, "compare_log")
     figure = rate_comparison_figure(
         {rate: r.history for rate, r in runs.items()},
         {rate: (r.divergence.epoch if r.divergence else None) for rate, r in runs.items()},
@@ -352,11 +328,11 @@ def compare_view() -> None:
         log_y=log_y,
         x_max=comparison.epochs,
     )
-    chart(st, figure, state.TRAIN_COMPARE_CHART)
+    chart(st, figure, act.COMPARE_CHART)
 
 
 def main() -> None:
-    dropped = state.train_drop_if_stale()
+    dropped = state.drop_stale_runs()
     try:
         train_set, test_set = state.train_test()
     except BpvizError as err:
@@ -370,10 +346,10 @@ def main() -> None:
     run = act.current_run()
     settings_panel(train_set, run)
     buttons(train_set, test_set, run)
-    show_notice(state.TRAIN_NOTICE)
+    show(state.train().notice)
     if run is not None and run.divergence is not None:
         st.error(run.divergence_text())
-    st.fragment(live_panel, run_every=TICK_EVERY if act.training() else None)(train_set, test_set)
+    st.fragment(live_panel, run_every=act.TICK_EVERY if act.training() else None)(train_set, test_set)
     run = act.current_run()
     if run is not None and not run.running and run.epoch > 0:
         results(run, train_set, test_set)

@@ -16,25 +16,45 @@ def require(flag: str) -> bool:
 
 
 def open_app(page: str = "app.py", query: Mapping[str, str] | None = None, *, url: str | None = None,
-             home_first: bool = False, **session):  # fmt: skip
-    """A fresh AppTest session of ``page`` (relative to the project root) with the URL ``query`` and
-    ``session`` state seeded before its first run; ``url`` sets the address the browser would report,
-    ``home_first`` opens app.py first and then switches to ``page`` (so page links resolve). Fails on
-    any exception the run shows."""
+             home_first: bool = False, net=None, data=None, csv=None, train=None, **records):  # fmt: skip
+    """A fresh AppTest session of ``page`` (relative to the project root) with the URL ``query``, and the
+    session's records seeded before its first run: ``net``, ``data``, ``csv`` and ``train`` make its
+    ``state.Shared`` (the default preset's for what is left out), ``records`` are others by their key
+    (``step=state.Step(decimals=9)``). ``url`` sets the address the browser would report, ``home_first``
+    opens app.py first and then switches to ``page`` (so page links resolve). Fails on any exception."""
     from streamlit.testing.v1 import AppTest
 
+    from webui import state
+
+    if (net, data, csv, train) != (None, None, None, None):
+        start = state.Shared.start()
+        records[state.SHARED] = state.Shared(
+            net or start.net, data or start.data, train or start.train, start.preset, csv
+        )
     at = AppTest.from_file(str(ROOT / ("app.py" if home_first else page)), default_timeout=60)
     if url is not None:
         at.context["url"] = url
     for key, value in (query or {}).items():
         at.query_params[key] = value
-    for key, value in session.items():
+    for key, value in records.items():
         at.session_state[key] = value
     at.run()
     if home_first and page != "app.py":
         at.switch_page(page).run()
     assert not at.exception, at.exception
     return at
+
+
+class StepClock:
+    """A clock that moves ``step`` seconds each time it is read, so how far a training tick gets (it trains
+    until its deadline passes) is the same on every machine and every run."""
+
+    def __init__(self, step: float):
+        self.now, self.step = 0.0, step
+
+    def __call__(self) -> float:
+        self.now += self.step
+        return self.now
 
 
 def accepted_output_losses() -> list[tuple[str, str]]:

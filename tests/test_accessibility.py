@@ -39,7 +39,7 @@ def test_every_plotly_chart_call_passes_alt():
 
 @pytest.mark.parametrize("page", [path for path, _, _ in pages()])
 def test_every_chart_on_a_page_has_its_text_alternative(page):
-    at = open_app(page, **{state.STEP_STAGE: 3})
+    at = open_app(page, step=state.Step(stage=3))
     charts = at.get("plotly_chart")
     assert all(len(c.proto.alt) > 40 for c in charts), [c.proto.alt for c in charts]
 

@@ -27,7 +27,9 @@ from bpviz.data.csvfile import MAX_COLUMNS, read_csv
 from bpviz.data.datasets import MAX_TEST_FRACTION
 from bpviz.io import netfile
 from bpviz.lesson.presets import PRESETS
-from webui import state
+from webui import design as design_ui
+from webui import state, step_sample
+from webui import train as train_ui
 
 DESIGN, STEP, TRAIN = "pages/1_Design.py", "pages/2_Step.py", "pages/3_Train.py"
 README_HEADING = "## Bad input, and what you see"
@@ -49,18 +51,18 @@ def shown(at: AppTest) -> str:
 def what_the_user_has(at: AppTest) -> tuple:
     """The state a bad input must not touch: the network (spec and every number), data settings and CSV."""
     ss = at.session_state
-    net = ss[state.NET]
-    return net.spec, [p.tobytes() for p in (*net.W, *net.b)], ss[state.DATA], ss[state.CSV]
+    net = ss[state.SHARED].net
+    return net.spec, [p.tobytes() for p in (*net.W, *net.b)], ss[state.SHARED].data, ss[state.SHARED].csv
 
 
 def design_with_edits() -> AppTest:
     """The Design page with something the user made: a wider hidden layer and a hand-set weight."""
     at = open_page(DESIGN)
-    at.number_input(key=state.design_layer_key("units", 1)).set_value(3).run()
-    key = state.design_weights_key(0, at.session_state[state.NET_VERSION])
+    at.number_input(key=design_ui.layer_key("units", 1)).set_value(3).run()
+    key = design_ui.weights_key(0, at.session_state[state.SHARED].version)
     at.session_state[key] = {"edited_rows": {0: {"x1": 0.75}}, "added_rows": [], "deleted_rows": []}
     at.run()
-    assert at.session_state[state.NET].W[0][0, 0] == 0.75 and not at.exception
+    assert at.session_state[state.SHARED].net.W[0][0, 0] == 0.75 and not at.exception
     return at
 
 
@@ -82,9 +84,9 @@ def _kept(act: Callable[[AppTest], object], path: str | AppTest = DESIGN) -> Cal
 def two_wide_layers() -> str:
     """A second hidden layer of 4,096 after a first one: the first stays, the second is refused."""
     at = open_page(DESIGN)
-    at.button(key=state.DESIGN_ADD_LAYER).click().run()
-    at.number_input(key=state.design_layer_key("units", 1)).set_value(4096).run()
-    return _kept(set_number(state.design_layer_key("units", 2), 4096), at)()
+    at.button(key=design_ui.ADD_LAYER).click().run()
+    at.number_input(key=design_ui.layer_key("units", 1)).set_value(4096).run()
+    return _kept(set_number(design_ui.layer_key("units", 2), 4096), at)()
 
 
 def bounds(path: str, key: str, low, high) -> Callable[[], str]:
@@ -111,8 +113,8 @@ def upload(key: str, name: str, content: bytes) -> Callable[[AppTest], object]:
 
 def upload_csv(name: str, content: bytes) -> Callable[[AppTest], object]:
     def act(at: AppTest):
-        at.selectbox(key=state.DESIGN_DATASET).select("csv").run()
-        return upload(state.DESIGN_CSV_UPLOAD, name, content)(at)
+        at.selectbox(key=design_ui.DATASET).select("csv").run()
+        return upload(design_ui.CSV_UPLOAD, name, content)(at)
 
     return act
 
@@ -137,7 +139,7 @@ def edit_cell(k: int, column: str, value) -> Callable[[AppTest], object]:
     """Type ``value`` into row 1, ``column`` of weight table W[k] (None: an emptied cell)."""
 
     def act(at: AppTest):
-        key = state.design_weights_key(k, at.session_state[state.NET_VERSION])
+        key = design_ui.weights_key(k, at.session_state[state.SHARED].version)
         at.session_state[key] = {"edited_rows": {0: {column: value}}, "added_rows": [], "deleted_rows": []}
         return at.run()
 
@@ -149,10 +151,10 @@ def typed_sample(text: str) -> Callable[[], str]:
 
     def run() -> str:
         at = open_page(STEP)
-        at.button_group(key=state.STEP_W_SOURCE).set_value("manual").run()
-        before = at.session_state[state.STEP_MANUAL]
-        at.text_input(key=state.STEP_W_X).set_value(text).run()
-        assert not at.exception and at.session_state[state.STEP_MANUAL] == before
+        at.button_group(key=step_sample.SOURCE).set_value("manual").run()
+        before = at.session_state[state.STEP].manual
+        at.text_input(key=step_sample.X).set_value(text).run()
+        assert not at.exception and at.session_state[state.STEP].manual == before
         return shown(at)
 
     return run
@@ -163,11 +165,11 @@ def rates(text: str) -> Callable[[], str]:
 
     def run() -> str:
         at = open_page(TRAIN)
-        before = what_the_user_has(at), at.session_state[state.TRAIN]
-        at.text_input(key=state.TRAIN_RATES_INPUT).set_value(text).run()
-        at.button(key=state.TRAIN_COMPARE).click().run()
-        assert not at.exception and at.session_state[state.TRAIN_COMPARISON] is None
-        assert (what_the_user_has(at), at.session_state[state.TRAIN]) == before
+        before = what_the_user_has(at), at.session_state[state.SHARED].train
+        at.text_input(key=train_ui.RATES).set_value(text).run()
+        at.button(key=train_ui.COMPARE).click().run()
+        assert not at.exception and at.session_state[state.TRAIN].comparison is None
+        assert (what_the_user_has(at), at.session_state[state.SHARED].train) == before
         return shown(at)
 
     return run
@@ -178,15 +180,15 @@ def diverges(rate_key: str, rate: float) -> Callable[[], str]:
     the last finite network."""
 
     def run() -> str:
-        at = open_page(DESIGN if rate_key == state.DESIGN_LR else TRAIN)
+        at = open_page(DESIGN if rate_key == design_ui.LR else TRAIN)
         at.number_input(key=rate_key).set_value(rate).run()
         at.switch_page(TRAIN).run()
-        at.button(key=state.TRAIN_START).click().run()
+        at.button(key=train_ui.START).click().run()
         for _ in range(50):
-            if not at.session_state[state.TRAIN_RUN].running:
+            if not at.session_state[state.TRAIN].run.running:
                 break
             at.run()
-        run_ = at.session_state[state.TRAIN_RUN]
+        run_ = at.session_state[state.TRAIN].run
         assert not at.exception and run_.divergence is not None and run_.net.is_finite()
         return shown(at)
 
@@ -200,7 +202,8 @@ def link(**params) -> Callable[[], str]:
         query = {k: v for k, v in {**_good_link(), **params}.items() if v is not None}
         at = open_page("app.py", query=query)
         default = PRESETS[state.DEFAULT_PRESET]
-        assert at.session_state[state.NET].spec == default.spec and at.session_state[state.DATA] == default.data
+        shared = at.session_state[state.SHARED]
+        assert shared.net.spec == default.spec and shared.data == default.data
         return shown(at)
 
     return run
@@ -267,7 +270,7 @@ CASES = [
         "0 neurons in a hidden layer",
         "Design, Neurons",
         NEURONS_RANGE,
-        bounds(DESIGN, state.design_layer_key("units", 1), 1, 4096),
+        bounds(DESIGN, design_ui.layer_key("units", 1), 1, 4096),
         "(the network keeps its size)",
         True,
     ),
@@ -275,7 +278,7 @@ CASES = [
         "−3 neurons in a hidden layer",
         "Design, Neurons",
         NEURONS_RANGE,
-        bounds(DESIGN, state.design_layer_key("units", 1), 1, 4096),
+        bounds(DESIGN, design_ui.layer_key("units", 1), 1, 4096),
         "",
         True,
     ),
@@ -283,7 +286,7 @@ CASES = [
         "5,000 neurons in a hidden layer",
         "Design, Neurons",
         NEURONS_RANGE,
-        bounds(DESIGN, state.design_layer_key("units", 1), 1, 4096),
+        bounds(DESIGN, design_ui.layer_key("units", 1), 1, 4096),
         "",
         True,
     ),
@@ -297,19 +300,19 @@ CASES = [
         "a network file with a layer of 0 neurons",
         "Design, Import a network file",
         IMPORT.format("zero.json", "layers: layer 1 has 0 neurons; every layer needs a whole number ≥ 1"),
-        _kept(upload(state.DESIGN_NET_UPLOAD, "zero.json", network_file(layers=[2, 0, 1]))),
+        _kept(upload(design_ui.NET_UPLOAD, "zero.json", network_file(layers=[2, 0, 1]))),
     ),
     Case(
         "a network file with a layer of −3 neurons",
         "Design, Import a network file",
         IMPORT.format("negative.json", "layers: layer 1 has -3 neurons; every layer needs a whole number ≥ 1"),
-        _kept(upload(state.DESIGN_NET_UPLOAD, "negative.json", network_file(layers=[2, -3, 1]))),
+        _kept(upload(design_ui.NET_UPLOAD, "negative.json", network_file(layers=[2, -3, 1]))),
     ),
     Case(
         "a network file with a layer of 100,000 neurons",
         "Design, Import a network file",
         IMPORT.format("huge.json", "layers: layer 1 has 100000 neurons; at most 4096 are allowed"),
-        _kept(upload(state.DESIGN_NET_UPLOAD, "huge.json", network_file(layers=[2, 100_000, 1]))),
+        _kept(upload(design_ui.NET_UPLOAD, "huge.json", network_file(layers=[2, 100_000, 1]))),
     ),
     Case(
         "a share link with `net=2-0-1`",
@@ -322,26 +325,26 @@ CASES = [
         "learning rate 0",
         "Design, Learning rate η",
         NOT_APPLIED.format("0.0 is not a positive finite number"),
-        _kept(set_number(state.DESIGN_LR, 0.0)),
+        _kept(set_number(design_ui.LR, 0.0)),
     ),
     Case(
         "learning rate −0.5",
         "Design, Learning rate η",
         NOT_APPLIED.format("-0.5 is not a positive finite number"),
-        _kept(set_number(state.DESIGN_LR, -0.5)),
+        _kept(set_number(design_ui.LR, -0.5)),
     ),
     Case(
         "learning rate 1e6, then Start",
         "Design, then Train",
         "Training diverged at epoch 1: a weight grew to 1.28e+05 (beyond ±10000). Kept the starting network, "
         "the last one before it blew up. Try a lower learning rate than 1e+06, for example 100000.",
-        diverges(state.DESIGN_LR, 1e6),
+        diverges(design_ui.LR, 1e6),
     ),
     Case(
         "learning rate 0 or 2,000,000",
         "Train, Learning rate η",
         "Number is outside the allowed range. Please enter a value between 0.000001 and 1000000.",
-        bounds(TRAIN, state.TRAIN_LR_INPUT, 1e-6, 1e6),
+        bounds(TRAIN, train_ui.LR, 1e-6, 1e6),
         "",
         True,
     ),
@@ -356,7 +359,7 @@ CASES = [
         "Design, Import a network file",
         IMPORT.format("nan_rate.json", "file: NaN is not allowed in a network file"),
         _kept(
-            upload(state.DESIGN_NET_UPLOAD, "nan_rate.json", network_file(learning_rate=0.5).replace(b"0.5", b"NaN"))
+            upload(design_ui.NET_UPLOAD, "nan_rate.json", network_file(learning_rate=0.5).replace(b"0.5", b"NaN"))
         ),
     ),
     Case(
@@ -388,7 +391,7 @@ CASES = [
         "an empty network file (0 bytes)",
         "Design, Import a network file",
         IMPORT.format("empty.json", "file: not valid JSON (Expecting value: line 1 column 1 (char 0))"),
-        _kept(upload(state.DESIGN_NET_UPLOAD, "empty.json", b"")),
+        _kept(upload(design_ui.NET_UPLOAD, "empty.json", b"")),
     ),
     Case(
         "a 100 MB file",
@@ -426,13 +429,13 @@ CASES = [
         "a PNG picture as the network file",
         "Design, Import a network file",
         IMPORT.format("picture.json", "file: not valid JSON (the file is not UTF-8 text)"),
-        _kept(upload(state.DESIGN_NET_UPLOAD, "picture.json", PNG)),
+        _kept(upload(design_ui.NET_UPLOAD, "picture.json", PNG)),
     ),
     Case(
         "broken JSON",
         "Design, Import a network file",
         IMPORT.format("broken.json", "file: not valid JSON (Expecting ',' delimiter: line 1 column 28 (char 27))"),
-        _kept(upload(state.DESIGN_NET_UPLOAD, "broken.json", b'{"format": "bpviz-network" "version": 1}')),
+        _kept(upload(design_ui.NET_UPLOAD, "broken.json", b'{"format": "bpviz-network" "version": 1}')),
     ),
     # CSV contents
     Case(
@@ -476,7 +479,7 @@ CASES = [
             "layers: no dataset here has 5 input(s) and 1 output(s); upload a CSV file with 5 feature "
             "column(s) first, then import the network again",
         ),
-        _kept(upload(state.DESIGN_NET_UPLOAD, "five.json", FIVE_INPUTS)),
+        _kept(upload(design_ui.NET_UPLOAD, "five.json", FIVE_INPUTS)),
     ),
     Case(
         "3 numbers for a 2-input network",
@@ -507,19 +510,19 @@ CASES = [
         "weights of the wrong shape",
         "Design, Import a network file",
         IMPORT.format("shape.json", "weights: entry 0 has shape (2, 3), expected (2, 2)"),
-        _kept(upload(state.DESIGN_NET_UPLOAD, "shape.json", network_file(weights=[[[1, 2, 3], [4, 5, 6]], [[1, 2]]]))),
+        _kept(upload(design_ui.NET_UPLOAD, "shape.json", network_file(weights=[[[1, 2, 3], [4, 5, 6]], [[1, 2]]]))),
     ),
     Case(
         "a NaN weight",
         "Design, Import a network file",
         IMPORT.format("nan.json", "file: NaN is not allowed in a network file"),
-        _kept(upload(state.DESIGN_NET_UPLOAD, "nan.json", NAN_WEIGHT)),
+        _kept(upload(design_ui.NET_UPLOAD, "nan.json", NAN_WEIGHT)),
     ),
     Case(
         "an infinite weight (1e999)",
         "Design, Import a network file",
         IMPORT.format("inf.json", "weights: entry 0 holds a NaN or infinite value"),
-        _kept(upload(state.DESIGN_NET_UPLOAD, "inf.json", NAN_WEIGHT.replace(b"NaN", b"1e999"))),
+        _kept(upload(design_ui.NET_UPLOAD, "inf.json", NAN_WEIGHT.replace(b"NaN", b"1e999"))),
     ),
     Case(
         "an empty weight cell",
@@ -583,11 +586,11 @@ def test_the_readme_table_lists_exactly_these_cases():
 def test_a_test_fraction_the_engine_accepts_fits_the_train_pages_slider():
     """Design allowed a test fraction of 0.99 and the Train page's slider stopped at 90 %: opening Train
     then raised StreamlitValueAboveMaxError. Now the engine stops at MAX_TEST_FRACTION and both inputs with it."""
-    at = open_page("pages/3_Train.py", **{state.DATA: DataSettings("moons", n=40, test_fraction=MAX_TEST_FRACTION)})
-    slider = at.slider(key=state.TRAIN_SPLIT_INPUT)
+    at = open_page("pages/3_Train.py", data=DataSettings("moons", n=40, test_fraction=MAX_TEST_FRACTION))
+    slider = at.slider(key=train_ui.SPLIT)
     assert slider.value == slider.max == round(100 * MAX_TEST_FRACTION)
     at.switch_page("pages/1_Design.py").run()
-    assert at.number_input(key=state.DESIGN_TEST_FRACTION).max == MAX_TEST_FRACTION and not at.exception
+    assert at.number_input(key=design_ui.TEST_FRACTION).max == MAX_TEST_FRACTION and not at.exception
     with pytest.raises(BpvizError, match=r"test_fraction: 0\.95; choose from 0 to 0\.9"):
         DataSettings("moons", test_fraction=0.95)
 
@@ -616,9 +619,9 @@ def test_a_noise_of_minus_zero_draws_the_noiseless_data(name):
 
 def test_a_noise_of_minus_zero_on_the_design_page():
     at = open_page(DESIGN)
-    at.selectbox(key=state.DESIGN_DATASET).select("circles").run()
-    at.number_input(key=state.DESIGN_NOISE).set_value(-0.0).run()
-    assert not at.exception and at.session_state[state.DATA].noise == 0
+    at.selectbox(key=design_ui.DATASET).select("circles").run()
+    at.number_input(key=design_ui.NOISE).set_value(-0.0).run()
+    assert not at.exception and at.session_state[state.SHARED].data.noise == 0
 
 
 @pytest.mark.parametrize(

@@ -9,11 +9,13 @@ from conftest import open_app
 from streamlit.testing.v1 import AppTest
 
 from bpviz.lesson.presets import PRESETS
-from webui import state
+from webui import chain as chain_ui
+from webui import setup, state
+from webui import step as step_ui
 from webui.setup import pages
 
 PAGE_FILES = [path for path, _, _ in pages()]
-MAZUR = {state.NET: PRESETS["mazur"].network(), state.DATA: PRESETS["mazur"].data}
+MAZUR = {"net": PRESETS["mazur"].network(), "data": PRESETS["mazur"].data}
 
 
 def main_widgets(at: AppTest) -> set[str]:
@@ -29,8 +31,8 @@ def font_size(at: AppTest) -> float:
 @pytest.mark.parametrize("page", PAGE_FILES)
 def test_every_page_opens_in_presentation_mode_with_a_way_out(page):
     at = open_app(page, {"present": "1"})
-    assert at.session_state[state.PRESENT]
-    assert at.main.button(key=state.PRESENT_EXIT).label == "Exit presentation"
+    assert at.session_state[state.SHARED].present
+    assert at.main.button(key=setup.PRESENT_EXIT).label == "Exit presentation"
     assert at.query_params["present"] == "1"
 
 
@@ -38,48 +40,48 @@ def test_step_shows_only_the_lesson_larger_and_steps_by_clicker():
     normal = open_app("pages/2_Step.py", **MAZUR)
     at = open_app("pages/2_Step.py", {"present": "1"}, **MAZUR)
     assert main_widgets(at) == {
-        state.PRESENT_EXIT,
-        state.STEP_BACK,
-        state.STEP_NEXT,
-        state.STEP_CLICKER_NEXT,
-        state.STEP_CLICKER_BACK,
+        setup.PRESENT_EXIT,
+        step_ui.BACK,
+        step_ui.NEXT,
+        step_ui.CLICKER_NEXT,
+        step_ui.CLICKER_BACK,
     }
-    assert normal.main.get("tab") and normal.main.get("dataframe") and state.STEP_APPLY in main_widgets(normal)
+    assert normal.main.get("tab") and normal.main.get("dataframe") and step_ui.APPLY in main_widgets(normal)
     assert not at.main.get("tab") and not at.main.get("dataframe") and not at.main.get("metric")
     assert at.main.get("progress") and at.main.latex and len(at.main.get("plotly_chart")) == 1
     assert font_size(at) >= 1.5 * font_size(normal)
     for _ in range(10):
-        at.button(key=state.STEP_CLICKER_NEXT).click().run()  # PageDown on a clicker
-    assert at.session_state[state.STEP_STAGE] == 10 and at.query_params["stage"] == "10"
+        at.button(key=step_ui.CLICKER_NEXT).click().run()  # PageDown on a clicker
+    assert at.session_state[state.STEP].stage == 10 and at.query_params["stage"] == "10"
     assert not at.main.get("metric")  # the update stage too: diagram, stage line and equations only
     panel = " ".join(m.value for m in at.main.markdown)
     assert "**Update w⁺ = w − η·∂L/∂w** · computed in this stage" in panel
     assert "Gradient" not in panel  # one computation a slide: the earlier stages showed the gradient
-    at.button(key=state.STEP_BACK).click().run()  # Left
-    assert at.session_state[state.STEP_STAGE] == 9
+    at.button(key=step_ui.BACK).click().run()  # Left
+    assert at.session_state[state.STEP].stage == 9
 
 
 def test_chain_rule_shows_only_the_graph_the_stage_and_back_next():
     at = open_app("pages/0_Chain_rule.py", {"present": "1"})
     assert main_widgets(at) == {
-        state.PRESENT_EXIT,
-        state.CHAIN_BACK,
-        state.CHAIN_NEXT,
-        state.CHAIN_CLICKER_NEXT,
-        state.CHAIN_CLICKER_BACK,
+        setup.PRESENT_EXIT,
+        chain_ui.BACK,
+        chain_ui.NEXT,
+        chain_ui.CLICKER_NEXT,
+        chain_ui.CLICKER_BACK,
     }
     assert not at.main.get("table") and len(at.main.get("plotly_chart")) == 1
-    at.button(key=state.CHAIN_CLICKER_NEXT).click().run()
-    assert at.session_state[state.CHAIN_STAGE] == 1
+    at.button(key=chain_ui.CLICKER_NEXT).click().run()
+    assert at.session_state[state.CHAIN].stage == 1
     assert at.main.markdown[0].value.startswith("#### Stage 2 of")
 
 
 def test_the_toggle_and_the_exit_button_switch_it_and_the_url_follows():
     at = open_app("pages/2_Step.py", **MAZUR)
-    assert not at.session_state[state.PRESENT] and "present" not in at.query_params
-    assert at.main.button(key=state.STEP_APPLY)
-    at.sidebar.toggle(key=state.SIDEBAR_PRESENT).set_value(True).run()
-    assert at.query_params["present"] == "1" and state.STEP_APPLY not in main_widgets(at)
-    at.main.button(key=state.PRESENT_EXIT).click().run()
-    assert not at.session_state[state.PRESENT] and "present" not in at.query_params
-    assert at.main.button(key=state.STEP_APPLY) and not at.sidebar.toggle(key=state.SIDEBAR_PRESENT).value
+    assert not at.session_state[state.SHARED].present and "present" not in at.query_params
+    assert at.main.button(key=step_ui.APPLY)
+    at.sidebar.toggle(key=setup.PRESENT_TOGGLE).set_value(True).run()
+    assert at.query_params["present"] == "1" and step_ui.APPLY not in main_widgets(at)
+    at.main.button(key=setup.PRESENT_EXIT).click().run()
+    assert not at.session_state[state.SHARED].present and "present" not in at.query_params
+    assert at.main.button(key=step_ui.APPLY) and not at.sidebar.toggle(key=setup.PRESENT_TOGGLE).value

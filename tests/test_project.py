@@ -104,7 +104,7 @@ def test_no_pickle_eval_exec_or_raw_html_in_the_code():
 
 def _static(node: ast.expr, constants: dict[str, ast.expr]) -> bool:
     """True when ``node`` is text fixed in the code: a string literal, a module constant (an UPPER_CASE name
-    assigned a static value in the same module, or an UPPER_CASE attribute such as ``state.STEP_CLICKER``), or
+    assigned a static value in the same module, or an UPPER_CASE attribute such as ``step_ui.CLICKER``), or
     an f-string of those."""
     if isinstance(node, ast.Constant):
         return isinstance(node.value, str)

@@ -30,7 +30,7 @@ from urllib.parse import urlencode
 
 import numpy as np
 import pytest
-from conftest import ROOT
+from conftest import ROOT, StepClock
 from streamlit import config
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
@@ -41,7 +41,8 @@ from bpviz.io import netfile, sharelink
 from bpviz.io.sharelink import Lesson, encode
 from bpviz.lesson.presets import PRESETS
 from bpviz.runs import workcap
-from webui import train_actions
+from webui import state
+from webui import train as train_ui
 from webui.setup import pages
 
 CI_SEEDS = (1, 2, 3, 4)
@@ -373,10 +374,19 @@ class Walker:
         self.seed = seed
         self.rng = random.Random(seed)
         self.trail: list[str] = []
-        self.at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+        self.at = self.new_session()
         self.page = "app.py"
         self.run(self.at.run)
         self.trail.append("open app.py")
+
+    @staticmethod
+    def new_session() -> AppTest:
+        """A session on Home whose training runs read a clock that moves CLOCK_STEP a reading, so a replay
+        trains as far in each tick (real time would make a run finish earlier or later, and the walk's next
+        choices differ)."""
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+        at.session_state[state.TRAIN] = state.Train(clock=StepClock(CLOCK_STEP))
+        return at
 
     # -- running ---------------------------------------------------------------------------------
     def run(self, go, *args) -> None:
@@ -574,7 +584,7 @@ class Walker:
         self.note(f"{path}?{urlencode(params)[:200]}")
         # A link is read on a session's first run, whichever page it opens; AppTest needs app.py as the
         # entry file for page switches, so the link opens Home and the walk then goes to the link's page.
-        self.at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+        self.at = self.new_session()
         self.at.query_params.update(params)
         self.run(self.at.run)
         self.switch(path)
@@ -599,23 +609,11 @@ def _tab_containers(at) -> list[Block]:
     return [b for b in at if getattr(b, "type", None) == "tab_container" and getattr(b.proto, "id", "")]
 
 
-class Clock:
-    """A clock that advances a fixed step per reading, so how far a training tick gets is the same on
-    every replay (real time would make a run finish earlier or later, and the walk's next choices differ)."""
-
-    def __init__(self):
-        self.now = 0.0
-
-    def perf_counter(self) -> float:
-        self.now += CLOCK_STEP
-        return self.now
-
-
 @pytest.fixture
 def steady_training(monkeypatch):
     """Training ticks of a fixed size and a lower work cap, so the walk is replayable and bounded."""
-    monkeypatch.setattr(train_actions, "TICK_SECONDS", TRAIN_TICK)
-    monkeypatch.setattr(train_actions, "cap_epochs", functools.partial(workcap.cap_epochs, max_work=WALK_MAX_WORK))
+    monkeypatch.setattr(train_ui, "TICK_SECONDS", TRAIN_TICK)
+    monkeypatch.setattr(train_ui, "cap_epochs", functools.partial(workcap.cap_epochs, max_work=WALK_MAX_WORK))
     shown = config.get_option("client.showErrorDetails")
     config.set_option("client.showErrorDetails", "full")  # users see none; the walk reports them in full
     yield

@@ -11,7 +11,9 @@ from test_sharelink import MALFORMED
 from bpviz import Network, NetworkSpec
 from bpviz.data.catalog import DataSettings
 from bpviz.lesson.presets import PRESETS
-from webui import state
+from webui import design as design_ui
+from webui import home, state, step_sample
+from webui import step as step_ui
 
 HOME = str(ROOT / "app.py")
 STEP_FILE = str(ROOT / "pages" / "2_Step.py")
@@ -26,10 +28,10 @@ def session(params: dict | None = None, page: str = HOME, **seed) -> AppTest:
 
 def lesson(at: AppTest) -> tuple:
     """Everything a link must carry: spec, every parameter's bytes, data settings, sample and stage."""
-    net = at.session_state[state.NET]
+    net = at.session_state[state.SHARED].net
     arrays = tuple((a.dtype.str, a.shape, a.tobytes()) for a in (*net.W, *net.b))
     ss = at.session_state
-    return net.spec, arrays, ss[state.DATA], ss[state.STEP_SAMPLE], ss[state.STEP_STAGE]
+    return net.spec, arrays, ss[state.SHARED].data, ss[state.STEP].sample, ss[state.STEP].stage
 
 
 def shared_link(at: AppTest) -> str:
@@ -49,16 +51,16 @@ def assert_opens_the_same(at: AppTest) -> None:
 
 def test_the_worked_example_at_stage_5_with_a_hand_edited_weight_round_trips():
     at = session()
-    at.button(key=state.home_preset_key("mazur")).click().run()  # opens Step
+    at.button(key=home.preset_key("mazur")).click().run()  # opens Step
     for _ in range(5):
-        at.button(key=state.STEP_NEXT).click().run()
+        at.button(key=step_ui.NEXT).click().run()
     at.switch_page(DESIGN).run()
-    at.session_state[state.DESIGN_SELECTED] = ("edge", 1, 0, 1)  # a click on w6 (the click itself: browser test)
+    at.session_state[state.DESIGN].selected = ("edge", 1, 0, 1)  # a click on w6 (the click itself: browser test)
     at.run()
-    at.number_input(key=state.DESIGN_PICKED_VALUE).set_value(0.1 + 0.2).run()  # 0.30000000000000004
+    at.number_input(key=design_ui.PICKED_VALUE).set_value(0.1 + 0.2).run()  # 0.30000000000000004
     assert not at.exception, at.exception
-    net = at.session_state[state.NET]
-    assert net.W[1][0, 1] == 0.1 + 0.2 and at.session_state[state.STEP_STAGE] == 5
+    net = at.session_state[state.SHARED].net
+    assert net.W[1][0, 1] == 0.1 + 0.2 and at.session_state[state.STEP].stage == 5
     assert at.query_params["stage"] == "5" and "0.30000000000000004" in at.query_params["w"]
     assert shared_link(at).startswith(f"{ORIGIN}/Design?net=2-2-2&")
     assert_opens_the_same(at)
@@ -74,11 +76,12 @@ def test_a_spiral_net_with_nothing_left_at_its_default_round_trips():
     net.b = [rng.normal(size=b.shape) for b in net.b]
     at = session(
         page=STEP_FILE,
-        **{state.NET: net, state.DATA: DataSettings("spiral", 150, 0.25, 3, 0.3)},
+        net=net,
+        data=DataSettings("spiral", 150, 0.25, 3, 0.3),
     )
-    at.number_input(key=state.STEP_W_SAMPLE).set_value(17).run()
-    at.selectbox(key=state.STEP_W_STAGE).select(9).run()
-    assert (at.session_state[state.STEP_SAMPLE], at.session_state[state.STEP_STAGE]) == (17, 9)
+    at.number_input(key=step_sample.SAMPLE).set_value(17).run()
+    at.selectbox(key=step_ui.JUMP).select(9).run()
+    assert (at.session_state[state.STEP].sample, at.session_state[state.STEP].stage) == (17, 9)
     assert at.query_params["act"] == "tanh.lrelu.smax" and at.query_params["seed"] == "123"
     assert_opens_the_same(at)
 
@@ -86,34 +89,32 @@ def test_a_spiral_net_with_nothing_left_at_its_default_round_trips():
 def test_the_url_follows_each_step_and_keeps_other_parameters():
     at = session({"present": "1", "ref": "slides"}, page=STEP_FILE)
     assert at.query_params["present"] == "1" and at.query_params["ref"] == "slides"
-    at.button(key=state.STEP_CLICKER_NEXT).click().run()
+    at.button(key=step_ui.CLICKER_NEXT).click().run()
     assert at.query_params["stage"] == "1" and at.query_params["ref"] == "slides"
     assert "present" not in shared_link(at)  # the link shares the lesson, not the lecturer's screen
 
 
 def test_the_link_says_what_it_carries():
     at = session(page=STEP_FILE)
-    at.sidebar.segmented_control(key=state.STEP_W_SOURCE).set_value("manual").run()
+    at.sidebar.segmented_control(key=step_sample.SOURCE).set_value("manual").run()
     caption = " ".join(c.value for c in at.sidebar.caption)
     assert "sample 0 of the dataset (a sample typed by hand does not travel)" in caption
 
 
 def test_the_link_is_read_once_then_the_session_is_the_truth():
     at = session({"stage": "3"}, page=STEP_FILE)
-    assert at.session_state[state.STEP_STAGE] == 3
+    assert at.session_state[state.STEP].stage == 3
     at.query_params["stage"] = "7"  # e.g. an old URL sent with a rerun: never reloaded
     at.run()
-    assert at.session_state[state.STEP_STAGE] == 3 and at.query_params["stage"] == "3"
+    assert at.session_state[state.STEP].stage == 3 and at.query_params["stage"] == "3"
 
 
 def test_an_uploaded_csv_has_no_link_and_says_so():
     rows = "\n".join(f"{i % 2},{i // 2 % 2},{(i + i // 2) % 2}" for i in range(8))
     at = session(
-        **{
-            state.DATA: DataSettings("csv"),
-            state.CSV: ("mine.csv", f"f1,f2,label\n{rows}\n".encode()),
-            state.NET: PRESETS["xor"].network(),
-        }
+        data=DataSettings("csv"),
+        csv=("mine.csv", f"f1,f2,label\n{rows}\n".encode()),
+        net=PRESETS["xor"].network(),
     )
     assert "net" not in at.query_params and not at.sidebar.code
     assert "cannot travel in a link" in " ".join(i.value for i in at.sidebar.info)

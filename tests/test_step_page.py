@@ -10,13 +10,14 @@ from streamlit.testing.v1 import AppTest
 from bpviz import Network, NetworkSpec, backprop, get_preset, sgd_step
 from bpviz.data.catalog import DataSettings
 from bpviz.lesson.numbers import factor, number
-from webui import state
+from webui import state, step_sample
+from webui import step as step_ui
 
 PAGE = str(ROOT / "pages" / "2_Step.py")
 
 
 def open_page(net: Network, data: DataSettings, **extra) -> AppTest:
-    return open_app(PAGE, **{state.NET: net, state.DATA: data, **extra})
+    return open_app(PAGE, net=net, data=data, **extra)
 
 
 def net_232() -> Network:
@@ -29,11 +30,11 @@ MOONS = DataSettings("moons", n=40, noise=0.1, test_fraction=0.0)
 
 def mazur() -> AppTest:
     preset = get_preset("mazur")
-    return open_page(preset.network(), preset.data, **{state.STEP_DECIMALS: 9})
+    return open_page(preset.network(), preset.data, step=state.Step(decimals=9))
 
 
 def stage(at) -> int:
-    return at.session_state[state.STEP_STAGE]
+    return at.session_state[state.STEP].stage
 
 
 def page_text(at) -> list:
@@ -54,27 +55,27 @@ def latex(at) -> str:
 
 def test_steps_through_every_stage_of_a_232_net_and_back_to_the_exact_previous_page():
     at = open_page(net_232(), MOONS)
-    walk_once = at.session_state[state.STEP_WALK]
+    walk_once = at.session_state[state.STEP].walk
     seen = [page_text(at)]
-    while not at.button(key=state.STEP_NEXT).disabled:
-        at.button(key=state.STEP_NEXT).click().run()
+    while not at.button(key=step_ui.NEXT).disabled:
+        at.button(key=step_ui.NEXT).click().run()
         assert not at.exception, at.exception
-        assert at.session_state[state.STEP_WALK] is walk_once  # a click re-slices, it never recomputes
+        assert at.session_state[state.STEP].walk is walk_once  # a click re-slices, it never recomputes
         seen.append(page_text(at))
     assert stage(at) == 10 and len(seen) == 11
     assert len({json.dumps(s, default=str) for s in seen}) == 11  # every stage draws something new
     for index in range(9, -1, -1):
-        at.button(key=state.STEP_BACK).click().run()
+        at.button(key=step_ui.BACK).click().run()
         assert stage(at) == index
         assert page_text(at) == seen[index]
-    assert at.button(key=state.STEP_BACK).disabled
+    assert at.button(key=step_ui.BACK).disabled
 
 
 def test_digits_net_every_stage_no_exception():
     preset = get_preset("digits")
-    at = open_page(preset.network(), preset.data, **{state.STEP_SAMPLE: 17})
+    at = open_page(preset.network(), preset.data, step=state.Step(sample=17))
     for _ in range(14):
-        at.button(key=state.STEP_NEXT).click().run()
+        at.button(key=step_ui.NEXT).click().run()
         assert not at.exception, at.exception
         if stage(at) == 1:  # z of layer 1: the panel follows h1_1, whose sum has 64 terms, 8 shown
             assert r"\text{(56 more)}" in latex(at)
@@ -84,32 +85,32 @@ def test_digits_net_every_stage_no_exception():
 
 def test_the_stage_menu_jumps_and_the_clicker_buttons_step():
     at = open_page(net_232(), MOONS)
-    at.selectbox(key=state.STEP_W_STAGE).select(7).run()
+    at.selectbox(key=step_ui.JUMP).select(7).run()
     assert stage(at) == 7
-    at.button(key=state.STEP_CLICKER_NEXT).click().run()
-    assert stage(at) == 8 and at.selectbox(key=state.STEP_W_STAGE).value is None  # the menu only sends jumps
-    at.button(key=state.STEP_CLICKER_BACK).click().run()
+    at.button(key=step_ui.CLICKER_NEXT).click().run()
+    assert stage(at) == 8 and at.selectbox(key=step_ui.JUMP).value is None  # the menu only sends jumps
+    at.button(key=step_ui.CLICKER_BACK).click().run()
     assert stage(at) == 7
 
 
 def test_a_chosen_node_shows_its_equations_with_the_engines_numbers():
     net = net_232()
-    at = open_page(net, MOONS, **{state.STEP_SAMPLE: 3})
-    x, y = at.session_state[state.STEP_WALK][1].x, at.session_state[state.STEP_WALK][1].y
+    at = open_page(net, MOONS, step=state.Step(sample=3))
+    x, y = at.session_state[state.STEP].walk.value.x, at.session_state[state.STEP].walk.value.y
     t = backprop(net, x, y)
-    at.selectbox(key=state.STEP_W_NEURON).select((1, 2)).run()
-    assert at.session_state[state.STEP_SELECTED] == ("node", 1, 2)
+    at.selectbox(key=step_ui.NEURON).select((1, 2)).run()
+    assert at.session_state[state.STEP].selected == ("node", 1, 2)
     assert "not computed yet at this stage" in " ".join(m.value for m in at.main.markdown)
-    at.selectbox(key=state.STEP_W_STAGE).select(2).run()  # a of layer 1
+    at.selectbox(key=step_ui.JUMP).select(2).run()  # a of layer 1
     text = latex(at)
     assert number(t.z[0][0, 2], 4) in text and number(t.a[1][0, 2], 4) in text
     assert number(t.delta[0][0, 2], 4) not in text
-    at.selectbox(key=state.STEP_W_STAGE).select(8).run()  # δ of layer 1: f'(z) times the weighted sum
+    at.selectbox(key=step_ui.JUMP).select(8).run()  # δ of layer 1: f'(z) times the weighted sum
     back = net.W[1][:, 2] @ t.delta[1][0]
     assert number(back, 4) in latex(at) and number(t.delta[0][0, 2], 4) in latex(at)
-    at.selectbox(key=state.STEP_W_ELEMENT).select(("edge", 0, 2, 1)).run()
-    assert at.session_state[state.STEP_SELECTED] == ("edge", 0, 2, 1)
-    at.selectbox(key=state.STEP_W_STAGE).select(9).run()  # gradients of layer 1
+    at.selectbox(key=step_ui.ELEMENT).select(("edge", 0, 2, 1)).run()
+    assert at.session_state[state.STEP].selected == ("edge", 0, 2, 1)
+    at.selectbox(key=step_ui.JUMP).select(9).run()  # gradients of layer 1
     assert number(t.grad_W[0][2, 1], 4) in latex(at)
     assert rf"{factor(t.delta[0][0, 2], 4)} \cdot {factor(x[1], 4)}" in latex(at)
 
@@ -117,46 +118,46 @@ def test_a_chosen_node_shows_its_equations_with_the_engines_numbers():
 def test_apply_and_undo():
     net = net_232()
     at = open_page(net, MOONS)
-    w = at.session_state[state.STEP_WALK][1]
-    before = at.session_state[state.NET_VERSION]
-    at.button(key=state.STEP_APPLY).click().run()
-    applied = at.session_state[state.NET]
+    w = at.session_state[state.STEP].walk.value
+    before = at.session_state[state.SHARED].version
+    at.button(key=step_ui.APPLY).click().run()
+    applied = at.session_state[state.SHARED].net
     expected = sgd_step(net, w.trace.grad_W, w.trace.grad_b)
     for got, want in zip(applied.W + applied.b, expected.W + expected.b):
         np.testing.assert_array_equal(got, want)
-    assert at.session_state[state.NET_VERSION] == before + 1
+    assert at.session_state[state.SHARED].version == before + 1
     assert "Update applied" in at.success[0].value and number(w.loss_after, 4) in at.success[0].value
-    assert at.session_state[state.STEP_WALK][1].trace.loss == pytest.approx(w.loss_after)  # recomputed once
-    at.button(key=state.STEP_APPLY).click().run()
-    at.button(key=state.STEP_UNDO_BUTTON).click().run()
-    at.button(key=state.STEP_UNDO_BUTTON).click().run()
-    restored = at.session_state[state.NET]
+    assert at.session_state[state.STEP].walk.value.trace.loss == pytest.approx(w.loss_after)  # recomputed once
+    at.button(key=step_ui.APPLY).click().run()
+    at.button(key=step_ui.UNDO).click().run()
+    at.button(key=step_ui.UNDO).click().run()
+    restored = at.session_state[state.SHARED].net
     for got, want in zip(restored.W + restored.b, net.W + net.b):
         np.testing.assert_array_equal(got, want)
-    assert at.button(key=state.STEP_UNDO_BUTTON).disabled
+    assert at.button(key=step_ui.UNDO).disabled
     assert not at.exception
 
 
 def test_undo_keeps_fewer_networks_of_a_big_network():
     """Undo's stack is bounded in parameters, not only in steps, so a shared server holds 32 MB a session at most."""
-    assert state.step_undo_depth(2_746) == state.STEP_UNDO_DEPTH == 20  # the digits net: 20 steps back
-    assert state.step_undo_depth(1_000_000) == 4
-    assert state.step_undo_depth(10**7) == 1  # always the last update
+    assert state.undo_depth(2_746) == state.UNDO_DEPTH == 20  # the digits net: 20 steps back
+    assert state.undo_depth(1_000_000) == 4
+    assert state.undo_depth(10**7) == 1  # always the last update
 
 
 def test_undo_is_refused_once_the_network_changed_elsewhere():
     at = open_page(net_232(), MOONS)
-    at.button(key=state.STEP_APPLY).click().run()
-    assert not at.button(key=state.STEP_UNDO_BUTTON).disabled
-    at.session_state[state.NET] = net_232()  # as the Design page would: a new network, a new version
-    at.session_state[state.NET_VERSION] += 1
+    at.button(key=step_ui.APPLY).click().run()
+    assert not at.button(key=step_ui.UNDO).disabled
+    at.session_state[state.SHARED].net = net_232()  # as the Design page would: a new network, a new version
+    at.session_state[state.SHARED].version += 1
     at.run()
-    assert at.button(key=state.STEP_UNDO_BUTTON).disabled
+    assert at.button(key=step_ui.UNDO).disabled
 
 
 def test_gradient_check_verdict():
-    at = open_page(net_232(), MOONS, **{state.STEP_TABS: "Gradient check"})
-    at.button(key=state.STEP_RUN_CHECK).click().run()
+    at = open_page(net_232(), MOONS, **{step_ui.TABS: "Gradient check"})
+    at.button(key=step_ui.RUN_CHECK).click().run()
     assert not at.exception
     assert at.success[0].value.startswith("Backprop is right")
     frame = at.main.dataframe[0].value
@@ -165,31 +166,31 @@ def test_gradient_check_verdict():
 
 def test_mazur_numbers_at_their_stages():
     at = mazur()
-    at.selectbox(key=state.STEP_W_STAGE).select(5).run()  # the loss
-    at.selectbox(key=state.STEP_W_NEURON).select((2, 0)).run()
+    at.selectbox(key=step_ui.JUMP).select(5).run()  # the loss
+    at.selectbox(key=step_ui.NEURON).select((2, 0)).run()
     assert "0.298371109" in latex(at)
-    at.selectbox(key=state.STEP_W_STAGE).select(4).run()  # one stage earlier the loss is not known
+    at.selectbox(key=step_ui.JUMP).select(4).run()  # one stage earlier the loss is not known
     assert "0.298371109" not in latex(at)
-    at.selectbox(key=state.STEP_W_STAGE).select(7).run()  # gradients of the output layer
-    at.selectbox(key=state.STEP_W_ELEMENT).select(("edge", 1, 0, 0)).run()  # w5: h1 → o1
+    at.selectbox(key=step_ui.JUMP).select(7).run()  # gradients of the output layer
+    at.selectbox(key=step_ui.ELEMENT).select(("edge", 1, 0, 0)).run()  # w5: h1 → o1
     assert "0.082167041" in latex(at) and "0.358916480" not in latex(at)
-    at.selectbox(key=state.STEP_W_STAGE).select(10).run()  # the update
+    at.selectbox(key=step_ui.JUMP).select(10).run()  # the update
     assert "0.358916480" in latex(at)
     assert [m.value for m in at.main.metric][:2] == ["0.298371109", "0.291027774"]
-    at.selectbox(key=state.STEP_W_NEURON).select((1, 0)).run()
-    at.selectbox(key=state.STEP_W_ELEMENT).select(("edge", 0, 0, 0)).run()  # w1
+    at.selectbox(key=step_ui.NEURON).select((1, 0)).run()
+    at.selectbox(key=step_ui.ELEMENT).select(("edge", 0, 0, 0)).run()  # w1
     assert "0.149780716" in latex(at)
 
 
 def test_typed_sample_and_a_typo_keep_the_last_good_one():
     at = mazur()
-    at.segmented_control(key=state.STEP_W_SOURCE).set_value("manual").run()
-    assert at.text_input(key=state.STEP_W_X).value == "0.05, 0.1"
-    at.text_input(key=state.STEP_W_X).input("0.5, 1").run()
-    assert at.session_state[state.STEP_WALK][1].x.tolist() == [0.5, 1.0]
-    at.text_input(key=state.STEP_W_X).input("0.5, oops").run()
+    at.segmented_control(key=step_sample.SOURCE).set_value("manual").run()
+    assert at.text_input(key=step_sample.X).value == "0.05, 0.1"
+    at.text_input(key=step_sample.X).input("0.5, 1").run()
+    assert at.session_state[state.STEP].walk.value.x.tolist() == [0.5, 1.0]
+    at.text_input(key=step_sample.X).input("0.5, oops").run()
     assert "'oops' is not a number" in at.error[0].value
-    assert at.session_state[state.STEP_WALK][1].x.tolist() == [0.5, 1.0]
+    assert at.session_state[state.STEP].walk.value.x.tolist() == [0.5, 1.0]
     assert not at.exception
 
 
@@ -197,9 +198,9 @@ def test_a_dataset_that_does_not_fit_switches_to_typed_input():
     spec = NetworkSpec((3, 2, 1), ("sigmoid", "sigmoid"), init="uniform")
     at = open_page(Network.initialise(spec), get_preset("xor").data)  # xor has 2 inputs, the net 3
     assert "has 2 input(s) but this network has 3" in at.warning[0].value
-    assert at.session_state[state.STEP_SOURCE] == "manual"
-    assert at.text_input(key=state.STEP_W_X).value == "0, 0, 0"
-    at.button(key=state.STEP_NEXT).click().run()
+    assert at.session_state[state.STEP].source == "manual"
+    assert at.text_input(key=step_sample.X).value == "0, 0, 0"
+    at.button(key=step_ui.NEXT).click().run()
     assert stage(at) == 1 and not at.exception
 
 
@@ -208,7 +209,7 @@ def test_mazur_on_the_diagram_at_four_decimals():
     at = open_page(preset.network(), preset.data)
 
     def diagram_at(index: int) -> str:
-        at.selectbox(key=state.STEP_W_STAGE).select(index).run()
+        at.selectbox(key=step_ui.JUMP).select(index).run()
         return at.main.get("plotly_chart")[0].proto.spec
 
     assert "0.0822" not in diagram_at(6)  # the output delta: no weight gradient yet
@@ -225,12 +226,12 @@ def test_the_panel_follows_the_stage_until_the_user_chooses():
         return next(m.value for m in at.main.markdown if m.value.startswith("#### "))
 
     assert title().startswith("#### x1")
-    at.selectbox(key=state.STEP_W_STAGE).select(3).run()  # z of layer 2
+    at.selectbox(key=step_ui.JUMP).select(3).run()  # z of layer 2
     assert title().startswith("#### ŷ1")
-    at.selectbox(key=state.STEP_W_STAGE).select(7).run()  # gradients of layer 2
+    at.selectbox(key=step_ui.JUMP).select(7).run()  # gradients of layer 2
     assert title() == "#### Weight h1_1 → ŷ1"
-    at.selectbox(key=state.STEP_W_NEURON).select((1, 1)).run()
-    at.button(key=state.STEP_NEXT).click().run()
-    assert title().startswith("#### h1_2") and at.session_state[state.STEP_SELECTED] == ("node", 1, 1)
-    at.button(key=state.STEP_FOLLOW).click().run()
-    assert at.session_state[state.STEP_SELECTED] is None and title().startswith("#### h1_1")  # δ of layer 1
+    at.selectbox(key=step_ui.NEURON).select((1, 1)).run()
+    at.button(key=step_ui.NEXT).click().run()
+    assert title().startswith("#### h1_2") and at.session_state[state.STEP].selected == ("node", 1, 1)
+    at.button(key=step_ui.FOLLOW).click().run()
+    assert at.session_state[state.STEP].selected is None and title().startswith("#### h1_1")  # δ of layer 1

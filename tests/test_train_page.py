@@ -9,28 +9,33 @@ import json
 
 import numpy as np
 import pytest
-from conftest import ROOT
+from conftest import ROOT, StepClock
 from streamlit.testing.v1 import AppTest
 
 from bpviz import Network, NetworkSpec, get_preset
 from bpviz.data.catalog import DataSettings
 from bpviz.engine.training import TrainSettings
-from webui import state
+from webui import setup, state
+from webui import train as train_ui
+
+TICK_CLOCK = 0.001  # seconds the runs' clock moves a reading: a tick of 0.15 s trains about 150 report intervals
 
 
-def open_train(preset: str | None = None) -> AppTest:
-    """The app opened on Home (so page links resolve), a preset loaded from the sidebar, then the Train page."""
+def open_train(preset: str | None = None, clock_step: float = TICK_CLOCK) -> AppTest:
+    """The app opened on Home (so page links resolve), a preset loaded from the sidebar, then the Train page.
+    Its runs read a clock that moves ``clock_step`` a reading, so a tick trains as far on any machine."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state[state.TRAIN] = state.Train(clock=StepClock(clock_step))
     at.run()
     if preset is not None:
-        at.selectbox(key=state.SIDEBAR_PRESET).select(preset).run()
+        at.selectbox(key=setup.PRESET_MENU).select(preset).run()
     at.switch_page("pages/3_Train.py").run()
     assert not at.exception
     return at
 
 
 def run_of(at):
-    return at.session_state[state.TRAIN_RUN]
+    return at.session_state[state.TRAIN].run
 
 
 def drive(at: AppTest, max_runs: int = 300) -> int:
@@ -65,76 +70,76 @@ def progress_text(at: AppTest) -> str:
 
 def test_xor_start_stop_resume_reset_and_the_tutorial_result():
     at = open_train("xor")
-    start_net = at.session_state[state.NET]
-    assert at.button(key=state.TRAIN_STOP).disabled and at.button(key=state.TRAIN_RESUME).disabled
-    click(at, state.TRAIN_START)
+    start_net = at.session_state[state.SHARED].net
+    assert at.button(key=train_ui.STOP).disabled and at.button(key=train_ui.RESUME).disabled
+    click(at, train_ui.START)
     run = run_of(at)
     assert run.running and run.epoch > 0  # the run after the click already trained one tick
-    assert at.button(key=state.TRAIN_START).disabled and not at.button(key=state.TRAIN_STOP).disabled
+    assert at.button(key=train_ui.START).disabled and not at.button(key=train_ui.STOP).disabled
 
-    click(at, state.TRAIN_STOP)
-    stopped_at, version = run.epoch, at.session_state[state.NET_VERSION]
+    click(at, train_ui.STOP)
+    stopped_at, version = run.epoch, at.session_state[state.SHARED].version
     assert not run.running and "Stopped" in progress_text(at)
-    assert same_weights(at.session_state[state.NET], run.net)  # the trained net is shared with Design and Step
+    assert same_weights(at.session_state[state.SHARED].net, run.net)  # the trained net is shared with Design and Step
     at.run()
-    assert run.epoch == stopped_at and at.session_state[state.NET_VERSION] == version
+    assert run.epoch == stopped_at and at.session_state[state.SHARED].version == version
     assert run_of(at) is run  # the page's own share did not count as "changed elsewhere"
 
-    click(at, state.TRAIN_RESUME)
+    click(at, train_ui.RESUME)
     assert run.running and run.epoch > stopped_at
     drive(at)
     assert run.epoch == 5000 and "Finished" in progress_text(at)
     last = run.history[-1]
     assert last.train_loss < 0.01  # ½ SSE summed over the four corners (the preset's reduction is "sum")
     assert last.train_accuracy == 1.0
-    loss = chart(at, state.TRAIN_LOSS_CHART)
+    loss = chart(at, train_ui.LOSS_CHART)
     assert loss["data"][0]["x"] == [p.epoch for p in run.history]  # one point per reported epoch
     assert loss["data"][0]["y"] == [p.train_loss for p in run.history]
-    assert len(chart(at, state.TRAIN_ACCURACY_CHART)["data"][0]["x"]) == len(run.history)
-    assert chart(at, state.TRAIN_DATA_CHART)["data"][0]["type"] == "heatmap"
+    assert len(chart(at, train_ui.ACCURACY_CHART)["data"][0]["x"]) == len(run.history)
+    assert chart(at, train_ui.DATA_CHART)["data"][0]["type"] == "heatmap"
     assert {m.label: m.value for m in at.metric}["Train loss"] == f"{last.train_loss:.4g}"
-    assert same_weights(at.session_state[state.NET], run.net)
+    assert same_weights(at.session_state[state.SHARED].net, run.net)
 
-    click(at, state.TRAIN_RESET)
+    click(at, train_ui.RESET)
     assert run_of(at) is None
-    assert same_weights(at.session_state[state.NET], start_net)
-    assert same_weights(at.session_state[state.NET], get_preset("xor").network())
+    assert same_weights(at.session_state[state.SHARED].net, start_net)
+    assert same_weights(at.session_state[state.SHARED].net, get_preset("xor").network())
     assert not at.exception
 
 
 def test_digits_fast_settings_reach_96_percent_with_stop_and_resume():
-    at = open_train("digits")
-    click(at, state.TRAIN_FAST)
-    settings = at.session_state[state.TRAIN]
+    at = open_train("digits", clock_step=0.05)  # a tick trains about 3 epochs: Stop comes in mid-run
+    click(at, train_ui.FAST_BUTTON)
+    settings = at.session_state[state.SHARED].train
     assert (settings.batch_size, settings.momentum) == (8, 0.9)
-    assert at.session_state[state.NET].spec.learning_rate == 0.5
-    assert at.number_input(key=state.TRAIN_LR_INPUT).value == 0.5
-    click(at, state.TRAIN_START)
+    assert at.session_state[state.SHARED].net.spec.learning_rate == 0.5
+    assert at.number_input(key=train_ui.LR).value == 0.5
+    click(at, train_ui.START)
     run = run_of(at)
-    click(at, state.TRAIN_STOP)
+    click(at, train_ui.STOP)
     stopped_at = run.epoch
     assert 0 < stopped_at < 40 and at.get("download_button")
-    click(at, state.TRAIN_RESUME)
+    click(at, train_ui.RESUME)
     drive(at)
     assert run.epoch == 40
     assert run.history[-1].test_accuracy >= 0.96
-    assert len(chart(at, state.TRAIN_LOSS_CHART)["data"][0]["x"]) == 41
+    assert len(chart(at, train_ui.LOSS_CHART)["data"][0]["x"]) == 41
     report = at.dataframe[0].value
     assert list(report.index) == [str(d) for d in range(10)] + ["macro avg", "weighted avg"]
     assert report.loc["weighted avg", "support"] == len(run.test_set)
     assert {m.label: m.value for m in at.metric}["Test accuracy"] == f"{run.history[-1].test_accuracy:.1%}"
 
-    click(at, state.TRAIN_RESET)
-    assert same_weights(at.session_state[state.NET], get_preset("digits").network())
+    click(at, train_ui.RESET)
+    assert same_weights(at.session_state[state.SHARED].net, get_preset("digits").network())
     assert not at.exception
 
 
 def test_a_diverging_rate_ends_with_a_clear_message_and_the_previous_network():
     at = open_train("xor")
-    at.number_input(key=state.TRAIN_LR_INPUT).set_value(1e6).run()
-    assert at.session_state[state.NET].spec.learning_rate == 1e6
-    before = at.session_state[state.NET]
-    click(at, state.TRAIN_START)
+    at.number_input(key=train_ui.LR).set_value(1e6).run()
+    assert at.session_state[state.SHARED].net.spec.learning_rate == 1e6
+    before = at.session_state[state.SHARED].net
+    click(at, train_ui.START)
     drive(at)
     run = run_of(at)
     assert run.divergence is not None
@@ -142,33 +147,33 @@ def test_a_diverging_rate_ends_with_a_clear_message_and_the_previous_network():
     assert f"Training diverged at epoch {run.divergence.epoch}" in message
     assert "Try a lower learning rate than 1e+06, for example 100000" in message
     assert "Diverged" in progress_text(at)
-    shared = at.session_state[state.NET]
+    shared = at.session_state[state.SHARED].net
     assert shared.is_finite() and same_weights(shared, run.net)
     if run.epoch == 0:
         assert same_weights(shared, before)
-    spec = chart(at, state.TRAIN_LOSS_CHART)
+    spec = chart(at, train_ui.LOSS_CHART)
     assert all(np.isfinite(spec["data"][0]["y"]))
 
-    at.number_input(key=state.TRAIN_LR_INPUT).set_value(0.5).run()
-    click(at, state.TRAIN_RESUME)  # on from the last finite network with the lower rate
+    at.number_input(key=train_ui.LR).set_value(0.5).run()
+    click(at, train_ui.RESUME)  # on from the last finite network with the lower rate
     assert run.divergence is None and run.running
-    click(at, state.TRAIN_STOP)
+    click(at, train_ui.STOP)
     assert not at.exception
 
 
 def test_the_learning_rate_comparison_draws_one_curve_per_rate():
     at = open_train("xor")
-    at.number_input(key=state.TRAIN_EPOCHS_INPUT).set_value(1000).run()
-    at.text_input(key=state.TRAIN_RATES_INPUT).input("0.01, 0.1, 0.5, 2").run()
-    click(at, state.TRAIN_COMPARE)
-    assert at.button(key=state.TRAIN_START).disabled  # one job at a time
+    at.number_input(key=train_ui.EPOCHS).set_value(1000).run()
+    at.text_input(key=train_ui.RATES).input("0.01, 0.1, 0.5, 2").run()
+    click(at, train_ui.COMPARE)
+    assert at.button(key=train_ui.START).disabled  # one job at a time
     n = 0
-    while at.session_state[state.TRAIN_COMPARISON].running:
+    while at.session_state[state.TRAIN].comparison.running:
         at.run()
         n += 1
         assert n < 100
-    comparison = at.session_state[state.TRAIN_COMPARISON]
-    spec = chart(at, state.TRAIN_COMPARE_CHART)
+    comparison = at.session_state[state.TRAIN].comparison
+    spec = chart(at, train_ui.COMPARE_CHART)
     curves = [t for t in spec["data"] if t.get("showlegend") is not False]
     assert [t["name"].split(" ·")[0] for t in curves] == ["η = 0.01", "η = 0.1", "η = 0.5", "η = 2"]
     for trace, run in zip(curves, comparison.runs.values()):
@@ -181,30 +186,30 @@ def test_the_learning_rate_comparison_draws_one_curve_per_rate():
 
 def test_bad_rates_are_refused_with_a_message_and_nothing_lost():
     at = open_train("xor")
-    at.text_input(key=state.TRAIN_RATES_INPUT).input("0.1, fast").run()
-    click(at, state.TRAIN_COMPARE)
+    at.text_input(key=train_ui.RATES).input("0.1, fast").run()
+    click(at, train_ui.COMPARE)
     assert "'fast' is not a number" in " ".join(e.value for e in at.error)
-    assert at.session_state[state.TRAIN_COMPARISON] is None
-    assert at.text_input(key=state.TRAIN_RATES_INPUT).value == "0.1, fast"
+    assert at.session_state[state.TRAIN].comparison is None
+    assert at.text_input(key=train_ui.RATES).value == "0.1, fast"
 
 
 def test_the_work_cap_is_explained_when_hit():
-    at = open_train("digits")
-    at.number_input(key=state.TRAIN_EPOCHS_INPUT).set_value(100_000).run()
-    click(at, state.TRAIN_START)
+    at = open_train("digits", clock_step=0.05)  # a tick of a few epochs: the test needs the run's target only
+    at.number_input(key=train_ui.EPOCHS).set_value(100_000).run()
+    click(at, train_ui.START)
     run = run_of(at)
     assert run.target == 267  # 10⁹ // (1,348 samples × 2,778 parameters)
     warning = " ".join(w.value for w in at.warning)
     assert "Capped at 267 of the 100,000 epochs" in warning and "Resume" in warning
-    click(at, state.TRAIN_RESET)
+    click(at, train_ui.RESET)
     assert not at.exception
 
 
 def test_a_network_changed_elsewhere_clears_the_run():
     at = open_train("xor")
-    click(at, state.TRAIN_START)
-    click(at, state.TRAIN_STOP)
-    at.selectbox(key=state.SIDEBAR_PRESET).select("circles").run()
+    click(at, train_ui.START)
+    click(at, train_ui.STOP)
+    at.selectbox(key=setup.PRESET_MENU).select("circles").run()
     assert run_of(at) is None
     assert "previous training run was cleared" in " ".join(i.value for i in at.info)
     assert not at.exception
@@ -213,9 +218,9 @@ def test_a_network_changed_elsewhere_clears_the_run():
 @pytest.mark.parametrize(
     "key, value, stored",
     [
-        (state.TRAIN_EPOCHS_INPUT, 123, lambda at: at.session_state[state.TRAIN].epochs),
-        (state.TRAIN_BATCH_INPUT, 3, lambda at: at.session_state[state.TRAIN].batch_size),
-        (state.TRAIN_MOMENTUM_INPUT, 0.5, lambda at: at.session_state[state.TRAIN].momentum),
+        (train_ui.EPOCHS, 123, lambda at: at.session_state[state.SHARED].train.epochs),
+        (train_ui.BATCH, 3, lambda at: at.session_state[state.SHARED].train.batch_size),
+        (train_ui.MOMENTUM, 0.5, lambda at: at.session_state[state.SHARED].train.momentum),
     ],
 )
 def test_settings_survive_a_page_switch(key, value, stored):
@@ -231,17 +236,17 @@ def test_regression_on_one_input_draws_the_fitted_curve_and_no_accuracy():
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.run()
     spec = NetworkSpec((1, 8, 1), ("tanh", "linear"), "mse", "mean", seed=0, learning_rate=0.1)
-    at.session_state[state.NET] = Network.initialise(spec)
-    at.session_state[state.DATA] = DataSettings("sine", n=80, noise=0.05, test_fraction=0.25)
-    at.session_state[state.TRAIN] = TrainSettings(epochs=150, batch_size=8, momentum=0.9)
+    at.session_state[state.SHARED].net = Network.initialise(spec)
+    at.session_state[state.SHARED].data = DataSettings("sine", n=80, noise=0.05, test_fraction=0.25)
+    at.session_state[state.SHARED].train = TrainSettings(epochs=150, batch_size=8, momentum=0.9)
     at.switch_page("pages/3_Train.py").run()
-    click(at, state.TRAIN_START)
+    click(at, train_ui.START)
     drive(at)
     run = run_of(at)
     assert run.history[-1].train_loss < 0.1 * run.history[0].train_loss
-    fit = chart(at, state.TRAIN_DATA_CHART)
+    fit = chart(at, train_ui.DATA_CHART)
     assert [t["name"] for t in fit["data"]] == ["train", "test", "network ŷ(x)"]
-    assert not [c for c in at.get("plotly_chart") if c.proto.id.endswith(state.TRAIN_ACCURACY_CHART)]
+    assert not [c for c in at.get("plotly_chart") if c.proto.id.endswith(train_ui.ACCURACY_CHART)]
     assert [m.label for m in at.metric] == ["Epoch", "Train loss", "Test loss"]
     assert len(at.dataframe) == 0  # no per-class report for regression
     assert not at.exception

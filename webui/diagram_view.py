@@ -1,9 +1,9 @@
-"""The clickable network diagram: ``network_figure`` in ``st.plotly_chart`` with the selection kept in state.
+"""The clickable network diagram: ``network_figure`` in ``st.plotly_chart`` with the selection kept in a record.
 
-Streamlit resets a chart's own selection whenever the figure changes (every stage), so the
-user's choice lives in a session-state key (``selection_key``): a click stores it there
-through ``bpviz.selection.after_click`` and the figure draws the highlight of ``selected``
-(the element the page shows) itself.
+Streamlit resets a chart's own selection whenever the figure changes (every stage), so the user's choice
+lives in the ``selected`` field of the page's record (``state.Design`` or ``state.Step``): a click stores it
+there through ``bpviz.lesson.selection.after_click``, and the figure draws the highlight of the element the
+page shows itself.
 """
 
 from functools import partial
@@ -20,14 +20,14 @@ from webui import state
 CHART_CONFIG = {"displayModeBar": False, "scrollZoom": False, "doubleClick": False, "responsive": True}
 
 
-def show_diagram(net: Network, selected: tuple | None, chart_key: str, selection_key: str, **figure_args) -> None:
-    """Draw ``network_figure(net, selected=selected, **figure_args)``; a click stores the clicked element
-    in ``selection_key`` (``bpviz.selection.after_click``)."""
+def show_diagram(net: Network, selected: tuple | None, chart_key: str, record, **figure_args) -> None:
+    """Draw ``network_figure(net, selected=selected, **figure_args)``; a click stores the clicked element in
+    ``record.selected``."""
     fig = network_figure(net, selected=selected, **figure_args)
     st.plotly_chart(
         fig,
         key=chart_key,
-        on_select=partial(_on_select, chart_key, selection_key),
+        on_select=partial(_on_select, chart_key, record),
         selection_mode="points",
         config=CHART_CONFIG,
         width="stretch",
@@ -35,6 +35,5 @@ def show_diagram(net: Network, selected: tuple | None, chart_key: str, selection
     )
 
 
-def _on_select(chart_key: str, selection_key: str) -> None:
-    event = st.session_state[chart_key]
-    st.session_state[selection_key] = after_click(event, st.session_state[selection_key], state.net().spec)
+def _on_select(chart_key: str, record) -> None:
+    record.selected = after_click(state.widget(chart_key), record.selected, state.net().spec)

@@ -16,9 +16,14 @@ from bpviz.data.catalog import SOURCES
 from bpviz.data.datasets import describe_dataset
 from bpviz.lesson.presets import PRESETS
 from bpviz.lesson.summary import LOSS_LABELS, architecture
-from webui import share, state
+from webui import notices, share, state
 
 ROOT = Path(__file__).resolve().parents[1]
+# Widget keys of the sidebar and of presentation mode (browser tests find them as .st-key-<key>).
+PRESET_MENU = "sidebar_preset"  # "Load a preset" (empties itself after a choice)
+PRESENT_TOGGLE = "sidebar_present"
+PRESENT_EXIT = "present_exit"  # "Exit presentation", on top of every page in presentation mode
+DESIGN_PANES = "panes_design"  # the Design page's controls and diagram, side by side (see LAYOUT_CSS)
 # Material icons come with Streamlit's own font, so they show on any machine (emoji need a system font).
 PAGE_ICONS = {
     "Home": ":material/home:",
@@ -51,7 +56,7 @@ html {{ font-size: 24px; }}
 [data-testid="stColumn"] h4 {{ font-size: 1.25rem; padding-bottom: 0.5rem; }}
 [data-testid="stColumn"] .katex {{ font-size: 1.05em; }}
 [data-testid="stColumn"] .katex-display {{ margin: 0.2em 0; }}
-.st-key-{state.PRESENT_EXIT} {{ position: fixed; top: 0.45rem; right: 1rem; z-index: 999991; width: auto; }}
+.st-key-{PRESENT_EXIT} {{ position: fixed; top: 0.45rem; right: 1rem; z-index: 999991; width: auto; }}
 [data-testid="stSidebar"][data-collapsed="true"] [data-testid="stSidebarContent"] {{ display: none; }}
 </style>"""
 PRESENTATION_SCALE = 1.6
@@ -67,7 +72,7 @@ LAYOUT_CSS = f"""<style>
   [class*="st-key-panes_"] [data-testid="stColumn"]:not([data-testid="stColumn"] *) {{
     flex: 1 1 100% !important; width: 100% !important; min-width: 100%;
   }}
-  .st-key-{state.DESIGN_PANES} [data-testid="stColumn"]:not([data-testid="stColumn"] *):last-child {{ order: -1; }}
+  .st-key-{DESIGN_PANES} [data-testid="stColumn"]:not([data-testid="stColumn"] *):last-child {{ order: -1; }}
 }}
 </style>"""
 
@@ -91,7 +96,7 @@ def setup_page(title: str, icon: str = "🧠") -> None:
         st.html(PRESENTATION_CSS)
         st.button(
             "Exit presentation",
-            key=state.PRESENT_EXIT,
+            key=PRESENT_EXIT,
             icon=":material/close_fullscreen:",
             shortcut="Escape",
             on_click=state.set_presenting,
@@ -99,11 +104,7 @@ def setup_page(title: str, icon: str = "🧠") -> None:
             type="tertiary",
             help="Back to the full page (Esc)",
         )
-    message = st.session_state[state.FLASH]
-    if message:
-        kind, text = message
-        getattr(st, kind)(text)
-        st.session_state[state.FLASH] = None
+    notices.show(state.take_flash())
 
 
 def figure_scale() -> float:
@@ -111,11 +112,19 @@ def figure_scale() -> float:
     return PRESENTATION_SCALE if state.presenting() else 1.0
 
 
-def _load_preset() -> None:
-    key = st.session_state[state.SIDEBAR_PRESET]
+def load_preset(key: str) -> None:
+    """Load a preset and say so at the top of the next run (the sidebar's menu and the Home page's cards)."""
     state.load_preset(key)
     state.flash("success", f"Loaded the preset “{PRESETS[key].title}”.")
-    st.session_state[state.SIDEBAR_PRESET] = None
+
+
+def _on_preset_menu() -> None:
+    load_preset(state.widget(PRESET_MENU))
+    state.set_widgets({PRESET_MENU: None})  # the menu empties itself, ready for the next choice
+
+
+def _on_present_toggle() -> None:
+    state.set_presenting(state.widget(PRESENT_TOGGLE))
 
 
 def _sidebar() -> None:
@@ -144,14 +153,12 @@ def _sidebar() -> None:
             index=None,
             format_func=lambda key: PRESETS[key].title,
             placeholder="Choose a starting point…",
-            key=state.SIDEBAR_PRESET,
-            on_change=_load_preset,
+            key=PRESET_MENU,
+            on_change=_on_preset_menu,
         )
-        st.session_state[state.SIDEBAR_PRESENT] = state.presenting()
         st.toggle(
             "Presentation mode",
-            key=state.SIDEBAR_PRESENT,
-            on_change=lambda: state.set_presenting(st.session_state[state.SIDEBAR_PRESENT]),
+            **state.bind(PRESENT_TOGGLE, state.presenting(), _on_present_toggle),
             help="Big type for a projector; Step and Chain rule show only the diagram, the equations and "
             "Back/Next. Bookmark it with ?present=1 in the address.",
         )

@@ -23,9 +23,8 @@ def open_link() -> None:
     """On the session's first run: load the lesson and presentation mode of the URL. A link that cannot be
     opened (tampered, stale, or a network that does not fit its data) leaves the defaults in place and says
     why in a warning; it never raises."""
-    if st.session_state[state.LINK_READ]:
+    if not state.read_link_once():
         return
-    st.session_state[state.LINK_READ] = True
     query = st.query_params.to_dict()
     state.set_presenting(query.get(PRESENT) == "1")
     if not any(key in query for key in KEYS):
@@ -83,7 +82,7 @@ def share_box() -> None:
         if lesson.net.spec.n_params > MAX_SHARED_PARAMS and not is_initial(lesson.net):
             weights = f"the weights its seed draws (links carry edited weights up to {MAX_SHARED_PARAMS} parameters)"
         sample = f"sample {lesson.sample}"
-        if st.session_state[state.STEP_SOURCE] == "manual":
+        if state.step().source == "manual":
             sample += " of the dataset (a sample typed by hand does not travel)"
         st.caption(
             f"Opens this network with {weights}, the data, and the Step page's {sample} and stage "

@@ -14,6 +14,11 @@ from webui import state
 
 SOURCES = {"dataset": "From the dataset", "manual": "Typed by hand"}
 PREVIEW = 6  # values of a long vector shown in the caption
+# Widget keys.
+SOURCE = "step_w_source"
+SAMPLE = "step_w_sample"
+X = "step_w_x"
+Y = "step_w_y"
 
 
 def pick_sample(net: Network) -> tuple[np.ndarray, np.ndarray, str, str | None]:
@@ -22,21 +27,16 @@ def pick_sample(net: Network) -> tuple[np.ndarray, np.ndarray, str, str | None]:
     Draws its widgets where it is called (the Step page calls it in the sidebar). When the
     dataset does not fit the network, it switches to typed input and says why.
     """
-    ss = st.session_state
+    s = state.step()
     n_in, n_out = net.spec.layers[0], net.spec.layers[-1]
     ds, problem = _fitting_dataset(n_in, n_out)
-    if ds is None and ss[state.STEP_SOURCE] == "dataset":
-        ss[state.STEP_SOURCE] = "manual"
+    if ds is None and s.source == "dataset":
+        s.source = "manual"
     else:
         problem = None
-    st.segmented_control(
-        "Sample",
-        list(SOURCES),
-        format_func=SOURCES.get,
-        required=True,
-        **state.step_widget(state.STEP_W_SOURCE, state.STEP_SOURCE),
-    )
-    if ss[state.STEP_SOURCE] == "dataset":
+    bound = state.bind_field(SOURCE, s, "source")
+    st.segmented_control("Sample", list(SOURCES), format_func=SOURCES.get, required=True, **bound)
+    if s.source == "dataset":
         x, y, what = _from_dataset(ds)
     else:
         x, y = _typed(ds, n_in, n_out)
@@ -59,39 +59,32 @@ def _fitting_dataset(n_in: int, n_out: int) -> tuple[Dataset | None, str]:
 
 
 def _from_dataset(ds: Dataset) -> tuple[np.ndarray, np.ndarray, str]:
-    ss = st.session_state
-    ss[state.STEP_SAMPLE] = min(ss[state.STEP_SAMPLE], len(ds) - 1)
-    st.number_input(
-        f"Sample number (0 to {len(ds) - 1})",
-        0,
-        len(ds) - 1,
-        step=1,
-        **state.step_widget(state.STEP_W_SAMPLE, state.STEP_SAMPLE),
-    )
-    x, y, what = dataset_sample(ds, ss[state.STEP_SAMPLE])
+    s = state.step()
+    s.sample = min(s.sample, len(ds) - 1)
+    last = len(ds) - 1
+    st.number_input(f"Sample number (0 to {last})", 0, last, step=1, **state.bind_field(SAMPLE, s, "sample"))
+    x, y, what = dataset_sample(ds, s.sample)
     if ds.name == "digits":
         st.image(digit_image(x), caption=what, width=DIGIT_SIDE * DIGIT_PIXEL)
-    which = "the only sample" if len(ds) == 1 else f"sample {ss[state.STEP_SAMPLE]} of 0–{len(ds) - 1}"
+    which = "the only sample" if len(ds) == 1 else f"sample {s.sample} of 0–{len(ds) - 1}"
     return x, y, which + (f", {what}" if what else "")
 
 
 def _typed(ds: Dataset | None, n_in: int, n_out: int) -> tuple[np.ndarray, np.ndarray]:
-    ss = st.session_state
-    kept = ss[state.STEP_MANUAL]
-    if kept is None or len(kept[0]) != n_in or len(kept[1]) != n_out:  # first time, or the network changed size
+    s = state.step()
+    if s.manual is None or len(s.manual[0]) != n_in or len(s.manual[1]) != n_out:  # first time, or a new size
         x, y = (ds.X[0], ds.Y[0]) if ds is not None else (np.zeros(n_in), np.zeros(n_out))
-        ss[state.STEP_MANUAL] = (tuple(x), tuple(y))
-        ss[state.STEP_X_TEXT], ss[state.STEP_Y_TEXT] = format_vector(x), format_vector(y)
-    st.text_input(f"x ({n_in} numbers)", **state.step_widget(state.STEP_W_X, state.STEP_X_TEXT))
-    st.text_input(f"y ({n_out} numbers)", **state.step_widget(state.STEP_W_Y, state.STEP_Y_TEXT))
+        s.manual = (tuple(x), tuple(y))
+        s.x_text, s.y_text = format_vector(x), format_vector(y)
+    st.text_input(f"x ({n_in} numbers)", **state.bind_field(X, s, "x_text"))
+    st.text_input(f"y ({n_out} numbers)", **state.bind_field(Y, s, "y_text"))
     try:
-        x = parse_vector(ss[state.STEP_X_TEXT], n_in, "x")
-        y = parse_vector(ss[state.STEP_Y_TEXT], n_out, "y")
+        x = parse_vector(s.x_text, n_in, "x")
+        y = parse_vector(s.y_text, n_out, "y")
     except BpvizError as err:
         st.error(f"{err} — still showing the last sample that was valid.")
-        kept = ss[state.STEP_MANUAL]
-        return np.array(kept[0]), np.array(kept[1])
-    ss[state.STEP_MANUAL] = (tuple(x), tuple(y))
+        return np.array(s.manual[0]), np.array(s.manual[1])
+    s.manual = (tuple(x), tuple(y))
     return x, y
 
 

@@ -26,7 +26,10 @@ from bpviz.lesson.stages import walk
 from bpviz.lesson.summary import architecture
 from tests.browser.conftest import _free_port, _need_browser, start_server
 from tests.browser.helpers import SCREENSHOTS, assert_no_exception, load_preset, screenshot, wait_for_run
+from webui import design as design_ui
 from webui import state
+from webui import step as step_ui
+from webui import train as train_ui
 
 MAX_RSS_MB = 1_500  # the whole server, every session open and half of them training
 MAX_GROWTH_PER_SESSION_MB = 60  # (peak − the server after its first session) per further session
@@ -205,7 +208,7 @@ def _set_hidden_sizes(sessions: list[Session]) -> None:
     for s in sessions:
         _expect(s.page.locator(SIDEBAR)).to_contain_text(architecture(get_preset(s.preset).spec), timeout=30_000)
         wait_for_run(s.page)
-        units = s.page.locator(f".st-key-{state.design_layer_key('units', 1)} input")
+        units = s.page.locator(f".st-key-{design_ui.layer_key('units', 1)} input")
         units.fill(str(s.hidden))
         units.press("Enter")
 
@@ -213,13 +216,13 @@ def _set_hidden_sizes(sessions: list[Session]) -> None:
 def _start_long_runs(trainers: list[Session]) -> None:
     """Ask every training page for a long run (the work cap may lower it), then press Start on each."""
     for s in trainers:
-        epochs = s.page.locator(f".st-key-{state.TRAIN_EPOCHS_INPUT} input")
+        epochs = s.page.locator(f".st-key-{train_ui.EPOCHS} input")
         epochs.fill(str(LONG_RUN))
         epochs.press("Enter")
     for s in trainers:
-        _expect(s.page.locator(f".st-key-{state.TRAIN_EPOCHS_INPUT} input")).to_have_value(str(LONG_RUN))
+        _expect(s.page.locator(f".st-key-{train_ui.EPOCHS} input")).to_have_value(str(LONG_RUN))
         wait_for_run(s.page)
-        start = s.page.locator(_button(state.TRAIN_START))
+        start = s.page.locator(_button(train_ui.START))
         _expect(start).to_be_enabled(timeout=30_000)
         start.click()
     for s in trainers:
@@ -231,10 +234,10 @@ def _step(steppers: list[Session], sample) -> None:
     page reruns would be folded into the previous one), then check each page shows its own network's numbers."""
     for s in steppers:
         _expect(s.page.locator(PROGRESS)).to_contain_text("Stage 1 of", timeout=30_000)
-        _expect(s.page.locator(_button(state.STEP_NEXT))).to_be_enabled(timeout=30_000)
+        _expect(s.page.locator(_button(step_ui.NEXT))).to_be_enabled(timeout=30_000)
     for press in range(1, PRESSES + 1):
         for s in steppers:
-            s.page.locator(_button(state.STEP_NEXT)).click()
+            s.page.locator(_button(step_ui.NEXT)).click()
         for s in steppers:
             _expect(s.page.locator(PROGRESS)).to_contain_text(f"Stage {press + 1} of", timeout=30_000)
             wait_for_run(s.page)
@@ -254,7 +257,7 @@ def _stop_and_check(trainers: list[Session]) -> None:
     """Stop every run, then check its results are those of its own network."""
     for s in trainers:
         _expect(s.page.locator(PROGRESS).first).to_contain_text("Training", timeout=5_000)
-        s.page.locator(_button(state.TRAIN_STOP)).click()
+        s.page.locator(_button(train_ui.STOP)).click()
     for s in trainers:
         s.page.get_by_text("Results after").wait_for(timeout=30_000)
         wait_for_run(s.page)

@@ -7,9 +7,10 @@ from bpviz.io import netfile
 from bpviz.lesson.presets import PRESETS
 from bpviz.lesson.summary import architecture
 from tests.browser.helpers import SCREENSHOTS, assert_no_exception, click_point, screenshot, wait_for_run
-from webui import state
+from webui import design as design_ui
+from webui import home, state
 
-DIAGRAM = f".st-key-{state.DESIGN_DIAGRAM} .js-plotly-plot"
+DIAGRAM = f".st-key-{design_ui.DIAGRAM} .js-plotly-plot"
 ROW_PX = 35  # height of a header or body row of Streamlit's data grid
 
 
@@ -52,15 +53,15 @@ def test_the_digits_card_on_home_opens_design_with_the_preset(app_url, page):
     page.goto(app_url)
     wait_for_run(page)
     screenshot(page, "home_presets")
-    page.locator(f"{_key(state.home_preset_key('digits'))} button").click()
+    page.locator(f"{_key(home.preset_key('digits'))} button").click()
     page.wait_for_url("**/Design")
     wait_for_run(page)
     page.wait_for_selector(DIAGRAM, timeout=30_000)
     page.wait_for_timeout(500)
     assert_no_exception(page)
     assert "64-32-16-10" in page.locator('[data-testid="stSidebar"]').inner_text()
-    assert page.locator(f"{_key(state.design_layer_key('units', 1))} input").input_value() == "32"
-    assert page.locator(f"{_key(state.design_layer_key('units', 2))} input").input_value() == "16"
+    assert page.locator(f"{_key(design_ui.layer_key('units', 1))} input").input_value() == "32"
+    assert page.locator(f"{_key(design_ui.layer_key('units', 2))} input").input_value() == "16"
     assert page.get_by_text("Loaded the preset").count() == 1
     screenshot(page, "design_digits")
     _whole_page(page, "design_digits_whole", 3_400)
@@ -69,14 +70,14 @@ def test_the_digits_card_on_home_opens_design_with_the_preset(app_url, page):
 def test_download_reimport_and_a_broken_upload(app_url, page):
     _open_design(page, f"{app_url}/Design")
     with page.expect_download() as download:
-        page.locator(f"{_key(state.DESIGN_DOWNLOAD)} button").click()
+        page.locator(f"{_key(design_ui.DOWNLOAD)} button").click()
     path = download.value.path()
     exported = netfile.loads(path.read_bytes())
     expected = PRESETS[state.DEFAULT_PRESET].network()  # a fresh session holds the default preset
     assert exported.spec == expected.spec
     assert all(np.array_equal(p, q) for p, q in zip((*exported.W, *exported.b), (*expected.W, *expected.b)))
 
-    uploader = page.locator(f'{_key(state.DESIGN_NET_UPLOAD)} input[type="file"]')
+    uploader = page.locator(f'{_key(design_ui.NET_UPLOAD)} input[type="file"]')
     uploader.set_input_files(
         files=[{"name": "broken.json", "mimeType": "application/json", "buffer": b'{"layers": [2,'}]
     )
@@ -85,7 +86,7 @@ def test_download_reimport_and_a_broken_upload(app_url, page):
     assert "not valid JSON" in page.locator('[data-testid="stAlert"]').all_inner_texts()[-1]
     assert "2-2-1" in page.locator('[data-testid="stSidebar"]').inner_text()  # the network stayed
     assert_no_exception(page)
-    page.locator(f"{_key(state.DESIGN_NET_UPLOAD)}").scroll_into_view_if_needed()
+    page.locator(f"{_key(design_ui.NET_UPLOAD)}").scroll_into_view_if_needed()
     screenshot(page, "design_broken_upload")
 
     name = download.value.suggested_filename
@@ -98,7 +99,7 @@ def test_download_reimport_and_a_broken_upload(app_url, page):
 def test_set_weights_by_clicking_an_edge_and_typing_in_the_table(app_url, page):
     _open_design(page, f"{app_url}/Design")
     click_point(page, DIAGRAM, ["edge", 1, 0, 1])
-    picked = page.locator(f"{_key(state.DESIGN_PICKED_VALUE)}")
+    picked = page.locator(f"{_key(design_ui.PICKED_VALUE)}")
     picked.wait_for(timeout=10_000)
     assert "h1_2 → ŷ1" in picked.inner_text()
     picked.locator("input").fill("0.55")
@@ -109,7 +110,7 @@ def test_set_weights_by_clicking_an_edge_and_typing_in_the_table(app_url, page):
     screenshot(page, "design_clicked_edge")
 
     # W1's table (rows h1_1, h1_2) as drawn for the network after one edit: NET_VERSION 1 in a fresh session
-    grid = page.locator(f"{_key(state.design_weights_key(0, 1))} canvas").first
+    grid = page.locator(f"{_key(design_ui.weights_key(0, 1))} canvas").first
     grid.wait_for(timeout=10_000)
     grid.scroll_into_view_if_needed()
     page.wait_for_timeout(500)

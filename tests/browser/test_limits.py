@@ -6,7 +6,8 @@ And a tampered share link's warning shows the link's text as typed, never as a l
 from urllib.parse import urlencode
 
 from tests.browser.helpers import assert_no_exception, screenshot, wait_for_run
-from webui import state
+from webui import design as design_ui
+from webui import train as train_ui
 
 NEURONS = "Number is outside the allowed range. Please enter a value between 1 and 4096."
 RATE = "Number is outside the allowed range. Please enter a value between 0.000001 and 1000000."
@@ -34,7 +35,7 @@ def test_a_layer_size_outside_1_to_4096_is_refused_by_the_input(app_url, page):
     before = _lesson(page)
     assert "net=2-2-1" in before
     for value in ("0", "-3", "5000"):
-        assert NEURONS in _type(page, state.design_layer_key("units", 1), value), value
+        assert NEURONS in _type(page, design_ui.layer_key("units", 1), value), value
         assert _lesson(page) == before
     screenshot(page, "limits-neurons")
     assert_no_exception(page)
@@ -45,7 +46,7 @@ def test_a_learning_rate_outside_the_train_inputs_bounds_is_refused(app_url, pag
     wait_for_run(page)
     before = _lesson(page)
     for value in ("0", "2000000"):
-        assert RATE in _type(page, state.TRAIN_LR_INPUT, value), value
+        assert RATE in _type(page, train_ui.LR, value), value
         assert _lesson(page) == before and "lr=0.5" in before
     assert_no_exception(page)
 
@@ -54,7 +55,7 @@ def test_a_100_mb_upload_never_reaches_the_app(app_url, page, tmp_path):
     page.goto(f"{app_url}/Design")
     wait_for_run(page)
     before = _lesson(page)
-    uploader = page.locator(f".st-key-{state.DESIGN_NET_UPLOAD}")
+    uploader = page.locator(f".st-key-{design_ui.NET_UPLOAD}")
     big = tmp_path / "big.json"
     with open(big, "wb") as f:
         f.truncate(HUNDRED_MB)  # 100 MB of zero bytes, without writing them

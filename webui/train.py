@@ -1,17 +1,15 @@
 """What the Train page's buttons and settings do: widget callbacks and the per-tick step.
 
-A training run (``bpviz.runs.Run``) and a learning-rate comparison (``bpviz.runs.Comparison``) live in
-session state. ``tick`` trains the run for about ``TICK_SECONDS`` and is called by the page's live
+A training run (``bpviz.runs.run.Run``) and a learning-rate comparison (``bpviz.runs.comparison.Comparison``)
+live in ``state.Train``. ``tick`` trains the run for about ``TICK_SECONDS`` and is called by the page's live
 fragment on every rerun, so in a browser the run advances several times a second and in AppTest
 (which has no timers) every script run is one tick. Networks go back to the shared state through
-``state.train_share``: the trained one when a run stops, ends or diverges, the starting one on Reset.
-Every action that changes the run, the comparison or the shared network holds the session's training lock.
+``state.share_from_train``: the trained one when a run stops, ends or diverges, the starting one on Reset.
+Every action that changes the run, the comparison or the shared network holds the session's training lock;
+runs measure time with the session's ``state.Train.clock``.
 """
 
 import functools
-from dataclasses import replace
-
-import streamlit as st
 
 from bpviz import Dataset
 from bpviz.engine.errors import BpvizError
@@ -23,20 +21,48 @@ from bpviz.runs.tracked import MAX_TRACKED, pick_samples
 from bpviz.runs.workcap import cap_epochs
 from webui import state
 
+TICK_EVERY = 0.1  # seconds between live-panel ticks while a run or comparison trains
+MAX_EPOCHS = 100_000
+# Widget keys (browser tests find them as .st-key-<key>).
+EPOCHS = "train_epochs_input"
+BATCH = "train_batch_input"
+MOMENTUM = "train_momentum_input"
+LR = "train_lr_input"
+SPLIT = "train_split_input"  # the test fraction, in percent
+TRACKED = "train_tracked_input"
+LOG = "train_log_input"
+COMPARE_LOG = "train_compare_log_input"
+RATES = "train_rates_input"
+START = "train_start"
+STOP = "train_stop"
+RESUME = "train_resume"
+RESET = "train_reset"
+FAST_BUTTON = "train_fast"
+COMPARE = "train_compare"
+COMPARE_STOP = "train_compare_stop"
+DOWNLOAD = "train_download"
+LOSS_CHART = "train_loss_chart"
+ACCURACY_CHART = "train_accuracy_chart"
+DATA_CHART = "train_data_chart"
+COMPARE_CHART = "train_compare_chart"
+
 
 def locked(action):
-    """Run ``action`` holding this session's training lock (see ``state.train_lock``)."""
+    """Run ``action`` holding this session's training lock (``state.Train.lock``): with fast reruns a click
+    starts a new script thread while the previous one may still be inside a training tick, and the lock makes
+    the click wait for that tick (a fraction of a second) instead of racing it."""
 
     @functools.wraps(action)
     def run_locked(*args):
-        with state.train_lock():
+        with state.train().lock:
             return action(*args)
 
     return run_locked
 
 
-def _notice(key: str, kind: str | None = None, text: str | None = None) -> None:
-    st.session_state[key] = (kind, text) if kind else None
+def _say(kind: str | None = None, text: str | None = None) -> None:
+    """The notice beside the Start/Stop buttons (None clears it)."""
+    state.train().notice = state.Notice(kind, text) if kind else None
 
 
 def learning_rate() -> float:
@@ -44,11 +70,11 @@ def learning_rate() -> float:
 
 
 def current_run() -> Run | None:
-    return st.session_state[state.TRAIN_RUN]
+    return state.train().run
 
 
 def current_comparison() -> Comparison | None:
-    return st.session_state[state.TRAIN_COMPARISON]
+    return state.train().comparison
 
 
 def training() -> bool:
@@ -63,55 +89,48 @@ def comparing() -> bool:
 
 def tracked_rows(train_set: Dataset) -> list[int]:
     """The rows chosen to watch, or an automatic pick when none are chosen (or they no longer exist)."""
-    rows = [i for i in st.session_state[state.TRAIN_TRACKED] if 0 <= i < len(train_set)]
+    rows = [i for i in state.train().tracked if 0 <= i < len(train_set)]
     return rows[:MAX_TRACKED] or pick_samples(train_set)
 
 
 # -- settings --------------------------------------------------------------------------------------
-def set_train_setting(field: str, widget_key: str) -> None:
+def set_train_setting(name: str, widget_key: str) -> None:
     """Store one TrainSettings field (epochs, batch_size, momentum) from its widget."""
-    st.session_state[state.TRAIN] = replace(state.train_settings(), **{field: st.session_state[widget_key]})
+    state.set_train_settings(**{name: state.widget(widget_key)})
 
 
 @locked
 def set_learning_rate() -> None:
     """The rate lives in the shared network's spec, so the Step page's update uses it too."""
     try:
-        state.train_share(with_rate(state.net(), float(st.session_state[state.TRAIN_LR_INPUT])))
+        state.share_from_train(with_rate(state.net(), float(state.widget(LR))))
     except BpvizError as err:
-        _notice(state.TRAIN_NOTICE, "error", str(err))
+        _say("error", str(err))
 
 
 @locked
 def set_split() -> None:
     """A new test fraction changes the data, so any comparison made on the old split goes."""
     try:
-        state.set_data_settings(test_fraction=st.session_state[state.TRAIN_SPLIT_INPUT] / 100)
+        state.set_data_settings(test_fraction=state.widget(SPLIT) / 100)
     except BpvizError as err:
-        _notice(state.TRAIN_NOTICE, "error", str(err))
+        _say("error", str(err))
         return
-    st.session_state[state.TRAIN_COMPARISON] = None
-    st.session_state[state.TRAIN_SOURCE] = state.train_source()
+    t = state.train()
+    t.comparison, t.made_at = None, state.version()
 
 
 def set_tracked() -> None:
-    st.session_state[state.TRAIN_TRACKED] = tuple(st.session_state[state.TRAIN_TRACKED_INPUT])
-
-
-def copy_value(widget_key: str, key: str) -> None:
-    st.session_state[key] = st.session_state[widget_key]
+    state.train().tracked = tuple(state.widget(TRACKED))
 
 
 @locked
 def use_fast_settings() -> None:
-    """Epochs, batch size, rate and momentum known to train this dataset quickly (``bpviz.runs.FAST``)."""
+    """Epochs, batch size, rate and momentum known to train this dataset quickly (``bpviz.lesson.presets.FAST``)."""
     recipe = FAST[state.data_settings().name]
-    st.session_state[state.TRAIN] = replace(
-        state.train_settings(), epochs=recipe.epochs, batch_size=recipe.batch_size, momentum=recipe.momentum
-    )
-    state.train_share(with_rate(state.net(), recipe.learning_rate))
-    _notice(
-        state.TRAIN_NOTICE,
+    state.set_train_settings(epochs=recipe.epochs, batch_size=recipe.batch_size, momentum=recipe.momentum)
+    state.share_from_train(with_rate(state.net(), recipe.learning_rate))
+    _say(
         "success",
         f"Fast settings: {recipe.epochs} epochs, batch size {recipe.batch_size}, "
         f"learning rate {recipe.learning_rate:g}, momentum {recipe.momentum:g}.",
@@ -124,16 +143,16 @@ def _allowed(epochs: int, train_set: Dataset) -> int | None:
     try:
         allowed, why = cap_epochs(epochs, len(train_set), state.net().spec.n_params)
     except BpvizError as err:
-        _notice(state.TRAIN_NOTICE, "error", str(err))
+        _say("error", str(err))
         return None
-    _notice(state.TRAIN_NOTICE, "warning" if why else None, why)
+    _say("warning" if why else None, why)
     return allowed
 
 
 @locked
 def start(train_set: Dataset, test_set: Dataset | None) -> None:
     """A new run from the shared network with the current settings."""
-    settings = state.train_settings()
+    settings, t = state.train_settings(), state.train()
     epochs = _allowed(settings.epochs, train_set)
     if epochs is None:
         return
@@ -146,12 +165,13 @@ def start(train_set: Dataset, test_set: Dataset | None) -> None:
             learning_rate(),
             settings.momentum,
             tracked_rows(train_set),
+            clock=t.clock,
         )
     except BpvizError as err:
-        _notice(state.TRAIN_NOTICE, "error", str(err))
+        _say("error", str(err))
         return
     run.go(epochs)
-    st.session_state[state.TRAIN_RUN] = run
+    t.run = run
 
 
 @locked
@@ -173,7 +193,7 @@ def resume(train_set: Dataset) -> None:
     try:
         run.configure(settings.batch_size, learning_rate(), settings.momentum)
     except BpvizError as err:
-        _notice(state.TRAIN_NOTICE, "error", str(err))
+        _say("error", str(err))
         return
     run.go(run.epoch + epochs)
 
@@ -184,15 +204,15 @@ def reset() -> None:
     run = current_run()
     if run is not None:
         run.stop()
-        state.train_share(with_rate(run.start_net, learning_rate()))
-    st.session_state[state.TRAIN_RUN] = None
-    _notice(state.TRAIN_NOTICE)
+        state.share_from_train(with_rate(run.start_net, learning_rate()))
+    state.train().run = None
+    _say()
 
 
 def share_result(run: Run) -> None:
     """The trained network (after a divergence, the last finite one) becomes the shared network."""
     if run.epoch > 0:
-        state.train_share(with_rate(run.net, learning_rate()))
+        state.share_from_train(with_rate(run.net, learning_rate()))
 
 
 @locked
@@ -205,7 +225,7 @@ def tick() -> bool:
         run.configure(settings.batch_size, learning_rate(), settings.momentum)
     except BpvizError as err:
         run.stop()
-        _notice(state.TRAIN_NOTICE, "error", str(err))
+        _say("error", str(err))
         return True
     run.step(TICK_SECONDS)
     if run.running:
@@ -217,19 +237,21 @@ def tick() -> bool:
 # -- the comparison ---------------------------------------------------------------------------------
 @locked
 def compare(train_set: Dataset, test_set: Dataset | None) -> None:
-    """Train one starting network once per learning rate in TRAIN_RATES, with the epochs, batch size and
-    momentum of the run settings: the run's starting network when there is a run, else the shared one."""
-    settings, run = state.train_settings(), current_run()
+    """Train one starting network once per learning rate in ``state.Train.rates``, with the epochs, batch
+    size and momentum of the run settings: the run's starting network when there is a run, else the shared one."""
+    settings, run, t = state.train_settings(), current_run(), state.train()
     net = run.start_net if run is not None else state.net()
     try:
-        rates = parse_rates(st.session_state[state.TRAIN_RATES])
+        rates = parse_rates(t.rates)
         epochs, why = cap_epochs(settings.epochs, len(train_set), net.spec.n_params, runs=len(rates))
-        comparison = Comparison(net, train_set, test_set, rates, epochs, settings.batch_size, settings.momentum)
+        comparison = Comparison(
+            net, train_set, test_set, rates, epochs, settings.batch_size, settings.momentum, clock=t.clock
+        )
     except BpvizError as err:
-        _notice(state.TRAIN_COMPARE_NOTICE, "error", str(err))
+        t.compare_notice = state.Notice("error", str(err))
         return
-    _notice(state.TRAIN_COMPARE_NOTICE, "warning" if why else None, why)
-    st.session_state[state.TRAIN_COMPARISON] = comparison
+    t.compare_notice = state.Notice("warning", why) if why else None
+    t.comparison = comparison
 
 
 @locked

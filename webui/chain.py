@@ -1,0 +1,85 @@
+"""What the Chain rule page's menus, inputs and buttons do (its state is ``state.Chain``)."""
+
+from bpviz import chainrule as cr
+from webui import state
+
+COMPOSE = "compose"  # the expression key of the user's own chain (bpviz.chainrule.compose)
+# Widget keys (browser tests find them as .st-key-<key>).
+EXPR = "chain_w_expr"
+STAGE = "chain_w_stage"  # the "jump to stage" slider, 1-based
+NEXT = "chain_next"
+BACK = "chain_back"
+RESET = "chain_reset"
+CLICKER = "chain_clicker"  # container of the two clicker buttons, hidden by CSS
+CLICKER_NEXT = "chain_clicker_next"
+CLICKER_BACK = "chain_clicker_back"
+DEFAULT_INPUTS = "chain_default_inputs"
+CHART = "chain_chart"
+
+
+def input_key(expr: str, name: str) -> str:
+    """Widget key of input ``name`` of expression ``expr``."""
+    return f"chain_w_in_{expr}_{name}"
+
+
+def step_key(field: str, i: int) -> str:
+    """Widget key of composer step i (0-based): field "op" or "p" (a power's exponent)."""
+    return f"chain_w_{field}_{i}"
+
+
+def graph() -> cr.Graph:
+    """The expression shown: one of the library, or the user's composed chain."""
+    c = state.chain()
+    return cr.compose(c.steps) if c.expr == COMPOSE else cr.LIBRARY[c.expr]
+
+
+def inputs(graph: cr.Graph) -> dict[str, float]:
+    """The inputs of the expression shown: the values the user set, its defaults for the rest."""
+    c = state.chain()
+    return {**graph.defaults, **c.inputs.get(c.expr, {})}
+
+
+def set_expr() -> None:
+    """The expression picked in the menu, from its first stage."""
+    c = state.chain()
+    c.expr, c.stage = state.widget(EXPR), 0
+
+
+def stage_index(n_stages: int) -> int:
+    """The current stage, kept within the ``n_stages`` stages of the expression shown."""
+    c = state.chain()
+    c.stage = min(max(c.stage, 0), n_stages - 1)
+    return c.stage
+
+
+def move(by: int, n_stages: int) -> None:
+    """Next (+1), Back (−1) or Reset (−n_stages)."""
+    state.chain().move(by, n_stages)
+
+
+def jump() -> None:
+    state.chain().stage = state.widget(STAGE) - 1
+
+
+def set_input(expr: str, name: str) -> None:
+    c = state.chain()
+    value = float(state.widget(input_key(expr, name)))
+    c.inputs = {**c.inputs, expr: {**c.inputs.get(expr, {}), name: value}}
+
+
+def default_inputs(expr: str) -> None:
+    """Forget the values the user set for ``expr``."""
+    c = state.chain()
+    c.inputs = {k: v for k, v in c.inputs.items() if k != expr}
+
+
+def set_step(i: int) -> None:
+    """Step i of the composer from its widgets: an operation replaces it (or is appended), "none" ends the chain."""
+    c = state.chain()
+    op = state.widget(step_key("op", i))
+    if op == "none":
+        steps = c.steps[:i]
+    else:
+        p = state.widget(step_key("p", i), 2.0) if op == "power" else None
+        steps = (*c.steps[:i], (op, p), *c.steps[i + 1 :])
+    c.steps, c.stage = steps, 0
