@@ -19,7 +19,6 @@ from bpviz.figures.chart_layout import alt_text
 from bpviz.io import netfile
 from bpviz.lesson.names import edge_name, layer_title, node_name
 from bpviz.lesson.summary import (
-    ACTIVATION_LABELS,
     BIAS_LABELS,
     INIT_LABELS,
     LOSS_LABELS,
@@ -135,7 +134,7 @@ def layer_controls() -> None:
         row[2].selectbox(
             f"Activation of hidden layer {l}",
             list(ACTIVATIONS),
-            format_func=ACTIVATION_LABELS.get,
+            format_func=lambda name: ACTIVATIONS[name].label,
             label_visibility="collapsed",
             **_edit(act),
         )
@@ -160,7 +159,7 @@ def layer_controls() -> None:
     row[2].selectbox(
         "Output activation",
         list(ACTIVATIONS),
-        format_func=ACTIVATION_LABELS.get,
+        format_func=lambda name: ACTIVATIONS[name].label,
         label_visibility="collapsed",
         **_edit(state.DESIGN_OUT_ACTIVATION),
     )

@@ -111,8 +111,9 @@ def validate(spec: NetworkSpec) -> None:
     needed = LOSSES[spec.loss].requires_output
     if needed and spec.activations[-1] != needed:
         raise BpvizError("loss", f"{spec.loss} needs a {needed} output layer, not {spec.activations[-1]}")
-    if spec.activations[-1] == "softmax" and layers[-1] < 2:
-        raise BpvizError("activations", "softmax needs at least 2 output neurons")
+    output = ACTIVATIONS[spec.activations[-1]]
+    if layers[-1] < output.min_outputs:
+        raise BpvizError("activations", f"{output.name} needs at least {output.min_outputs} output neurons")
     _choice("reduction", spec.reduction, REDUCTIONS)
     _choice("bias", spec.bias, BIAS_MODES)
     _choice("init", spec.init, INITS)

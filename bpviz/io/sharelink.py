@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 import numpy as np
 
 from bpviz.data.catalog import DataSettings
+from bpviz.engine.activations import ACTIVATIONS
 from bpviz.engine.errors import BpvizError
 from bpviz.engine.network import Network
 from bpviz.engine.spec import NetworkSpec
@@ -30,8 +31,6 @@ MAX_VALUE_CHARS = 8_000
 MAX_STAGE = 1_000
 PRESENT = "present"  # not a lesson key: "1" opens the pages in presentation mode
 
-SHORT = {"sigmoid": "sig", "tanh": "tanh", "relu": "relu", "leaky_relu": "lrelu", "linear": "lin", "softmax": "smax"}
-LONG = {v: k for k, v in SHORT.items()}
 KEYS = (
     "net",
     "act",
@@ -74,7 +73,7 @@ def encode(lesson: Lesson) -> dict[str, str]:
         raise BpvizError("dataset", "an uploaded CSV cannot travel in a link; share a built-in dataset")
     params = {
         "net": "-".join(map(str, s.layers)),
-        "act": ".".join(SHORT[a] for a in s.activations),
+        "act": ".".join(ACTIVATIONS[a].code for a in s.activations),
         "loss": s.loss,
         "red": s.reduction,
         "bias": s.bias,
@@ -157,10 +156,11 @@ def decode(params: Mapping[str, str], default: Lesson) -> Lesson:
     if act_text is None:
         acts = s.activations if len(s.activations) == len(layers) - 1 else ("sigmoid",) * (len(layers) - 1)
     else:
-        unknown = [a for a in act_text.split(".") if a not in LONG]
+        names = {act.code: name for name, act in ACTIVATIONS.items()}
+        unknown = [a for a in act_text.split(".") if a not in names]
         if unknown:
-            raise BpvizError("act", f"unknown activation code {unknown[0][:20]!r}; use {', '.join(LONG)}")
-        acts = tuple(LONG[a] for a in act_text.split("."))
+            raise BpvizError("act", f"unknown activation code {unknown[0][:20]!r}; use {', '.join(names)}")
+        acts = tuple(names[a] for a in act_text.split("."))
     spec = NetworkSpec(
         layers,
         acts,

@@ -15,14 +15,6 @@ from bpviz.engine.activations import ACTIVATIONS
 from bpviz.engine.losses import LOSSES
 from bpviz.engine.spec import NetworkSpec
 
-ACTIVATION_LABELS = {
-    "sigmoid": "sigmoid σ",
-    "tanh": "tanh",
-    "relu": "ReLU",
-    "leaky_relu": "leaky ReLU",
-    "linear": "linear (identity)",
-    "softmax": "softmax",
-}
 LOSS_LABELS = {
     "half_sse": "½ sum of squared errors",
     "sse": "sum of squared errors",
@@ -42,17 +34,6 @@ INIT_LABELS = {
     "xavier": "Xavier/Glorot uniform",
     "he": "He normal",
 }
-
-# LaTeX name of each activation as a function applied to z, and the left side of its definition.
-_SYMBOL = {
-    "sigmoid": r"\sigma",
-    "tanh": r"\tanh",
-    "relu": r"\operatorname{ReLU}",
-    "leaky_relu": r"\operatorname{LReLU}",
-    "linear": "",
-    "softmax": r"\operatorname{softmax}",
-}
-_DEFINED_AS = {"softmax": r"\operatorname{softmax}(z)_j"}
 
 
 def architecture(spec: NetworkSpec) -> str:
@@ -88,7 +69,7 @@ def shape_rows(spec: NetworkSpec) -> list[dict]:
         rows.append(
             {
                 "layer": f"{l} · {'output' if l == spec.depth else 'hidden'}",
-                "activation": ACTIVATION_LABELS[spec.activations[l - 1]],
+                "activation": ACTIVATIONS[spec.activations[l - 1]].label,
                 "W": f"{r} × {c}",
                 "b": f"{r}" if has_bias else "—",
                 "parameters": r * c + (r if has_bias else 0),
@@ -108,7 +89,7 @@ def forward_equations(spec: NetworkSpec) -> str:
     for l, name in enumerate(spec.activations, start=1):
         bias = "" if spec.bias == "none" else f" + b^{{({l})}}"
         z = f"z^{{({l})}}"
-        f = _SYMBOL[name]
+        f = ACTIVATIONS[name].symbol
         applied = z if not f else rf"{f}\big({z}\big)"
         out = rf"\hat y = a^{{({l})}}" if l == spec.depth else f"a^{{({l})}}"
         rows.append(rf"{z} &= W^{{({l})}}\,{_input(l)}{bias} & {out} &= {applied}")
@@ -118,15 +99,8 @@ def forward_equations(spec: NetworkSpec) -> str:
 def activation_definitions(spec: NetworkSpec) -> list[str]:
     """LaTeX definitions of the activations the network uses (each once, in layer order);
     tanh and the identity need none."""
-    out = []
-    for name in dict.fromkeys(spec.activations):
-        latex = ACTIVATIONS[name].latex
-        lhs = _DEFINED_AS.get(name, rf"{_SYMBOL[name]}(z)")
-        if "=" in latex:
-            out.append(latex)
-        elif _SYMBOL[name] and latex != lhs:
-            out.append(f"{lhs} = {latex}")
-    return out
+    definitions = (ACTIVATIONS[name].definition for name in dict.fromkeys(spec.activations))
+    return [d for d in definitions if d is not None]
 
 
 def loss_equation(spec: NetworkSpec) -> str:
