@@ -21,8 +21,6 @@ from bpviz.lesson.names import edge_name, layer_title, node_name
 from bpviz.lesson.summary import (
     BIAS_LABELS,
     INIT_LABELS,
-    LOSS_LABELS,
-    REDUCTION_LABELS,
     activation_definitions,
     architecture,
     forward_equations,
@@ -181,14 +179,14 @@ def layer_controls() -> None:
 
 def training_controls() -> None:
     st.subheader("Loss and learning rate")
-    st.selectbox("Loss", list(LOSSES), format_func=LOSS_LABELS.get, **_edit(state.DESIGN_LOSS))
+    st.selectbox("Loss", list(LOSSES), format_func=lambda name: LOSSES[name].label, **_edit(state.DESIGN_LOSS))
     form.explain(state.DESIGN_LOSS)
     left, right = st.columns(2)
     with left:
         st.radio(
             "Over a batch",
-            REDUCTIONS,
-            format_func=REDUCTION_LABELS.get,
+            list(REDUCTIONS),
+            format_func=REDUCTIONS.get,
             horizontal=False,
             **_edit(state.DESIGN_REDUCTION),
         )

@@ -173,7 +173,7 @@ def check_case(net: Network, x, y) -> None:
 @pytest.mark.parametrize("output, loss", PAIRS)
 def test_every_pair_reduction_and_bias_mode(output, loss, reduction, bias):
     """Three architectures per combination: no hidden layer, one, and two."""
-    seed = PAIRS.index((output, loss)) * 100 + REDUCTIONS.index(reduction) * 10 + BIAS_MODES.index(bias)
+    seed = PAIRS.index((output, loss)) * 100 + list(REDUCTIONS).index(reduction) * 10 + BIAS_MODES.index(bias)
     for i, (hidden, n_in, n_out, batch) in enumerate([((), 3, 3, 1), ((4,), 2, 3, 3), ((3, 5), 4, 2, 5)]):
         check_case(*kink_free_case(seed * 7 + i, output, loss, reduction, bias, hidden, n_in, n_out, batch))
 
@@ -195,7 +195,7 @@ def test_every_hidden_activation_in_a_deep_net(hidden):
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
 @given(
     pair=st.sampled_from(PAIRS),
-    reduction=st.sampled_from(REDUCTIONS),
+    reduction=st.sampled_from(list(REDUCTIONS)),
     bias=st.sampled_from(BIAS_MODES),
     hidden=st.lists(st.integers(1, 5), max_size=3),
     n_in=st.integers(1, 4),

@@ -108,9 +108,9 @@ def validate(spec: NetworkSpec) -> None:
         if ACTIVATIONS[name].output_only and i != len(spec.activations) - 1:
             raise BpvizError("activations", f"{name} is only allowed on the output layer (found on layer {i + 1})")
     _choice("loss", spec.loss, tuple(LOSSES))
-    needed = LOSSES[spec.loss].requires_output
-    if needed and spec.activations[-1] != needed:
-        raise BpvizError("loss", f"{spec.loss} needs a {needed} output layer, not {spec.activations[-1]}")
+    fused = LOSSES[spec.loss].fused
+    if fused and spec.activations[-1] != fused.activation:
+        raise BpvizError("loss", f"{spec.loss} needs a {fused.activation} output layer, not {spec.activations[-1]}")
     output = ACTIVATIONS[spec.activations[-1]]
     if layers[-1] < output.min_outputs:
         raise BpvizError("activations", f"{output.name} needs at least {output.min_outputs} output neurons")

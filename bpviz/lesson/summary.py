@@ -15,14 +15,6 @@ from bpviz.engine.activations import ACTIVATIONS
 from bpviz.engine.losses import LOSSES
 from bpviz.engine.spec import NetworkSpec
 
-LOSS_LABELS = {
-    "half_sse": "½ sum of squared errors",
-    "sse": "sum of squared errors",
-    "mse": "mean squared error",
-    "cross_entropy": "cross-entropy (softmax output)",
-    "binary_cross_entropy": "binary cross-entropy (sigmoid output)",
-}
-REDUCTION_LABELS = {"mean": "mean over the batch", "sum": "sum over the batch"}
 BIAS_LABELS = {
     "learned": "learned",
     "frozen": "frozen (kept at their values)",
