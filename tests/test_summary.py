@@ -5,11 +5,8 @@ import pytest
 from bpviz import Network, NetworkSpec
 from bpviz.engine.activations import ACTIVATIONS
 from bpviz.engine.losses import LOSSES
-from bpviz.engine.spec import BIAS_MODES, INITS
 from bpviz.lesson.presets import PRESETS
 from bpviz.lesson.summary import (
-    BIAS_LABELS,
-    INIT_LABELS,
     activation_definitions,
     architecture,
     forward_equations,
@@ -31,11 +28,6 @@ def _balanced(latex: str) -> bool:
         if depth < 0:
             return False
     return depth == 0
-
-
-def test_labels_cover_every_registry_entry():
-    assert set(INIT_LABELS) == set(INITS)
-    assert set(BIAS_LABELS) == set(BIAS_MODES)
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=architecture)

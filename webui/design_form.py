@@ -14,10 +14,11 @@ from bpviz.data.catalog import DATA_DEFAULTS, SOURCES, DataSettings
 from bpviz.design.edits import add_hidden_layer, form_spec, next_network, redraws, remove_hidden_layer
 from bpviz.design.imports import data_for
 from bpviz.design.weights import set_parameter
+from bpviz.engine.inits import INITS
 from bpviz.engine.spec import NetworkSpec
 from bpviz.io import netfile
 from bpviz.lesson.selection import is_valid_selection
-from bpviz.lesson.summary import INIT_LABELS, architecture
+from bpviz.lesson.summary import architecture
 from webui import state
 
 # The widget each engine field is edited with (a refused edit is explained beside it).
@@ -91,7 +92,7 @@ def sync() -> None:
 
 
 def _drawn_toast(spec: NetworkSpec) -> None:
-    st.toast(f"New weights drawn from the seed: {INIT_LABELS[spec.init]}, seed {spec.seed}.", icon=":material/casino:")
+    st.toast(f"New weights drawn from the seed: {INITS[spec.init].label}, seed {spec.seed}.", icon=":material/casino:")
 
 
 def _replace_net(new: Network) -> None:

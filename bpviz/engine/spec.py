@@ -12,10 +12,15 @@ from dataclasses import dataclass
 
 from .activations import ACTIVATIONS
 from .errors import BpvizError
+from .inits import INITS
 from .losses import LOSSES, REDUCTIONS
 
-BIAS_MODES = ("learned", "frozen", "none")
-INITS = ("uniform", "normal_scaled", "xavier", "he")
+# How biases behave, each with its menu label.
+BIAS_MODES: dict[str, str] = {
+    "learned": "learned",
+    "frozen": "frozen (kept at their values)",
+    "none": "none (no biases)",
+}
 
 MAX_HIDDEN_LAYERS = 8
 MAX_NEURONS = 4096

@@ -10,12 +10,12 @@ import pandas as pd
 
 from bpviz.engine.activations import ACTIVATIONS
 from bpviz.engine.losses import LOSSES, REDUCTIONS
+from bpviz.engine.spec import BIAS_MODES
 from bpviz.lesson.names import edge_name, node_name
 from bpviz.lesson.numbers import format_value
 
 from .equations import explain, stage_latex
 from .stages import Stage, Walk
-from .summary import BIAS_LABELS
 from .tables import loss_table, neuron_table, weight_tables
 
 MAX_ELEMENTS = 16
@@ -93,7 +93,7 @@ def worked_example(w: Walk, decimals: int = 4, title: str = "One step of backpro
     header = [
         f"# {title}",
         f"Network {'-'.join(map(str, spec.layers))} ({', '.join(ACTIVATIONS[a].label for a in spec.activations)}); "
-        f"loss: {LOSSES[spec.loss].label} ({REDUCTIONS[spec.reduction]}); biases: {BIAS_LABELS[spec.bias]}; "
+        f"loss: {LOSSES[spec.loss].label} ({REDUCTIONS[spec.reduction]}); biases: {BIAS_MODES[spec.bias]}; "
         f"learning rate η = {spec.learning_rate:g}.",
         f"Sample: x = ({vector(format_value(v, decimals) for v in w.x)}), "
         f"y = ({vector(format_value(v, decimals) for v in w.y)}).",

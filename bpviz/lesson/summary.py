@@ -1,5 +1,6 @@
-"""What a network spec amounts to, in words and formulas: display names, parameter counts,
-the shapes of every W and b, and the forward pass and loss in general LaTeX form.
+"""What a network spec amounts to, in words and formulas: its architecture, parameter counts,
+the shapes of every W and b, and the forward pass and loss in general LaTeX form. The menu labels
+and LaTeX of each activation and loss are their records' (``bpviz.engine.activations``, ``.losses``).
 
 Shapes follow the engine: W^(l) is (n_l, n_{l-1}) (rows = the layer's own neurons) and
 b^(l) is (n_l,), for l = 1..L. The equations are
@@ -14,18 +15,6 @@ from dataclasses import dataclass
 from bpviz.engine.activations import ACTIVATIONS
 from bpviz.engine.losses import LOSSES
 from bpviz.engine.spec import NetworkSpec
-
-BIAS_LABELS = {
-    "learned": "learned",
-    "frozen": "frozen (kept at their values)",
-    "none": "none (no biases)",
-}
-INIT_LABELS = {
-    "uniform": "uniform U(−1, 1)",
-    "normal_scaled": "N(0, 1)/√fan-in",
-    "xavier": "Xavier/Glorot uniform",
-    "he": "He normal",
-}
 
 
 def architecture(spec: NetworkSpec) -> str:
