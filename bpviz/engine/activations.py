@@ -6,11 +6,12 @@ ones, and the Jacobian-vector product a * (g - sum(g * a)) for softmax.
 
 ``ACTIVATIONS`` maps each name to its record; menus list its keys, and every reader
 (the spec, the equations, the summary, the share link) looks a name up at call time,
-so adding an activation is adding one record.
+so adding an activation is adding one record (``register`` adds one for a while).
 """
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -168,3 +169,17 @@ ACTIVATIONS: dict[str, Activation] = {
         ),
     )
 }
+
+
+@contextmanager
+def register(activation: Activation) -> Iterator[Activation]:
+    """``activation`` in ACTIVATIONS for the duration of the with-block, then gone again: meanwhile the spec
+    accepts it and the menus, equations and share links show it. Refuses a name or link code already taken."""
+    for other in ACTIVATIONS.values():
+        if activation.name == other.name or activation.code == other.code:
+            raise ValueError(f"{activation.name} ({activation.code}): {other.name} ({other.code}) is registered")
+    ACTIVATIONS[activation.name] = activation
+    try:
+        yield activation
+    finally:
+        del ACTIVATIONS[activation.name]
