@@ -2,7 +2,7 @@
 
 The packages, in the one direction their imports run (tests/test_project.py enforces it):
 
-    engine     spec, activations, losses, network, forward/backward trace, training, gradient check
+    engine     spec, activations, losses, initialisations, network, forward/backward trace, training, gradient check
     data       datasets (generators, CSV files, the catalog of built-in ones), samples
     chainrule  backprop on a small computational graph
     lesson     stages of one step, equations with numbers, names, selection, tables, presets, export

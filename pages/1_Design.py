@@ -12,18 +12,14 @@ from bpviz.data.datasets import MAX_SAMPLES, MAX_TEST_FRACTION, describe_dataset
 from bpviz.design.edits import can_add_layer, is_initial
 from bpviz.design.weights import BIAS_COLUMN, MAX_EDITABLE, apply_table, differs, editable, weight_table
 from bpviz.engine.activations import ACTIVATIONS
+from bpviz.engine.inits import INITS
 from bpviz.engine.losses import LOSSES, REDUCTIONS
-from bpviz.engine.spec import BIAS_MODES, INITS, MAX_HIDDEN_LAYERS, MAX_NEURONS, MAX_SEED
+from bpviz.engine.spec import BIAS_MODES, MAX_HIDDEN_LAYERS, MAX_NEURONS, MAX_SEED
 from bpviz.figures.boundary import data_figure
 from bpviz.figures.chart_layout import alt_text
 from bpviz.io import netfile
 from bpviz.lesson.names import edge_name, layer_title, node_name
 from bpviz.lesson.summary import (
-    ACTIVATION_LABELS,
-    BIAS_LABELS,
-    INIT_LABELS,
-    LOSS_LABELS,
-    REDUCTION_LABELS,
     activation_definitions,
     architecture,
     forward_equations,
@@ -130,7 +126,7 @@ def layer_controls() -> None:
         row[2].selectbox(
             f"Activation of hidden layer {l}",
             list(ACTIVATIONS),
-            format_func=ACTIVATION_LABELS.get,
+            format_func=lambda name: ACTIVATIONS[name].label,
             label_visibility="collapsed",
             **form.edit(act),
         )
@@ -155,7 +151,7 @@ def layer_controls() -> None:
     row[2].selectbox(
         "Output activation",
         list(ACTIVATIONS),
-        format_func=ACTIVATION_LABELS.get,
+        format_func=lambda name: ACTIVATIONS[name].label,
         label_visibility="collapsed",
         **form.edit(form.OUT_ACTIVATION),
     )
@@ -177,14 +173,14 @@ def layer_controls() -> None:
 
 def training_controls() -> None:
     st.subheader("Loss and learning rate")
-    st.selectbox("Loss", list(LOSSES), format_func=LOSS_LABELS.get, **form.edit(form.LOSS))
+    st.selectbox("Loss", list(LOSSES), format_func=lambda name: LOSSES[name].label, **form.edit(form.LOSS))
     form.explain(form.LOSS)
     left, right = st.columns(2)
     with left:
         st.radio(
             "Over a batch",
-            REDUCTIONS,
-            format_func=REDUCTION_LABELS.get,
+            list(REDUCTIONS),
+            format_func=REDUCTIONS.get,
             horizontal=False,
             **form.edit(form.REDUCTION),
         )
@@ -197,8 +193,10 @@ def init_controls() -> None:
     st.subheader("Initial weights")
     left, right = st.columns(2)
     with left:
-        st.selectbox("Initialisation", INITS, format_func=INIT_LABELS.get, **form.edit(form.INIT))
-        st.selectbox("Biases", BIAS_MODES, format_func=BIAS_LABELS.get, **form.edit(form.BIAS))
+        st.selectbox(
+            "Initialisation", list(INITS), format_func=lambda name: INITS[name].label, **form.edit(form.INIT)
+        )
+        st.selectbox("Biases", list(BIAS_MODES), format_func=BIAS_MODES.get, **form.edit(form.BIAS))
         form.explain(form.INIT, form.BIAS)
     with right:
         st.number_input("Seed", 0, MAX_SEED, step=1, **form.edit(form.SEED))
@@ -211,7 +209,7 @@ def init_controls() -> None:
         help="Draw the weights again from the initialisation and the seed (biases start at 0).",
     )
     if is_initial(net):
-        st.caption(f"The weights are the ones {INIT_LABELS[spec.init]} draws with seed {spec.seed}.")
+        st.caption(f"The weights are the ones {INITS[spec.init].label} draws with seed {spec.seed}.")
     else:
         st.caption("The weights were set by hand, imported or trained since they were drawn.")
 
@@ -250,7 +248,7 @@ def summary() -> None:
     count = parameter_count(spec)
     cols = st.columns(3)
     cols[0].metric("Weights", f"{count.weights:,}")
-    cols[1].metric("Biases", f"{count.biases:,}", help="Bias mode " + BIAS_LABELS[spec.bias] + ".")
+    cols[1].metric("Biases", f"{count.biases:,}", help="Bias mode " + BIAS_MODES[spec.bias] + ".")
     cols[2].metric("Trained parameters", f"{count.trainable:,}", help="Frozen biases keep their values in training.")
     st.latex(forward_equations(spec))
     definitions = activation_definitions(spec)

@@ -6,6 +6,8 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -71,3 +73,25 @@ def accepted_output_losses() -> list[tuple[str, str]]:
             continue
         pairs.append((output, loss))
     return pairs
+
+
+@pytest.fixture
+def softplus():
+    """softplus, f(z) = log(1 + e^z) with f'(z) = σ(z), registered as one more activation for the test."""
+    import numpy as np
+
+    from bpviz.engine.activations import Activation, register, sigmoid
+
+    act = Activation(
+        "softplus",
+        "splus",
+        "softplus",
+        symbol=r"\operatorname{softplus}",
+        formula=r"\log(1+e^{z})",
+        apply=lambda v: rf"\operatorname{{softplus}}({v})",
+        slope=lambda z, a: rf"\sigma({z})",
+        f=lambda z: np.logaddexp(0.0, z),
+        df=lambda z, a: sigmoid(z),
+    )
+    with register(act):
+        yield act

@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 from bpviz import Network, NetworkSpec, backprop, batch_loss, gradient_check
 from bpviz.engine.activations import ACTIVATIONS, LEAKY_SLOPE
 from bpviz.engine.gradcheck import MAX_CHECK_WORK, MIN_CHECKED, SUSPECT
+from bpviz.engine.inits import INITS
 from bpviz.engine.losses import LOSSES, REDUCTIONS
-from bpviz.engine.spec import BIAS_MODES, INITS
+from bpviz.engine.spec import BIAS_MODES
 
 HIDDEN = [name for name, act in ACTIVATIONS.items() if not act.output_only]
 KINKED = {"relu", "leaky_relu"}
@@ -59,7 +60,7 @@ def random_case(rng, output, loss, reduction, bias, hidden_sizes, n_in, n_out, b
         loss,
         reduction,
         bias,
-        str(rng.choice(INITS)),
+        str(rng.choice(list(INITS))),
         int(rng.integers(0, 2**32)),
         0.1,
     )
@@ -173,7 +174,7 @@ def check_case(net: Network, x, y) -> None:
 @pytest.mark.parametrize("output, loss", PAIRS)
 def test_every_pair_reduction_and_bias_mode(output, loss, reduction, bias):
     """Three architectures per combination: no hidden layer, one, and two."""
-    seed = PAIRS.index((output, loss)) * 100 + REDUCTIONS.index(reduction) * 10 + BIAS_MODES.index(bias)
+    seed = PAIRS.index((output, loss)) * 100 + list(REDUCTIONS).index(reduction) * 10 + list(BIAS_MODES).index(bias)
     for i, (hidden, n_in, n_out, batch) in enumerate([((), 3, 3, 1), ((4,), 2, 3, 3), ((3, 5), 4, 2, 5)]):
         check_case(*kink_free_case(seed * 7 + i, output, loss, reduction, bias, hidden, n_in, n_out, batch))
 
@@ -195,8 +196,8 @@ def test_every_hidden_activation_in_a_deep_net(hidden):
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
 @given(
     pair=st.sampled_from(PAIRS),
-    reduction=st.sampled_from(REDUCTIONS),
-    bias=st.sampled_from(BIAS_MODES),
+    reduction=st.sampled_from(list(REDUCTIONS)),
+    bias=st.sampled_from(list(BIAS_MODES)),
     hidden=st.lists(st.integers(1, 5), max_size=3),
     n_in=st.integers(1, 4),
     n_out=st.integers(1, 4),

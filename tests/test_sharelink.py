@@ -1,5 +1,6 @@
 """Share links: every field round-trips; tampered links raise BpvizError, never anything else."""
 
+from dataclasses import fields
 from urllib.parse import parse_qsl, urlsplit
 
 import numpy as np
@@ -7,7 +8,8 @@ import pytest
 
 from bpviz import BpvizError, Network, NetworkSpec
 from bpviz.data.catalog import DataSettings
-from bpviz.io.sharelink import MAX_SHARED_PARAMS, Lesson, decode, encode, link, url_params
+from bpviz.engine.spec import SPEC_FIELDS
+from bpviz.io.sharelink import FIELDS, KEYS, MAX_SHARED_PARAMS, Lesson, decode, encode, link, url_params
 from bpviz.lesson.presets import PRESETS
 
 DEFAULT = Lesson(PRESETS["xor"].network(), PRESETS["xor"].data)
@@ -58,6 +60,16 @@ def test_round_trip_every_field(lesson):
     assert (back.sample, back.stage) == (lesson.sample, lesson.stage)
     for got, want in zip((*back.net.W, *back.net.b), (*lesson.net.W, *lesson.net.b)):
         np.testing.assert_array_equal(got, want)
+
+
+def test_the_field_table_covers_every_setting_of_a_lesson_once():
+    """A spec or data setting missing from FIELDS would silently take its default in every opened link."""
+    held = {part: [f.attr for f in FIELDS if f.part == part] for part in ("spec", "data", "step", "net")}
+    assert sorted(held["spec"]) == sorted(SPEC_FIELDS)
+    assert sorted(held["data"]) == sorted(f.name for f in fields(DataSettings))
+    assert held["step"] == ["sample", "stage"] and held["net"] == [None]
+    assert len(set(KEYS)) == len(KEYS) == len(FIELDS)
+    assert list(encode(LESSONS[0])) == list(KEYS)
 
 
 def test_weights_travel_only_when_hand_set_and_small():

@@ -9,8 +9,9 @@ import pytest
 
 from bpviz import BpvizError, NetworkSpec
 from bpviz.engine.activations import ACTIVATIONS
+from bpviz.engine.inits import INITS
 from bpviz.engine.losses import LOSSES
-from bpviz.engine.spec import BIAS_MODES, INITS, MAX_HIDDEN_LAYERS, MAX_NEURONS, MAX_SEED
+from bpviz.engine.spec import BIAS_MODES, MAX_HIDDEN_LAYERS, MAX_NEURONS, MAX_SEED
 
 HIDDEN = [name for name, act in ACTIVATIONS.items() if not act.output_only]
 

@@ -48,15 +48,16 @@ def agree(quantity: str, layer: int | None, engine, oracle) -> None:
 # ---------------------------------------------------------------- the network in torch
 
 
-def torch_activation(name: str, z):
-    return {
-        "sigmoid": torch.sigmoid,
-        "tanh": torch.tanh,
-        "relu": torch.relu,
-        "leaky_relu": lambda t: torch.nn.functional.leaky_relu(t, LEAKY_SLOPE),
-        "linear": lambda t: t,
-        "softmax": lambda t: torch.softmax(t, dim=1),
-    }[name](z)
+# The torch counterpart of each activation of the engine's registry, by name (a test that registers one more
+# activation adds its counterpart here for its own duration).
+TORCH_ACTIVATIONS = {
+    "sigmoid": torch.sigmoid,
+    "tanh": torch.tanh,
+    "relu": torch.relu,
+    "leaky_relu": lambda t: torch.nn.functional.leaky_relu(t, LEAKY_SLOPE),
+    "linear": lambda t: t,
+    "softmax": lambda t: torch.softmax(t, dim=1),
+}
 
 
 def torch_sample_losses(name: str, a, y):
@@ -82,7 +83,7 @@ def torch_forward(spec: NetworkSpec, params: list, x, y):
     for k, name in enumerate(spec.activations):
         z.append(a[-1] @ W[k].T + b[k])
         z[-1].retain_grad()
-        a.append(torch_activation(name, z[-1]))
+        a.append(TORCH_ACTIVATIONS[name](z[-1]))
     per_sample = torch_sample_losses(spec.loss, a[-1], torch.tensor(np.atleast_2d(np.asarray(y, dtype=float))))
     return z, a, per_sample, per_sample.mean() if spec.reduction == "mean" else per_sample.sum()
 
@@ -127,11 +128,13 @@ def compare_steps(net: Network, x, y, momentum: float, steps: int) -> None:
 # ---------------------------------------------------------------- cases
 
 
-def case(seed: int, output: str, loss: str, reduction: str, bias: str, learning_rate: float = 0.1):
-    """A 3-4-3-3 net with two different random hidden activations, random parameters and a batch of 4."""
+def case(seed: int, output: str, loss: str, reduction: str, bias: str, learning_rate: float = 0.1, hidden=None):
+    """A 3-4-3-3 net with two ``hidden`` activations (by default two different random ones), random parameters
+    and a batch of 4."""
     rng = np.random.default_rng(seed)
     n_out = 3
-    hidden = rng.choice(HIDDEN, 2, replace=False)
+    if hidden is None:
+        hidden = rng.choice(HIDDEN, 2, replace=False)
     spec = NetworkSpec((3, 4, 3, n_out), (*hidden, output), loss, reduction, bias, "xavier", seed, learning_rate)
     W = [rng.normal(0.0, 0.8, s) for s in spec.shapes]
     b = [rng.normal(0.0, 0.5, r) if bias != "none" else np.zeros(r) for r, _ in spec.shapes]
@@ -168,6 +171,25 @@ def test_each_hidden_activation_in_a_deep_net(hidden):
         spec, [rng.normal(0, 0.9, s) for s in spec.shapes], [rng.normal(0, 0.5, r) for r, _ in spec.shapes]
     )
     compare_trace(net, rng.normal(size=(6, 2)), np.eye(2)[rng.integers(0, 2, 6)])
+
+
+def test_every_activation_has_its_torch_counterpart():
+    assert set(TORCH_ACTIVATIONS) == set(ACTIVATIONS)
+
+
+def test_a_registered_activation_matches_torch(softplus, monkeypatch):
+    """softplus, one entry in the registry (conftest.py), against torch's: in every layer and before softmax."""
+    monkeypatch.setitem(TORCH_ACTIVATIONS, "softplus", torch.nn.functional.softplus)
+    for seed, (hidden, output, loss) in enumerate(
+        [
+            (("softplus", "softplus"), "softplus", "sse"),
+            (("softplus", "tanh"), "softmax", "cross_entropy"),
+            (("relu", "softplus"), "sigmoid", "binary_cross_entropy"),
+        ]
+    ):
+        for reduction in REDUCTIONS:
+            compare_trace(*case(seed, output, loss, reduction, "learned", hidden=hidden))
+        compare_steps(*case(seed, output, loss, "mean", "frozen", hidden=hidden), momentum=0.9, steps=3)
 
 
 def test_one_sample_as_a_vector():

@@ -15,10 +15,11 @@ from bpviz.data.catalog import DATA_DEFAULTS, SOURCES, DataSettings
 from bpviz.design.edits import add_hidden_layer, form_spec, next_network, redraws, remove_hidden_layer
 from bpviz.design.imports import data_for
 from bpviz.design.weights import set_parameter
+from bpviz.engine.inits import INITS
 from bpviz.engine.spec import NetworkSpec
 from bpviz.io import netfile
 from bpviz.lesson.selection import is_valid_selection
-from bpviz.lesson.summary import INIT_LABELS, architecture
+from bpviz.lesson.summary import architecture
 from webui import notices, state
 
 # Widget keys (browser tests find them as .st-key-<key>): filled from the network and data by ``sync``.
@@ -133,7 +134,7 @@ def _refuse(err: BpvizError, changed: str) -> None:
 
 
 def _drawn_toast(spec: NetworkSpec) -> None:
-    st.toast(f"New weights drawn from the seed: {INIT_LABELS[spec.init]}, seed {spec.seed}.", icon=":material/casino:")
+    st.toast(f"New weights drawn from the seed: {INITS[spec.init].label}, seed {spec.seed}.", icon=":material/casino:")
 
 
 def _replace_net(new: Network) -> None:

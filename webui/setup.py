@@ -14,8 +14,9 @@ from streamlit.errors import StreamlitPageNotFoundError
 from bpviz import BpvizError
 from bpviz.data.catalog import SOURCES
 from bpviz.data.datasets import describe_dataset
+from bpviz.engine.losses import LOSSES
 from bpviz.lesson.presets import PRESETS
-from bpviz.lesson.summary import LOSS_LABELS, architecture
+from bpviz.lesson.summary import architecture
 from webui import notices, share, state
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -138,7 +139,7 @@ def _sidebar() -> None:
             pass
         st.markdown(f"**Network** `{architecture(spec)}`")
         st.caption(
-            f"{' → '.join(spec.activations)} · {LOSS_LABELS[spec.loss]} ({spec.reduction}) · "
+            f"{' → '.join(spec.activations)} · {LOSSES[spec.loss].label} ({spec.reduction}) · "
             f"η = {spec.learning_rate:g} · seed {spec.seed}"
         )
         data = state.data_settings()

@@ -12,6 +12,7 @@ dataset's own Y.shape[1], or for two classes either 1 (a 0/1 target) or 2 (one-h
 
 import numpy as np
 
+from bpviz.engine.activations import ACTIVATIONS
 from bpviz.engine.dataset import Dataset, encode_labels
 from bpviz.engine.errors import BpvizError
 
@@ -99,10 +100,11 @@ def output_choices(ds: Dataset) -> tuple[int, ...]:
 
 
 def choose_outputs(ds: Dataset, wanted: int | None, output_activation: str) -> int:
-    """2 for a two-class set under softmax (which needs 2 outputs); else ``wanted`` if ``ds`` allows it,
-    else the first choice."""
+    """2 for a two-class set under an activation that needs 2 outputs (softmax); else ``wanted`` if ``ds``
+    allows it, else the first choice."""
     choices = output_choices(ds)
-    if output_activation == "softmax" and 2 in choices:
+    act = ACTIVATIONS.get(output_activation)  # an unknown name is the spec's to refuse
+    if act is not None and act.min_outputs > 1 and 2 in choices:
         return 2
     return wanted if wanted in choices else choices[0]
 

@@ -11,26 +11,8 @@ import numpy as np
 
 from .activations import ACTIVATIONS
 from .errors import BpvizError
+from .inits import INITS
 from .spec import NetworkSpec
-
-
-def init_weight(rng: np.random.Generator, init: str, fan_out: int, fan_in: int) -> np.ndarray:
-    """One (fan_out, fan_in) weight matrix drawn from ``rng``.
-
-    uniform: U(−1, 1); normal_scaled: N(0, 1)/√fan_in; xavier: U(±√(6/(fan_in+fan_out)));
-    he: N(0, 1)·√(2/fan_in).
-    """
-    shape = (fan_out, fan_in)
-    if init == "uniform":
-        return rng.uniform(-1.0, 1.0, shape)
-    if init == "normal_scaled":
-        return rng.standard_normal(shape) / np.sqrt(fan_in)
-    if init == "xavier":
-        limit = np.sqrt(6.0 / (fan_in + fan_out))
-        return rng.uniform(-limit, limit, shape)
-    if init == "he":
-        return rng.standard_normal(shape) * np.sqrt(2.0 / fan_in)
-    raise BpvizError("init", f"unknown initialisation {init!r}")
 
 
 @dataclass
@@ -43,9 +25,9 @@ class Network:
 
     @classmethod
     def initialise(cls, spec: NetworkSpec) -> "Network":
-        """Weights drawn from ``spec.init`` with ``spec.seed``, layer by layer; biases start at 0."""
+        """Weights drawn by ``INITS[spec.init]`` with ``spec.seed``, layer by layer; biases start at 0."""
         rng = np.random.default_rng(spec.seed)
-        W = [init_weight(rng, spec.init, r, c) for r, c in spec.shapes]
+        W = [INITS[spec.init].draw(rng, r, c) for r, c in spec.shapes]
         b = [np.zeros(r) for r, _ in spec.shapes]
         return cls(spec, W, b)
 

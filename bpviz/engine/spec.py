@@ -12,10 +12,15 @@ from dataclasses import dataclass
 
 from .activations import ACTIVATIONS
 from .errors import BpvizError
+from .inits import INITS
 from .losses import LOSSES, REDUCTIONS
 
-BIAS_MODES = ("learned", "frozen", "none")
-INITS = ("uniform", "normal_scaled", "xavier", "he")
+# How biases behave, each with its menu label.
+BIAS_MODES: dict[str, str] = {
+    "learned": "learned",
+    "frozen": "frozen (kept at their values)",
+    "none": "none (no biases)",
+}
 
 MAX_HIDDEN_LAYERS = 8
 MAX_NEURONS = 4096
@@ -108,11 +113,12 @@ def validate(spec: NetworkSpec) -> None:
         if ACTIVATIONS[name].output_only and i != len(spec.activations) - 1:
             raise BpvizError("activations", f"{name} is only allowed on the output layer (found on layer {i + 1})")
     _choice("loss", spec.loss, tuple(LOSSES))
-    needed = LOSSES[spec.loss].requires_output
-    if needed and spec.activations[-1] != needed:
-        raise BpvizError("loss", f"{spec.loss} needs a {needed} output layer, not {spec.activations[-1]}")
-    if spec.activations[-1] == "softmax" and layers[-1] < 2:
-        raise BpvizError("activations", "softmax needs at least 2 output neurons")
+    fused = LOSSES[spec.loss].fused
+    if fused and spec.activations[-1] != fused.activation:
+        raise BpvizError("loss", f"{spec.loss} needs a {fused.activation} output layer, not {spec.activations[-1]}")
+    output = ACTIVATIONS[spec.activations[-1]]
+    if layers[-1] < output.min_outputs:
+        raise BpvizError("activations", f"{output.name} needs at least {output.min_outputs} output neurons")
     _choice("reduction", spec.reduction, REDUCTIONS)
     _choice("bias", spec.bias, BIAS_MODES)
     _choice("init", spec.init, INITS)

@@ -84,15 +84,13 @@ class Trainer:
         self.batch_size = min(int(batch_size), len(self.train_set))
         self.learning_rate = lr
         self.momentum = momentum
-        self._velocity = np.zeros(sum(p.size for p in (*net.W, *net.b)))
-        vW, vb = packed(net.spec, self._velocity)
-        self.velocity = [*vW, *vb]  # the layout of sgd_step's velocity: views into one buffer
+        self._velocity = np.zeros(sum(p.size for p in (*net.W, *net.b)))  # momentum, laid out W1..WL, b1..bL
         self.rng = np.random.default_rng(net.spec.seed if seed is None else seed)
         self.epoch = 0
         self.diverged = False
 
     def run_epoch(self) -> None:
-        """One pass over the training set in a fresh random order, one ``sgd_step`` per mini-batch.
+        """One pass over the training set in a fresh random order, one ``step_in_place`` per mini-batch.
 
         To keep the loop lean, the steps update one flat copy of every parameter in
         place (W and b are views into it), so a network handed out earlier never changes.

@@ -37,8 +37,7 @@ BACKGROUND = "#FFFFFF"
 HIGHLIGHT = SAFE_COLOURS["yellow"]  # the active layer's band
 SELECTED = "#000000"  # ring around the selected element
 
-# Plotly colorscales (lists of [position, colour]).
-DIVERGING = [[0.0, NEGATIVE], [0.5, "#F7F7F7"], [1.0, POSITIVE]]
+# A Plotly colorscale (a list of [position, colour]).
 SEQUENTIAL = [[0.0, "#F7F7F7"], [1.0, POSITIVE]]
 
 FONT_FAMILY = "Arial, Helvetica, sans-serif"
@@ -63,15 +62,6 @@ def mix(color: str, other: str, t: float) -> str:
     t = min(max(float(t), 0.0), 1.0)
     a, b = hex_to_rgb(color), hex_to_rgb(other)
     return "#" + "".join(f"{round(x + (y - x) * t):02X}" for x, y in zip(a, b))
-
-
-def sign_color(value: float) -> str:
-    """POSITIVE above 0, NEGATIVE below 0, ZERO at exactly 0."""
-    if value > 0:
-        return POSITIVE
-    if value < 0:
-        return NEGATIVE
-    return ZERO
 
 
 def shade(value: float, vmax: float, floor: float = 0.12) -> str:

@@ -11,9 +11,9 @@ from collections.abc import Mapping, Sequence
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from bpviz.engine.losses import LOSSES
 from bpviz.engine.training import Progress
 from bpviz.figures import palette as P
-from bpviz.lesson.summary import LOSS_LABELS
 from bpviz.runs.tracked import SampleHistory
 
 from .chart_layout import axis, chart_layout
@@ -24,7 +24,7 @@ DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
 
 def loss_label(loss: str, reduction: str) -> str:
     """ "½ sum of squared errors, mean over samples"."""
-    return f"{LOSS_LABELS[loss]}, {reduction} over samples"
+    return f"{LOSSES[loss].label}, {reduction} over samples"
 
 
 def _finite(xs: Sequence, ys: Sequence) -> tuple[list, list]:

@@ -4,9 +4,11 @@
     data=mazur  n=1  noise=0  k=3  test=0  sample=0  stage=3
     w=0.15_0.2_0.25_0.3_0.35_0.35_0.4_0.45_0.5_0.55_0.6_0.6   (only hand-set nets of ≤ 200 parameters)
 
-``w`` lists W[0], b[0], W[1], b[1], … flattened row by row (rows = receiving
-neurons), each number in Python's shortest round-trip form, so a link reproduces
-the numbers exactly. Keys left out take their defaults. ``decode`` validates
+``FIELDS`` is the one table of the keys: each row names the part of the lesson a key belongs
+to, the attribute it holds and the ``Codec`` that writes it and reads it back; ``encode`` and
+``decode`` both walk it, in its order. ``w`` lists W[0], b[0], W[1], b[1], … flattened row by
+row (rows = receiving neurons); every number is in Python's shortest round-trip form, so a link
+reproduces the numbers exactly. Keys left out take their defaults. ``decode`` validates
 everything and raises BpvizError on any tampered or stale value.
 
 The address bar holds a lesson's keys next to others the app keeps there
@@ -14,13 +16,15 @@ The address bar holds a lesson's keys next to others the app keeps there
 writes the URL to copy.
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 import numpy as np
 
 from bpviz.data.catalog import DataSettings
+from bpviz.engine.activations import ACTIVATIONS
 from bpviz.engine.errors import BpvizError
 from bpviz.engine.network import Network
 from bpviz.engine.spec import NetworkSpec
@@ -29,27 +33,6 @@ MAX_SHARED_PARAMS = 200
 MAX_VALUE_CHARS = 8_000
 MAX_STAGE = 1_000
 PRESENT = "present"  # not a lesson key: "1" opens the pages in presentation mode
-
-SHORT = {"sigmoid": "sig", "tanh": "tanh", "relu": "relu", "leaky_relu": "lrelu", "linear": "lin", "softmax": "smax"}
-LONG = {v: k for k, v in SHORT.items()}
-KEYS = (
-    "net",
-    "act",
-    "loss",
-    "red",
-    "bias",
-    "init",
-    "seed",
-    "lr",
-    "data",
-    "n",
-    "noise",
-    "k",
-    "test",
-    "sample",
-    "stage",
-    "w",
-)
 
 
 @dataclass(frozen=True)
@@ -62,35 +45,119 @@ class Lesson:
     stage: int = 0
 
 
+# ----------------------------------------------------------------------------- codecs
+
+
+@dataclass(frozen=True)
+class Codec:
+    """How one value travels: ``write(value)`` gives its text, ``read(text, key)`` the value back, raising
+    BpvizError naming ``key`` for text that is not of its type (choices and ranges are the spec's and the
+    data settings' to check, with their own messages)."""
+
+    write: Callable[[Any], str]
+    read: Callable[[str, str], Any]
+
+
 def _num(x: float) -> str:
     """Shortest text that reads back as exactly ``x`` ("0.5", "2", "1e-05")."""
     return repr(float(x)).removesuffix(".0")
 
 
+def _int(text: str, key: str) -> int:
+    digits = text.removeprefix("-")
+    if not (digits.isascii() and digits.isdigit()) or len(text) > 12:
+        raise BpvizError(key, f"{text!r} is not a whole number")
+    return int(text)
+
+
+def _float(text: str, key: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise BpvizError(key, f"{text!r} is not a number") from None
+    if not np.isfinite(value):
+        raise BpvizError(key, f"{text!r} is not a finite number")
+    return value
+
+
+def _layers(text: str, key: str) -> tuple[int, ...]:
+    parts = text.split("-")
+    if len(parts) > 12 or not all(p.isascii() and p.isdigit() and len(p) <= 5 for p in parts):
+        raise BpvizError(key, f"{text[:40]!r} is not a list of layer sizes like 2-3-1")
+    return tuple(int(p) for p in parts)
+
+
+def _activations(text: str, key: str) -> tuple[str, ...]:
+    """Activation names from their link codes joined by "." (the codes of the registry as it is now)."""
+    names = {act.code: name for name, act in ACTIVATIONS.items()}
+    unknown = [a for a in text.split(".") if a not in names]
+    if unknown:
+        raise BpvizError(key, f"unknown activation code {unknown[0][:20]!r}; use {', '.join(names)}")
+    return tuple(names[a] for a in text.split("."))
+
+
+def _write_weights(net: Network) -> str:
+    return "_".join(_num(v) for w, b in zip(net.W, net.b) for v in (*w.ravel(), *b))
+
+
+TEXT = Codec(str, lambda text, key: text)
+WHOLE = Codec(str, _int)
+NUMBER = Codec(_num, _float)
+LAYERS = Codec(lambda layers: "-".join(map(str, layers)), _layers)
+ACTIVATION_CODES = Codec(lambda names: ".".join(ACTIVATIONS[a].code for a in names), _activations)
+WEIGHTS = Codec(_write_weights, lambda text, key: [_float(v, key) for v in text.split("_")])
+
+
+# ----------------------------------------------------------------------------- the table
+
+
+@dataclass(frozen=True)
+class Field:
+    """One query key: the ``part`` of the lesson it belongs to ("spec": the NetworkSpec, "data": the
+    DataSettings, "step": the Step page's sample and stage, "net": the network's W and b), the ``attr``
+    of that part it holds (None for "net": all of W and b) and its ``codec``."""
+
+    key: str
+    part: str
+    attr: str | None
+    codec: Codec
+
+
+FIELDS = (
+    Field("net", "spec", "layers", LAYERS),
+    Field("act", "spec", "activations", ACTIVATION_CODES),
+    Field("loss", "spec", "loss", TEXT),
+    Field("red", "spec", "reduction", TEXT),
+    Field("bias", "spec", "bias", TEXT),
+    Field("init", "spec", "init", TEXT),
+    Field("seed", "spec", "seed", WHOLE),
+    Field("lr", "spec", "learning_rate", NUMBER),
+    Field("data", "data", "name", TEXT),
+    Field("n", "data", "n", WHOLE),
+    Field("noise", "data", "noise", NUMBER),
+    Field("k", "data", "classes", WHOLE),
+    Field("test", "data", "test_fraction", NUMBER),
+    Field("sample", "step", "sample", WHOLE),
+    Field("stage", "step", "stage", WHOLE),
+    Field("w", "net", None, WEIGHTS),  # only for hand-set nets of up to MAX_SHARED_PARAMS parameters
+)
+KEYS = tuple(f.key for f in FIELDS)
+WEIGHTS_FIELD = FIELDS[-1]
+
+
+# ----------------------------------------------------------------------------- both directions
+
+
 def encode(lesson: Lesson) -> dict[str, str]:
-    """Query parameters for ``lesson``; hand-set weights go in ``w`` when the net is small enough."""
-    net, d, s = lesson.net, lesson.data, lesson.net.spec
-    if d.name == "csv":
+    """Query parameters for ``lesson``, in FIELDS' order; hand-set weights go in ``w`` when the net is small
+    enough."""
+    net, data = lesson.net, lesson.data
+    if data.name == "csv":
         raise BpvizError("dataset", "an uploaded CSV cannot travel in a link; share a built-in dataset")
-    params = {
-        "net": "-".join(map(str, s.layers)),
-        "act": ".".join(SHORT[a] for a in s.activations),
-        "loss": s.loss,
-        "red": s.reduction,
-        "bias": s.bias,
-        "init": s.init,
-        "seed": str(s.seed),
-        "lr": _num(s.learning_rate),
-        "data": d.name,
-        "n": str(d.n),
-        "noise": _num(d.noise),
-        "k": str(d.classes),
-        "test": _num(d.test_fraction),
-        "sample": str(lesson.sample),
-        "stage": str(lesson.stage),
-    }
-    if s.n_params <= MAX_SHARED_PARAMS and _hand_set(net):
-        params["w"] = "_".join(_num(v) for w, b in zip(net.W, net.b) for v in (*w.ravel(), *b))
+    parts = {"spec": net.spec, "data": data, "step": lesson}
+    params = {f.key: f.codec.write(getattr(parts[f.part], f.attr)) for f in FIELDS if f.part in parts}
+    if net.spec.n_params <= MAX_SHARED_PARAMS and _hand_set(net):
+        params[WEIGHTS_FIELD.key] = WEIGHTS_FIELD.codec.write(net)
     return params
 
 
@@ -98,6 +165,58 @@ def _hand_set(net: Network) -> bool:
     """True when ``net``'s weights are not the ones its spec draws (set by hand, imported or trained)."""
     fresh = Network.initialise(net.spec)
     return any(not np.array_equal(p, q) for p, q in zip((*net.W, *net.b), (*fresh.W, *fresh.b)))
+
+
+def _read(params: Mapping[str, str], part: str, default) -> dict[str, Any]:
+    """Every attribute of ``part``: read by its field's codec where ``params`` has the key, else ``default``'s."""
+    values = {}
+    for f in FIELDS:
+        if f.part == part:
+            values[f.attr] = f.codec.read(params[f.key], f.key) if f.key in params else getattr(default, f.attr)
+    return values
+
+
+def decode(params: Mapping[str, str], default: Lesson) -> Lesson:
+    """The lesson a link describes; keys it leaves out come from ``default`` (sample and stage from 0).
+    Raises BpvizError. The parts are read and checked in turn: spec, data, weights, sample and stage."""
+    for key, value in params.items():
+        if len(str(value)) > MAX_VALUE_CHARS:
+            raise BpvizError(key, f"longer than {MAX_VALUE_CHARS} characters")
+    spec_values = _read(params, "spec", default.net.spec)
+    layers = spec_values["layers"]
+    if "act" not in params and len(spec_values["activations"]) != len(layers) - 1:
+        spec_values["activations"] = ("sigmoid",) * (len(layers) - 1)  # the default's do not fit these layers
+    spec = NetworkSpec(**spec_values)
+    data = DataSettings(**_read(params, "data", default.data))
+    if data.name == "csv":
+        raise BpvizError("data", "an uploaded CSV cannot travel in a link")
+    net = Network.initialise(spec) if WEIGHTS_FIELD.key not in params else _weights(spec, params[WEIGHTS_FIELD.key])
+    step = _read(params, "step", Lesson(net, data))
+    if not 0 <= step["sample"] < data.n:
+        raise BpvizError("sample", f"{step['sample']} is not a sample index from 0 to {data.n - 1}")
+    if not 0 <= step["stage"] <= MAX_STAGE:
+        raise BpvizError("stage", f"{step['stage']} is not a stage number")
+    return Lesson(net, data, **step)
+
+
+def _weights(spec: NetworkSpec, text: str) -> Network:
+    """The network ``spec`` with the W and b of a link's ``w``, checked for its size before its numbers."""
+    key = WEIGHTS_FIELD.key
+    if spec.n_params > MAX_SHARED_PARAMS:
+        raise BpvizError(key, f"links carry weights only for nets of up to {MAX_SHARED_PARAMS} parameters")
+    values = WEIGHTS_FIELD.codec.read(text, key)
+    sizes = [r * c + r for r, c in spec.shapes]
+    if len(values) != sum(sizes):
+        raise BpvizError(key, f"{len(values)} numbers for a net with {sum(sizes)} weights and biases")
+    W, b, at = [], [], 0
+    for r, c in spec.shapes:
+        W.append(np.array(values[at : at + r * c]).reshape(r, c))
+        b.append(np.array(values[at + r * c : at + r * c + r]))
+        at += r * c + r
+    return Network.from_arrays(spec, W, b)
+
+
+# ----------------------------------------------------------------------------- the address bar
 
 
 def url_params(query: Mapping[str, str], lesson: Lesson | None, present: bool) -> dict[str, str]:
@@ -114,91 +233,3 @@ def url_params(query: Mapping[str, str], lesson: Lesson | None, present: bool) -
 def link(page_url: str, params: Mapping[str, str]) -> str:
     """The URL of ``page_url`` (without a query) with ``params``."""
     return f"{page_url}?{urlencode(params)}" if params else page_url
-
-
-def _int(params: Mapping[str, str], key: str, default: int) -> int:
-    text = params.get(key)
-    if text is None:
-        return default
-    digits = text.removeprefix("-")
-    if not (digits.isascii() and digits.isdigit()) or len(text) > 12:
-        raise BpvizError(key, f"{text!r} is not a whole number")
-    return int(text)
-
-
-def _float(params: Mapping[str, str], key: str, default: float) -> float:
-    text = params.get(key)
-    if text is None:
-        return default
-    try:
-        value = float(text)
-    except ValueError:
-        raise BpvizError(key, f"{text!r} is not a number") from None
-    if not np.isfinite(value):
-        raise BpvizError(key, f"{text!r} is not a finite number")
-    return value
-
-
-def decode(params: Mapping[str, str], default: Lesson) -> Lesson:
-    """The lesson a link describes; keys it leaves out come from ``default``. Raises BpvizError."""
-    for key, value in params.items():
-        if len(str(value)) > MAX_VALUE_CHARS:
-            raise BpvizError(key, f"longer than {MAX_VALUE_CHARS} characters")
-    s, d = default.net.spec, default.data
-    layers_text = params.get("net")
-    if layers_text is None:
-        layers = s.layers
-    else:
-        parts = layers_text.split("-")
-        if len(parts) > 12 or not all(p.isascii() and p.isdigit() and len(p) <= 5 for p in parts):
-            raise BpvizError("net", f"{layers_text[:40]!r} is not a list of layer sizes like 2-3-1")
-        layers = tuple(int(p) for p in parts)
-    act_text = params.get("act")
-    if act_text is None:
-        acts = s.activations if len(s.activations) == len(layers) - 1 else ("sigmoid",) * (len(layers) - 1)
-    else:
-        unknown = [a for a in act_text.split(".") if a not in LONG]
-        if unknown:
-            raise BpvizError("act", f"unknown activation code {unknown[0][:20]!r}; use {', '.join(LONG)}")
-        acts = tuple(LONG[a] for a in act_text.split("."))
-    spec = NetworkSpec(
-        layers,
-        acts,
-        params.get("loss", s.loss),
-        params.get("red", s.reduction),
-        params.get("bias", s.bias),
-        params.get("init", s.init),
-        _int(params, "seed", s.seed),
-        _float(params, "lr", s.learning_rate),
-    )
-    data = DataSettings(
-        params.get("data", d.name),
-        _int(params, "n", d.n),
-        _float(params, "noise", d.noise),
-        _int(params, "k", d.classes),
-        _float(params, "test", d.test_fraction),
-    )
-    if data.name == "csv":
-        raise BpvizError("data", "an uploaded CSV cannot travel in a link")
-    net = Network.initialise(spec) if "w" not in params else _weights(spec, params["w"])
-    sample, stage = _int(params, "sample", 0), _int(params, "stage", 0)
-    if not 0 <= sample < data.n:
-        raise BpvizError("sample", f"{sample} is not a sample index from 0 to {data.n - 1}")
-    if not 0 <= stage <= MAX_STAGE:
-        raise BpvizError("stage", f"{stage} is not a stage number")
-    return Lesson(net, data, sample, stage)
-
-
-def _weights(spec: NetworkSpec, text: str) -> Network:
-    if spec.n_params > MAX_SHARED_PARAMS:
-        raise BpvizError("w", f"links carry weights only for nets of up to {MAX_SHARED_PARAMS} parameters")
-    values = [_float({"w": v}, "w", 0.0) for v in text.split("_")]
-    sizes = [r * c + r for r, c in spec.shapes]
-    if len(values) != sum(sizes):
-        raise BpvizError("w", f"{len(values)} numbers for a net with {sum(sizes)} weights and biases")
-    W, b, at = [], [], 0
-    for r, c in spec.shapes:
-        W.append(np.array(values[at : at + r * c]).reshape(r, c))
-        b.append(np.array(values[at + r * c : at + r * c + r]))
-        at += r * c + r
-    return Network.from_arrays(spec, W, b)

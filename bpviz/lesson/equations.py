@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bpviz.engine.activations import ACTIVATIONS, LEAKY_SLOPE
-from bpviz.engine.losses import LOSSES
+from bpviz.engine.activations import ACTIVATIONS, Activation
+from bpviz.engine.losses import LOSSES, Fused
 from bpviz.engine.spec import NetworkSpec
 from bpviz.lesson.numbers import factor, number
 
@@ -29,40 +29,6 @@ from .stages import Stage, Walk
 MAX_TERMS = 8
 LINE_BREAK = r" \\ &\qquad"  # continues a long sum on the next line of an aligned block
 
-# f(v): the activation applied to a symbol or number v (softmax is written out separately).
-APPLY: dict[str, Callable[[str], str]] = {
-    "sigmoid": lambda v: rf"\sigma({v})",
-    "tanh": lambda v: rf"\tanh({v})",
-    "relu": lambda v: rf"\max(0,\ {v})",
-    "leaky_relu": lambda v: rf"\max({LEAKY_SLOPE}\,{v},\ {v})",
-    "linear": lambda v: v,
-}
-# f'(z) written with z and a = f(z), for symbols or numbers.
-SLOPE: dict[str, Callable[[str, str], str]] = {
-    "sigmoid": lambda z, a: rf"{a}\,(1 - {a})",
-    "tanh": lambda z, a: rf"1 - {a}^2",
-    "relu": lambda z, a: rf"[\,{z} > 0\,]",
-    "leaky_relu": lambda z, a: rf"1 \text{{ if }} {z} > 0 \text{{ else }} {LEAKY_SLOPE}",
-    "linear": lambda z, a: "1",
-}
-# The loss of one sample as (prefix, term(a_j, y_j), suffix); n is the number of outputs.
-LOSS_SUM: dict[str, tuple[Callable[[str], str], Callable[[str, str], str], str]] = {
-    "half_sse": (lambda n: r"\tfrac12\big[", lambda a, y: rf"({y} - {a})^2", r"\big]"),
-    "sse": (lambda n: "", lambda a, y: rf"({y} - {a})^2", ""),
-    "mse": (lambda n: rf"\tfrac{{1}}{{{n}}}\big[", lambda a, y: rf"({y} - {a})^2", r"\big]"),
-    "cross_entropy": (lambda n: r"-\big[", lambda a, y: rf"{y} \log {a}", r"\big]"),
-    "binary_cross_entropy": (
-        lambda n: r"-\big[",
-        lambda a, y: rf"{y} \log {a} + (1 - {y}) \log(1 - {a})",
-        r"\big]",
-    ),
-}
-# ∂L/∂a_i of the losses that are not fused with their output activation; n = number of outputs.
-LOSS_SLOPE: dict[str, Callable[[str, str, str], str]] = {
-    "half_sse": lambda a, y, n: rf"{a} - {y}",
-    "sse": lambda a, y, n: rf"2\,({a} - {y})",
-    "mse": lambda a, y, n: rf"\tfrac{{2}}{{{n}}}\,({a} - {y})",
-}
 
 
 @dataclass(frozen=True)
@@ -157,11 +123,10 @@ def _hidden_delta_rule(l: int) -> str:
 
 
 def _output_delta_rule(spec: NetworkSpec) -> str:
-    L, act = spec.depth, spec.activations[-1]
-    mean = r"\tfrac{1}{B}\," if spec.reduction == "mean" else ""
-    if LOSSES[spec.loss].grad is None:
+    L, act, mean = spec.depth, ACTIVATIONS[spec.activations[-1]], _mean_factor(spec)
+    if LOSSES[spec.loss].fused is not None:
         return rf"\delta^{{({L})}} = {mean}\left(a^{{({L})}} - y\right)"
-    if act == "softmax":
+    if act.slope is None:
         return rf"\delta^{{({L})}} = {mean}a \odot \left(g - (g^{{\!\top}} a)\right), \quad g = {DL}a}}"
     return rf"\delta^{{({L})}} = {mean}{DL}a^{{({L})}}}} \odot f'(z^{{({L})}})"
 
@@ -225,24 +190,22 @@ def _z_latex(w: Walk, l: int, i: int, d: int) -> tuple[str, float]:
 
 
 def _a_latex(w: Walk, l: int, i: int, d: int) -> tuple[str, float]:
-    name = w.net.spec.activations[l - 1]
+    apply = ACTIVATIONS[w.net.spec.activations[l - 1]].apply
     z, a = w.trace.z[l - 1][0], w.trace.a[l][0, i]
     lhs = sym("a", l, i)
-    if name == "softmax":
+    if apply is None:  # softmax: its component written out
         general = rf"\frac{{e^{{{sym('z', l, i)}}}}}{{\sum_k e^{{z^{{({l})}}_k}}}}"
         denominator = capped_sum(len(z), lambda k: f"e^{{{number(z[k], d)}}}")
         numbers = rf"\frac{{e^{{{number(z[i], d)}}}}}{{{denominator}}}"
         return aligned(f"{lhs} &= {general}", f"&= {numbers}", f"&= {number(a, d)}"), a
-    apply = APPLY[name]
     return aligned(rf"{lhs} &= {apply(sym('z', l, i))} = {apply(number(z[i], d))}", f"&= {number(a, d)}"), a
 
 
 def _loss_latex(w: Walk, d: int) -> tuple[str, float]:
     spec, L = w.net.spec, w.net.spec.depth
     a, y = w.trace.a[L][0], w.y
-    prefix, term, suffix = LOSS_SUM[spec.loss]
-    n = len(a)
-    numbers = prefix(n) + capped_sum(n, lambda j: term(factor(a[j], d), factor(y[j], d)), 2) + suffix
+    loss, n = LOSSES[spec.loss], len(a)
+    numbers = loss.written(capped_sum(n, lambda j: loss.term(factor(a[j], d), factor(y[j], d)), 2), n)
     lines = [f"L &= {_loss_general(spec)}", f"&= {numbers}", f"&= {number(w.trace.loss, d)}"]
     return aligned(*lines), w.trace.loss
 
@@ -251,41 +214,38 @@ def _loss_general(spec: NetworkSpec) -> str:
     return LOSSES[spec.loss].latex.replace("a_j", rf"a^{{({spec.depth})}}_j")
 
 
+def _mean_factor(spec: NetworkSpec) -> str:
+    """The 1/B of reduction 'mean' in front of an output delta; "" for 'sum'."""
+    return r"\tfrac{1}{B}\," if spec.reduction == "mean" else ""
+
+
 def _mean_note(spec: NetworkSpec) -> str:
     """The 1/B factor of reduction 'mean' (B = 1: one sample), written so the reader sees it."""
     return r"\quad \left(\tfrac{1}{B} = 1 \text{ for } B = 1 \text{ sample}\right)" if spec.reduction == "mean" else ""
 
 
+def _output_terms(spec: NetworkSpec, i: int) -> tuple[str, str, str, str]:
+    """(the 1/B factor of 'mean' or "", δ_i, a_i and y_i of the output layer) in LaTeX."""
+    L = spec.depth
+    return _mean_factor(spec), sym(DELTA, L, i), sym("a", L, i), f"y_{{{i + 1}}}"
+
+
 def _output_delta_latex(w: Walk, i: int, d: int) -> tuple[str, float]:
     spec, t = w.net.spec, w.trace
+    loss = LOSSES[spec.loss]
+    if loss.fused is not None:
+        return _fused_delta_latex(w, loss.fused, i, d)
     L = spec.depth
     z, a, y = t.z[L - 1], t.a[L], t.y
     delta = t.delta[L - 1][0, i]
-    mean = r"\tfrac{1}{B}\," if spec.reduction == "mean" else ""
-    lhs, a_i, y_i = sym(DELTA, L, i), sym("a", L, i), f"y_{{{i + 1}}}"
-    loss = LOSSES[spec.loss]
-    if loss.grad is None:
-        y_sum = float(np.sum(y[0]))
-        if spec.loss == "cross_entropy" and abs(y_sum - 1.0) > 1e-12:  # the general form the engine uses
-            lines = [
-                rf"{lhs} &= {mean}\left({a_i} \textstyle\sum_j y_j - {y_i}\right){_mean_note(spec)}",
-                rf"&= {factor(a[0, i], d)} \cdot {factor(y_sum, d)} - {factor(y[0, i], d)}",
-                rf"&= {number(delta, d)} \quad \text{{(the targets do not sum to 1)}}",
-            ]
-            return aligned(*lines), delta
-        lines = [
-            rf"{lhs} &= {mean}\left({a_i} - {y_i}\right){_mean_note(spec)}",
-            rf"&= {number(a[0, i], d)} - {factor(y[0, i], d)}",
-            f"&= {number(delta, d)}",
-        ]
-        return aligned(*lines), delta
+    mean, lhs, a_i, y_i = _output_terms(spec, i)
     n = str(a.shape[1])
     g = loss.grad(a, y)[0]
-    slope = LOSS_SLOPE[spec.loss]
+    slope = loss.slope
     g_line = rf"{DL}{a_i}}} &= {slope(a_i, y_i, n)} = {slope(factor(a[0, i], d), factor(y[0, i], d), n)}"
     g_line += f" = {number(g[i], d)}"
-    name = spec.activations[-1]
-    if name == "softmax":
+    act = ACTIVATIONS[spec.activations[-1]]
+    if act.slope is None:  # softmax: the Jacobian-vector product
         ga = float(np.sum(g * a[0]))
         ga_terms = capped_sum(len(g), lambda k: rf"{factor(g[k], d)} \cdot {factor(a[0, k], d)}", terms_per_line(d))
         lines = [
@@ -297,15 +257,36 @@ def _output_delta_latex(w: Walk, i: int, d: int) -> tuple[str, float]:
             f"&= {number(delta, d)}",
         ]
         return aligned(*lines), delta
-    slope_value = ACTIVATIONS[name].df(z, a)[0, i]
+    slope_value = act.df(z, a)[0, i]
     z_i = sym("z", L, i)
-    f_line = rf"f'({z_i}) &= {SLOPE[name](z_i, a_i)} = {SLOPE[name](factor(z[0, i], d), factor(a[0, i], d))}"
-    f_line += f" = {number(slope_value, d)}"
     lines = [
         rf"{lhs} &= {mean}{DL}{a_i}}} \cdot f'({z_i}){_mean_note(spec)}",
         g_line,
-        f_line,
+        _slope_line(act, z_i, a_i, z[0, i], a[0, i], slope_value, d),
         rf"{lhs} &= {factor(g[i], d)} \cdot {factor(slope_value, d)} = {number(delta, d)}",
+    ]
+    return aligned(*lines), delta
+
+
+def _fused_delta_latex(w: Walk, fused: Fused, i: int, d: int) -> tuple[str, float]:
+    """δ_i = a_i·s(y) − y_i of a loss fused with its output activation: a_i − y_i, or the general form the
+    engine uses when this sample's s(y) is not 1."""
+    spec, t = w.net.spec, w.trace
+    L = spec.depth
+    a, y, delta = t.a[L], t.y, t.delta[L - 1][0, i]
+    mean, lhs, a_i, y_i = _output_terms(spec, i)
+    scale = float(fused.scale(y)[0, 0])
+    if abs(scale - 1.0) > 1e-12:
+        lines = [
+            rf"{lhs} &= {mean}\left({a_i} {fused.scale_latex} - {y_i}\right){_mean_note(spec)}",
+            rf"&= {factor(a[0, i], d)} \cdot {factor(scale, d)} - {factor(y[0, i], d)}",
+            rf"&= {number(delta, d)} \quad \text{{({fused.scale_note})}}",
+        ]
+        return aligned(*lines), delta
+    lines = [
+        rf"{lhs} &= {mean}\left({a_i} - {y_i}\right){_mean_note(spec)}",
+        rf"&= {number(a[0, i], d)} - {factor(y[0, i], d)}",
+        f"&= {number(delta, d)}",
     ]
     return aligned(*lines), delta
 
@@ -314,9 +295,9 @@ def _hidden_delta_latex(w: Walk, l: int, i: int, d: int) -> tuple[str, float]:
     spec, t = w.net.spec, w.trace
     W_next, delta_next = w.net.W[l], t.delta[l][0]
     z, a = t.z[l - 1], t.a[l]
-    name = spec.activations[l - 1]
+    act = ACTIVATIONS[spec.activations[l - 1]]
     back = float(W_next[:, i] @ delta_next)
-    slope_value = ACTIVATIONS[name].df(z, a)[0, i]
+    slope_value = act.df(z, a)[0, i]
     delta = t.delta[l - 1][0, i]
     lhs, z_i, a_i = sym(DELTA, l, i), sym("z", l, i), sym("a", l, i)
     terms = capped_sum(
@@ -325,12 +306,16 @@ def _hidden_delta_latex(w: Walk, l: int, i: int, d: int) -> tuple[str, float]:
     general_sum = rf"\sum_k w^{{({l + 1})}}_{{k,{i + 1}}} \delta^{{({l + 1})}}_k"
     lines = [
         rf"{lhs} &= f'({z_i}) \cdot {general_sum}",
-        rf"f'({z_i}) &= {SLOPE[name](z_i, a_i)} = {SLOPE[name](factor(z[0, i], d), factor(a[0, i], d))}"
-        + f" = {number(slope_value, d)}",
+        _slope_line(act, z_i, a_i, z[0, i], a[0, i], slope_value, d),
         rf"{general_sum} &= {terms} = {number(back, d)}",
         rf"{lhs} &= {factor(slope_value, d)} \cdot {factor(back, d)} = {number(delta, d)}",
     ]
     return aligned(*lines), delta
+
+
+def _slope_line(act: Activation, z_sym: str, a_sym: str, z: float, a: float, slope: float, d: int) -> str:
+    """f'(z) in symbols, then with the numbers z and a, then its value: one line of an aligned block."""
+    return rf"f'({z_sym}) &= {act.slope(z_sym, a_sym)} = {act.slope(factor(z, d), factor(a, d))} = {number(slope, d)}"
 
 
 def _heading(text: str) -> str:

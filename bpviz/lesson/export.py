@@ -8,12 +8,14 @@ maths is written ``$$ … $$``, which GitHub, Jupyter, Pandoc and most note tool
 
 import pandas as pd
 
+from bpviz.engine.activations import ACTIVATIONS
+from bpviz.engine.losses import LOSSES, REDUCTIONS
+from bpviz.engine.spec import BIAS_MODES
 from bpviz.lesson.names import edge_name, node_name
 from bpviz.lesson.numbers import format_value
 
 from .equations import explain, stage_latex
 from .stages import Stage, Walk
-from .summary import ACTIVATION_LABELS, BIAS_LABELS, LOSS_LABELS, REDUCTION_LABELS
 from .tables import loss_table, neuron_table, weight_tables
 
 MAX_ELEMENTS = 16
@@ -90,8 +92,8 @@ def worked_example(w: Walk, decimals: int = 4, title: str = "One step of backpro
     vector = ", ".join
     header = [
         f"# {title}",
-        f"Network {'-'.join(map(str, spec.layers))} ({', '.join(ACTIVATION_LABELS[a] for a in spec.activations)}); "
-        f"loss: {LOSS_LABELS[spec.loss]} ({REDUCTION_LABELS[spec.reduction]}); biases: {BIAS_LABELS[spec.bias]}; "
+        f"Network {'-'.join(map(str, spec.layers))} ({', '.join(ACTIVATIONS[a].label for a in spec.activations)}); "
+        f"loss: {LOSSES[spec.loss].label} ({REDUCTIONS[spec.reduction]}); biases: {BIAS_MODES[spec.bias]}; "
         f"learning rate η = {spec.learning_rate:g}.",
         f"Sample: x = ({vector(format_value(v, decimals) for v in w.x)}), "
         f"y = ({vector(format_value(v, decimals) for v in w.y)}).",

@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from bpviz.engine.activations import ACTIVATIONS
 from bpviz.engine.backprop import Trace, backprop, batch_loss, sgd_step
+from bpviz.engine.losses import LOSSES
 from bpviz.engine.network import Network
 from bpviz.engine.spec import NetworkSpec
-
-from .summary import ACTIVATION_LABELS, LOSS_LABELS
 
 FORWARD_KINDS = ("start", "z", "a", "loss")
 
@@ -52,8 +52,8 @@ def stages(spec: NetworkSpec) -> tuple[Stage, ...]:
     for l in range(1, L + 1):
         where = f"Forward · layer {l} of {L}"
         out.append(Stage("z", l, f"{where}: z = W a + b" if spec.bias != "none" else f"{where}: z = W a", (("z", l),)))
-        out.append(Stage("a", l, f"{where}: a = f(z), f = {ACTIVATION_LABELS[spec.activations[l - 1]]}", (("a", l),)))
-    out.append(Stage("loss", L, f"Loss: L = {LOSS_LABELS[spec.loss]} of a⁽{sup(L)}⁾ and y", (("loss", L),)))
+        out.append(Stage("a", l, f"{where}: a = f(z), f = {ACTIVATIONS[spec.activations[l - 1]].label}", (("a", l),)))
+    out.append(Stage("loss", L, f"Loss: L = {LOSSES[spec.loss].label} of a⁽{sup(L)}⁾ and y", (("loss", L),)))
     for l in range(L, 0, -1):
         where = f"Backward · layer {l} of {L}"
         rule = "δ = ∂L/∂z (output delta)" if l == L else "δ = (Wᵀδ) ⊙ f′(z)"

@@ -1,5 +1,6 @@
-"""What a network spec amounts to, in words and formulas: display names, parameter counts,
-the shapes of every W and b, and the forward pass and loss in general LaTeX form.
+"""What a network spec amounts to, in words and formulas: its architecture, parameter counts,
+the shapes of every W and b, and the forward pass and loss in general LaTeX form. The menu labels
+and LaTeX of each activation and loss are their records' (``bpviz.engine.activations``, ``.losses``).
 
 Shapes follow the engine: W^(l) is (n_l, n_{l-1}) (rows = the layer's own neurons) and
 b^(l) is (n_l,), for l = 1..L. The equations are
@@ -14,45 +15,6 @@ from dataclasses import dataclass
 from bpviz.engine.activations import ACTIVATIONS
 from bpviz.engine.losses import LOSSES
 from bpviz.engine.spec import NetworkSpec
-
-ACTIVATION_LABELS = {
-    "sigmoid": "sigmoid σ",
-    "tanh": "tanh",
-    "relu": "ReLU",
-    "leaky_relu": "leaky ReLU",
-    "linear": "linear (identity)",
-    "softmax": "softmax",
-}
-LOSS_LABELS = {
-    "half_sse": "½ sum of squared errors",
-    "sse": "sum of squared errors",
-    "mse": "mean squared error",
-    "cross_entropy": "cross-entropy (softmax output)",
-    "binary_cross_entropy": "binary cross-entropy (sigmoid output)",
-}
-REDUCTION_LABELS = {"mean": "mean over the batch", "sum": "sum over the batch"}
-BIAS_LABELS = {
-    "learned": "learned",
-    "frozen": "frozen (kept at their values)",
-    "none": "none (no biases)",
-}
-INIT_LABELS = {
-    "uniform": "uniform U(−1, 1)",
-    "normal_scaled": "N(0, 1)/√fan-in",
-    "xavier": "Xavier/Glorot uniform",
-    "he": "He normal",
-}
-
-# LaTeX name of each activation as a function applied to z, and the left side of its definition.
-_SYMBOL = {
-    "sigmoid": r"\sigma",
-    "tanh": r"\tanh",
-    "relu": r"\operatorname{ReLU}",
-    "leaky_relu": r"\operatorname{LReLU}",
-    "linear": "",
-    "softmax": r"\operatorname{softmax}",
-}
-_DEFINED_AS = {"softmax": r"\operatorname{softmax}(z)_j"}
 
 
 def architecture(spec: NetworkSpec) -> str:
@@ -88,7 +50,7 @@ def shape_rows(spec: NetworkSpec) -> list[dict]:
         rows.append(
             {
                 "layer": f"{l} · {'output' if l == spec.depth else 'hidden'}",
-                "activation": ACTIVATION_LABELS[spec.activations[l - 1]],
+                "activation": ACTIVATIONS[spec.activations[l - 1]].label,
                 "W": f"{r} × {c}",
                 "b": f"{r}" if has_bias else "—",
                 "parameters": r * c + (r if has_bias else 0),
@@ -108,7 +70,7 @@ def forward_equations(spec: NetworkSpec) -> str:
     for l, name in enumerate(spec.activations, start=1):
         bias = "" if spec.bias == "none" else f" + b^{{({l})}}"
         z = f"z^{{({l})}}"
-        f = _SYMBOL[name]
+        f = ACTIVATIONS[name].symbol
         applied = z if not f else rf"{f}\big({z}\big)"
         out = rf"\hat y = a^{{({l})}}" if l == spec.depth else f"a^{{({l})}}"
         rows.append(rf"{z} &= W^{{({l})}}\,{_input(l)}{bias} & {out} &= {applied}")
@@ -118,15 +80,8 @@ def forward_equations(spec: NetworkSpec) -> str:
 def activation_definitions(spec: NetworkSpec) -> list[str]:
     """LaTeX definitions of the activations the network uses (each once, in layer order);
     tanh and the identity need none."""
-    out = []
-    for name in dict.fromkeys(spec.activations):
-        latex = ACTIVATIONS[name].latex
-        lhs = _DEFINED_AS.get(name, rf"{_SYMBOL[name]}(z)")
-        if "=" in latex:
-            out.append(latex)
-        elif _SYMBOL[name] and latex != lhs:
-            out.append(f"{lhs} = {latex}")
-    return out
+    definitions = (ACTIVATIONS[name].definition for name in dict.fromkeys(spec.activations))
+    return [d for d in definitions if d is not None]
 
 
 def loss_equation(spec: NetworkSpec) -> str:
