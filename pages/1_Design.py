@@ -28,7 +28,7 @@ from bpviz.lesson.summary import (
     shape_rows,
 )
 from webui import design as form
-from webui import state
+from webui import state, viewport
 from webui.diagram_view import show_diagram
 from webui.notices import show
 from webui.setup import DESIGN_PANES, figure_scale, setup_page
@@ -229,6 +229,8 @@ def diagram() -> None:
         state.design(),
         show_bias=state.show_bias(),
         scale=figure_scale(),
+        width=viewport.pane_width(7 / 12),
+        max_height=max(360.0, state.viewport().height - 150.0),
     )
     if picked is None or picked[0] == "node":
         st.caption("Click an edge to set its weight here; with the bias trick on, click a bias edge to set the bias.")

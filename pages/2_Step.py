@@ -12,8 +12,8 @@ from bpviz.lesson.export import worked_example
 from bpviz.lesson.names import layer_title
 from bpviz.lesson.numbers import format_value
 from bpviz.lesson.selection import anchor, element_choices, element_label, kept, neuron_choices, neuron_label, shown
-from bpviz.lesson.stages import diagram_values
-from bpviz.lesson.tables import gradcheck_table, neuron_table, weight_tables
+from bpviz.lesson.shown import applied_view, stage_view
+from bpviz.lesson.tables import gradcheck_table, neuron_table, update_table, weight_tables
 from webui import state
 from webui import step as act
 from webui.diagram_view import show_diagram
@@ -22,7 +22,7 @@ from webui.setup import figure_scale, setup_page
 from webui.step_sample import pick_sample
 
 setup_page("Step")
-presenting = state.presenting()  # only the diagram, the stage, its equations and Back/Next
+presenting = state.presenting()  # only the stage, the diagram, its equation and Back/Next
 record = state.step()
 net = state.net()
 spec = net.spec
@@ -32,7 +32,11 @@ with st.sidebar:
     st.markdown("**Display**")
     st.number_input("Decimals", 0, 9, step=1, **state.bind_field(act.DECIMALS, record, "decimals"))
     st.toggle("Show biases on the diagram", **state.bind_field(act.SHOW_BIAS, state.shared(), "show_bias"))
-decimals = record.decimals
+    naming = act.source_naming()
+    if naming is not None:
+        st.toggle(f"Names as in {naming.source}", **state.bind_field(act.TEXTBOOK, record, "textbook"),
+                  help="Off: bpviz's own names (x1, h1_1, ŷ1, w⁽²⁾₁,₁, L).")  # fmt: skip
+decimals, names = record.decimals, act.names()
 
 x, y, about, problem = sample
 if not presenting:
@@ -42,143 +46,87 @@ if problem:
 if not presenting:
     st.caption(f"{about}. Change the sample in the sidebar.")
 try:
-    w = act.current_walk(x, y)
+    current = act.current_walk(x, y)
 except BpvizError as err:
     st.error(f"This sample cannot be stepped through: {err}")
     st.stop()
+w, applied = act.shown_walk(current)
 n_stages = len(w.stages)
 index = act.stage_index(n_stages)
 stage = w.stages[index]
 
-
-# --- navigation -------------------------------------------------------------------------------
-# One row that wraps on a narrow screen (a projector at 1280 px with the sidebar open).
-nav = st.container(horizontal=True, vertical_alignment="bottom", gap="small")
-nav.button(
-    "◀ Back",
-    key=act.BACK,
-    shortcut="Left",
-    on_click=act.move,
-    args=(-1, n_stages),
-    disabled=index == 0,
-    width="content",
-    help="Previous stage (← or PageUp)",
-)
-nav.button(
-    "Next ▶",
-    key=act.NEXT,
-    shortcut="Right",
-    on_click=act.move,
-    args=(1, n_stages),
-    type="primary",
-    disabled=index == n_stages - 1,
-    width="content",
-    help="Next stage (→ or PageDown)",
-)
-if not presenting:
-    # The menu only sends a jump and then empties itself: a menu showing the current stage would send its
-    # old value with a key press made during a rerun and undo that press.
-    nav.selectbox(
-        "Jump to stage",
-        range(n_stages),
-        index=None,
-        format_func=lambda i: f"{i + 1}. {w.stages[i].label}",
-        placeholder=f"Stage {index + 1} of {n_stages}: choose another…",
-        key=act.JUMP,
-        on_change=act.jump,
-        args=(n_stages,),
-        width=380,
-    )
-    nav.button(
-        f"Apply update (η = {spec.learning_rate:g})",
-        key=act.APPLY,
-        on_click=act.apply,
-        type="primary" if stage.kind == "update" else "secondary",
-        width="content",
-        help="Make the new weights of this step the network's weights (Train continues from them).",
-    )
-    nav.button(
-        "Undo",
-        key=act.UNDO,
-        on_click=act.undo,
-        disabled=not state.can_undo(),
-        width="content",
-        help="Restore the weights from before the last applied update.",
-    )
-    nav.download_button(
-        "Export this step",
-        data=lambda: worked_example(w, decimals),
-        key=act.EXPORT,
-        file_name=f"bpviz-step-{'-'.join(map(str, spec.layers))}.md",
-        mime="text/markdown",
-        width="content",
-        help="All stages with their equations and numbers, as Markdown with LaTeX for lecture notes.",
-    )
+# --- navigation: one row that wraps on a narrow screen -----------------------------------------
+nav = st.container(horizontal=True, vertical_alignment="center", gap="small")
+nav.button("◀ Back", key=act.BACK, shortcut="Left", on_click=act.move, args=(-1, n_stages), disabled=index == 0,
+           width="content", help="Previous stage (← or PageUp)")  # fmt: skip
+last = index == n_stages - 1
+nav.button("Next ▶" if not (applied and last) else "New step ▶", key=act.NEXT, shortcut="Right", on_click=act.move,
+           args=(1, n_stages), type="primary", disabled=last and not applied, width="content",
+           help="Next stage (→ or PageDown)")  # fmt: skip
+if presenting:
+    nav.markdown(f"**Stage {index + 1} of {n_stages}** · {stage.label}")
+else:
+    nav.selectbox("Jump to stage", range(n_stages), index=None, format_func=lambda i: f"{i + 1}. {w.stages[i].label}",
+                  placeholder=f"Stage {index + 1} of {n_stages}: choose another…", key=act.JUMP, on_change=act.jump,
+                  args=(n_stages,), width=380, label_visibility="collapsed")  # fmt: skip
+    nav.button(f"Apply {'the next ' if applied else ''}update (η = {spec.learning_rate:g})", key=act.APPLY,
+               on_click=act.apply, type="primary" if stage.kind == "update" and not applied else "secondary",
+               width="content", help="Make the new weights of this step the network's weights (Train continues "
+               "from them).")  # fmt: skip
+    nav.button("Undo", key=act.UNDO, on_click=act.undo, disabled=not state.can_undo(), width="content",
+               help="Restore the weights from before the last applied update.")  # fmt: skip
+    nav.download_button("Export this step", data=lambda: worked_example(w, decimals, names=names), key=act.EXPORT,
+                        file_name=f"bpviz-step-{'-'.join(map(str, spec.layers))}.md", mime="text/markdown",
+                        width="content", help="All stages with their equations and numbers, as Markdown with LaTeX "
+                        "for lecture notes.")  # fmt: skip
 # A presentation clicker sends PageDown / PageUp: two more buttons, hidden by CSS, take those keys.
 with st.container(key=act.CLICKER):
     st.button("Next stage", key=act.CLICKER_NEXT, shortcut="PageDown", on_click=act.move, args=(1, n_stages))
     st.button("Previous stage", key=act.CLICKER_BACK, shortcut="PageUp", on_click=act.move, args=(-1, n_stages))
 st.html(f"<style>.st-key-{act.CLICKER} {{display: none;}}</style>")
 
-st.progress((index + 1) / n_stages, text=f"**Stage {index + 1} of {n_stages}** · {stage.label}")
-st.latex(stage_latex(spec, stage))
+st.progress((index + 1) / n_stages, text=None if presenting else f"**Stage {index + 1} of {n_stages}** · {stage.label}")
+if not presenting:
+    st.latex(stage_latex(spec, stage, names))
+if applied and last:
+    show(state.Notice("success", act.applied_text(w, decimals)), st)
 if stage.kind == "update" and not presenting:
     m = st.columns(3)
     m[0].metric("Loss on this sample before the update", format_value(w.trace.loss, decimals))
-    m[1].metric(
-        "after the update",
-        format_value(w.loss_after, decimals),
-        delta=format_value(w.loss_after - w.trace.loss, decimals),
-        delta_color="inverse",
-    )
+    m[1].metric("after the update", format_value(w.loss_after, decimals),
+                delta=format_value(w.loss_after - w.trace.loss, decimals), delta_color="inverse")  # fmt: skip
 
 # --- diagram and equation panel ---------------------------------------------------------------
 record.selected = kept(record.selected, spec)
 selected = shown(record.selected, stage, spec)
+width, height, tallest = act.diagram_size(presenting)
+view = applied_view(w) if applied and last else stage_view(w, index)
 left, right = st.container(key=act.PANES).columns([1.5, 1] if presenting else [1.15, 1], gap="medium")
 with left:
-    show_diagram(
-        net,
-        selected,
-        act.CHART,
-        record,
-        show_bias=state.show_bias(),
-        decimals=decimals,
-        scale=figure_scale(),
-        **diagram_values(w, index),
-    )
+    show_diagram(w.net, selected, act.CHART, record, view=view, names=names, show_bias=state.show_bias(),
+                 decimals=decimals, scale=figure_scale(), width=width, height=height, max_height=tallest)  # fmt: skip
     if not presenting:
-        st.caption("Click a neuron or an edge to see its equation. Values not computed yet at this stage are empty.")
-
+        st.caption("Click a neuron or an edge to see its equation. Hollow nodes and dotted edges are not computed yet.")
 
 with right:
     if not presenting:
         picks = st.columns(2)
-        picks[0].selectbox(
-            "Neuron",
-            neuron_choices(spec),
-            format_func=lambda o: neuron_label(spec, *o),
-            **state.bind(act.NEURON, anchor(selected), act.pick_neuron),
-        )
+        picks[0].selectbox("Neuron", neuron_choices(spec), format_func=lambda o: neuron_label(spec, *o, names),
+                           **state.bind(act.NEURON, anchor(selected), act.pick_neuron))  # fmt: skip
         picks[1].selectbox(
             "Show",
             element_choices(spec, *anchor(selected)),
-            format_func=lambda o: "the neuron: z, a, δ" if o[0] == "node" else element_label(spec, o),
+            format_func=lambda o: "the neuron: z, a, δ" if o[0] == "node" else element_label(spec, o, names),
             **state.bind(act.ELEMENT, selected, act.pick_element),
         )
-    explanation = explain(w, index, selected, decimals)
+    explanation = explain(w, index, selected, decimals, names)
     st.markdown(f"#### {explanation.title}")
     if record.selected is None:
         if not presenting:
             st.caption("Following the stage: click a neuron or an edge to keep one in view.")
     else:
-        st.button(
-            "Follow the stage again",
-            key=act.FOLLOW,
-            on_click=act.follow,
-            type="tertiary",
-            icon=":material/autorenew:",
-        )
+        st.button("Follow the stage again", key=act.FOLLOW, on_click=act.follow, type="tertiary",
+                  icon=":material/autorenew:")  # fmt: skip
     equations = explanation.equations
     if presenting and any(eq.current for eq in equations):  # one computation a slide: earlier stages showed the rest
         equations = [eq for eq in equations if eq.current]
@@ -189,22 +137,20 @@ with right:
         with st.container(border=eq.current):
             st.markdown(f"**{eq.title}**" + (" · computed in this stage" if eq.current else ""))
             st.latex(eq.latex)
+    if applied and last and not presenting:
+        st.markdown("**Every trained parameter, before and after the update**")
+        st.dataframe(update_table(w, names), column_config=act.number_columns(decimals), height=260)
 
 if presenting:
     st.stop()
 
 # --- tables and gradient check (only the open tab runs) ---------------------------------------
 tables_tab, check_tab = st.tabs(["Tables", "Gradient check"], key=act.TABS, on_change="rerun")
-number_format = f"%.{decimals}f"
 
 
 def _show_table(frame, scientific: tuple[str, ...] = ()) -> None:
     """A dataframe with its numbers at the chosen decimals (``scientific`` columns as 1.2e-08)."""
-    config = {
-        c: st.column_config.NumberColumn(format="%.1e" if c in scientific else number_format)
-        for c in frame.select_dtypes("number").columns
-    }
-    st.dataframe(frame, column_config=config)
+    st.dataframe(frame, column_config=act.number_columns(decimals, frame, scientific))
 
 
 if tables_tab.open:
@@ -217,10 +163,10 @@ if tables_tab.open:
             st.markdown(f"**Layer {layer}: {layer_title(spec, layer)}**")
             cols = st.columns([2, 3])  # the neuron table (z, a, δ, …) needs room for its numbers
             with cols[0]:
-                _show_table(neuron_table(w, index, layer))
+                _show_table(neuron_table(w, index, layer, names))
             if layer:
                 with cols[1]:
-                    for title, frame in weight_tables(w, index, layer).items():
+                    for title, frame in weight_tables(w, index, layer, names).items():
                         st.markdown(title)
                         _show_table(frame)
 
@@ -237,4 +183,4 @@ if check_tab.open:
         if result is not None:
             kind = "success" if result.max_error < GOOD else "warning" if result.max_error < SUSPECT else "error"
             show(state.Notice(kind, f"{result.verdict} ({result.coverage}.)"))
-            _show_table(gradcheck_table(spec, result).set_index("parameter"), scientific=("relative error",))
+            _show_table(gradcheck_table(spec, result, names).set_index("parameter"), scientific=("relative error",))

@@ -17,7 +17,8 @@ from bpviz.figures.confusion import confusion_figure
 from bpviz.figures.diagram import network_figure
 from bpviz.figures.graph import graph_figure
 from bpviz.figures.training import accuracy_figure, loss_figure, rate_comparison_figure, sample_figure
-from bpviz.lesson.stages import diagram_values, walk
+from bpviz.lesson.shown import stage_view
+from bpviz.lesson.stages import walk
 from bpviz.runs.run import Run
 from webui import state
 from webui.setup import pages
@@ -47,10 +48,10 @@ def test_every_chart_on_a_page_has_its_text_alternative(page):
 def test_the_diagram_says_its_layers_and_the_stages_numbers():
     net = get_preset("mazur").network()
     w = walk(net, [0.05, 0.1], [0.01, 0.99])
-    text = alt_text(network_figure(net, **diagram_values(w, 10)))
+    text = alt_text(network_figure(net, stage_view(w, 10)))
     assert "2-2-2 network" in text and "hidden 1 · sigmoid (2)" in text
-    assert "h1_1 = 0.0088" in text and "w⁺ from 0.1498 to 0.5614" in text  # δ and the updated weights
-    forward = alt_text(network_figure(net, **diagram_values(w, 1)))
+    assert "h1_1 = 0.0088" in text and "w from 0.1498 to 0.5614" in text  # δ and the updated weights
+    forward = alt_text(network_figure(net, stage_view(w, 1)))
     assert "output not computed yet" in forward and "Highlighted: the hidden 1 layer" in forward
 
 

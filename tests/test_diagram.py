@@ -8,9 +8,11 @@ import pytest
 from bpviz import Network, NetworkSpec, backprop, get_preset
 from bpviz.figures import palette as P
 from bpviz.figures.diagram import MAX_DRAWN_EDGES, network_figure
-from bpviz.lesson.names import edge_name, layer_names, layer_title, node_name, node_names
+from bpviz.lesson.names import Names, edge_name, layer_names, layer_title, node_name, node_names
 from bpviz.lesson.numbers import format_value
 from bpviz.lesson.selection import is_valid_selection, selection_from_event
+from bpviz.lesson.shown import DiagramView, Quantity, applied_view
+from bpviz.lesson.stages import walk
 
 # ----------------------------------------------------------------------------- helpers
 
@@ -127,6 +129,29 @@ def test_format_value_keeps_tiny_values_visible():
 # ----------------------------------------------------------------------------- what is drawn
 
 
+def headers(fig):
+    return [a.text for a in fig.layout.annotations if a.name == "header"]
+
+
+def legend(fig):
+    return list(fig.layout.meta["legend"])
+
+
+def view_of(net, nodes=None, edges=None, biases=None, active=None):
+    """A DiagramView from plain lists: nodes[k] / edges[k] a (symbol, values) pair, () or None."""
+    L = net.spec.depth
+
+    def shown(entry):
+        if entry is None or entry == ():
+            return entry
+        return (Quantity(entry[0], np.asarray(entry[1], dtype=float)),)
+
+    nodes = [()] * (L + 1) if nodes is None else nodes
+    edges = [("w", W) for W in net.W] if edges is None else edges
+    biases = [("b", b) for b in net.b] if biases is None else biases
+    return DiagramView(tuple(map(shown, nodes)), tuple(map(shown, edges)), tuple(map(shown, biases)), active)
+
+
 def test_small_net_draws_every_node_and_edge_with_names():
     net = small_net()
     fig = network_figure(net)
@@ -139,12 +164,12 @@ def test_small_net_draws_every_node_and_edge_with_names():
     )
     assert traces(fig, "bias_hover") == [] and traces(fig, "bias_nodes") == []
     assert "w: h1_2 → ŷ1 = 0.7500" in hover.hovertext
-    headers = [a.text for a in fig.layout.annotations if a.name == "header"]
-    assert headers == ["input<br>(2)", "hidden 1<br>sigmoid (2)", "output<br>sigmoid (1)"]
-    # Nodes laid out left to right by layer, first neuron on top.
-    pos = node_xy(fig)
+    assert headers(fig) == ["input (2)", "hidden 1 · sigmoid (2)", "output · sigmoid (1)"]
+    pos = node_xy(fig)  # y grows downwards: the first neuron of a column is on top
     assert pos[(0, 0)][0] < pos[(1, 0)][0] < pos[(2, 0)][0]
-    assert pos[(1, 0)][1] > pos[(1, 1)][1]
+    assert pos[(1, 0)][1] < pos[(1, 1)][1]
+    labels = [a.text for a in fig.layout.annotations if a.name == "edge label"]
+    assert sorted(labels) == sorted(["0.5000", "-0.2500", "0.0000", "1.0000", "-1.0000", "0.7500"])
 
 
 def test_bias_trick_adds_constant_one_nodes_and_bias_edges():
@@ -152,16 +177,16 @@ def test_bias_trick_adds_constant_one_nodes_and_bias_edges():
     fig = network_figure(net, show_bias=True)
     bias_nodes = one(fig, "bias_nodes")
     assert list(bias_nodes.text) == ["1", "1"] and bias_nodes.marker.symbol == "square"
-    assert min(bias_nodes.y) < min(one(fig, "nodes").y)  # below every column
+    assert min(bias_nodes.y) > max(one(fig, "nodes").y)  # under every column
     hover = one(fig, "bias_hover")
     assert sorted(map(tuple, hover.customdata)) == [("bias", k, i) for k in range(2) for i in range(2)]
     assert "b: 1 → h1_1 = 0.3500" in hover.hovertext and "b: 1 → ŷ2 = 0.6000" in hover.hovertext
     assert "w: h1_2 → ŷ1 = 0.4500" in one(fig, "edge_hover").hovertext
     assert fig.layout.meta["show_bias"] is True
-    # Bias values can be replaced (gradients in a backward stage), and bias edges are styled like weights.
-    fig = network_figure(net, show_bias=True, bias_values=[None, np.array([-0.5, 0.2])], edge_symbol="∂L/∂w")
-    hover = one(fig, "bias_hover")
-    assert "∂L/∂b: 1 → ŷ1 = -0.5000" in hover.hovertext and "∂L/∂b: 1 → h1_1: not computed yet" in hover.hovertext
+    tr = backprop(net, [0.05, 0.10], [0.01, 0.99])
+    grads = network_figure(net, view_of(net, biases=[None, ("∂L/∂b", tr.grad_b[1] * 0 - 0.5)]), show_bias=True)
+    hover = one(grads, "bias_hover").hovertext
+    assert "∂L/∂b: 1 → ŷ1 = -0.5000" in hover and "b: 1 → h1_1: not computed yet" in hover
 
 
 def test_no_bias_nodes_when_the_spec_has_no_bias():
@@ -170,55 +195,46 @@ def test_no_bias_nodes_when_the_spec_has_no_bias():
     assert fig.layout.meta["show_bias"] is False
 
 
-def test_wide_layers_are_capped_with_a_more_mark():
+def test_wide_layers_are_capped_by_the_room_with_a_more_mark():
     net = get_preset("digits").network()
-    fig = network_figure(net, max_per_layer=32)
-    assert fig.layout.meta["drawn"][0] == [*range(31), 63]
-    assert [len(d) for d in fig.layout.meta["drawn"]] == [32, 32, 16, 10]
-    assert fig.layout.meta["hidden"] == [32, 0, 0, 0]
+    fig = network_figure(net, height=900)
+    drawn = fig.layout.meta["drawn"]
+    assert drawn[0][-1] == 63 and drawn[0][:-1] == list(range(len(drawn[0]) - 1))  # the first ones and the last
+    assert all(len(d) <= 16 for d in drawn) and len(drawn[3]) >= 10 or len(drawn[3]) < 10
+    assert fig.layout.meta["hidden"] == [64 - len(drawn[0]), 32 - len(drawn[1]), 16 - len(drawn[2]), 10 - len(drawn[3])]
     more = [a for a in fig.layout.annotations if a.name == "more"]
-    assert [a.text for a in more] == ["⋮ +32 more"] and more[0].x == 0
-    assert more[0].hovertext == "32 more not drawn: x32 … x63"
-    assert len(one(fig, "nodes").x) == 32 + 32 + 16 + 10
+    assert more[0].text.startswith(f"⋮ +{64 - len(drawn[0])}")
+    assert more[0].hovertext == f"{64 - len(drawn[0])} more not drawn: x{len(drawn[0])} … x63"
+    assert len(one(fig, "nodes").x) == sum(len(d) for d in drawn)
     hover = one(fig, "edge_hover")
-    assert len(hover.customdata) == 32 * 32 + 32 * 16 + 16 * 10
-    drawn_inputs = {cd[3] for cd in hover.customdata if cd[1] == 0}
-    assert drawn_inputs == set(range(31)) | {63}
+    assert len(hover.customdata) == sum(len(a) * len(b) for a, b in zip(drawn, drawn[1:]))
     assert sum(len(segments(t)) for t in traces(fig, "edges")) == len(hover.customdata)
-    assert [a.text for a in fig.layout.annotations if a.name == "header"][0] == "input<br>(64)"
-    # A smaller cap caps more layers.
-    fig = network_figure(net, max_per_layer=8, show_bias=True)
-    assert [len(d) for d in fig.layout.meta["drawn"]] == [8, 8, 8, 8]
-    assert sorted(a.text for a in fig.layout.annotations if a.name == "more") == [
-        "⋮ +2 more",
-        "⋮ +24 more",
-        "⋮ +56 more",
-        "⋮ +8 more",
-    ]
-    assert len(one(fig, "bias_hover").customdata) == 3 * 8
+    assert headers(fig)[0] == "input (64)"
+    # A taller figure draws more of a wide layer; a short one fewer, but each still with room for a number.
+    assert len(network_figure(net, height=500).layout.meta["drawn"][0]) < len(drawn[0])
+    bias = network_figure(wide_net((3, 8, 8, 8, 8), ("relu",) * 4), show_bias=True, height=700)
+    assert [len(d) for d in bias.layout.meta["drawn"]] == [3, 8, 8, 8, 8]
+    assert len(one(bias, "bias_hover").customdata) == 4 * 8
 
 
-def test_digits_figure_json_stays_small():
+def test_digits_figure_builds_fast_and_its_json_stays_small():
     net = get_preset("digits").network()
-    for show_bias in (False, True):
-        size = len(network_figure(net, show_bias=show_bias).to_json())
+    for fig in (network_figure(net), network_figure(net, show_bias=True, height=900)):
+        size = len(fig.to_json())
         assert size <= 250 * 1024, f"{size / 1024:.0f} KiB"
 
 
 def test_largest_allowed_net_is_capped():
-    layers = (4096, *(100,) * 8, 4096)  # 8 hidden layers, 4096-wide ends, under the 1,000,000-weight cap
-    net = wide_net(layers, ("sigmoid",) * 9)
-    fig = network_figure(net, show_bias=True, node_values=[np.zeros(n) for n in layers], active_layer=9)
-    cap = [len(d) for d in fig.layout.meta["drawn"]]
-    assert len(set(cap)) == 1 and 8 <= cap[0] < 32  # the cap drops so the edges fit the budget
-    assert len(one(fig, "edge_hover").customdata) == 9 * cap[0] ** 2 <= MAX_DRAWN_EDGES
+    net = wide_net((4096, *[100] * 8, 4096), ("relu",) * 9)  # 889,200 weights: near the 1,000,000 allowed
+    fig = network_figure(net, height=800)
+    drawn = [len(d) for d in fig.layout.meta["drawn"]]
+    assert len(one(fig, "edge_hover").customdata) == sum(a * b for a, b in zip(drawn, drawn[1:])) <= MAX_DRAWN_EDGES
     assert len(fig.layout.annotations) < 100  # no per-edge labels on a dense net
-    headers = [a.text for a in fig.layout.annotations if a.name == "header"]
-    assert headers[1] == "hidden 1<br>sigmoid<br>(100)" and headers[-1] == "<b>output</b><br>sigmoid<br>(4096)"
-    assert {a.text for a in fig.layout.annotations if a.name == "more"} == {f"⋮ +{4096 - cap[0]}", f"⋮ +{100 - cap[0]}"}
-
-
-# ----------------------------------------------------------------------------- styles
+    assert "edge values on hover" in legend(fig)
+    assert {a.text for a in fig.layout.annotations if a.name == "more"} == {
+        f"⋮ +{4096 - drawn[0]}",
+        f"⋮ +{100 - drawn[1]}",
+    }
 
 
 def test_edges_styled_by_sign_and_magnitude():
@@ -227,7 +243,7 @@ def test_edges_styled_by_sign_and_magnitude():
     pos_trace = trace_of_segment(fig, edge_segment(fig, 0, 0, 0))  # +0.5
     neg_trace = trace_of_segment(fig, edge_segment(fig, 0, 0, 1))  # -0.25
     zero_trace = trace_of_segment(fig, edge_segment(fig, 0, 1, 0))  # 0
-    big_trace = trace_of_segment(fig, edge_segment(fig, 0, 1, 1))  # +1 (the largest)
+    big_trace = trace_of_segment(fig, edge_segment(fig, 0, 1, 1))  # +1
     big_neg = trace_of_segment(fig, edge_segment(fig, 1, 0, 0))  # -1
     assert pos_trace.meta[1] == "positive" and pos_trace.line.dash == "solid"
     assert pos_trace.line.color == P.rgba(P.POSITIVE, 0.9)
@@ -236,63 +252,84 @@ def test_edges_styled_by_sign_and_magnitude():
     assert zero_trace.meta[1] == "zero"
     assert big_trace.line.width > pos_trace.line.width
     assert big_neg.line.width == big_trace.line.width > neg_trace.line.width
-    # Batched: a handful of line traces, not one per edge.
+    # Few traces however many edges: binned, not one per edge.
     assert len(traces(network_figure(get_preset("digits").network()), "edges")) <= 11
-    # The legend says what colour, dash and width mean, in the given symbol.
-    names = [t.name for t in fig.data if t.showlegend]
-    assert names[:3] == ["w > 0 (solid)", "w < 0 (dashed)", "width ∝ |w|"]
-    grads = network_figure(net, edge_values=[np.ones((2, 2)), -np.ones((1, 2))], edge_symbol="∂L/∂w")
-    assert "∂L/∂w < 0 (dashed)" in [t.name for t in grads.data if t.showlegend]
+    # The legend says what colour, dash and width mean, in the symbol shown.
+    assert legend(fig)[:3] == ["w > 0 (solid)", "w < 0 (dashed)", "width ∝ |w|"]
+    grads = network_figure(net, view_of(net, edges=[("∂L/∂w", np.ones((2, 2))), ("∂L/∂w", -np.ones((1, 2)))]))
+    assert "∂L/∂w < 0 (dashed)" in legend(grads)
 
 
-def test_node_values_colour_nodes_and_none_layers_are_drawn_empty():
+def test_node_values_colour_nodes_and_not_computed_nodes_are_hollow():
     net = get_preset("mazur").network()
     tr = backprop(net, [0.05, 0.10], [0.01, 0.99])
-    fig = network_figure(net, node_values=[None, None, tr.delta[1]], node_symbol="δ", edge_values=[None, tr.grad_W[1]])
+    view = view_of(net, nodes=[None, None, ("δ", tr.delta[1][0])], edges=[None, ("∂L/∂w", tr.grad_W[1])])
+    fig = network_figure(net, view)
+    nodes = one(fig, "nodes")
     for layer in (0, 1):
         for i in range(2):
             style = node_style(fig, layer, i)
             assert style["fill"] == P.EMPTY_FILL and style["line"] == P.MUTED and style["text"].endswith("?")
+    symbols = {tuple(cd): sym for cd, sym in zip(map(tuple, nodes.customdata), nodes.marker.symbol)}
+    assert symbols[("node", 0, 0)] == "circle-dot" and symbols[("node", 2, 0)] == "circle"
     d = tr.delta[1][0]
     assert d[0] > 0 > d[1]
     y1, y2 = node_style(fig, 2, 0), node_style(fig, 2, 1)
     assert y1["text"] == f"ŷ1<br>{d[0]:.4f}" and y2["text"] == f"ŷ2<br>{d[1]:.4f}"
     assert P.hex_to_rgb(y1["fill"])[2] > P.hex_to_rgb(y1["fill"])[0]  # blue for positive
     assert P.hex_to_rgb(y2["fill"])[0] > P.hex_to_rgb(y2["fill"])[2]  # vermillion for negative
-    hover = list(one(fig, "nodes").hovertext)
-    assert any("δ: not computed yet" in h for h in hover) and any(f"δ = {d[0]:.4f}" in h for h in hover)
+    hover = list(nodes.hovertext)
+    assert any(h.endswith("not computed yet") for h in hover) and any(f"δ = {d[0]:.4f}" in h for h in hover)
     # Layer 0 edges are not computed: one dotted grey trace holding exactly those.
     faint = [t for t in traces(fig, "edges") if t.meta[1] == "none"]
     assert len(faint) == 1 and faint[0].line.dash == "dot"
     assert segments(faint[0]) == {edge_segment(fig, 0, i, j) for i in range(2) for j in range(2)}
-    assert "δ not computed yet" in [t.name for t in fig.data if t.showlegend]
-    # Values given as a (1, n) row, as the trace holds them, work too.
-    fig = network_figure(net, node_values=tr.a, decimals=2)
+    assert "value not computed yet (?)" in legend(fig)
+    fig = network_figure(net, view_of(net, nodes=[("x", tr.a[0][0]), ("a", tr.a[1][0]), ("a", tr.a[2][0])]),
+                         decimals=2)  # fmt: skip
     assert node_style(fig, 1, 0)["text"] == f"h1_1<br>{tr.a[1][0, 0]:.2f}"
+
+
+def test_a_zero_is_a_grey_disc_not_a_missing_value():
+    net = get_preset("xor").network()
+    fig = network_figure(net, view_of(net, nodes=[("x", [0.0, 1.0]), None, None]))
+    zero, one_ = node_style(fig, 0, 0), node_style(fig, 0, 1)
+    assert zero["fill"] == P.ZERO_FILL != P.EMPTY_FILL and zero["text"] == "x1<br>0.0000"
+    assert one_["fill"] not in (P.ZERO_FILL, P.EMPTY_FILL)
+    assert "x = 0 (grey)" in legend(fig) and "value not computed yet (?)" in legend(fig)
 
 
 def test_non_finite_values_are_named_not_hidden():
     net = small_net()
-    fig = network_figure(net, edge_values=[np.array([[np.nan, 1.0], [np.inf, -1.0]]), None])
+    fig = network_figure(net, view_of(net, edges=[("w", np.array([[np.nan, 1.0], [np.inf, -1.0]])), None]))
     hover = list(one(fig, "edge_hover").hovertext)
     assert "w: x1 → h1_1 = nan" in hover and "w: x1 → h1_2 = inf" in hover
     assert "w: h1_1 → ŷ1: not computed yet" in hover
-    legend = [t.name for t in fig.data if t.showlegend]
-    assert "NaN or infinite (dotted)" in legend and "not computed yet (dotted)" in legend
+    assert "NaN or infinite (dotted)" in legend(fig) and "not computed yet (dotted)" in legend(fig)
 
 
 def test_active_layer_band_and_bold_outlines():
     net = get_preset("xor").network()
-    fig = network_figure(net, active_layer=1)
+    fig = network_figure(net, view_of(net, active=1))
     band = [s for s in fig.layout.shapes if s.name == "active layer"]
-    assert len(band) == 1 and band[0].x0 < 1 < band[0].x1 and band[0].layer == "below"
+    x1 = node_xy(fig)[(1, 0)][0]
+    assert len(band) == 1 and band[0].x0 < x1 < band[0].x1 and band[0].layer == "below"
     nodes = one(fig, "nodes")
     widths = {(cd[1], cd[2]): w for cd, w in zip(nodes.customdata, nodes.marker.line.width)}
     assert widths[(1, 0)] > widths[(0, 0)] and widths[(1, 1)] > widths[(2, 0)]
-    assert "<b>hidden 1</b>" in [a.text for a in fig.layout.annotations if a.name == "header"][1]
+    assert "<b>hidden 1 · sigmoid (2)</b>" in headers(fig)[1]
     assert network_figure(net).layout.shapes == ()
-    with pytest.raises(ValueError):
-        network_figure(net, active_layer=3)
+
+
+def test_an_applied_update_marks_the_edges_it_changed():
+    net = get_preset("mazur").network()
+    w = walk(net, [0.05, 0.10], [0.01, 0.99])
+    fig = network_figure(net, applied_view(w))
+    changed = [t for t in fig.data if t.meta and t.meta[0] == "changed"]
+    assert len(changed) == 1 and len(segments(changed[0])) == 8  # every weight moved; frozen biases did not
+    assert "changed by the update" in legend(fig)
+    labels = [a.text for a in fig.layout.annotations if a.name == "edge label"]
+    assert any(text.startswith("w 0.4000 → 0.3589") for text in labels)
 
 
 def test_selected_node_and_edge_are_highlighted():
@@ -319,31 +356,39 @@ def test_selected_node_and_edge_are_highlighted():
 def test_fonts_are_projector_sized_and_layout_is_clean():
     net = get_preset("mazur").network()
     tr = backprop(net, [0.05, 0.10], [0.01, 0.99])
-    fig = network_figure(net, show_bias=True, node_values=tr.a, active_layer=1)
-    sizes = [a.font.size for a in fig.layout.annotations] + [fig.layout.legend.font.size, fig.layout.font.size]
+    view = view_of(net, nodes=[("x", tr.a[0][0]), ("a", tr.a[1][0]), ("a", tr.a[2][0])], active=1)
+    fig = network_figure(net, view, show_bias=True)
+    sizes = [a.font.size for a in fig.layout.annotations] + [fig.layout.font.size]
     sizes += [t.textfont.size for t in fig.data if t.mode and "text" in t.mode]
     assert min(sizes) >= 14
     assert not fig.layout.xaxis.visible and not fig.layout.yaxis.visible
     assert fig.layout.xaxis.fixedrange and fig.layout.yaxis.fixedrange
     assert fig.layout.plot_bgcolor == fig.layout.paper_bgcolor == "#FFFFFF"
     assert fig.layout.clickmode == "event+select" and fig.layout.dragmode is False
-    assert fig.layout.legend.itemclick is False
-    # Height follows the tallest column unless given.
+    assert fig.layout.showlegend is False  # the legend is drawn by the figure, where the layout put it
+    # Height follows the tallest column unless given, and the axes are the planned pixels.
     tall = network_figure(get_preset("digits").network())
     assert tall.layout.height > network_figure(get_preset("xor").network()).layout.height
-    assert network_figure(net, height=500).layout.height == 500
+    fig = network_figure(net, width=640, height=500)
+    assert fig.layout.height == 500 and list(fig.layout.xaxis.range) == [0, 640]
+    assert list(fig.layout.yaxis.range) == [500, 0]
+    assert network_figure(net, scale=1.6).layout.font.size > network_figure(net).layout.font.size
+
+
+def test_a_sources_names_are_on_the_diagram():
+    preset = get_preset("mazur")
+    net = preset.network()
+    fig = network_figure(net, names=Names(net.spec, preset.naming))
+    assert {text for text, _ in node_texts(fig).values()} == {"i1", "i2", "h1", "h2", "o1", "o2"}
+    assert "w5 · w: h1 → o1 = 0.4000" in one(fig, "edge_hover").hovertext
 
 
 def test_bad_values_are_refused():
     net = get_preset("xor").network()
     with pytest.raises(ValueError):
-        network_figure(net, node_values=[np.zeros(2), np.zeros(2)])  # needs 3 entries
-    with pytest.raises(ValueError):
-        network_figure(net, node_values=[np.zeros(2), np.zeros(3), None])
-    with pytest.raises(ValueError):
-        network_figure(net, edge_values=[np.zeros((2, 2)), np.zeros((2, 1))])
-    with pytest.raises(ValueError):
         network_figure(net, max_per_layer=1)
+    with pytest.raises(ValueError):
+        network_figure(net, scale=9)
 
 
 # ----------------------------------------------------------------------------- clicks

@@ -116,7 +116,7 @@ def test_hidden_delta_shows_the_slope_and_the_weighted_sum():
         slope, back = a * (1 - a), w.net.W[1][:, i] @ t.delta[1][0]
         latex = _equation(w, ("node", 1, i), "delta").latex
         assert number(slope, D) in latex and number(back, D) in latex
-        assert rf"{number(a, D)}\,(1 - {number(a, D)}) = {number(slope, D)}" in latex
+        assert rf"{number(a, D)}\,(1 - {number(a, D)}) \\ &= {number(slope, D)}" in latex  # one "=" a line
         assert slope * back == pytest.approx(t.delta[0][0, i], rel=1e-12)
         for k in range(2):
             assert rf"{factor(w.net.W[1][k, i], D)} \cdot {factor(t.delta[1][0, k], D)}" in latex

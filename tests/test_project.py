@@ -57,7 +57,8 @@ def direction_offenders(root) -> list[str]:
 
 
 def test_bpviz_packages_import_one_way_and_never_streamlit():
-    assert {p.parent.name for p in (ROOT / "bpviz").rglob("*.py")} - {"bpviz"} == set(ALLOWED)
+    packages = {p.relative_to(ROOT / "bpviz").parts[0] for p in (ROOT / "bpviz").rglob("*.py")}
+    assert packages - {"__init__.py", "__main__.py"} == set(ALLOWED)
     assert direction_offenders(ROOT) == []
 
 
@@ -120,7 +121,8 @@ def _static(node: ast.expr, constants: dict[str, ast.expr]) -> bool:
 def test_raw_html_only_ever_gets_text_fixed_in_the_code():
     """``st.html`` (and any ``*.html(...)`` call) renders raw HTML: it may only receive static text, never
     a file's contents, a share link's values or anything else a user typed. Streamlit's HTML components and
-    ``unsafe_allow_html`` are not used at all (see the grep above)."""
+    ``unsafe_allow_html`` is not used at all (see the grep above); the one Streamlit component, the viewport
+    probe, is built from static text too."""
     calls, offenders = 0, []
     for path in [ROOT / "app.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "webui").glob("*.py")]:
         tree = ast.parse(path.read_text())
@@ -129,8 +131,11 @@ def test_raw_html_only_ever_gets_text_fixed_in_the_code():
             if isinstance(t, ast.Name)
         }  # fmt: skip
         for node in ast.walk(tree):
-            if isinstance(node, ast.Attribute) and node.attr == "components":
+            if isinstance(node, ast.Attribute) and node.attr == "components" and path.name != "viewport.py":
                 offenders.append(f"{path.name}:{node.lineno} uses Streamlit components")
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "component":
+                args = [*node.args, *(k.value for k in node.keywords)]
+                offenders += [f"{path.name}:{node.lineno} component" for a in args if not _static(a, constants)]
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "html":
                 calls += 1
                 args = [*node.args, *(k.value for k in node.keywords)]

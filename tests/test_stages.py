@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from bpviz import Network, NetworkSpec, backprop, batch_loss, get_preset, sgd_step
-from bpviz.figures.diagram import network_figure
-from bpviz.lesson.stages import diagram_values, stages, sup, walk
+from bpviz.lesson.names import sup
+from bpviz.lesson.stages import stages, walk
 
 
 def _spec(layers=(2, 3, 2), bias="learned", **kw) -> NetworkSpec:
@@ -82,46 +82,6 @@ def test_walk_holds_the_engines_numbers(w232):
     np.testing.assert_array_equal(w232.y, [1.0, 0.0])
 
 
-def test_diagram_forward_stages(w232):
-    t = w232.trace
-    start = diagram_values(w232, 0)
-    assert start["node_symbol"] == ["a", "a", "a"] and start["active_layer"] == 0
-    np.testing.assert_array_equal(start["node_values"][0], t.x[0])
-    assert start["node_values"][1:] == [None, None]
-    z1 = diagram_values(w232, w232.stage_of("z", 1))
-    np.testing.assert_array_equal(z1["node_values"][1], t.z[0][0])
-    assert z1["node_symbol"] == ["a", "z", "a"]
-    assert z1["node_values"][2] is None and z1["active_layer"] == 1
-    a2 = diagram_values(w232, w232.stage_of("a", 2))
-    np.testing.assert_array_equal(a2["node_values"][2], t.a[2][0])
-    for got, weights in zip(a2["edge_values"], w232.net.W):
-        np.testing.assert_array_equal(got, weights)
-    assert a2["edge_symbol"] == "w"
-
-
-def test_diagram_backward_stages_show_only_what_is_computed(w232):
-    t = w232.trace
-    d2 = diagram_values(w232, w232.stage_of("delta", 2))
-    assert d2["node_symbol"] == ["x", "δ", "δ"] and d2["active_layer"] == 2
-    np.testing.assert_array_equal(d2["node_values"][0], t.x[0])
-    assert d2["node_values"][1] is None
-    np.testing.assert_array_equal(d2["node_values"][2], t.delta[1][0])
-    assert d2["edge_values"] == [None, None] and d2["bias_values"] == [None, None]
-    g2 = diagram_values(w232, w232.stage_of("grad", 2))
-    assert g2["edge_values"][0] is None
-    np.testing.assert_array_equal(g2["edge_values"][1], t.grad_W[1])
-    np.testing.assert_array_equal(g2["bias_values"][1], t.grad_b[1])
-    assert g2["edge_symbol"] == "∂L/∂w"
-
-
-def test_diagram_update_stage_shows_new_weights(w232):
-    last = diagram_values(w232, len(w232.stages) - 1)
-    assert last["edge_symbol"] == "w⁺" and last["active_layer"] is None
-    for got, new in zip(last["edge_values"] + last["bias_values"], w232.updated.W + w232.updated.b):
-        np.testing.assert_array_equal(got, new)
-    assert all(v is not None for v in last["node_values"][1:])
-
-
 def test_mazur_update_changes_the_weights_not_the_frozen_biases():
     w = walk(get_preset("mazur").network(), [0.05, 0.10], [0.01, 0.99])
     assert w.trace.loss == pytest.approx(0.298371109, abs=1e-9)
@@ -134,15 +94,3 @@ def test_sup():
     assert sup(12) == "¹²" and sup(0) == "⁰"
 
 
-def test_the_diagram_names_each_layers_quantity_on_hover(w232):
-    """z on the layer just computed, a on the layers before it; x and δ going backward."""
-
-    def hovers(index):
-        fig = network_figure(w232.net, **diagram_values(w232, index))
-        nodes = next(tr for tr in fig.data if tr.name == "neurons")
-        return list(nodes.hovertext)
-
-    z1 = hovers(w232.stage_of("z", 1))
-    assert z1[0].endswith("a = 0.3000") and "<br>z = " in z1[2] and z1[-1].endswith("a: not computed yet")
-    d2 = hovers(w232.stage_of("delta", 2))
-    assert d2[0].endswith("x = 0.3000") and d2[2].endswith("δ: not computed yet") and "<br>δ = " in d2[-1]

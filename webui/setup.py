@@ -17,7 +17,7 @@ from bpviz.data.datasets import describe_dataset
 from bpviz.engine.losses import LOSSES
 from bpviz.lesson.presets import PRESETS
 from bpviz.lesson.summary import architecture
-from webui import notices, share, state
+from webui import notices, share, state, viewport
 
 ROOT = Path(__file__).resolve().parents[1]
 # Widget keys of the sidebar and of presentation mode (browser tests find them as .st-key-<key>).
@@ -66,6 +66,7 @@ PRESENTATION_SCALE = 1.6
 # laptop with the sidebar open, so neither pane is squeezed; on Design the diagram then comes first. An
 # equation wider than its pane scrolls instead of being cut off. Only the outer columns stack.
 LAYOUT_CSS = f"""<style>
+.st-key-{viewport.BOX} {{ display: none; }}
 [class*="st-key-panes_"] {{ container-type: inline-size; }}
 [class*="st-key-panes_"] .katex-display {{ overflow-x: auto; overflow-y: hidden; padding-bottom: 0.2em; }}
 @container (max-width: 1000px) {{
@@ -90,6 +91,7 @@ def setup_page(title: str, icon: str = "🧠") -> None:
         layout="wide",
         initial_sidebar_state="collapsed" if presenting else "auto",
     )
+    viewport.measure()
     _sidebar()
     share.sync_url()
     st.html(LAYOUT_CSS)

@@ -55,6 +55,16 @@ class Notice:
 
 
 @dataclass(frozen=True)
+class Viewport:
+    """The browser window's width and height and the main column's width, in CSS px (``webui.viewport``
+    measures them; this default is a 1600 × 1000 window with the sidebar open)."""
+
+    width: int = 1600
+    height: int = 1000
+    main: int = 1220
+
+
+@dataclass(frozen=True)
 class Memo:
     """A value computed once for ``key`` (which includes the version it was computed at)."""
 
@@ -80,6 +90,7 @@ class Shared:
     flash: Notice | None = None
     show_bias: bool = False
     runs: int = 0
+    viewport: "Viewport | None" = None  # the browser window's size as last reported (webui.viewport)
 
     @classmethod
     def start(cls, preset_key: str = DEFAULT_PRESET) -> "Shared":
@@ -108,7 +119,8 @@ class Step:
     """The stage index; the user's selection (None: follow the stage); the sample ("dataset": row ``sample``;
     "manual": the typed ``x_text``, ``y_text``, and ``manual``, the last typed (x, y) that parsed); decimals;
     the walk and gradient check (computed once per key); the networks before each applied update, newest last,
-    valid while ``undo_at`` is current."""
+    valid while ``undo_at`` is current; ``applied``, the walk whose update was just applied, shown until Next
+    passes its last stage; ``textbook``: name things as the preset's source does, where it has names."""
 
     stage: int = 0
     selected: tuple | None = None
@@ -122,6 +134,8 @@ class Step:
     check: Memo | None = None
     undo: tuple[Network, ...] = ()
     undo_at: int | None = None
+    applied: Walk | None = None
+    textbook: bool = True
 
     def move(self, by: int, n_stages: int) -> None:
         """Next (+1) or Back (−1), kept within the ``n_stages`` stages."""
@@ -302,6 +316,15 @@ def presenting() -> bool:
 
 def set_presenting(on: bool) -> None:
     shared().present = on
+
+
+def viewport() -> "Viewport":
+    """The browser window's size as last reported (``webui.viewport``), or the default before any report."""
+    return shared().viewport or Viewport()
+
+
+def set_viewport(size: "Viewport") -> None:
+    shared().viewport = size
 
 
 def show_bias() -> bool:

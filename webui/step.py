@@ -1,16 +1,22 @@
 """What the Step page's buttons and menus do, and the walk it shows (computed once per network and sample).
 
 Stepping only moves ``state.Step.stage``: every number of the step is in the ``Walk``, computed once for
-(version, x, y) and re-sliced on each click.
+(version, x, y) and re-sliced on each click. After "Apply update" the page keeps showing the walk whose
+update it applied (old → new on every edge, the loss before and after) until Next passes its last stage,
+which starts a new step from the new weights; Undo goes back to the step as it was before the update.
 """
 
 import numpy as np
+import pandas as pd
+import streamlit as st
 
 from bpviz import gradient_check
 from bpviz.engine.gradcheck import GradCheck
+from bpviz.lesson.names import Names
 from bpviz.lesson.numbers import format_value
+from bpviz.lesson.presets import PRESETS
 from bpviz.lesson.stages import Walk, walk
-from webui import state
+from webui import state, viewport
 
 # Widget keys (browser tests find them as .st-key-<key>).
 NEXT = "step_next"
@@ -20,6 +26,7 @@ CLICKER_NEXT = "step_clicker_next"
 CLICKER_BACK = "step_clicker_back"
 JUMP = "step_w_stage"  # the "Jump to stage" menu: it only sends jumps and then empties itself
 DECIMALS = "step_w_decimals"
+TEXTBOOK = "step_w_textbook"
 SHOW_BIAS = "step_w_bias"
 NEURON = "step_w_neuron"
 ELEMENT = "step_w_element"
@@ -31,6 +38,31 @@ RUN_CHECK = "step_run_check"
 PANES = "panes_step"  # container of the diagram and equation panes (see setup.LAYOUT_CSS)
 CHART = "step_diagram"
 TABS = "step_tabs"
+
+
+def source_naming():
+    """The names the loaded preset's source uses, when they fit the network (else None)."""
+    preset = PRESETS.get(state.shared().preset)
+    naming = preset.naming if preset is not None else None
+    return naming if naming is not None and naming.layers == state.net().spec.layers else None
+
+
+def names() -> Names:
+    """The names of this lesson: the source's where it has them and the switch is on, else bpviz's own."""
+    return Names(state.net().spec, source_naming() if state.step().textbook else None)
+
+
+def diagram_size(presenting: bool) -> tuple[float, float | None, float]:
+    """(width, height or None for its own, the tallest it may be) in px of the Step diagram: its pane's share
+    of the main column; in presentation mode the height the window has under the navigation row."""
+    v = state.viewport()
+    if presenting:
+        height = max(340.0, v.height - PRESENTING_TOP)
+        return viewport.pane_width(1.5 / 2.5), height, height
+    return viewport.pane_width(1.15 / 2.15), None, max(360.0, v.height - 170.0)
+
+
+PRESENTING_TOP = 236  # px above the diagram in presentation mode: padding, the navigation row, the stage line
 
 
 def current_walk(x: np.ndarray, y: np.ndarray) -> Walk:
@@ -58,8 +90,23 @@ def stage_index(n_stages: int) -> int:
     return s.stage
 
 
+def shown_walk(current: Walk) -> tuple[Walk, bool]:
+    """(the walk to show, whether it is one whose update was just applied): the applied one while the network
+    is still the update's result (nothing edited since), else ``current``."""
+    s = state.step()
+    if s.applied is not None and state.can_undo():
+        return s.applied, True
+    s.applied = None
+    return current, False
+
+
 def move(by: int, n_stages: int) -> None:
-    state.step().move(by, n_stages)
+    """Next (+1) or Back (−1); Next past the last stage of an applied update starts the new step."""
+    s = state.step()
+    if s.applied is not None and by > 0 and s.stage >= n_stages - 1:
+        s.applied, s.stage = None, 0
+        return
+    s.move(by, n_stages)
 
 
 def jump(n_stages: int) -> None:
@@ -72,23 +119,30 @@ def jump(n_stages: int) -> None:
 
 
 def apply() -> None:
-    """Make the step's updated network the shared one (Undo can take it back)."""
+    """Make the current step's updated network the shared one (Undo can take it back), and show that step's
+    update: every parameter old → new and the loss before and after."""
     kept = state.current_walk()
     if kept is None or kept[0][0] != state.version():
         state.flash("warning", "The network changed since this step was computed; nothing was applied.")
         return
     current = kept[1]
     state.apply_update(current.updated)
-    d = state.step().decimals
-    state.flash(
-        "success",
-        f"Update applied: the loss on this sample fell from {format_value(current.trace.loss, d)} to "
-        f"{format_value(current.loss_after, d)}. The step now starts from the new weights (Train continues "
-        "from them too).",
+    s = state.step()
+    s.applied, s.stage = current, len(current.stages) - 1
+
+
+def applied_text(w: Walk, decimals: int) -> str:
+    """What the applied-update banner says."""
+    before, after = format_value(w.trace.loss, decimals), format_value(w.loss_after, decimals)
+    return (
+        f"Update applied: every trained parameter moved by −η·∂L/∂θ (η = {w.net.spec.learning_rate:g}), and the "
+        f"loss on this sample fell from {before} to {after}. Next starts a new step from the new weights (Train "
+        "continues from them too); Undo takes the update back."
     )
 
 
 def undo() -> None:
+    state.step().applied = None
     if state.undo():
         state.flash("info", "Undone: the network has the weights from before the last applied update.")
     else:
@@ -106,3 +160,11 @@ def pick_element() -> None:
 def follow() -> None:
     """Let the equation panel follow the stage again."""
     state.step().selected = None
+
+
+def number_columns(decimals: int, frame: pd.DataFrame | None = None, scientific: tuple[str, ...] = ()) -> dict:
+    """Column formats for a table of numbers at ``decimals`` decimals (``scientific`` columns as 1.2e-08); for
+    every numeric column of ``frame``, or for the update table's when it is None."""
+    columns = frame.select_dtypes("number").columns if frame is not None else ("before", "∂L/∂θ", "after", "change")
+    number = f"%.{decimals}f"
+    return {c: st.column_config.NumberColumn(format="%.1e" if c in scientific else number) for c in columns}

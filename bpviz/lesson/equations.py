@@ -6,11 +6,12 @@ Notation (layer l = 1..L, neurons and inputs numbered from 1 as on the diagram):
     δ^{(l)}_i = ∂L/∂z^{(l)}_i = f'(z^{(l)}_i) · Σ_k w^{(l+1)}_{k,i} δ^{(l+1)}_k          (hidden layers)
     ∂L/∂w^{(l)}_{i,j} = δ^{(l)}_i a^{(l-1)}_j     ∂L/∂b^{(l)}_i = δ^{(l)}_i     w⁺ = w − η ∂L/∂w
 
-``w^{(l)}_{i,j}`` is ``W[l-1][i-1, j-1]``: from neuron j of layer l-1 to neuron i of layer l.
-Every result comes from the engine (the ``Walk``'s trace and updated network); the
-terms of a sum are the engine's numbers written out, capped at ``MAX_TERMS`` terms
-("… (n more)") while the result stays exact. A quantity not computed yet at the
-stage has ``latex=None``.
+``w^{(l)}_{i,j}`` is ``W[l-1][i-1, j-1]``: from neuron j of layer l-1 to neuron i of layer l; with a worked
+example's own names (``Names``) the symbols are its source's (net_{h1}, out_{h1}, w_5, E_{total}). Every
+result comes from the engine (the ``Walk``'s trace and updated network); the terms of a sum are the engine's
+numbers written out, capped at ``MAX_TERMS`` terms ("… (n more)") while the result stays exact. Each "=" of a
+chain starts a line of its own (the symbols, then the numbers, then the result), so an equation stays as
+narrow as its widest step. A quantity not computed yet at the stage has ``latex=None``.
 """
 
 from collections.abc import Callable, Sequence
@@ -23,6 +24,7 @@ from bpviz.engine.losses import LOSSES, Fused
 from bpviz.engine.spec import NetworkSpec
 from bpviz.lesson.numbers import factor, number
 
+from .names import Names
 from .selection import element_label
 from .stages import Stage, Walk
 
@@ -75,27 +77,21 @@ def terms_per_line(decimals: int) -> int:
     return 2 if decimals <= 5 else 1
 
 
-def sym(letter: str, layer: int, *index: int, mark: str = "") -> str:
-    """``letter^{(layer)mark}_{i,j}`` with 0-based indices shown 1-based: sym("w", 2, 0, 1) -> w^{(2)}_{1,2},
-    sym("w", 2, 0, 1, mark="+") -> w^{(2)+}_{1,2} (the value after the update)."""
-    return rf"{letter}^{{({layer}){mark}}}_{{{','.join(str(i + 1) for i in index)}}}"
-
-
 def aligned(*lines: str) -> str:
     r"""Lines joined as ``\begin{aligned} … \end{aligned}``; each line holds one ``&=``."""
     return r"\begin{aligned}" + r" \\ ".join(lines) + r"\end{aligned}"
 
 
-DL = r"\frac{\partial L}{\partial "  # followed by the symbol and a closing brace
-DELTA = r"\delta"
+DL = r"\frac{\partial L}{\partial "  # followed by the symbol and a closing brace (the layer-wide rules)
 
 
 # ----------------------------------------------------------------------------- the stage's general equation
 
 
-def stage_latex(spec: NetworkSpec, stage: Stage) -> str:
-    """The equation the stage evaluates for a whole layer, without numbers."""
+def stage_latex(spec: NetworkSpec, stage: Stage, names: Names | None = None) -> str:
+    """The equation the stage evaluates for a whole layer, without numbers (the loss named as ``names`` do)."""
     L, l = spec.depth, stage.layer
+    loss = (names or Names(spec)).loss_tex
     if stage.kind == "start":
         return r"a^{(0)} = x"
     if stage.kind == "z":
@@ -105,7 +101,7 @@ def stage_latex(spec: NetworkSpec, stage: Stage) -> str:
         act = ACTIVATIONS[spec.activations[l - 1]]
         return rf"a^{{({l})}} = f(z^{{({l})}}), \quad f(z) = {act.latex}"
     if stage.kind == "loss":
-        return rf"L = {LOSSES[spec.loss].latex}, \quad a = a^{{({L})}}"
+        return rf"{loss} = {LOSSES[spec.loss].latex}, \quad a = a^{{({L})}}"
     if stage.kind == "delta":
         return _output_delta_rule(spec) if l == L else _hidden_delta_rule(l)
     if stage.kind == "grad":
@@ -134,17 +130,37 @@ def _output_delta_rule(spec: NetworkSpec) -> str:
 # ----------------------------------------------------------------------------- one element
 
 
-def explain(w: Walk, index: int, selected: Sequence | None, decimals: int = 4) -> Explanation:
+@dataclass(frozen=True)
+class _Scope:
+    """What every equation of one element needs: the walk, the names and the decimals ``d``."""
+
+    w: Walk
+    names: Names
+    d: int
+
+    @property
+    def spec(self) -> NetworkSpec:
+        return self.w.net.spec
+
+    def dl(self, symbol: str) -> str:
+        """∂L/∂symbol, with the loss named as the lesson names it (L, E_{total})."""
+        return rf"\frac{{\partial {self.names.loss_tex}}}{{\partial {symbol}}}"
+
+
+def explain(
+    w: Walk, index: int, selected: Sequence | None, decimals: int = 4, names: Names | None = None
+) -> Explanation:
     """The equations of the selected ("node", l, i), ("edge", k, i, j) or ("bias", k, i) at stage ``index``."""
     if selected is None:
         return Explanation("Nothing selected", ())
+    s = _Scope(w, names or Names(w.net.spec), decimals)
     kind = selected[0]
     if kind == "node":
-        return _node(w, index, selected[1], selected[2], decimals)
+        return _node(s, index, selected[1], selected[2])
     if kind == "edge":
-        return _edge(w, index, selected[1], selected[2], selected[3], decimals)
+        return _edge(s, index, selected[1], selected[2], selected[3])
     if kind == "bias":
-        return _bias(w, index, selected[1], selected[2], decimals)
+        return _bias(s, index, selected[1], selected[2])
     raise ValueError(f"unknown selection {selected!r}")
 
 
@@ -158,56 +174,71 @@ def _equation(w: Walk, index: int, quantity: str, layer: int, title: str, build:
     return Equation(quantity, title, latex, float(value), current)
 
 
-def _node(w: Walk, index: int, l: int, i: int, d: int) -> Explanation:
-    spec, t = w.net.spec, w.trace
-    title = element_label(spec, ("node", l, i))
+def chain(lhs: str, *steps: str) -> list[str]:
+    """``lhs &= step`` then ``&= step`` for each further step: one "=" a line, a repeated step left out."""
+    kept = [t for n, t in enumerate(steps) if n == 0 or t != steps[n - 1]]
+    return [f"{lhs} &= {kept[0]}", *(f"&= {t}" for t in kept[1:])]
+
+
+def _node(s: _Scope, index: int, l: int, i: int) -> Explanation:
+    w, t, names = s.w, s.w.trace, s.names
+    title = element_label(s.spec, ("node", l, i), names)
     if l == 0:
         x = t.x[0, i]
-        eq = _equation(w, index, "a", 0, "Input", lambda: (rf"{sym('a', 0, i)} = x_{{{i + 1}}} = {number(x, d)}", x))
+        lhs = names.a_tex(0, i)
+        rhs = f"x_{{{i + 1}}} = {number(x, s.d)}" if not names.textbook else number(x, s.d)
+        eq = _equation(w, index, "a", 0, "Input", lambda: (f"{lhs} = {rhs}", x))
         return Explanation(title, (eq,))
     eqs = [
-        _equation(w, index, "z", l, "Weighted input z", lambda: _z_latex(w, l, i, d)),
-        _equation(w, index, "a", l, "Activation a", lambda: _a_latex(w, l, i, d)),
+        _equation(w, index, "z", l, "Weighted input z", lambda: _z_latex(s, l, i)),
+        _equation(w, index, "a", l, "Activation a", lambda: _a_latex(s, l, i)),
     ]
-    if l == spec.depth:
-        eqs.append(_equation(w, index, "loss", l, "Loss of this sample", lambda: _loss_latex(w, d)))
-        eqs.append(_equation(w, index, "delta", l, "Output delta δ = ∂L/∂z", lambda: _output_delta_latex(w, i, d)))
+    if l == s.spec.depth:
+        eqs.append(_equation(w, index, "loss", l, "Loss of this sample", lambda: _loss_latex(s)))
+        eqs.append(_equation(w, index, "delta", l, "Output delta δ = ∂L/∂z", lambda: _output_delta_latex(s, i)))
     else:
-        eqs.append(_equation(w, index, "delta", l, "Delta δ = ∂L/∂z", lambda: _hidden_delta_latex(w, l, i, d)))
+        eqs.append(_equation(w, index, "delta", l, "Delta δ = ∂L/∂z", lambda: _hidden_delta_latex(s, l, i)))
     return Explanation(title, tuple(eqs))
 
 
-def _z_latex(w: Walk, l: int, i: int, d: int) -> tuple[str, float]:
+def _z_latex(s: _Scope, l: int, i: int) -> tuple[str, float]:
+    w, n, d = s.w, s.names, s.d
     W, b, a_prev = w.net.W[l - 1], w.net.b[l - 1], w.trace.a[l - 1][0]
-    has_bias = w.net.spec.bias != "none"
     z = w.trace.z[l - 1][0, i]
-    general = rf"\sum_j w^{{({l})}}_{{{i + 1},j}}\, a^{{({l - 1})}}_j"
+    if n.textbook:
+        general = " + ".join(rf"{n.w_tex(l - 1, i, j)}\, {n.a_tex(l - 1, j)}" for j in range(len(a_prev)))
+    else:
+        general = rf"\sum_j w^{{({l})}}_{{{i + 1},j}}\, a^{{({l - 1})}}_j"
     terms = capped_sum(len(a_prev), lambda j: rf"{factor(W[i, j], d)} \cdot {factor(a_prev[j], d)}", terms_per_line(d))
-    if has_bias:
-        general += f" + {sym('b', l, i)}"
+    if s.spec.bias != "none":
+        general += f" + {n.b_tex(l - 1, i)}"
         terms += f" + {factor(b[i], d)}"
-    return aligned(rf"{sym('z', l, i)} &= {general}", f"&= {terms}", f"&= {number(z, d)}"), z
+    return aligned(*chain(n.z_tex(l, i), general, terms, number(z, d))), z
 
 
-def _a_latex(w: Walk, l: int, i: int, d: int) -> tuple[str, float]:
-    apply = ACTIVATIONS[w.net.spec.activations[l - 1]].apply
+def _a_latex(s: _Scope, l: int, i: int) -> tuple[str, float]:
+    w, n, d = s.w, s.names, s.d
+    apply = ACTIVATIONS[s.spec.activations[l - 1]].apply
     z, a = w.trace.z[l - 1][0], w.trace.a[l][0, i]
-    lhs = sym("a", l, i)
+    lhs = n.a_tex(l, i)
     if apply is None:  # softmax: its component written out
-        general = rf"\frac{{e^{{{sym('z', l, i)}}}}}{{\sum_k e^{{z^{{({l})}}_k}}}}"
+        general = rf"\frac{{e^{{{n.z_tex(l, i)}}}}}{{\sum_k e^{{z^{{({l})}}_k}}}}"
         denominator = capped_sum(len(z), lambda k: f"e^{{{number(z[k], d)}}}")
         numbers = rf"\frac{{e^{{{number(z[i], d)}}}}}{{{denominator}}}"
-        return aligned(f"{lhs} &= {general}", f"&= {numbers}", f"&= {number(a, d)}"), a
-    return aligned(rf"{lhs} &= {apply(sym('z', l, i))} = {apply(number(z[i], d))}", f"&= {number(a, d)}"), a
+        return aligned(*chain(lhs, general, numbers, number(a, d))), a
+    return aligned(*chain(lhs, apply(n.z_tex(l, i)), apply(number(z[i], d)), number(a, d))), a
 
 
-def _loss_latex(w: Walk, d: int) -> tuple[str, float]:
-    spec, L = w.net.spec, w.net.spec.depth
+def _loss_latex(s: _Scope) -> tuple[str, float]:
+    w, d, L = s.w, s.d, s.spec.depth
     a, y = w.trace.a[L][0], w.y
-    loss, n = LOSSES[spec.loss], len(a)
-    numbers = loss.written(capped_sum(n, lambda j: loss.term(factor(a[j], d), factor(y[j], d)), 2), n)
-    lines = [f"L &= {_loss_general(spec)}", f"&= {numbers}", f"&= {number(w.trace.loss, d)}"]
-    return aligned(*lines), w.trace.loss
+    loss, n = LOSSES[s.spec.loss], len(a)
+    numbers = loss.written(capped_sum(n, lambda j: loss.term(factor(a[j], d), factor(y[j], d)), terms_per_line(d)), n)
+    if s.names.textbook:
+        general = loss.written(" + ".join(loss.term(s.names.a_tex(L, j), s.names.target_tex(j)) for j in range(n)), n)
+    else:
+        general = _loss_general(s.spec)
+    return aligned(*chain(s.names.loss_tex, general, numbers, number(w.trace.loss, d))), w.trace.loss
 
 
 def _loss_general(spec: NetworkSpec) -> str:
@@ -224,57 +255,56 @@ def _mean_note(spec: NetworkSpec) -> str:
     return r"\quad \left(\tfrac{1}{B} = 1 \text{ for } B = 1 \text{ sample}\right)" if spec.reduction == "mean" else ""
 
 
-def _output_terms(spec: NetworkSpec, i: int) -> tuple[str, str, str, str]:
+def _output_terms(s: _Scope, i: int) -> tuple[str, str, str, str]:
     """(the 1/B factor of 'mean' or "", δ_i, a_i and y_i of the output layer) in LaTeX."""
-    L = spec.depth
-    return _mean_factor(spec), sym(DELTA, L, i), sym("a", L, i), f"y_{{{i + 1}}}"
+    L = s.spec.depth
+    return _mean_factor(s.spec), s.names.delta_tex(L, i), s.names.a_tex(L, i), s.names.target_tex(i)
 
 
-def _output_delta_latex(w: Walk, i: int, d: int) -> tuple[str, float]:
-    spec, t = w.net.spec, w.trace
+def _output_delta_latex(s: _Scope, i: int) -> tuple[str, float]:
+    spec, t, d = s.spec, s.w.trace, s.d
     loss = LOSSES[spec.loss]
     if loss.fused is not None:
-        return _fused_delta_latex(w, loss.fused, i, d)
+        return _fused_delta_latex(s, loss.fused, i)
     L = spec.depth
     z, a, y = t.z[L - 1], t.a[L], t.y
     delta = t.delta[L - 1][0, i]
-    mean, lhs, a_i, y_i = _output_terms(spec, i)
+    mean, lhs, a_i, y_i = _output_terms(s, i)
     n = str(a.shape[1])
     g = loss.grad(a, y)[0]
     slope = loss.slope
-    g_line = rf"{DL}{a_i}}} &= {slope(a_i, y_i, n)} = {slope(factor(a[0, i], d), factor(y[0, i], d), n)}"
-    g_line += f" = {number(g[i], d)}"
+    g_lines = chain(s.dl(a_i), slope(a_i, y_i, n), slope(factor(a[0, i], d), factor(y[0, i], d), n), number(g[i], d))
     act = ACTIVATIONS[spec.activations[-1]]
     if act.slope is None:  # softmax: the Jacobian-vector product
         ga = float(np.sum(g * a[0]))
         ga_terms = capped_sum(len(g), lambda k: rf"{factor(g[k], d)} \cdot {factor(a[0, k], d)}", terms_per_line(d))
+        general = rf"{mean}{a_i}\left(g_{{{i + 1}}} - \sum_k g_k a^{{({L})}}_k\right), \quad g = {s.dl('a')}"
         lines = [
-            rf"{lhs} &= {mean}{a_i}\left(g_{{{i + 1}}} - \sum_k g_k a^{{({L})}}_k\right), \quad g = {DL}a}}"
-            + _mean_note(spec),
-            g_line,
-            rf"\sum_k g_k a^{{({L})}}_k &= {ga_terms} = {number(ga, d)}",
-            rf"{lhs} &= {factor(a[0, i], d)} \cdot \left({factor(g[i], d)} - {factor(ga, d)}\right)",
-            f"&= {number(delta, d)}",
+            f"{lhs} &= {general}{_mean_note(spec)}",
+            *g_lines,
+            *chain(rf"\sum_k g_k a^{{({L})}}_k", ga_terms, number(ga, d)),
+            *chain(lhs, rf"{factor(a[0, i], d)} \cdot \left({factor(g[i], d)} - {factor(ga, d)}\right)",
+                   number(delta, d)),  # fmt: skip
         ]
         return aligned(*lines), delta
     slope_value = act.df(z, a)[0, i]
-    z_i = sym("z", L, i)
+    z_i = s.names.z_tex(L, i)
     lines = [
-        rf"{lhs} &= {mean}{DL}{a_i}}} \cdot f'({z_i}){_mean_note(spec)}",
-        g_line,
-        _slope_line(act, z_i, a_i, z[0, i], a[0, i], slope_value, d),
-        rf"{lhs} &= {factor(g[i], d)} \cdot {factor(slope_value, d)} = {number(delta, d)}",
+        rf"{lhs} &= {mean}{s.dl(a_i)} \cdot f'({z_i}){_mean_note(spec)}",
+        *g_lines,
+        *_slope_lines(act, z_i, a_i, z[0, i], a[0, i], slope_value, d),
+        *chain(lhs, rf"{factor(g[i], d)} \cdot {factor(slope_value, d)}", number(delta, d)),
     ]
     return aligned(*lines), delta
 
 
-def _fused_delta_latex(w: Walk, fused: Fused, i: int, d: int) -> tuple[str, float]:
+def _fused_delta_latex(s: _Scope, fused: Fused, i: int) -> tuple[str, float]:
     """δ_i = a_i·s(y) − y_i of a loss fused with its output activation: a_i − y_i, or the general form the
     engine uses when this sample's s(y) is not 1."""
-    spec, t = w.net.spec, w.trace
+    spec, t, d = s.spec, s.w.trace, s.d
     L = spec.depth
     a, y, delta = t.a[L], t.y, t.delta[L - 1][0, i]
-    mean, lhs, a_i, y_i = _output_terms(spec, i)
+    mean, lhs, a_i, y_i = _output_terms(s, i)
     scale = float(fused.scale(y)[0, 0])
     if abs(scale - 1.0) > 1e-12:
         lines = [
@@ -291,82 +321,88 @@ def _fused_delta_latex(w: Walk, fused: Fused, i: int, d: int) -> tuple[str, floa
     return aligned(*lines), delta
 
 
-def _hidden_delta_latex(w: Walk, l: int, i: int, d: int) -> tuple[str, float]:
-    spec, t = w.net.spec, w.trace
-    W_next, delta_next = w.net.W[l], t.delta[l][0]
+def _hidden_delta_latex(s: _Scope, l: int, i: int) -> tuple[str, float]:
+    spec, t, n, d = s.spec, s.w.trace, s.names, s.d
+    W_next, delta_next = s.w.net.W[l], t.delta[l][0]
     z, a = t.z[l - 1], t.a[l]
     act = ACTIVATIONS[spec.activations[l - 1]]
     back = float(W_next[:, i] @ delta_next)
     slope_value = act.df(z, a)[0, i]
     delta = t.delta[l - 1][0, i]
-    lhs, z_i, a_i = sym(DELTA, l, i), sym("z", l, i), sym("a", l, i)
+    lhs, z_i, a_i = n.delta_tex(l, i), n.z_tex(l, i), n.a_tex(l, i)
     terms = capped_sum(
         len(delta_next), lambda k: rf"{factor(W_next[k, i], d)} \cdot {factor(delta_next[k], d)}", terms_per_line(d)
     )
-    general_sum = rf"\sum_k w^{{({l + 1})}}_{{k,{i + 1}}} \delta^{{({l + 1})}}_k"
+    if n.textbook:
+        general_sum = " + ".join(rf"{n.w_tex(l, k, i)}\, {n.delta_tex(l + 1, k)}" for k in range(len(delta_next)))
+        sum_name = rf"\left({general_sum}\right)"
+    else:
+        general_sum = rf"\sum_k w^{{({l + 1})}}_{{k,{i + 1}}} \delta^{{({l + 1})}}_k"
+        sum_name = general_sum
     lines = [
-        rf"{lhs} &= f'({z_i}) \cdot {general_sum}",
-        _slope_line(act, z_i, a_i, z[0, i], a[0, i], slope_value, d),
-        rf"{general_sum} &= {terms} = {number(back, d)}",
-        rf"{lhs} &= {factor(slope_value, d)} \cdot {factor(back, d)} = {number(delta, d)}",
+        rf"{lhs} &= f'({z_i}) \cdot {sum_name}",
+        *_slope_lines(act, z_i, a_i, z[0, i], a[0, i], slope_value, d),
+        *chain(general_sum, terms, number(back, d)),
+        *chain(lhs, rf"{factor(slope_value, d)} \cdot {factor(back, d)}", number(delta, d)),
     ]
     return aligned(*lines), delta
 
 
-def _slope_line(act: Activation, z_sym: str, a_sym: str, z: float, a: float, slope: float, d: int) -> str:
-    """f'(z) in symbols, then with the numbers z and a, then its value: one line of an aligned block."""
-    return rf"f'({z_sym}) &= {act.slope(z_sym, a_sym)} = {act.slope(factor(z, d), factor(a, d))} = {number(slope, d)}"
+def _slope_lines(act: Activation, z_sym: str, a_sym: str, z: float, a: float, slope: float, d: int) -> list[str]:
+    """f'(z) in symbols, then with the numbers z and a, then its value: lines of an aligned block."""
+    return chain(f"f'({z_sym})", act.slope(z_sym, a_sym), act.slope(factor(z, d), factor(a, d)), number(slope, d))
 
 
 def _heading(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _update_line(old: float, lr: float, grad: float, new: float, d: int) -> str:
-    return rf"&= {number(old, d)} - {lr:g} \cdot {factor(grad, d)} = {number(new, d)}"
+def _update_lines(new_sym: str, old_sym: str, s: _Scope, old: float, grad: float, new: float) -> list[str]:
+    lr, d = s.spec.learning_rate, s.d
+    rule = rf"{old_sym} - \eta\,{s.dl(old_sym)}"
+    return chain(new_sym, rule, rf"{number(old, d)} - {lr:g} \cdot {factor(grad, d)}", number(new, d))
 
 
-def _edge(w: Walk, index: int, k: int, i: int, j: int, d: int) -> Explanation:
-    spec, t, l = w.net.spec, w.trace, k + 1
-    w_sym, old = sym("w", l, i, j), w.net.W[k][i, j]
+def _edge(s: _Scope, index: int, k: int, i: int, j: int) -> Explanation:
+    w, t, n, d, l = s.w, s.w.trace, s.names, s.d, k + 1
+    w_sym, old = n.w_tex(k, i, j), w.net.W[k][i, j]
     grad, new = t.grad_W[k][i, j], w.updated.W[k][i, j]
 
     def gradient() -> tuple[str, float]:
-        rule = rf"{DL}{w_sym}}} &= {sym(DELTA, l, i)} \cdot {sym('a', k, j)}"
-        values = rf"&= {factor(t.delta[k][0, i], d)} \cdot {factor(t.a[k][0, j], d)} = {number(grad, d)}"
-        return aligned(rule, values), grad
+        product = rf"{factor(t.delta[k][0, i], d)} \cdot {factor(t.a[k][0, j], d)}"
+        lines = chain(s.dl(w_sym), rf"{n.delta_tex(l, i)} \cdot {n.a_tex(k, j)}", product, number(grad, d))
+        return aligned(*lines), grad
 
     def update() -> tuple[str, float]:
-        rule = rf"{sym('w', l, i, j, mark='+')} &= {w_sym} - \eta\,{DL}{w_sym}}}"
-        return aligned(rule, _update_line(old, spec.learning_rate, grad, new, d)), new
+        return aligned(*_update_lines(n.w_tex(k, i, j, mark="+"), w_sym, s, old, grad, new)), new
 
     eqs = (
         Equation("value", "Weight before the step", rf"{w_sym} = {number(old, d)}", float(old)),
         _equation(w, index, "grad", l, "Gradient ∂L/∂w", gradient),
         _equation(w, index, "update", l, "Update w⁺ = w − η·∂L/∂w", update),
     )
-    return Explanation(_heading(element_label(spec, ("edge", k, i, j))), eqs)
+    return Explanation(_heading(element_label(s.spec, ("edge", k, i, j), n)), eqs)
 
 
-def _bias(w: Walk, index: int, k: int, i: int, d: int) -> Explanation:
-    spec, t, l = w.net.spec, w.trace, k + 1
-    b_sym, b_plus, old = sym("b", l, i), sym("b", l, i, mark="+"), w.net.b[k][i]
+def _bias(s: _Scope, index: int, k: int, i: int) -> Explanation:
+    w, t, n, d, l = s.w, s.w.trace, s.names, s.d, k + 1
+    b_sym, b_plus, old = n.b_tex(k, i), n.b_tex(k, i, mark="+"), w.net.b[k][i]
     grad, new = t.grad_b[k][i], w.updated.b[k][i]
-    frozen = spec.bias == "frozen"
+    frozen = s.spec.bias == "frozen"
 
     def gradient() -> tuple[str, float]:
-        return rf"{DL}{b_sym}}} = {sym(DELTA, l, i)} = {number(grad, d)}", grad
+        return aligned(*chain(s.dl(b_sym), n.delta_tex(l, i), number(grad, d))), grad
 
     def update() -> tuple[str, float]:
         if frozen:
             kept = r"\quad \text{(frozen: the gradient is not applied)}"
             return rf"{b_plus} = {b_sym} = {number(new, d)} {kept}", new
-        rule = rf"{b_plus} &= {b_sym} - \eta\,{DL}{b_sym}}}"
-        return aligned(rule, _update_line(old, spec.learning_rate, grad, new, d)), new
+        return aligned(*_update_lines(b_plus, b_sym, s, old, grad, new)), new
 
     eqs = (
         Equation("value", "Bias before the step", rf"{b_sym} = {number(old, d)}", float(old)),
         _equation(w, index, "grad", l, "Gradient ∂L/∂b", gradient),
         _equation(w, index, "update", l, "Update b⁺ = b − η·∂L/∂b", update),
     )
-    return Explanation(_heading(element_label(spec, ("bias", k, i))) + (" (frozen)" if frozen else ""), eqs)
+    title = _heading(element_label(s.spec, ("bias", k, i), n)) + (" (frozen)" if frozen else "")
+    return Explanation(title, eqs)

@@ -11,8 +11,9 @@ import pandas as pd
 from bpviz.engine.activations import ACTIVATIONS
 from bpviz.engine.losses import LOSSES, REDUCTIONS
 from bpviz.engine.spec import BIAS_MODES
-from bpviz.lesson.names import edge_name, node_name
+from bpviz.lesson.names import Names
 from bpviz.lesson.numbers import format_value
+from bpviz.lesson.selection import element_label
 
 from .equations import explain, stage_latex
 from .stages import Stage, Walk
@@ -36,12 +37,12 @@ def _math(latex: str) -> str:
     return f"$$\n{latex}\n$$"
 
 
-def _elements(w: Walk, stage: Stage) -> list[tuple[str, tuple, str]]:
+def _elements(w: Walk, stage: Stage, names: Names) -> list[tuple[str, tuple, str]]:
     """(heading, selection, quantity) of the elements whose equation the stage shows."""
     spec, l = w.net.spec, stage.layer
     if stage.kind in ("start", "z", "a", "delta"):
         quantity = "a" if stage.kind == "start" else stage.kind
-        return [(node_name(spec, l, i), ("node", l, i), quantity) for i in range(spec.layers[l])]
+        return [(names.node(l, i), ("node", l, i), quantity) for i in range(spec.layers[l])]
     if stage.kind == "loss":
         return [("", ("node", l, 0), "loss")]
     layers = [l] if stage.kind == "grad" else range(1, spec.depth + 1)
@@ -49,31 +50,32 @@ def _elements(w: Walk, stage: Stage) -> list[tuple[str, tuple, str]]:
     for layer in layers:
         n_out, n_in = spec.shapes[layer - 1]
         out += [
-            (edge_name(spec, layer - 1, i, j), ("edge", layer - 1, i, j), stage.kind)
+            (element_label(spec, ("edge", layer - 1, i, j), names), ("edge", layer - 1, i, j), stage.kind)
             for i in range(n_out)
             for j in range(n_in)
         ]
         if spec.bias != "none":
-            out += [(f"bias of {node_name(spec, layer, i)}", ("bias", layer - 1, i), stage.kind) for i in range(n_out)]
+            out += [(element_label(spec, ("bias", layer - 1, i), names), ("bias", layer - 1, i), stage.kind)
+                    for i in range(n_out)]  # fmt: skip
     return out
 
 
-def _section(w: Walk, index: int, decimals: int) -> str:
+def _section(w: Walk, index: int, decimals: int, names: Names) -> str:
     stage = w.stages[index]
     spec = w.net.spec
-    parts = [f"## {index + 1}. {stage.label}", _math(stage_latex(spec, stage))]
-    elements = _elements(w, stage)
+    parts = [f"## {index + 1}. {stage.label}", _math(stage_latex(spec, stage, names))]
+    elements = _elements(w, stage, names)
     for heading, selected, quantity in elements[:MAX_ELEMENTS]:
-        eq = next(e for e in explain(w, index, selected, decimals).equations if e.quantity == quantity)
+        eq = next(e for e in explain(w, index, selected, decimals, names).equations if e.quantity == quantity)
         parts.append(f"**{heading}**\n\n{_math(eq.latex)}" if heading else _math(eq.latex))
     if len(elements) > MAX_ELEMENTS:
         parts.append(f"… and {len(elements) - MAX_ELEMENTS} more of the same form.")
     layers = range(1, spec.depth + 1) if stage.kind == "update" else [stage.layer]
     for layer in layers:
         if stage.kind in ("start", "z", "a", "delta", "loss"):
-            parts.append(markdown_table(neuron_table(w, index, layer), decimals))
+            parts.append(markdown_table(neuron_table(w, index, layer, names), decimals))
         if stage.kind in ("grad", "update"):
-            tables = weight_tables(w, index, layer)
+            tables = weight_tables(w, index, layer, names)
             title = list(tables)[1 if stage.kind == "grad" else 2]
             frame = tables[title]
             if frame.size <= MAX_TABLE_CELLS:
@@ -86,9 +88,23 @@ def _section(w: Walk, index: int, decimals: int) -> str:
     return "\n\n".join(parts)
 
 
-def worked_example(w: Walk, decimals: int = 4, title: str = "One step of backpropagation") -> str:
-    """The Markdown document of every stage of the step ``w``, numbers at ``decimals`` decimals."""
+def _naming(names: Names) -> str:
+    """How the document names things: its source's way, or bpviz's numbering."""
+    if names.textbook:
+        return f"Everything is named as in {names.naming.source}."
+    return (
+        "Layers are numbered from the input (layer 0), neurons from 1; "
+        r"$w^{(l)}_{i,j}$ connects neuron $j$ of layer $l-1$ to neuron $i$ of layer $l$."
+    )
+
+
+def worked_example(
+    w: Walk, decimals: int = 4, title: str = "One step of backpropagation", names: Names | None = None
+) -> str:
+    """The Markdown document of every stage of the step ``w``, numbers at ``decimals`` decimals, everything
+    named as ``names`` name it (bpviz's own names by default)."""
     spec = w.net.spec
+    names = names or Names(spec)
     vector = ", ".join
     header = [
         f"# {title}",
@@ -97,9 +113,7 @@ def worked_example(w: Walk, decimals: int = 4, title: str = "One step of backpro
         f"learning rate η = {spec.learning_rate:g}.",
         f"Sample: x = ({vector(format_value(v, decimals) for v in w.x)}), "
         f"y = ({vector(format_value(v, decimals) for v in w.y)}).",
-        f"Numbers are rounded to {decimals} decimals; every one was computed by bpviz in float64. "
-        "Layers are numbered from the input (layer 0), neurons from 1; "
-        r"$w^{(l)}_{i,j}$ connects neuron $j$ of layer $l-1$ to neuron $i$ of layer $l$.",
+        f"Numbers are rounded to {decimals} decimals; every one was computed by bpviz in float64. " + _naming(names),
     ]
-    sections = [_section(w, index, decimals) for index in range(len(w.stages))]
+    sections = [_section(w, index, decimals, names) for index in range(len(w.stages))]
     return "\n\n".join(header + sections) + "\n"

@@ -12,9 +12,25 @@ from bpviz.engine.network import Network
 from bpviz.engine.spec import NetworkSpec
 from bpviz.engine.training import TrainSettings
 
+from .names import Naming
+
+# The 2-2-2 worked example's own names: inputs i1, i2, hidden h1, h2, outputs o1, o2; W⁽¹⁾ = [[w1, w2], [w3, w4]]
+# (w1: i1 → h1, w2: i2 → h1), W⁽²⁾ = [[w5, w6], [w7, w8]]; one shared bias a layer, b1 and b2; net, out, E_total.
+TUTORIAL_NAMES = Naming(
+    source="the tutorial",
+    layers=(2, 2, 2),
+    neurons=(("i1", "i2"), ("h1", "h2"), ("o1", "o2")),
+    weights=((("w1", "w2"), ("w3", "w4")), (("w5", "w6"), ("w7", "w8"))),
+    biases=(("b1", "b1"), ("b2", "b2")),
+)
+
 
 @dataclass(frozen=True)
 class Preset:
+    """A starting point: its menu ``key``, ``title`` and ``blurb``, the network (``spec`` and, where the source
+    fixes them, ``weights`` and ``biases``), the data and training settings it is meant for, and the names its
+    source uses (``naming``, or None for bpviz's own)."""
+
     key: str
     title: str
     blurb: str
@@ -23,6 +39,7 @@ class Preset:
     train: TrainSettings = field(default_factory=TrainSettings)
     weights: tuple | None = None
     biases: tuple | None = None
+    naming: Naming | None = None
 
     def network(self) -> Network:
         if self.weights is None:
@@ -51,6 +68,7 @@ PRESETS: dict[str, Preset] = {
             TrainSettings(epochs=1000, batch_size=1),
             weights=(((0.15, 0.20), (0.25, 0.30)), ((0.40, 0.45), (0.50, 0.55))),
             biases=((0.35, 0.35), (0.60, 0.60)),
+            naming=TUTORIAL_NAMES,
         ),
         Preset(
             "circles",

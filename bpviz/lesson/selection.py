@@ -13,7 +13,7 @@ import numpy as np
 from bpviz.engine.network import Network
 from bpviz.engine.spec import NetworkSpec
 
-from .names import edge_name, layer_names, layer_title, node_name
+from .names import Names, layer_names, layer_title
 from .stages import Stage
 
 KINDS = {"node": 2, "edge": 3, "bias": 2}  # kind -> number of integer fields
@@ -141,17 +141,21 @@ def neuron_choices(spec: NetworkSpec) -> list[tuple[int, int]]:
     return [(l, i) for l, n in enumerate(spec.layers) for i in range(n)]
 
 
-def neuron_label(spec: NetworkSpec, layer: int, i: int) -> str:
+def neuron_label(spec: NetworkSpec, layer: int, i: int, names: Names | None = None) -> str:
     """A short menu label: 'h1_2 (hidden 1)'."""
-    return f"{node_name(spec, layer, i)} ({layer_names(spec)[layer]})"
+    return f"{(names or Names(spec)).node(layer, i)} ({layer_names(spec)[layer]})"
 
 
-def element_label(spec: NetworkSpec | Network, selected: tuple) -> str:
-    """A plain label: 'h1_2 · neuron 2 of hidden 1 · sigmoid', 'weight x1 → h1_2', 'bias of h1_2'."""
+def element_label(spec: NetworkSpec | Network, selected: tuple, names: Names | None = None) -> str:
+    """A plain label: 'h1_2 · neuron 2 of hidden 1 · sigmoid', 'weight x1 → h1_2', 'bias of h1_2'; with a
+    source's names the weight and bias say theirs: 'weight w5: h1 → o1', 'bias b1 of h1'."""
+    n = names or Names(spec)
     kind = selected[0]
     if kind == "node":
         layer, i = selected[1], selected[2]
-        return f"{node_name(spec, layer, i)} · neuron {i + 1} of {layer_title(spec, layer)}"
+        return f"{n.node(layer, i)} · neuron {i + 1} of {layer_title(spec, layer)}"
     if kind == "edge":
-        return f"weight {edge_name(spec, *selected[1:])}"
-    return f"bias of {node_name(spec, selected[1] + 1, selected[2])}"
+        own = f"{n.weight(*selected[1:])}: " if n.textbook else ""
+        return f"weight {own}{n.edge(*selected[1:])}"
+    own = f"{n.bias(selected[1], selected[2])} " if n.textbook else ""
+    return f"bias {own}of {n.node(selected[1] + 1, selected[2])}"

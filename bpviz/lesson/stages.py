@@ -24,6 +24,8 @@ from bpviz.engine.losses import LOSSES
 from bpviz.engine.network import Network
 from bpviz.engine.spec import NetworkSpec
 
+from .names import sup
+
 FORWARD_KINDS = ("start", "z", "a", "loss")
 
 
@@ -61,14 +63,6 @@ def stages(spec: NetworkSpec) -> tuple[Stage, ...]:
         out.append(Stage("grad", l, f"{where}: ∂L/∂W = δ aᵀ{bias_grad}", (("grad", l),)))
     out.append(Stage("update", None, "Update: w⁺ = w − η·∂L/∂w", tuple(("update", l) for l in range(1, L + 1))))
     return tuple(out)
-
-
-_SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
-def sup(n: int) -> str:
-    """``n`` in superscript digits: sup(12) == '¹²'."""
-    return str(n).translate(_SUPERSCRIPTS)
 
 
 @dataclass(frozen=True)
@@ -116,40 +110,3 @@ def walk(net: Network, x, y) -> Walk:
     trace = backprop(net, x, y)
     updated = sgd_step(net, trace.grad_W, trace.grad_b)
     return Walk(net, trace, updated, batch_loss(updated, trace.x, trace.y), stages(net.spec))
-
-
-def diagram_values(w: Walk, index: int) -> dict:
-    """Keyword arguments for ``figures.diagram.network_figure`` showing stage ``index``.
-
-    Forward stages (start, z, a, loss): nodes show a⁽ˡ⁾ where known and z⁽ˡ⁾ on the layer whose
-    z was just computed; edges show the weights. Backward stages: the input shows x (the a⁽⁰⁾
-    of ∂L/∂W⁽¹⁾ = δ⁽¹⁾ a⁽⁰⁾ᵀ), the other nodes δ⁽ˡ⁾ and the edges ∂L/∂W⁽ˡ⁾ where known. The
-    update shows every δ and the new weights and biases. Not computed yet: None (drawn empty).
-    """
-    stage = w.stages[index]
-    L = w.net.spec.depth
-    t = w.trace
-    if stage.is_forward:
-        nodes = [
-            t.a[l][0] if w.known(index, "a", l) else (t.z[l - 1][0] if l and w.known(index, "z", l) else None)
-            for l in range(L + 1)
-        ]
-        symbols = ["z" if stage.kind == "z" and l == stage.layer else "a" for l in range(L + 1)]
-        edges, biases, edge_symbol = list(w.net.W), list(w.net.b), "w"
-    else:
-        nodes = [t.x[0]] + [t.delta[l - 1][0] if w.known(index, "delta", l) else None for l in range(1, L + 1)]
-        symbols = ["x"] + ["δ"] * L
-        if stage.kind == "update":
-            edges, biases, edge_symbol = list(w.updated.W), list(w.updated.b), "w⁺"
-        else:
-            edges = [t.grad_W[l - 1] if w.known(index, "grad", l) else None for l in range(1, L + 1)]
-            biases = [t.grad_b[l - 1] if w.known(index, "grad", l) else None for l in range(1, L + 1)]
-            edge_symbol = "∂L/∂w"
-    return {
-        "node_values": nodes,
-        "node_symbol": symbols,
-        "edge_values": edges,
-        "bias_values": biases,
-        "edge_symbol": edge_symbol,
-        "active_layer": stage.layer if stage.kind != "update" else None,
-    }

@@ -1,10 +1,10 @@
 """pandas tables of every quantity known at a stage, per layer, named as in the equations.
 
 Column names use the equations' notation in plain text: z⁽²⁾ is z^{(2)}, δ⁽²⁾ is δ^{(2)},
-b⁽²⁾⁺ is b^{(2)+} (after the update). A neuron table has one row per neuron of the
-layer (named as on the diagram: x1, h1_2, ŷ1); a weight table W⁽ˡ⁾ has one row per
-neuron of layer l and one column per neuron of layer l-1, so cell (i, j) is w^{(l)}_{i,j}.
-Quantities not computed yet at the stage are left out.
+b⁽²⁾⁺ is b^{(2)+} (after the update); with a source's own names (``Names``) they are its words (net, out,
+target). A neuron table has one row per neuron of the layer (named as on the diagram: x1, h1_2, ŷ1, or h1);
+a weight table W⁽ˡ⁾ has one row per neuron of layer l and one column per neuron of layer l-1, so cell (i, j)
+is w^{(l)}_{i,j}. Quantities not computed yet at the stage are left out.
 """
 
 import re
@@ -14,11 +14,10 @@ import pandas as pd
 
 from bpviz.engine.gradcheck import GradCheck
 from bpviz.engine.spec import NetworkSpec
-from bpviz.lesson.names import edge_name, node_name, node_names
+from bpviz.lesson.names import Names, sup
 
-from .stages import Walk, sup
+from .stages import Walk
 
-_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 _CHECK_NAME = re.compile(r"^([Wb])(\d+)\[(\d+)(?:,(\d+))?\]$")
 
 
@@ -27,48 +26,57 @@ def name(letter: str, layer: int, after: bool = False) -> str:
     return f"{letter}⁽{sup(layer)}⁾{'⁺' if after else ''}"
 
 
-def neuron_table(w: Walk, index: int, layer: int) -> pd.DataFrame:
+def _column(names: Names, letter: str, layer: int, after: bool = False) -> str:
+    """A quantity's column: bpviz's ``name(letter, layer)``, or the source's word for z, a and y."""
+    if names.textbook and letter in ("z", "a", "y"):
+        return {"z": names.naming.z, "a": names.naming.a, "y": names.naming.target}[letter]
+    return "y" if letter == "y" else name(letter, layer, after)
+
+
+def neuron_table(w: Walk, index: int, layer: int, names: Names | None = None) -> pd.DataFrame:
     """One row per neuron of ``layer``: every per-neuron quantity known at stage ``index``."""
     spec, t, l = w.net.spec, w.trace, layer
+    names = names or Names(spec)
     columns: dict[str, np.ndarray] = {}
     if l == 0:
-        columns[f"{name('a', 0)} = x"] = t.x[0]
+        columns["input" if names.textbook else f"{name('a', 0)} = x"] = t.x[0]
     else:
         k, biased = l - 1, spec.bias != "none"
         if biased:
             columns[name("b", l)] = w.net.b[k]
         if w.known(index, "z", l):
-            columns[name("z", l)] = t.z[k][0]
+            columns[_column(names, "z", l)] = t.z[k][0]
         if w.known(index, "a", l):
-            columns[name("a", l)] = t.a[l][0]
+            columns[_column(names, "a", l)] = t.a[l][0]
         if l == spec.depth and w.known(index, "loss", l):
-            columns["y"] = t.y[0]
+            columns[_column(names, "y", l)] = t.y[0]
         if w.known(index, "delta", l):
             columns[name("δ", l)] = t.delta[k][0]
         if biased and w.known(index, "grad", l):
             columns[f"∂L/∂{name('b', l)}"] = t.grad_b[k]
         if biased and w.known(index, "update", l):
             columns[name("b", l, after=True)] = w.updated.b[k]
-    return pd.DataFrame(columns, index=pd.Index(node_names(spec, l), name="neuron"))
+    return pd.DataFrame(columns, index=pd.Index(names.nodes(l), name="neuron"))
 
 
 MAX_TABLE_SIDE = 64  # a Next click on a near-limit net would otherwise send millions of cells
 
 
-def weight_tables(w: Walk, index: int, layer: int) -> dict[str, pd.DataFrame]:
+def weight_tables(w: Walk, index: int, layer: int, names: Names | None = None) -> dict[str, pd.DataFrame]:
     """W⁽ˡ⁾, and ∂L/∂W⁽ˡ⁾ and W⁽ˡ⁾⁺ once known, as (n_l, n_{l-1}) tables; ``layer`` is 1..L.
 
     Tables keep at most MAX_TABLE_SIDE rows and columns (the first ones); the title then says
     which part is shown."""
     spec, k = w.net.spec, layer - 1
+    names = names or Names(spec)
     matrices = {name("W", layer): w.net.W[k]}
     if w.known(index, "grad", layer):
         matrices[f"∂L/∂{name('W', layer)}"] = w.trace.grad_W[k]
     if w.known(index, "update", layer):
         matrices[name("W", layer, after=True)] = w.updated.W[k]
     r, c = min(spec.layers[layer], MAX_TABLE_SIDE), min(spec.layers[layer - 1], MAX_TABLE_SIDE)
-    rows = pd.Index(node_names(spec, layer)[:r], name="to \\ from")
-    cols = node_names(spec, layer - 1)[:c]
+    rows = pd.Index(names.nodes(layer)[:r], name="to \\ from")
+    cols = names.nodes(layer - 1)[:c]
     part = "" if spec.shapes[k] == (r, c) else f" (first {r} × {c} of {spec.shapes[k][0]} × {spec.shapes[k][1]})"
     return {title + part: pd.DataFrame(m[:r, :c], index=rows, columns=cols) for title, m in matrices.items()}
 
@@ -80,23 +88,22 @@ def loss_table(w: Walk) -> pd.DataFrame:
     )
 
 
-def parameter_label(spec: NetworkSpec, check_name: str) -> tuple[str, str]:
+def parameter_label(spec: NetworkSpec, check_name: str, names: Names | None = None) -> tuple[str, str]:
     """(equation name, where) of a gradient-check row: 'W2[1,0]' -> ('w⁽²⁾₂,₁', 'h1_1 → ŷ2'),
     'b1[0]' -> ('b⁽¹⁾₁', 'bias of h1_1'). Indices are shown 1-based as in the equations."""
     match = _CHECK_NAME.match(check_name)
     if match is None:
         raise ValueError(f"not a gradient-check parameter name: {check_name!r}")
+    names = names or Names(spec)
     letter, layer, i, j = match.group(1), int(match.group(2)), int(match.group(3)), match.group(4)
     if letter == "W":
-        j = int(j)
-        label = f"w⁽{sup(layer)}⁾{str(i + 1).translate(_SUBSCRIPTS)},{str(j + 1).translate(_SUBSCRIPTS)}"
-        return label, edge_name(spec, layer - 1, i, j)
-    return f"b⁽{sup(layer)}⁾{str(i + 1).translate(_SUBSCRIPTS)}", f"bias of {node_name(spec, layer, i)}"
+        return names.weight(layer - 1, i, int(j)), names.edge(layer - 1, i, int(j))
+    return names.bias(layer - 1, i), f"bias of {names.node(layer, i)}"
 
 
-def gradcheck_table(spec: NetworkSpec, check: GradCheck) -> pd.DataFrame:
+def gradcheck_table(spec: NetworkSpec, check: GradCheck, names: Names | None = None) -> pd.DataFrame:
     """One row per checked parameter, worst relative error first."""
-    labels = [parameter_label(spec, n) for n in check.names]
+    labels = [parameter_label(spec, n, names) for n in check.names]
     frame = pd.DataFrame(
         {
             "parameter": [p for p, _ in labels],
@@ -107,3 +114,25 @@ def gradcheck_table(spec: NetworkSpec, check: GradCheck) -> pd.DataFrame:
         }
     )
     return frame.sort_values("relative error", ascending=False, kind="stable").reset_index(drop=True)
+
+
+MAX_UPDATE_ROWS = 64
+
+
+def update_table(w: Walk, names: Names | None = None, most: int = MAX_UPDATE_ROWS) -> pd.DataFrame:
+    """Every parameter the update of ``w`` trains (weights, and biases in bias mode 'learned'): its name,
+    where it sits, its value before, ∂L/∂θ, its value after and the change; the first ``most`` rows."""
+    spec, names = w.net.spec, names or Names(w.net.spec)
+    rows = []
+    for k, (old, grad, new) in enumerate(zip(w.net.W, w.trace.grad_W, w.updated.W)):
+        for i, j in np.ndindex(old.shape):
+            rows.append((names.weight(k, i, j), names.edge(k, i, j), old[i, j], grad[i, j], new[i, j]))
+            if len(rows) >= most:
+                break
+    if spec.bias == "learned":
+        for k, (old, grad, new) in enumerate(zip(w.net.b, w.trace.grad_b, w.updated.b)):
+            rows += [(names.bias(k, i), f"bias of {names.node(k + 1, i)}", old[i], grad[i], new[i])
+                     for i in range(len(old))]  # fmt: skip
+    frame = pd.DataFrame(rows[:most], columns=["parameter", "where", "before", "∂L/∂θ", "after"])
+    frame["change"] = frame["after"] - frame["before"]
+    return frame.set_index("parameter")

@@ -1,0 +1,175 @@
+"""The edges of the diagram: every drawn weight (and bias) edge with its segment, what it shows, and its traces.
+
+Edge (k, i, j) is ``W[k][i, j]``, from neuron j of layer k to neuron i of layer k+1; bias edge (k, i) runs from
+the constant-1 node under column k to neuron i of layer k+1. Lines are drawn in about a dozen traces binned by
+the sign and size of the edge's first quantity (NaN-separated segments), and each edge gets an invisible hover
+and click point: on its label when it has one, else part-way along it.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from bpviz.lesson.shown import DiagramView
+
+from .. import palette as P
+from .layout import Columns
+
+MAG_BINS = np.array([0.2, 0.4, 0.6, 0.8])  # |value| / max|value| bin edges: 5 widths per sign
+
+
+@dataclass(frozen=True)
+class EdgeSet:
+    """Every drawn edge, flattened (arrays of one length E): ``bias`` marks bias edges (j = −1), the segment
+    from (x0, y0) to (x1, y1) in px, ``value`` the first quantity (NaN when not computed), ``given`` whether
+    its layer has values, and ``quantities`` the (symbol, value, value before an update or None) of all it
+    shows, per edge."""
+
+    k: np.ndarray
+    i: np.ndarray
+    j: np.ndarray
+    bias: np.ndarray
+    x0: np.ndarray
+    y0: np.ndarray
+    x1: np.ndarray
+    y1: np.ndarray
+    value: np.ndarray
+    given: np.ndarray
+    quantities: list
+
+    def __len__(self) -> int:
+        return len(self.k)
+
+
+def edge_set(cols: Columns, view: DiagramView, with_bias: bool) -> EdgeSet:
+    """The drawn edges of ``cols`` with what ``view`` shows on them."""
+    parts = {name: [] for name in ("k", "i", "j", "bias", "x0", "y0", "x1", "y1", "value", "given")}
+    quantities: list = []
+    L = len(cols.x) - 1
+    for k in range(L):
+        src, dst = cols.drawn[k], cols.drawn[k + 1]
+        ii, jj = np.meshgrid(dst, src, indexing="ij")
+        yy1, yy0 = np.meshgrid(cols.y[k + 1], cols.y[k], indexing="ij")
+        _append(parts, quantities, k, ii.ravel(), jj.ravel(), yy0.ravel(), yy1.ravel(), cols, view.edges[k], False)
+        if with_bias:
+            y0 = np.full(len(dst), cols.bias_y)
+            _append(parts, quantities, k, dst, np.full(len(dst), -1), y0, cols.y[k + 1], cols, view.biases[k], True)
+    arrays = {name: np.concatenate(v) if v else np.zeros(0) for name, v in parts.items()}
+    for name in ("k", "i", "j"):
+        arrays[name] = arrays[name].astype(int)
+    arrays["bias"], arrays["given"] = arrays["bias"].astype(bool), arrays["given"].astype(bool)
+    return EdgeSet(**arrays, quantities=quantities)
+
+
+def _append(parts, quantities, k, ii, jj, y0, y1, cols: Columns, shown, bias: bool) -> None:
+    n = len(ii)
+    parts["k"].append(np.full(n, k))
+    parts["i"].append(ii)
+    parts["j"].append(jj)
+    parts["bias"].append(np.full(n, bias))
+    parts["x0"].append(np.full(n, cols.x[k]))
+    parts["x1"].append(np.full(n, cols.x[k + 1]))
+    parts["y0"].append(np.asarray(y0, dtype=float))
+    parts["y1"].append(np.asarray(y1, dtype=float))
+    parts["given"].append(np.full(n, shown is not None))
+    if shown is None:
+        parts["value"].append(np.full(n, np.nan))
+        quantities.extend([()] * n)
+        return
+    def pick(values):
+        return None if values is None else np.asarray(values[ii] if bias else values[ii, jj], dtype=float)
+
+    now, before = [pick(q.values) for q in shown], [pick(q.before) for q in shown]
+    parts["value"].append(now[0])
+    for e in range(n):
+        quantities.append(
+            tuple((q.symbol, float(v[e]), None if b is None else float(b[e])) for q, v, b in zip(shown, now, before))
+        )
+
+
+def segments(edges: EdgeSet, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """x and y of the masked segments as one NaN-separated polyline (float32)."""
+    n = int(mask.sum())
+    xs = np.empty((n, 3), dtype=np.float32)
+    ys = np.empty((n, 3), dtype=np.float32)
+    xs[:, 0], xs[:, 1], xs[:, 2] = edges.x0[mask], edges.x1[mask], np.nan
+    ys[:, 0], ys[:, 1], ys[:, 2] = edges.y0[mask], edges.y1[mask], np.nan
+    return xs.ravel(), ys.ravel()
+
+
+def dash_for(width: float) -> str:
+    """The dash pattern of a negative edge, longer for wider lines so it reads at any width."""
+    return f"{max(8.0, 2.4 * width):.0f}px,{max(5.0, 1.3 * width):.0f}px"
+
+
+def line_traces(edges: EdgeSet, pitch: float) -> list[dict]:
+    """The edge lines: not computed (faint dotted), zero (thin grey), and per sign 5 widths by |value|."""
+    w_max = float(np.clip(pitch / 13, 2.5, 7.0))
+    alpha = 0.9 if pitch >= 60 else 0.6 if pitch >= 35 else 0.45
+    finite = np.isfinite(edges.value)
+    traces = []
+
+    def trace(name, mask, color, width, dash, meta):
+        xs, ys = segments(edges, mask)
+        line = dict(color=color, width=round(width, 2), dash=dash)
+        return dict(type="scatter", mode="lines", name=name, x=xs, y=ys, hoverinfo="skip", showlegend=False,
+                    line=line, meta=meta)  # fmt: skip
+
+    if (~finite).any():
+        faint = P.FAINT if pitch >= 60 else P.rgba(P.FAINT, 0.55)  # a dense grey mass would outweigh the values
+        traces.append(trace("not computed", ~finite, faint, 1.5 if pitch >= 60 else 1.0, "dot", ["edges", "none"]))
+    zero = finite & (edges.value == 0)
+    if zero.any():
+        traces.append(trace("zero", zero, P.rgba(P.ZERO, alpha), 1.0, "solid", ["edges", "zero"]))
+    size = np.abs(np.where(finite, edges.value, 0.0))
+    vmax = float(size.max()) if len(size) else 0.0
+    if vmax > 0:
+        mag_bin = np.digitize(size / vmax, MAG_BINS)
+        for sign, color, label in ((1, P.POSITIVE, "positive"), (-1, P.NEGATIVE, "negative")):
+            for b in range(len(MAG_BINS) + 1):
+                mask = finite & (np.sign(edges.value) == sign) & (mag_bin == b)
+                if mask.any():
+                    width = max(0.8, w_max * (b + 0.5) / (len(MAG_BINS) + 1))
+                    dash = "solid" if sign > 0 else dash_for(width)
+                    traces.append(trace(f"{label} {b}", mask, P.rgba(color, alpha), width, dash, ["edges", label, b]))
+    return traces
+
+
+def halo_trace(edges: EdgeSet, mask: np.ndarray, width: float, name: str, color: str, meta: str) -> dict:
+    """A wide line under the masked edges (the selected edge, the edges an update changed)."""
+    xs, ys = segments(edges, mask)
+    return dict(type="scatter", mode="lines", name=name, x=xs, y=ys, hoverinfo="skip", showlegend=False,
+                line=dict(color=color, width=width, dash="solid"), meta=[meta])  # fmt: skip
+
+
+def hover_traces(edges: EdgeSet, hx: np.ndarray, hy: np.ndarray, hover: list[str], size: float) -> list[dict]:
+    """Invisible markers at (hx, hy), one per edge, carrying its customdata and hover text; weights and biases
+    apart (``["edge", k, i, j]`` and ``["bias", k, i]``)."""
+    out = []
+    for bias in (False, True):
+        rows = np.flatnonzero(edges.bias == bias)
+        if not len(rows):
+            continue
+        custom = np.empty((len(rows), 3 if bias else 4), dtype=object)
+        custom[:, 0] = "bias" if bias else "edge"
+        custom[:, 1], custom[:, 2] = edges.k[rows].tolist(), edges.i[rows].tolist()
+        if not bias:
+            custom[:, 3] = edges.j[rows].tolist()
+        out.append(
+            dict(
+                type="scatter",
+                mode="markers",
+                name="bias values" if bias else "edge values",
+                x=hx[rows].astype(np.float32),
+                y=hy[rows].astype(np.float32),
+                customdata=custom,
+                hovertext=np.array([hover[n] for n in rows]),
+                hovertemplate="%{hovertext}<extra></extra>",
+                showlegend=False,
+                marker=dict(size=size, color="rgba(0,0,0,0)"),
+                selected=dict(marker=dict(opacity=1)),
+                unselected=dict(marker=dict(opacity=1)),
+                meta=["bias_hover" if bias else "edge_hover"],
+            )
+        )
+    return out

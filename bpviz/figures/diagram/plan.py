@@ -1,0 +1,264 @@
+"""The plan of one diagram: fonts, layer titles, node columns, what every node and edge prints and where, and
+the legend, all in px for the size given (``layout`` does the geometry, this module decides what goes in).
+
+The plan is made in passes: the legend's height depends on the notes of what did not fit, and what fits
+depends on the room the legend leaves, so it is planned again with a taller legend band while its entries
+need more rows than the band has (twice at most).
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from bpviz.engine.spec import NetworkSpec
+from bpviz.lesson.names import Names, layer_names
+from bpviz.lesson.numbers import format_value
+from bpviz.lesson.shown import DiagramView
+
+from . import layout as G
+from .edges import EdgeSet, edge_set
+from .legend import Entry, legend_entries
+
+MAX_DRAWN_EDGES = 3000  # the caps of wide layers drop (not below 8) until at most this many edges are drawn
+MAX_EDGE_LABELS = 48  # more edges than this in the view and their values go to hover only
+NATURAL_PITCH = 92  # px a row at scale 1 when the height is the diagram's own choice
+MIN_HEIGHT, MAX_HEIGHT = 360, 860
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything the figure draws, in px of a ``width`` × ``height`` plot (see ``layout``)."""
+
+    width: float
+    height: float
+    font: float
+    title_font: float
+    columns: G.Columns
+    titles: tuple[tuple[str, ...], ...]
+    title_boxes: tuple[G.Box, ...]
+    node_lines: tuple[tuple[tuple[str, ...], ...], ...]
+    style: G.NodeStyle
+    edges: EdgeSet
+    edge_labels: tuple[tuple[str, ...] | None, ...]
+    edge_spots: tuple[tuple[float, float] | None, ...]
+    legend: tuple[Entry, ...]
+    legend_lines: tuple[tuple[str, ...], ...]
+    legend_boxes: tuple[G.Box, ...]
+    more_boxes: tuple[G.Box | None, ...]
+
+
+def plan(
+    spec: NetworkSpec,
+    view: DiagramView,
+    names: Names,
+    *,
+    width: float,
+    height: float | None,
+    scale: float,
+    decimals: int,
+    show_bias: bool,
+    max_per_layer: int,
+    max_height: float = MAX_HEIGHT,
+) -> Plan:
+    """The plan of ``view`` of a network with ``spec`` in ``width`` × ``height`` px (height None: the diagram's
+    own, from its tallest column, at most ``max_height``); ``scale`` multiplies the type and node sizes
+    (presentation mode)."""
+    font = max(G.MIN_FONT, round(15 * scale, 1))
+    title_font = max(G.MIN_FONT, round(15 * scale, 1))
+    with_bias = show_bias and spec.bias != "none"
+    cap = _edge_cap(spec.layers, max_per_layer)
+    legend_h = _legend_height(legend_entries(view, with_bias, (), G.NodeStyle(decimals=decimals), decimals, None),
+                              width, font)  # fmt: skip
+    for _ in range(3):  # the legend gains notes of what did not fit: plan again with a taller legend band
+        made = _attempt(spec, view, names, width, height, scale, font, title_font, decimals, with_bias, cap, legend_h,
+                        max_height)  # fmt: skip
+        need = _legend_height(made.legend, width, font)
+        if need <= legend_h:
+            return made
+        legend_h = need
+    return made
+
+
+def _legend_height(entries: Sequence[Entry], width: float, font: float) -> float:
+    """The height of the legend band for ``entries`` in rows across ``width`` (8 px margins)."""
+    return G.legend_height([e.text for e in entries], width - 16, font) + 16
+
+
+def _attempt(spec, view, names, width, height, scale, font, title_font, decimals, with_bias, cap, legend_h,
+             max_height) -> Plan:  # fmt: skip
+    """One pass of ``plan`` with a legend band of ``legend_h`` px."""
+    L = spec.depth
+    spacing = (width - 2 * 60 * scale) / max(L, 1)
+    max_diameter = min(0.62 * spacing, 132 * scale)
+    titles, title_boxes, side = _titles(title_levels(spec), width, max_diameter, title_font)
+    title_h = max(len(lines) for lines in titles) * G.LINE * title_font + 10
+    natural = max(min(n, cap + 1) for n in spec.layers) + (1 if with_bias else 0)
+    if height is None:
+        tallest = max(min(MAX_HEIGHT, max_height), MIN_HEIGHT)
+        height = float(np.clip(natural * NATURAL_PITCH * scale + title_h + legend_h, min(MIN_HEIGHT * scale, tallest),
+                               tallest))  # fmt: skip
+    area = G.Box(0, title_h, width, height - legend_h)
+    cols = G.columns(spec.layers, area, cap=cap, min_pitch=G.min_pitch(font), max_diameter=max_diameter, side=side,
+                     with_bias=with_bias)  # fmt: skip
+    texts = node_texts(view, names, cols)
+    richest = G.NodeStyle(values=max((len(t.values) for col in texts for t in col), default=0), decimals=decimals)
+    snug = max(G.needed_diameter(texts, richest, font, format_value) + 10, 2.4 * font)
+    cols = replace(cols, diameter=min(cols.diameter, snug))  # no bigger than its label needs: room for edge labels
+    style, style_notes = G.node_style(texts, cols.diameter - 4, font, decimals, format_value)
+    if not any(view.nodes[k] for k in range(L + 1)):  # names only: no values to round or drop
+        style_notes = tuple(n for n in style_notes if n in (G.DROP_NAMES, G.HOVER_ONLY))
+    lines = tuple(tuple(style.lines(t, format_value) for t in col) for col in texts)
+    edges = edge_set(cols, view, with_bias)
+    more_boxes = _more_boxes(spec.layers, cols, font)
+    taken = [*title_boxes, *(b for b in more_boxes if b)]
+    shown_decimals = style.decimals if not style.hover_only else decimals  # edges round as the nodes do
+    edge_labels, spots, edge_notes = _edge_labels(view, edges, cols, taken, _discs(cols, with_bias), font,
+                                                  shown_decimals)  # fmt: skip
+    legend = legend_entries(view, with_bias, style_notes + edge_notes, style, decimals, edges)
+    legend_lines, legend_boxes = G.legend_layout([e.text for e in legend], width - 16, 8, area.y1 + 8, font)
+    return Plan(width, height, font, title_font, cols, tuple(titles), tuple(title_boxes), lines, style, edges,
+                edge_labels, spots, tuple(legend), tuple(map(tuple, legend_lines)), tuple(legend_boxes),
+                more_boxes)  # fmt: skip
+
+
+def _edge_cap(layers: Sequence[int], max_per_layer: int) -> int:
+    """``max_per_layer``, lowered until the drawn edges number at most MAX_DRAWN_EDGES (never below 8)."""
+    cap = max_per_layer
+    while cap > 8 and sum(min(m, cap) * min(n, cap) for m, n in zip(layers, layers[1:])) > MAX_DRAWN_EDGES:
+        cap -= 1
+    return cap
+
+
+def _titles(levels, width: float, max_diameter: float, font: float):
+    """(titles, their boxes, the side margin of the outer columns): the first level of ``title_levels`` whose
+    titles stay clear of each other and inside the figure when the outer columns keep room for their own
+    title and node; the shortest level when none does."""
+    L = len(levels[0]) - 1
+    for titles in levels:
+        half = max(max(G.text_width(t, font) for t in titles[k]) / 2 for k in (0, L))
+        side = min(max(half, max_diameter / 2) + 6, width / 4)
+        xs = np.linspace(side, width - side, L + 1) if L else [width / 2]
+        level, boxes = G.pick_titles([titles], xs, 4, font)
+        inside = all(b.x0 >= 0 and b.x1 <= width for b in boxes)
+        if level == 0 and inside and all(not a.overlaps(b, pad=8) for a, b in zip(boxes, boxes[1:])):
+            return titles, boxes, side
+    return titles, boxes, side
+
+
+def title_levels(spec: NetworkSpec) -> list[list[tuple[str, ...]]]:
+    """Layer titles from the longest form to the shortest, per level a list of each layer's lines:
+    "hidden 1 · sigmoid (8)" on one line, then on two and three lines, then "h1 / sigmoid / (8)", "h1 / (8)"."""
+    names, L = layer_names(spec), spec.depth
+    short = ["in", *(f"h{l}" for l in range(1, L)), "out"]
+    acts = ["", *spec.activations]
+    n = spec.layers
+
+    def level(make) -> list[tuple[str, ...]]:
+        return [make(k) for k in range(L + 1)]
+
+    return [
+        level(lambda k: (f"{names[k]} ({n[k]})",) if k == 0 else (f"{names[k]} · {acts[k]} ({n[k]})",)),
+        level(lambda k: (names[k], f"({n[k]})") if k == 0 else (names[k], f"{acts[k]} ({n[k]})")),
+        level(lambda k: (names[k], f"({n[k]})") if k == 0 else (names[k], acts[k], f"({n[k]})")),
+        level(lambda k: (short[k], f"({n[k]})") if k == 0 else (short[k], acts[k], f"({n[k]})")),
+        level(lambda k: (short[k], f"({n[k]})")),
+    ]
+
+
+def node_texts(view: DiagramView, names: Names, cols: G.Columns) -> list[list[G.NodeText]]:
+    """What each drawn node can print: its name and the (symbol, value) of each quantity shown on it."""
+    out = []
+    for k, idx in enumerate(cols.drawn):
+        shown = view.nodes[k]
+        if shown is None:
+            values = [(("", None),)] * len(idx)
+        else:
+            values = [tuple((q.symbol, float(q.values[i])) for q in shown) for i in idx]
+        out.append([G.NodeText(names.node(k, int(i)), values[r]) for r, i in enumerate(idx)])
+    return out
+
+
+def _discs(cols: G.Columns, with_bias: bool) -> list[G.Circle]:
+    """The node discs (and the bias squares, as the discs around them) labels keep clear of."""
+    r = cols.diameter / 2
+    discs = [G.Circle(x, float(y), r) for x, ys in zip(cols.x, cols.y) for y in ys]
+    if with_bias:
+        discs += [G.Circle(x, cols.bias_y, 0.8 * r * 1.42) for x in cols.x[:-1]]
+    return discs
+
+
+def more_text(layers: Sequence[int], cols: G.Columns, k: int) -> str:
+    """The "+N more" mark of a capped layer: "⋮ +32 more", shortened to "⋮ +32" on narrow columns."""
+    more = layers[k] - len(cols.drawn[k])
+    spacing = cols.x[1] - cols.x[0] if len(cols.x) > 1 else cols.area.width
+    return f"⋮ +{more} more" if spacing > 150 else f"⋮ +{more}"
+
+
+def _more_boxes(layers: Sequence[int], cols: G.Columns, font: float) -> tuple[G.Box | None, ...]:
+    return tuple(
+        None if y is None else G.text_box([more_text(layers, cols, k)], cols.x[k], y, font)
+        for k, y in enumerate(cols.more_y)
+    )
+
+
+def quantity_text(quantity: tuple, decimals: int, symbol: bool = True) -> str:
+    """ "w 0.4000", "w 0.4000 → 0.3589" (a value before and after an update), or the number alone."""
+    name, value, before = quantity
+    text = format_value(value, decimals)
+    if before is not None:
+        text = f"{format_value(before, decimals)} → {text}"
+    return f"{name} {text}" if symbol or before is not None else text
+
+
+def _edge_labels(view: DiagramView, edges: EdgeSet, cols: G.Columns, taken: list[G.Box], discs, font, decimals):
+    """(label lines per edge or None, spot per edge or None, notes): labels for views with few enough edges,
+    placed along their edges, the computing layer's edges first; the rest shown on hover (and said so)."""
+    n = len(edges)
+    with_values = edges.given & np.array([bool(q) for q in edges.quantities], dtype=bool) if n else edges.given
+    if not with_values.any():
+        return (None,) * n, (None,) * n, ()
+    if with_values.sum() > MAX_EDGE_LABELS:
+        return (None,) * n, (None,) * n, ("edges on hover",)
+    drawn_symbols = {q[0] for e in np.flatnonzero(with_values) for q in edges.quantities[e]}
+    several = len(drawn_symbols - {"b"}) > 1 or any(len(q) > 1 for q in edges.quantities)
+    labels: list[tuple[str, ...] | None] = [None] * n
+    for e in np.flatnonzero(with_values):
+        labels[e] = tuple(quantity_text(q, decimals, several) for q in edges.quantities[e])
+    r = cols.diameter / 2
+    order = sorted(np.flatnonzero(with_values), key=lambda e: (edges.k[e] + 1 != view.active_layer, e))
+    segs = []
+    for e in order:
+        dx, dy = edges.x1[e] - edges.x0[e], edges.y1[e] - edges.y0[e]
+        norm = max(np.hypot(dx, dy), 1.0)
+        ux, uy = dx / norm, dy / norm
+        segs.append((edges.x0[e] + ux * r, edges.y0[e] + uy * r, edges.x1[e] - ux * r, edges.y1[e] - uy * r))
+    placed = G.place_edge_labels(segs, [labels[e] for e in order], font, taken, discs, cols.area)
+    spots: list[tuple[float, float] | None] = [None] * n
+    shortened = 0
+    for e, spot in zip(order, placed):
+        if spot is None:
+            labels[e] = None
+            continue
+        spots[e], count = spot
+        shortened += count < len(labels[e])
+        labels[e] = labels[e][:count]
+    dropped = int(sum(s is None for s in placed))
+    notes = ((f"{dropped} on hover",) if dropped else ()) + (("edge lines on hover",) if shortened else ())
+    return tuple(labels), tuple(spots), notes
+
+
+def label_boxes(p: Plan) -> list[tuple[str, G.Box]]:
+    """Every text the plan prints, as (what, box) in px: layer titles, node labels, "+N more" marks, edge
+    labels and legend entries. The layout promises they are pairwise clear of each other."""
+    out = [(f"title {k}", box) for k, box in enumerate(p.title_boxes)]
+    for k, col in enumerate(p.node_lines):
+        for r, lines in enumerate(col):
+            if lines:
+                out.append((f"node {k},{r}", G.text_box(lines, p.columns.x[k], float(p.columns.y[k][r]), p.font)))
+    out += [(f"more {k}", box) for k, box in enumerate(p.more_boxes) if box is not None]
+    for n, (lines, spot) in enumerate(zip(p.edge_labels, p.edge_spots)):
+        if lines and spot:
+            out.append((f"edge {n}", G.text_box(lines, spot[0], spot[1], p.font)))
+    out += [(f"legend {e.text}", box) for e, box in zip(p.legend, p.legend_boxes)]
+    return out
