@@ -18,7 +18,7 @@ from webui import state
 from webui import step as act
 from webui.diagram_view import show_diagram
 from webui.notices import show
-from webui.setup import figure_scale, setup_page
+from webui.setup import NAV, figure_scale, setup_page
 from webui.step_sample import pick_sample
 
 setup_page("Step")
@@ -56,7 +56,7 @@ index = act.stage_index(n_stages)
 stage = w.stages[index]
 
 # --- navigation: one row that wraps on a narrow screen -----------------------------------------
-nav = st.container(horizontal=True, vertical_alignment="center", gap="small")
+nav = st.container(horizontal=True, vertical_alignment="center", gap="small", key=NAV)
 nav.button("◀ Back", key=act.BACK, shortcut="Left", on_click=act.move, args=(-1, n_stages), disabled=index == 0,
            width="content", help="Previous stage (← or PageUp)")  # fmt: skip
 last = index == n_stages - 1
@@ -85,8 +85,8 @@ with st.container(key=act.CLICKER):
     st.button("Previous stage", key=act.CLICKER_BACK, shortcut="PageUp", on_click=act.move, args=(-1, n_stages))
 st.html(f"<style>.st-key-{act.CLICKER} {{display: none;}}</style>")
 
-st.progress((index + 1) / n_stages, text=None if presenting else f"**Stage {index + 1} of {n_stages}** · {stage.label}")
-if not presenting:
+if not presenting:  # in presentation mode the navigation row says the stage
+    st.progress((index + 1) / n_stages, text=f"**Stage {index + 1} of {n_stages}** · {stage.label}")
     st.latex(stage_latex(spec, stage, names))
 if applied and last:
     show(state.Notice("success", act.applied_text(w, decimals)), st)

@@ -25,6 +25,7 @@ PRESET_MENU = "sidebar_preset"  # "Load a preset" (empties itself after a choice
 PRESENT_TOGGLE = "sidebar_present"
 PRESENT_EXIT = "present_exit"  # "Exit presentation", on top of every page in presentation mode
 DESIGN_PANES = "panes_design"  # the Design page's controls and diagram, side by side (see LAYOUT_CSS)
+NAV = "lesson_nav"  # the row of Back, Next and the stage on Step and Chain rule: one line in presentation mode
 # Material icons come with Streamlit's own font, so they show on any machine (emoji need a system font).
 PAGE_ICONS = {
     "Home": ":material/home:",
@@ -51,7 +52,9 @@ def pages() -> list[tuple[str, str, str]]:
 # PRESENTATION_SCALE times larger (the chain-rule graph is projector-sized already).
 PRESENTATION_CSS = f"""<style>
 html {{ font-size: 24px; }}
-.stMainBlockContainer {{ max-width: none; padding: 4rem 1.5rem 1rem; }}
+.stMainBlockContainer {{ max-width: none; padding: 2.9rem 1.5rem 0.5rem; }}
+.st-key-{NAV} p {{ white-space: nowrap; overflow: hidden; text-overflow: ellipsis; margin: 0; }}
+.st-key-{NAV} [data-testid="stMarkdownContainer"] {{ min-width: 0; }}
 .katex {{ font-size: 1.3em; }}
 [data-testid="stProgress"] p {{ font-size: 1.1rem; }}
 [data-testid="stColumn"] h4 {{ font-size: 1.25rem; padding-bottom: 0.5rem; }}

@@ -1,6 +1,7 @@
 """The browser window's size, so the diagrams are laid out for the room they get.
 
-A tiny component (static JavaScript, no HTML) reports [window width, window height, width of the main column]
+A tiny component (static JavaScript, no HTML) reports [window width, window height, content width of the main
+column]
 when a page loads and whenever one of them changes by 16 px or more (a resize, the sidebar opening); the last
 report lives in ``state.Shared.viewport``. It is passed back to the component, which stays silent when nothing
 changed, so a page switch costs no extra run. Without a browser (AppTest) the default of a 1600 × 1000 window
@@ -19,9 +20,13 @@ export default function(component) {
   const { setStateValue, data } = component;
   let last = JSON.stringify(data), timer = null;
   const main = () => document.querySelector('[data-testid="stMainBlockContainer"]');
+  const inner = (m) => {
+    const style = getComputedStyle(m);
+    return m.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  };
   const report = () => {
     const m = main();
-    const size = [window.innerWidth, window.innerHeight, m ? m.clientWidth : window.innerWidth];
+    const size = [window.innerWidth, window.innerHeight, m ? inner(m) : window.innerWidth];
     const rounded = JSON.stringify(size.map((v) => 16 * Math.round(v / 16)));
     if (rounded !== last) { last = rounded; setStateValue("size", JSON.parse(rounded)); }
   };
@@ -52,6 +57,6 @@ def _rerun() -> None:
 
 def pane_width(share: float, stacked_below: int = 1000) -> float:
     """The px a pane taking ``share`` of the main column gets (all of it when the panes stack, under
-    ``stacked_below`` px: see setup.LAYOUT_CSS), less Streamlit's gap and a margin of safety."""
+    ``stacked_below`` px: see setup.LAYOUT_CSS), less Streamlit's gap between columns and 16 px to spare."""
     main = state.viewport().main
-    return max(320.0, (main if main < stacked_below else main * share) - 32)
+    return max(320.0, main - 16 if main < stacked_below else main * share - 24 - 16)

@@ -157,7 +157,12 @@ def neuron_name(layer: int, i: int, L: int) -> str:
 def layer_names(net: Network | NetworkSpec) -> list[str]:
     """Plain names of the L+1 layers: ["input", "hidden 1", ..., "output"]."""
     spec = net.spec if isinstance(net, Network) else net
-    return ["input", *(f"hidden {l}" for l in range(1, spec.depth)), "output"]
+    return layer_words(spec.depth)
+
+
+def layer_words(depth: int) -> list[str]:
+    """The names of the layers of a network of ``depth`` L: ["input", "hidden 1", ..., "output"]."""
+    return ["input", *(f"hidden {l}" for l in range(1, depth)), "output"]
 
 
 def layer_title(net: Network | NetworkSpec, layer: int) -> str:

@@ -86,7 +86,7 @@ def network_figure(
     annotations += N.more_annotations(p, spec, names) + N.title_annotations(p, view.active_layer)
     if view.active_layer is not None:
         shapes.append(N.active_band(p, view.active_layer))
-    samples, texts = legend_traces(p.legend, p.legend_lines, p.legend_boxes, p.font)
+    samples, texts = legend_traces(p.legend, p.legend_lines, p.legend_boxes, p.legend_font)
     traces += samples
     annotations += texts
     return go.Figure(dict(data=traces, layout=_layout(p, spec, view, names, annotations, shapes, show_bias, decimals)))

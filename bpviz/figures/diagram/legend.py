@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bpviz.lesson.names import bias_symbol
+from bpviz.lesson.names import bias_symbol, layer_words
 from bpviz.lesson.shown import DiagramView
 
 from .. import palette as P
@@ -103,12 +103,24 @@ def note_texts(view: DiagramView, notes, style: G.NodeStyle, decimals: int) -> l
             out.append("node values on hover")
         elif note == "edges on hover":
             out.append("edge values on hover")
+        elif note == "edge symbols":
+            out.append(edge_symbols_note(view))
         elif note == "edge lines on hover":
             out.append("some edge labels shortened (hover for all)")
         elif note.endswith(" on hover"):
             count = note.split()[0]
             out.append(f"{count} edge value{'s' if count != '1' else ''} on hover (no room)")
     return out
+
+
+def edge_symbols_note(view: DiagramView) -> str:
+    """Which edges show which quantity, layer by layer: "edges into hidden 1: w; into output: ∂L/∂w"."""
+    words = layer_words(len(view.edges))
+    parts = []
+    for k, shown in enumerate(view.edges):
+        symbol = ", ".join(q.symbol for q in shown) if shown else "not computed yet"
+        parts.append(f"into {words[k + 1]}: {symbol}")
+    return "edges " + "; ".join(parts)
 
 
 def legend_traces(entries, lines, boxes, font: float) -> tuple[list[dict], list[dict]]:

@@ -34,6 +34,7 @@ class Plan:
     height: float
     font: float
     title_font: float
+    legend_font: float
     columns: G.Columns
     titles: tuple[tuple[str, ...], ...]
     title_boxes: tuple[G.Box, ...]
@@ -64,16 +65,15 @@ def plan(
     """The plan of ``view`` of a network with ``spec`` in ``width`` × ``height`` px (height None: the diagram's
     own, from its tallest column, at most ``max_height``); ``scale`` multiplies the type and node sizes
     (presentation mode)."""
-    font = max(G.MIN_FONT, round(15 * scale, 1))
-    title_font = max(G.MIN_FONT, round(15 * scale, 1))
+    fonts = Fonts(scale)
     with_bias = show_bias and spec.bias != "none"
     cap = _edge_cap(spec.layers, max_per_layer)
     legend_h = _legend_height(legend_entries(view, with_bias, (), G.NodeStyle(decimals=decimals), decimals, None),
-                              width, font)  # fmt: skip
+                              width, fonts.legend)  # fmt: skip
     for _ in range(3):  # the legend gains notes of what did not fit: plan again with a taller legend band
-        made = _attempt(spec, view, names, width, height, scale, font, title_font, decimals, with_bias, cap, legend_h,
-                        max_height)  # fmt: skip
-        need = _legend_height(made.legend, width, font)
+        made = _attempt(spec, view, names, (width, height, max_height), scale, fonts, decimals, with_bias, cap,
+                        legend_h)  # fmt: skip
+        need = _legend_height(made.legend, width, fonts.legend)
         if need <= legend_h:
             return made
         legend_h = need
@@ -85,9 +85,27 @@ def _legend_height(entries: Sequence[Entry], width: float, font: float) -> float
     return G.legend_height([e.text for e in entries], width - 16, font) + 16
 
 
-def _attempt(spec, view, names, width, height, scale, font, title_font, decimals, with_bias, cap, legend_h,
-             max_height) -> Plan:  # fmt: skip
-    """One pass of ``plan`` with a legend band of ``legend_h`` px."""
+@dataclass(frozen=True)
+class Fonts:
+    """Type sizes in px at a ``scale``: node and edge labels and titles grow with it, the legend by half as
+    much (it is read up close); none is smaller than MIN_FONT."""
+
+    scale: float
+
+    @property
+    def text(self) -> float:
+        return max(G.MIN_FONT, round(15 * self.scale, 1))
+
+    @property
+    def legend(self) -> float:
+        return max(G.MIN_FONT, round(15 * (1 + (self.scale - 1) / 2), 1))
+
+
+def _attempt(spec, view, names, size, scale, fonts: Fonts, decimals, with_bias, cap, legend_h) -> Plan:
+    """One pass of ``plan`` in ``size`` = (width, height or None, max_height) with a legend band of
+    ``legend_h`` px."""
+    width, height, max_height = size
+    font = title_font = fonts.text
     L = spec.depth
     spacing = (width - 2 * 60 * scale) / max(L, 1)
     max_diameter = min(0.62 * spacing, 132 * scale)
@@ -116,9 +134,9 @@ def _attempt(spec, view, names, width, height, scale, font, title_font, decimals
     edge_labels, spots, edge_notes = _edge_labels(view, edges, cols, taken, _discs(cols, with_bias), font,
                                                   shown_decimals)  # fmt: skip
     legend = legend_entries(view, with_bias, style_notes + edge_notes, style, decimals, edges)
-    legend_lines, legend_boxes = G.legend_layout([e.text for e in legend], width - 16, 8, area.y1 + 8, font)
-    return Plan(width, height, font, title_font, cols, tuple(titles), tuple(title_boxes), lines, style, edges,
-                edge_labels, spots, tuple(legend), tuple(map(tuple, legend_lines)), tuple(legend_boxes),
+    legend_lines, legend_boxes = G.legend_layout([e.text for e in legend], width - 16, 8, area.y1 + 8, fonts.legend)
+    return Plan(width, height, font, title_font, fonts.legend, cols, tuple(titles), tuple(title_boxes), lines, style,
+                edges, edge_labels, spots, tuple(legend), tuple(map(tuple, legend_lines)), tuple(legend_boxes),
                 more_boxes)  # fmt: skip
 
 
@@ -213,39 +231,47 @@ def quantity_text(quantity: tuple, decimals: int, symbol: bool = True) -> str:
 
 def _edge_labels(view: DiagramView, edges: EdgeSet, cols: G.Columns, taken: list[G.Box], discs, font, decimals):
     """(label lines per edge or None, spot per edge or None, notes): labels for views with few enough edges,
-    placed along their edges, the computing layer's edges first; the rest shown on hover (and said so)."""
+    placed along their edges, the computing layer's edges first; the rest shown on hover (and said so). The
+    labels carry their symbol when the edges show more than one kind, unless dropping the symbols is what
+    makes them fit (the legend then says which edges show what)."""
     n = len(edges)
     with_values = edges.given & np.array([bool(q) for q in edges.quantities], dtype=bool) if n else edges.given
     if not with_values.any():
         return (None,) * n, (None,) * n, ()
     if with_values.sum() > MAX_EDGE_LABELS:
         return (None,) * n, (None,) * n, ("edges on hover",)
-    drawn_symbols = {q[0] for e in np.flatnonzero(with_values) for q in edges.quantities[e]}
-    several = len(drawn_symbols - {"b"}) > 1 or any(len(q) > 1 for q in edges.quantities)
-    labels: list[tuple[str, ...] | None] = [None] * n
-    for e in np.flatnonzero(with_values):
-        labels[e] = tuple(quantity_text(q, decimals, several) for q in edges.quantities[e])
-    r = cols.diameter / 2
+    kinds = {q[0] for e in np.flatnonzero(with_values) for q in edges.quantities[e]} - {"b"}
+    several = len(kinds) > 1 or any(len(q) > 1 for q in edges.quantities)
     order = sorted(np.flatnonzero(with_values), key=lambda e: (edges.k[e] + 1 != view.active_layer, e))
-    segs = []
-    for e in order:
-        dx, dy = edges.x1[e] - edges.x0[e], edges.y1[e] - edges.y0[e]
-        norm = max(np.hypot(dx, dy), 1.0)
-        ux, uy = dx / norm, dy / norm
-        segs.append((edges.x0[e] + ux * r, edges.y0[e] + uy * r, edges.x1[e] - ux * r, edges.y1[e] - uy * r))
-    placed = G.place_edge_labels(segs, [labels[e] for e in order], font, taken, discs, cols.area)
+    segs = [_inside_discs(edges, e, cols.diameter / 2) for e in order]
+    best = None
+    for symbols in (True, False) if several else (False,):
+        texts = [tuple(quantity_text(q, decimals, symbols) for q in edges.quantities[e]) for e in order]
+        placed = G.place_edge_labels(segs, texts, font, list(taken), discs, cols.area)
+        missing = sum(s is None for s in placed), sum(s is not None and s[1] < len(t) for s, t in zip(placed, texts))
+        if best is None or missing < best[0]:
+            best = (missing, symbols, texts, placed)
+        if missing == (0, 0):
+            break
+    (dropped, shortened), symbols, texts, placed = best
+    labels: list[tuple[str, ...] | None] = [None] * n
     spots: list[tuple[float, float] | None] = [None] * n
-    shortened = 0
-    for e, spot in zip(order, placed):
-        if spot is None:
-            labels[e] = None
-            continue
-        spots[e], count = spot
-        shortened += count < len(labels[e])
-        labels[e] = labels[e][:count]
-    dropped = int(sum(s is None for s in placed))
+    for e, text, spot in zip(order, texts, placed):
+        if spot is not None:
+            spots[e], labels[e] = spot[0], text[: spot[1]]
+    taken.extend(G.text_box(labels[e], *spots[e], font) for e in order if spots[e] is not None)
     notes = ((f"{dropped} on hover",) if dropped else ()) + (("edge lines on hover",) if shortened else ())
+    if several and not symbols and len(kinds) > 1:
+        notes += ("edge symbols",)
     return tuple(labels), tuple(spots), notes
+
+
+def _inside_discs(edges: EdgeSet, e: int, r: float) -> tuple[float, float, float, float]:
+    """Edge ``e``'s segment between the rims of the two nodes it joins."""
+    dx, dy = edges.x1[e] - edges.x0[e], edges.y1[e] - edges.y0[e]
+    norm = max(float(np.hypot(dx, dy)), 1.0)
+    ux, uy = dx / norm, dy / norm
+    return edges.x0[e] + ux * r, edges.y0[e] + uy * r, edges.x1[e] - ux * r, edges.y1[e] - uy * r
 
 
 def label_boxes(p: Plan) -> list[tuple[str, G.Box]]:
