@@ -11,7 +11,7 @@ from bpviz.figures.chart_layout import alt_text
 from bpviz.figures.graph import graph_figure
 from webui import chain as act
 from webui import state
-from webui.setup import setup_page
+from webui.setup import NAV, setup_page
 
 setup_page("Chain rule", icon="🔗")
 presenting = state.presenting()  # only the stage, its equation, the graph and Back/Next
@@ -62,7 +62,7 @@ except BpvizError as e:
 stages = cr.stages(graph)
 n = len(stages)
 index = act.stage_index(n)
-nav = st.container(horizontal=True, vertical_alignment="bottom")  # buttons as wide as their words, then the slider
+nav = st.container(horizontal=True, vertical_alignment="center", key=NAV)  # buttons as wide as their words
 nav.button("◀ Back", key=act.BACK, shortcut="Left", on_click=act.move, args=(-1, n),
            disabled=index == 0, help="Previous stage (← or PageUp)")  # fmt: skip
 nav.button("Next ▶", key=act.NEXT, shortcut="Right", on_click=act.move, args=(1, n),
@@ -81,7 +81,7 @@ st.html(f"<style>.st-key-{act.CLICKER} {{display: none;}}</style>")
 
 # --- the stage: headline, equation, graph, table ----------------------------------------------
 def show_graph(values: cr.Result | None) -> None:
-    fig = graph_figure(graph, values, index)
+    fig = graph_figure(graph, values, index, height=act.graph_height(presenting))
     st.plotly_chart(fig, key=act.CHART, width="stretch", config={"displayModeBar": False}, alt=alt_text(fig))
 
 
@@ -89,7 +89,10 @@ if result is None:
     show_graph(None)
     st.stop()
 explanation = cr.explain(graph, result, stages[index])
-st.markdown(f"#### Stage {index + 1} of {n} · {explanation.headline}")
+if presenting:  # the stage in the navigation row, its equation, the graph: one screen
+    nav.markdown(f"**Stage {index + 1} of {n}** · {explanation.headline}")
+else:
+    st.markdown(f"#### Stage {index + 1} of {n} · {explanation.headline}")
 st.latex(explanation.latex)
 show_graph(result)
 if presenting:

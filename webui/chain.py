@@ -83,3 +83,12 @@ def set_step(i: int) -> None:
         p = state.widget(step_key("p", i), 2.0) if op == "power" else None
         steps = (*c.steps[:i], (op, p), *c.steps[i + 1 :])
     c.steps, c.stage = steps, 0
+
+
+PRESENTING_TOP = 300  # px above the graph in presentation mode: padding, the navigation row, the equation
+
+
+def graph_height(presenting: bool) -> float | None:
+    """In presentation mode the height the window has under the navigation row and the equation; else None
+    (the graph's own)."""
+    return max(300.0, state.viewport().height - PRESENTING_TOP) if presenting else None

@@ -28,7 +28,7 @@ from bpviz.data.catalog import DataSettings, make_dataset
 from bpviz.data.csvfile import read_csv
 from bpviz.engine.training import TrainSettings
 from bpviz.io.sharelink import Lesson
-from bpviz.lesson.presets import get_preset
+from bpviz.lesson.presets import get_preset, preset_of
 from bpviz.lesson.stages import Walk
 from bpviz.runs.comparison import Comparison
 from bpviz.runs.run import Run
@@ -406,6 +406,7 @@ def load_lesson(new: Lesson) -> None:
     s.source, s.sample, s.stage = "dataset", new.sample, new.stage
     set_data(new.data)
     set_net(new.net)
+    shared().preset = preset_of(new.net)
 
 
 # --- computed once ----------------------------------------------------------------------------------------

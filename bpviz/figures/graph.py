@@ -12,6 +12,7 @@ a wider one writes an operation's gradient on two lines to stay clear of its nei
 
 from dataclasses import astuple, dataclass
 
+import numpy as np
 import plotly.graph_objects as go
 
 from bpviz import chainrule as cr
@@ -146,14 +147,19 @@ def _edges(fig: go.Figure, sz: Sizes, graph: cr.Graph, result: cr.Result | None,
                 _edge(fig, sz, pos[a], pos[n.name], "#9A9A9A", 2)
 
 
-def graph_figure(graph: cr.Graph, result: cr.Result | None, index: int) -> go.Figure:
+def graph_figure(graph: cr.Graph, result: cr.Result | None, index: int, height: float | None = None) -> go.Figure:
     """The graph after stage ``index`` of ``cr.stages(graph)``; ``result`` None draws it without numbers.
     Operations show their value above and their gradient below (on two lines in a wide graph); inputs
-    show both to their left; the title is the graph's."""
+    show both to their left; the title is the graph's. ``height`` (px) shrinks the graph to fit it (to 60 %
+    of its size at most; the page scrolls beyond that)."""
     stage = cr.stages(graph)[index]
     pos = positions(graph)
     cols = max(c for c, _ in pos.values()) + 1
     sz = Sizes().scaled(1.25 if cols <= SMALL else 1.0)
+    low, high = min(r for _, r in pos.values()), max(r for _, r in pos.values())
+    if height is not None:
+        natural = sz.row * (high - low + 1.6) + 35 + 2 * sz.label
+        sz = sz.scaled(float(np.clip(height / natural, 0.6, 1.0)))
     fig = go.Figure()
     _edges(fig, sz, graph, result, stage, pos)
     fig.add_trace(_node_trace(graph, sz, pos, stage.node))
@@ -170,7 +176,6 @@ def graph_figure(graph: cr.Graph, result: cr.Result | None, index: int) -> go.Fi
     text = [labels[x][0] + g for x, g in zip(ins, grads)]
     ys = [pos[x][1] for x in ins]
     fig.add_trace(_text_trace(sz, [0] * len(ins), ys, text, [labels[x][1] for x in ins], "middle left"))
-    low, high = min(r for _, r in pos.values()), max(r for _, r in pos.values())
     fig.update_layout(
         height=int(sz.row * (high - low + 1.6) + 35 + 2 * sz.label), showlegend=False, dragmode=False,
         plot_bgcolor=P.BACKGROUND, paper_bgcolor=P.BACKGROUND,

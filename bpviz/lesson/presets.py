@@ -6,6 +6,8 @@ them) plus the data and training settings it is meant for.
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from bpviz.data.catalog import DATA_DEFAULTS, DataSettings
 from bpviz.engine.errors import BpvizError
 from bpviz.engine.network import Network
@@ -105,6 +107,17 @@ PRESETS: dict[str, Preset] = {
         ),
     )
 }
+
+
+def preset_of(net: Network) -> str | None:
+    """The key of the preset whose network ``net`` is, spec and every number (a share link to the worked
+    example opens the worked example, names and all), or None."""
+    for key, preset in PRESETS.items():
+        if preset.spec == net.spec:
+            ref = preset.network()
+            if all(np.array_equal(p, q) for p, q in zip((*ref.W, *ref.b), (*net.W, *net.b))):
+                return key
+    return None
 
 
 def get_preset(key: str) -> Preset:

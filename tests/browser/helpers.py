@@ -37,9 +37,10 @@ def load_preset(page, title: str) -> None:
     choose(page, menu, title)
 
 
-def screenshot(page, name: str) -> None:
+def screenshot(page, name: str, full_page: bool = True) -> None:
+    """Save the page (all of it, or what the window shows) as test-output/screenshots/<name>.png."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
 
 
 def assert_no_exception(page) -> None:
