@@ -56,10 +56,17 @@ html {{ font-size: 24px; }}
 </style>"""
 PRESENTATION_SCALE = 1.6
 
+# Every run of a page's script counts itself under RUN_COUNT and renders the count as the CSS class
+# "st-key-bpviz_run_<n>" of an invisible container: browser tests read it to wait for the rerun an action
+# starts instead of for a time (tests/browser/helpers.py). Runs of a fragment alone do not count.
+RUN_COUNT = "bpviz_run_count"
+RUN_MARKER = "bpviz_run_"
+
 # Side-by-side panes (a container keyed "panes_…") stack when the main area is under 1000 px wide, e.g. a
 # laptop with the sidebar open, so neither pane is squeezed; on Design the diagram then comes first. An
 # equation wider than its pane scrolls instead of being cut off. Only the outer columns stack.
 LAYOUT_CSS = f"""<style>
+[class*="st-key-{RUN_MARKER}"] {{ display: none; }}
 [class*="st-key-panes_"] {{ container-type: inline-size; }}
 [class*="st-key-panes_"] .katex-display {{ overflow-x: auto; overflow-y: hidden; padding-bottom: 0.2em; }}
 @container (max-width: 1000px) {{
@@ -87,6 +94,7 @@ def setup_page(title: str, icon: str = "🧠") -> None:
     _sidebar()
     share.sync_url()
     st.html(LAYOUT_CSS)
+    _count_run()
     if presenting:
         st.html(PRESENTATION_CSS)
         st.button(
@@ -104,6 +112,14 @@ def setup_page(title: str, icon: str = "🧠") -> None:
         kind, text = message
         getattr(st, kind)(text)
         st.session_state[state.FLASH] = None
+
+
+def _count_run() -> None:
+    """Count this run and render the count (an empty container is not rendered, so it holds an empty slot;
+    LAYOUT_CSS hides it, so it takes no room)."""
+    st.session_state[RUN_COUNT] = st.session_state.get(RUN_COUNT, 0) + 1
+    with st.container(key=f"{RUN_MARKER}{st.session_state[RUN_COUNT]}"):
+        st.empty()
 
 
 def figure_scale() -> float:
