@@ -34,7 +34,7 @@ from conftest import ROOT
 from streamlit import config
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
-from streamlit.testing.v1.element_tree import Block, Widget
+from streamlit.testing.v1.element_tree import Block
 
 from bpviz import Network, NetworkSpec
 from bpviz.io import netfile, sharelink
@@ -669,4 +669,3 @@ def test_discovery_finds_every_kind_of_widget_across_the_pages():
         "switch",
     }
     assert expected <= seen, expected - seen
-    assert Widget  # imported for the type of what is found
