@@ -387,7 +387,7 @@ CASES = [
     Case(
         "an empty network file (0 bytes)",
         "Design, Import a network file",
-        IMPORT.format("empty.json", "file: not valid JSON (Expecting value: line 1 column 1 (char 0))"),
+        IMPORT.format("empty.json", "file: not valid JSON (the file is empty)"),
         _kept(upload(state.DESIGN_NET_UPLOAD, "empty.json", b"")),
     ),
     Case(
@@ -431,7 +431,7 @@ CASES = [
     Case(
         "broken JSON",
         "Design, Import a network file",
-        IMPORT.format("broken.json", "file: not valid JSON (Expecting ',' delimiter: line 1 column 28 (char 27))"),
+        IMPORT.format("broken.json", "file: not valid JSON (line 1, column 28: expected a comma)"),
         _kept(upload(state.DESIGN_NET_UPLOAD, "broken.json", b'{"format": "bpviz-network" "version": 1}')),
     ),
     # CSV contents
