@@ -462,9 +462,7 @@ CASES = [
     Case(
         "a CSV with a row of the wrong length",
         "Design, CSV file",
-        NOT_APPLIED.format(
-            "could not read the file as CSV (Error tokenizing data. C error: Expected 3 fields in line 4, saw 4)"
-        ),
+        NOT_APPLIED.format("could not read the file as CSV (line 4 has 4 fields, the header has 3)"),
         _kept(upload_csv("ragged.csv", CSV_ROWS.replace(b"1,0,b", b"1,0,9,b"))),
     ),
     # feature counts that do not match
