@@ -622,6 +622,7 @@ def steady_training(monkeypatch):
     config.set_option("client.showErrorDetails", shown)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", SEEDS)
 def test_random_walk_never_shows_a_traceback(seed, steady_training):
     walker = Walker(seed)
