@@ -82,7 +82,8 @@ st.html(f"<style>.st-key-{act.CLICKER} {{display: none;}}</style>")
 # --- the stage: headline, equation, graph, table ----------------------------------------------
 def show_graph(values: cr.Result | None) -> None:
     fig = graph_figure(graph, values, index, height=act.graph_height(presenting))
-    st.plotly_chart(fig, key=act.CHART, width="stretch", config={"displayModeBar": False}, alt=alt_text(fig))
+    with st.container(key=act.FILL):
+        st.plotly_chart(fig, key=act.CHART, width="stretch", config={"displayModeBar": False}, alt=alt_text(fig))
 
 
 if result is None:

@@ -18,7 +18,7 @@ from bpviz.engine.spec import BIAS_MODES, MAX_HIDDEN_LAYERS, MAX_NEURONS, MAX_SE
 from bpviz.figures.boundary import data_figure
 from bpviz.figures.chart_layout import alt_text
 from bpviz.io import netfile
-from bpviz.lesson.names import edge_name, layer_title, node_name
+from bpviz.lesson.names import layer_title
 from bpviz.lesson.summary import (
     activation_definitions,
     architecture,
@@ -37,6 +37,7 @@ setup_page("Design")
 form.sync()
 net = state.net()
 spec = net.spec
+names = state.names()
 try:
     data = state.dataset()
 except BpvizError as err:  # only a tampered session gets here: say so and keep the page usable
@@ -227,6 +228,7 @@ def diagram() -> None:
         picked,
         form.DIAGRAM,
         state.design(),
+        names=names,
         show_bias=state.show_bias(),
         scale=figure_scale(),
         width=viewport.pane_width(7 / 12),
@@ -237,10 +239,11 @@ def diagram() -> None:
         return
     if picked[0] == "edge":
         _, k, i, j = picked
-        label = f"Weight {edge_name(net, k, i, j)} · W{k + 1} row {i + 1}, column {j + 1}"
+        own = f"{names.weight(k, i, j)} · " if names.textbook else ""
+        label = f"Weight {own}{names.edge(k, i, j)} · W{k + 1} row {i + 1}, column {j + 1}"
     else:
         _, k, i = picked
-        label = f"Bias of {node_name(net, k + 1, i)} · b{k + 1} entry {i + 1}"
+        label = f"Bias of {names.node(k + 1, i)} · b{k + 1} entry {i + 1}"
     st.number_input(label, step=0.01, format="%.4f", key=form.PICKED_VALUE, on_change=form.set_picked)
     form.explain(form.PICKED_VALUE)
 
@@ -288,7 +291,7 @@ def weight_tables() -> None:
 
 
 def weight_editor(k: int) -> None:
-    table = weight_table(net, k)
+    table = weight_table(net, k, names)
     edited = st.data_editor(
         table,
         key=form.weights_key(k, state.version()),
@@ -297,7 +300,7 @@ def weight_editor(k: int) -> None:
     )
     if differs(net, k, edited):
         try:
-            new = apply_table(net, k, edited)
+            new = apply_table(net, k, edited, names)
         except BpvizError as err:
             st.error(
                 f"Not applied: {err.message}. The network keeps its last valid weights.", icon=":material/warning:"

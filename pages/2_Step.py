@@ -32,11 +32,11 @@ with st.sidebar:
     st.markdown("**Display**")
     st.number_input("Decimals", 0, 9, step=1, **state.bind_field(act.DECIMALS, record, "decimals"))
     st.toggle("Show biases on the diagram", **state.bind_field(act.SHOW_BIAS, state.shared(), "show_bias"))
-    naming = act.source_naming()
+    naming = state.source_naming()
     if naming is not None:
-        st.toggle(f"Names as in {naming.source}", **state.bind_field(act.TEXTBOOK, record, "textbook"),
+        st.toggle(f"Names as in {naming.source}", **state.bind_field(act.TEXTBOOK, state.shared(), "textbook"),
                   help="Off: bpviz's own names (x1, h1_1, ŷ1, w⁽²⁾₁,₁, L).")  # fmt: skip
-decimals, names = record.decimals, act.names()
+decimals, names = record.decimals, state.names()
 
 x, y, about, problem = sample
 if not presenting:
@@ -101,7 +101,8 @@ record.selected = kept(record.selected, spec)
 selected = shown(record.selected, stage, spec)
 width, height, tallest = act.diagram_size(presenting)
 view = applied_view(w) if applied and last else stage_view(w, index)
-left, right = st.container(key=act.PANES).columns([1.5, 1] if presenting else [1.15, 1], gap="medium")
+left, right = st.container(key=act.FILL).container(key=act.PANES).columns([1.5, 1] if presenting else [1.15, 1],
+                                                                        gap="medium")  # fmt: skip
 with left:
     show_diagram(w.net, selected, act.CHART, record, view=view, names=names, show_bias=state.show_bias(),
                  decimals=decimals, scale=figure_scale(), width=width, height=height, max_height=tallest)  # fmt: skip
@@ -130,13 +131,17 @@ with right:
     equations = explanation.equations
     if presenting and any(eq.current for eq in equations):  # one computation a slide: earlier stages showed the rest
         equations = [eq for eq in equations if eq.current]
-    for eq in equations:
+    for n, eq in enumerate(equations):
         if eq.latex is None:
             st.markdown(f"**{eq.title}** — *not computed yet at this stage*")
             continue
         with st.container(border=eq.current):
-            st.markdown(f"**{eq.title}**" + (" · computed in this stage" if eq.current else ""))
-            st.latex(eq.latex)
+            st.markdown(f"**{eq.title}**" + (" · computed in this stage" if eq.current and not presenting else ""))
+            if presenting:  # as large as the window lets the whole equation be
+                with st.container(key=f"eq_{act.equation_size(eq.latex, act.equation_room())}_{n}"):
+                    st.latex(eq.latex)
+            else:
+                st.latex(eq.latex)
     if applied and last and not presenting:
         st.markdown("**Every trained parameter, before and after the update**")
         st.dataframe(update_table(w, names), column_config=act.number_columns(decimals), height=260)

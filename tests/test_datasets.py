@@ -240,6 +240,21 @@ def test_bad_csv_is_a_bpviz_error(data):
     assert "\n" not in message and "np." not in message and "Traceback" not in message
 
 
+@pytest.mark.parametrize(
+    "text, why",
+    [
+        ("x,label\n1,a\n2,b,3\n", "line 3 has 3 fields, the header has 2"),
+        ("\n\nx,label\n1,a\n\n2,b,3\n", "line 6 has 3 fields, the header has 2"),  # blank lines count
+        ('x,label\n1,a\n2,"b\n', "line 3: a field's quotes are not closed or not followed by a comma"),
+    ],
+)
+def test_a_csv_pandas_cannot_split_is_explained_in_our_words(text, why):
+    """The reason is counted by bpviz, not pandas's tokenizer message."""
+    with pytest.raises(BpvizError) as err:
+        read_csv(text)
+    assert str(err.value) == f"csv: could not read the file as CSV ({why})"
+
+
 def test_bad_cells_are_named_by_column_and_row():
     with pytest.raises(BpvizError, match=r"column 'b', row 3: 'oops' is not a finite number"):
         read_csv("a,b,label\n1,2,x\n3,oops,y\n")

@@ -43,7 +43,7 @@ def check(p, width):
     cols = p.columns
     for k, col in enumerate(p.node_lines):
         for r, lines in enumerate(col):
-            box = G.text_box(lines, cols.x[k], float(cols.y[k][r]), p.font)
+            box = G.text_box(lines, cols.x[k], float(cols.y[k][r]), p.style.font)
             assert not lines or G.fits_circle(box, cols.x[k], float(cols.y[k][r]), cols.diameter), (k, r, lines)
     for ys in cols.y:
         assert np.all(np.diff(ys) >= cols.diameter), "two nodes of a column overlap"
@@ -96,7 +96,7 @@ def test_nodes_of_a_capped_layer_still_carry_numbers():
 def test_the_engine_gives_up_room_in_order_and_says_so():
     texts = [[G.NodeText("h1_1", (("a", 0.593269992), ("δ", 0.008771355)))]]
     style, notes = G.node_style(texts, 200, 15, 9, lambda v, d: f"{v:.{d}f}")
-    assert style == G.NodeStyle(True, True, 2, 9) and notes == ()
+    assert style == G.NodeStyle(True, True, 2, 9, font=15) and notes == ()
     style, notes = G.node_style(texts, 90, 15, 9, lambda v, d: f"{v:.{d}f}")
     assert not style.symbols and G.DROP_SYMBOLS in notes and style.values == 2
     style, notes = G.node_style(texts, 20, 15, 9, lambda v, d: f"{v:.{d}f}")

@@ -160,6 +160,27 @@ def test_malformed_files_are_bpviz_errors(text, field):
     assert "\n" not in str(err.value)
 
 
+@pytest.mark.parametrize(
+    "text, why",
+    [
+        ("", "the file is empty"),
+        (" \n", "the file is empty"),
+        ('{"format": "bpviz-network" "version": 1}', "line 1, column 28: expected a comma"),
+        ('{\n "seed": }', "line 2, column 10: expected a value"),
+        ('{"seed" 0}', "line 1, column 9: expected a colon"),
+        ('{"seed": 0,}', "line 1, column 12: expected a key in double quotes"),
+        ('{"loss": "mse', "line 1, column 10: a text in quotes is not closed"),
+        ("{} {}", "line 1, column 4: more text after the JSON value"),
+        ("[" * 100_000 + "]" * 100_000, "lists or objects nested too deeply"),
+    ],
+)
+def test_broken_json_is_explained_in_our_words_with_its_line_and_column(text, why):
+    """The reason is bpviz's, from the parser's line and column, not CPython's message."""
+    with pytest.raises(BpvizError) as err:
+        netfile.loads(text)
+    assert str(err.value) == f"file: not valid JSON ({why})"
+
+
 def test_a_valid_hand_written_file_loads():
     net = netfile.loads(_text(doc(weights=XOR_W, biases=[[0.5, -0.5], [1]])))
     assert net.W[1].tolist() == [[5.0, 6.0]] and net.b[0].tolist() == [0.5, -0.5]

@@ -34,7 +34,7 @@ from conftest import ROOT, StepClock
 from streamlit import config
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
-from streamlit.testing.v1.element_tree import Block, Widget
+from streamlit.testing.v1.element_tree import Block
 
 from bpviz import Network, NetworkSpec
 from bpviz.io import netfile, sharelink
@@ -620,6 +620,7 @@ def steady_training(monkeypatch):
     config.set_option("client.showErrorDetails", shown)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", SEEDS)
 def test_random_walk_never_shows_a_traceback(seed, steady_training):
     walker = Walker(seed)
@@ -667,4 +668,3 @@ def test_discovery_finds_every_kind_of_widget_across_the_pages():
         "switch",
     }
     assert expected <= seen, expected - seen
-    assert Widget  # imported for the type of what is found

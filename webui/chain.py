@@ -1,7 +1,7 @@
 """What the Chain rule page's menus, inputs and buttons do (its state is ``state.Chain``)."""
 
 from bpviz import chainrule as cr
-from webui import state
+from webui import state, viewport
 
 COMPOSE = "compose"  # the expression key of the user's own chain (bpviz.chainrule.compose)
 # Widget keys (browser tests find them as .st-key-<key>).
@@ -85,10 +85,11 @@ def set_step(i: int) -> None:
     c.steps, c.stage = steps, 0
 
 
-PRESENTING_TOP = 300  # px above the graph in presentation mode: padding, the navigation row, the equation
+PRESENTING_TOP = 300  # px above the graph in presentation mode before the probe has measured it
+FILL = "fill_chain"  # the graph's container: in presentation mode, the rest of the window
 
 
 def graph_height(presenting: bool) -> float | None:
     """In presentation mode the height the window has under the navigation row and the equation; else None
     (the graph's own)."""
-    return max(300.0, state.viewport().height - PRESENTING_TOP) if presenting else None
+    return viewport.fill_height(PRESENTING_TOP, 300.0) if presenting else None

@@ -51,7 +51,7 @@ def pages() -> list[tuple[str, str, str]]:
 # exit button in the top bar, no Tab stops in the collapsed sidebar; network diagrams are drawn
 # PRESENTATION_SCALE times larger (the chain-rule graph is projector-sized already).
 PRESENTATION_CSS = f"""<style>
-html {{ font-size: 24px; }}
+html {{ font-size: clamp(22px, 0.625vw + 14px, 28px); }}
 .stMainBlockContainer {{ max-width: none; padding: 2.9rem 1.5rem 0.5rem; }}
 .st-key-{NAV} p {{ white-space: nowrap; overflow: hidden; text-overflow: ellipsis; margin: 0; }}
 .st-key-{NAV} [data-testid="stMarkdownContainer"] {{ min-width: 0; }}
@@ -60,16 +60,31 @@ html {{ font-size: 24px; }}
 [data-testid="stColumn"] h4 {{ font-size: 1.25rem; padding-bottom: 0.5rem; }}
 [data-testid="stColumn"] .katex {{ font-size: 1.05em; }}
 [data-testid="stColumn"] .katex-display {{ margin: 0.2em 0; }}
+[class*="st-key-eq_18_"] .katex {{ font-size: 18px; }}
+[class*="st-key-eq_20_"] .katex {{ font-size: 20px; }}
+[class*="st-key-eq_22_"] .katex {{ font-size: 22px; }}
+[class*="st-key-eq_24_"] .katex {{ font-size: 24px; }}
+[class*="st-key-eq_26_"] .katex {{ font-size: 26px; }}
+[class*="st-key-eq_28_"] .katex {{ font-size: 28px; }}
+[class*="st-key-eq_30_"] .katex {{ font-size: 30px; }}
+[class*="st-key-eq_32_"] .katex {{ font-size: 32px; }}
 .st-key-{PRESENT_EXIT} {{ position: fixed; top: 0.45rem; right: 1rem; z-index: 999991; width: auto; }}
 [data-testid="stSidebar"][data-collapsed="true"] [data-testid="stSidebarContent"] {{ display: none; }}
 </style>"""
 PRESENTATION_SCALE = 1.6
+
+# Every run of a page's script is counted (state.Shared.runs) and renders the count as the CSS class
+# "st-key-bpviz_run_<n>" of an invisible container: browser tests read it to wait for the rerun an action
+# starts instead of for a time (tests/browser/helpers.py). Runs of a fragment alone do not count.
+RUN_MARKER = "bpviz_run_"
+SIZE_MARKER = "bpviz_size_"  # "st-key-bpviz_size_<w>_<h>_<main>_<top>": the viewport this run was laid out for
 
 # Side-by-side panes (a container keyed "panes_…") stack when the main area is under 1000 px wide, e.g. a
 # laptop with the sidebar open, so neither pane is squeezed; on Design the diagram then comes first. An
 # equation wider than its pane scrolls instead of being cut off. Only the outer columns stack.
 LAYOUT_CSS = f"""<style>
 .st-key-{viewport.BOX} {{ display: none; }}
+[class*="st-key-{RUN_MARKER}"], [class*="st-key-{SIZE_MARKER}"] {{ display: none; }}
 [class*="st-key-panes_"] {{ container-type: inline-size; }}
 [class*="st-key-panes_"] .katex-display {{ overflow-x: auto; overflow-y: hidden; padding-bottom: 0.2em; }}
 @container (max-width: 1000px) {{
@@ -98,6 +113,7 @@ def setup_page(title: str, icon: str = "🧠") -> None:
     _sidebar()
     share.sync_url()
     st.html(LAYOUT_CSS)
+    _show_run_count()
     if presenting:
         st.html(PRESENTATION_CSS)
         st.button(
@@ -113,9 +129,23 @@ def setup_page(title: str, icon: str = "🧠") -> None:
     notices.show(state.take_flash())
 
 
+def _show_run_count() -> None:
+    """Render this run's count, ``state.init_state`` having counted it, and the window size the server plans
+    the page for (an empty container is not rendered, so each holds an empty slot; LAYOUT_CSS hides them)."""
+    v = state.viewport()
+    for key in (f"{RUN_MARKER}{state.shared().runs}", f"{SIZE_MARKER}{v.width}_{v.height}_{v.main}_{v.top}"):
+        with st.container(key=key):
+            st.empty()
+
+
 def figure_scale() -> float:
-    """How much larger network diagrams are drawn: PRESENTATION_SCALE in presentation mode, else 1."""
-    return PRESENTATION_SCALE if state.presenting() else 1.0
+    """How much larger network diagrams are drawn: 1, or in presentation mode PRESENTATION_SCALE for a
+    1600 × 1000 window, less in a smaller one and more in a larger one (0.8 to 1.4 times as much), so a laptop
+    keeps room for the lesson and a projector's full HD screen fills with it."""
+    if not state.presenting():
+        return 1.0
+    v = state.viewport()
+    return round(PRESENTATION_SCALE * min(max(min(v.width / 1600, v.height / 1000), 0.8), 1.4), 2)
 
 
 def load_preset(key: str) -> None:

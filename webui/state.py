@@ -28,7 +28,8 @@ from bpviz.data.catalog import DataSettings, make_dataset
 from bpviz.data.csvfile import read_csv
 from bpviz.engine.training import TrainSettings
 from bpviz.io.sharelink import Lesson
-from bpviz.lesson.presets import get_preset, preset_of
+from bpviz.lesson.names import Names, Naming
+from bpviz.lesson.presets import PRESETS, get_preset, preset_of
 from bpviz.lesson.stages import Walk
 from bpviz.runs.comparison import Comparison
 from bpviz.runs.run import Run
@@ -56,12 +57,14 @@ class Notice:
 
 @dataclass(frozen=True)
 class Viewport:
-    """The browser window's width and height and the main column's width, in CSS px (``webui.viewport``
-    measures them; this default is a 1600 × 1000 window with the sidebar open)."""
+    """The browser window's width and height, the main column's width, and the top of the page's fill element
+    (0: none), in CSS px (``webui.viewport`` measures them; this default is a 1600 × 1000 window with the
+    sidebar open)."""
 
     width: int = 1600
     height: int = 1000
     main: int = 1220
+    top: int = 0
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,7 @@ class Shared:
     link_read: bool = False
     flash: Notice | None = None
     show_bias: bool = False
+    textbook: bool = True
     runs: int = 0
     viewport: "Viewport | None" = None  # the browser window's size as last reported (webui.viewport)
 
@@ -120,7 +124,7 @@ class Step:
     "manual": the typed ``x_text``, ``y_text``, and ``manual``, the last typed (x, y) that parsed); decimals;
     the walk and gradient check (computed once per key); the networks before each applied update, newest last,
     valid while ``undo_at`` is current; ``applied``, the walk whose update was just applied, shown until Next
-    passes its last stage; ``textbook``: name things as the preset's source does, where it has names."""
+    passes its last stage."""
 
     stage: int = 0
     selected: tuple | None = None
@@ -135,7 +139,6 @@ class Step:
     undo: tuple[Network, ...] = ()
     undo_at: int | None = None
     applied: Walk | None = None
-    textbook: bool = True
 
     def move(self, by: int, n_stages: int) -> None:
         """Next (+1) or Back (−1), kept within the ``n_stages`` stages."""
@@ -325,6 +328,18 @@ def viewport() -> "Viewport":
 
 def set_viewport(size: "Viewport") -> None:
     shared().viewport = size
+
+
+def source_naming() -> Naming | None:
+    """The names the loaded preset's source uses, when they fit the network (else None)."""
+    preset = PRESETS.get(shared().preset)
+    naming = preset.naming if preset is not None else None
+    return naming if naming is not None and naming.layers == net().spec.layers else None
+
+
+def names() -> Names:
+    """The names of this lesson: the source's where it has them and ``Shared.textbook`` is on, else bpviz's."""
+    return Names(net().spec, source_naming() if shared().textbook else None)
 
 
 def show_bias() -> bool:

@@ -12,9 +12,7 @@ import streamlit as st
 
 from bpviz import gradient_check
 from bpviz.engine.gradcheck import GradCheck
-from bpviz.lesson.names import Names
 from bpviz.lesson.numbers import format_value
-from bpviz.lesson.presets import PRESETS
 from bpviz.lesson.stages import Walk, walk
 from webui import state, viewport
 
@@ -40,29 +38,17 @@ CHART = "step_diagram"
 TABS = "step_tabs"
 
 
-def source_naming():
-    """The names the loaded preset's source uses, when they fit the network (else None)."""
-    preset = PRESETS.get(state.shared().preset)
-    naming = preset.naming if preset is not None else None
-    return naming if naming is not None and naming.layers == state.net().spec.layers else None
-
-
-def names() -> Names:
-    """The names of this lesson: the source's where it has them and the switch is on, else bpviz's own."""
-    return Names(state.net().spec, source_naming() if state.step().textbook else None)
-
-
 def diagram_size(presenting: bool) -> tuple[float, float | None, float]:
     """(width, height or None for its own, the tallest it may be) in px of the Step diagram: its pane's share
     of the main column; in presentation mode the height the window has under the navigation row."""
-    v = state.viewport()
     if presenting:
-        height = max(340.0, v.height - PRESENTING_TOP)
+        height = viewport.fill_height(PRESENTING_TOP)
         return viewport.pane_width(1.5 / 2.5), height, height
-    return viewport.pane_width(1.15 / 2.15), None, max(360.0, v.height - 170.0)
+    return viewport.pane_width(1.15 / 2.15), None, max(360.0, state.viewport().height - 170.0)
 
 
-PRESENTING_TOP = 236  # px above the diagram in presentation mode: padding, the navigation row, the stage line
+PRESENTING_TOP = 200  # px above the panes in presentation mode before the probe has measured it
+FILL = "fill_step"  # the container of the panes: in presentation mode, the rest of the window
 
 
 def current_walk(x: np.ndarray, y: np.ndarray) -> Walk:
@@ -168,3 +154,22 @@ def number_columns(decimals: int, frame: pd.DataFrame | None = None, scientific:
     columns = frame.select_dtypes("number").columns if frame is not None else ("before", "∂L/∂θ", "after", "change")
     number = f"%.{decimals}f"
     return {c: st.column_config.NumberColumn(format="%.1e" if c in scientific else number) for c in columns}
+
+
+EQUATION_SIZES = (18, 20, 22, 24, 26, 28, 30, 32)  # px: one CSS class each in setup.PRESENTATION_CSS
+EQUATION_CHROME = 170  # px of the equation pane above and around its first equation: heading, box, title
+
+
+def equation_size(latex: str, room: float) -> int:
+    """The largest of EQUATION_SIZES (px) at which the lines of ``latex`` fit ``room`` px of height: a line
+    takes about 1.5 em, one with a fraction about 2.5 em."""
+    lines = latex.split(r"\\")
+    ems = sum(2.5 if r"\frac" in line else 1.5 for line in lines)
+    fitting = [size for size in EQUATION_SIZES if size * ems <= room]
+    return fitting[-1] if fitting else EQUATION_SIZES[0]
+
+
+def equation_room() -> float:
+    """The px of height an equation has in presentation mode: the window under the navigation row, less the
+    equation pane's heading and box."""
+    return viewport.fill_height(PRESENTING_TOP) - EQUATION_CHROME

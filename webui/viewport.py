@@ -1,11 +1,12 @@
 """The browser window's size, so the diagrams are laid out for the room they get.
 
 A tiny component (static JavaScript, no HTML) reports [window width, window height, content width of the main
-column]
-when a page loads and whenever one of them changes by 16 px or more (a resize, the sidebar opening); the last
-report lives in ``state.Shared.viewport``. It is passed back to the component, which stays silent when nothing
-changed, so a page switch costs no extra run. Without a browser (AppTest) the default of a 1600 × 1000 window
-with the sidebar open is used (``state.Viewport``).
+column, top of the page's "fill" element], each rounded down to 16 px, when a page loads and whenever one of
+them changes (a resize, the sidebar opening, content above the fill element growing); the last report lives in
+``state.Shared.viewport``. A page marks the element that should fill the rest of the window with a container
+keyed "fill_…" (in presentation mode, the Step panes and the chain-rule graph). The last report is passed back
+to the component, which stays silent when nothing changed, so a page switch costs no extra run. Without a
+browser (AppTest) the default of a 1600 × 1000 window with the sidebar open is used (``state.Viewport``).
 """
 
 import streamlit as st
@@ -15,28 +16,33 @@ from webui.state import Viewport
 
 KEY = "bpviz_viewport"
 BOX = "bpviz_viewport_box"  # its container, hidden by CSS (setup.LAYOUT_CSS)
-JS = """
-export default function(component) {
-  const { setStateValue, data } = component;
+# What the probe measures, rounded down to 16 px: [window width, height, main column's content width, top of the
+# fill element on the page]. tests/browser/helpers.py evaluates the same function to know a page is laid out.
+MEASURE_JS = """() => {
+  const m = document.querySelector('[data-testid="stMainBlockContainer"]');
+  const style = m && getComputedStyle(m);
+  const main = m ? m.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) : window.innerWidth;
+  const fill = document.querySelector('[class*="st-key-fill_"]:not([data-stale="true"])');
+  const top = fill ? fill.getBoundingClientRect().top + window.scrollY : 0;
+  return [window.innerWidth, window.innerHeight, main, top].map((v) => 16 * Math.floor(v / 16));
+}"""
+JS = f"""
+export default function(component) {{
+  const {{ setStateValue, data }} = component;
+  const measure = {MEASURE_JS};
   let last = JSON.stringify(data), timer = null;
-  const main = () => document.querySelector('[data-testid="stMainBlockContainer"]');
-  const inner = (m) => {
-    const style = getComputedStyle(m);
-    return m.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
-  };
-  const report = () => {
-    const m = main();
-    const size = [window.innerWidth, window.innerHeight, m ? inner(m) : window.innerWidth];
-    const rounded = JSON.stringify(size.map((v) => 16 * Math.round(v / 16)));
-    if (rounded !== last) { last = rounded; setStateValue("size", JSON.parse(rounded)); }
-  };
-  const later = () => { clearTimeout(timer); timer = setTimeout(report, 200); };
+  const report = () => {{
+    const size = JSON.stringify(measure());
+    if (size !== last) {{ last = size; setStateValue("size", JSON.parse(size)); }}
+  }};
+  const later = () => {{ clearTimeout(timer); timer = setTimeout(report, 200); }};
   const observer = new ResizeObserver(later);
-  if (main()) observer.observe(main());
+  const main = document.querySelector('[data-testid="stMainBlockContainer"]');
+  if (main) observer.observe(main);
   window.addEventListener("resize", later);
   report();
-  return () => { observer.disconnect(); window.removeEventListener("resize", later); clearTimeout(timer); };
-}
+  return () => {{ observer.disconnect(); window.removeEventListener("resize", later); clearTimeout(timer); }};
+}}
 """
 _probe = st.components.v2.component("bpviz_viewport", js=JS)
 
@@ -45,9 +51,9 @@ def measure() -> None:
     """Mount the probe (every page, from ``setup_page``) and keep what it reports."""
     with st.container(key=BOX):
         v = state.viewport()
-        result = _probe(key=KEY, data=[v.width, v.height, v.main], on_size_change=_rerun)
+        result = _probe(key=KEY, data=[v.width, v.height, v.main, v.top], on_size_change=_rerun)
     size = getattr(result, "size", None)
-    if isinstance(size, list) and len(size) == 3 and all(isinstance(n, (int, float)) and 0 < n < 100_000 for n in size):
+    if isinstance(size, list) and len(size) == 4 and all(isinstance(n, (int, float)) and 0 <= n < 1e5 for n in size):
         state.set_viewport(Viewport(*map(int, size)))
 
 
@@ -57,6 +63,14 @@ def _rerun() -> None:
 
 def pane_width(share: float, stacked_below: int = 1000) -> float:
     """The px a pane taking ``share`` of the main column gets (all of it when the panes stack, under
-    ``stacked_below`` px: see setup.LAYOUT_CSS), less Streamlit's gap between columns and 16 px to spare."""
+    ``stacked_below`` px: see setup.LAYOUT_CSS), less its share of the gap between columns (up to 3rem of a
+    24 px root in presentation mode) and 16 px to spare."""
     main = state.viewport().main
-    return max(320.0, main - 16 if main < stacked_below else main * share - 24 - 16)
+    return max(320.0, main - 16 if main < stacked_below else (main - 72) * share - 16)
+
+
+def fill_height(fallback_top: float, least: float = 320.0) -> float:
+    """The px from the top of the page's fill element to the bottom of the window (less 16 px to spare), or
+    from ``fallback_top`` before the probe has seen the element."""
+    v = state.viewport()
+    return max(least, v.height - (v.top or fallback_top) - 16)

@@ -1,6 +1,7 @@
 """A dataset from an uploaded CSV file: a ``label`` column (classification) or ``target…`` columns
 (regression), every other column a numeric feature; sizes are capped before pandas parses anything."""
 
+import csv
 import io
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -39,8 +40,8 @@ def read_csv(data: bytes | str, name: str = "upload.csv") -> Dataset:
         raise BpvizError("csv", f"a line with {widest:,} columns; at most {MAX_COLUMNS:,} are allowed")
     try:
         df = pd.read_csv(io.StringIO(data), nrows=MAX_ROWS + 1)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as err:
-        raise BpvizError("csv", f"could not read the file as CSV ({str(err).splitlines()[0]})") from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError):
+        raise BpvizError("csv", f"could not read the file as CSV ({_unreadable(data)})") from None
     if len(df) > MAX_ROWS:
         raise BpvizError("csv", f"more than {MAX_ROWS:,} rows")
     if df.shape[1] > MAX_COLUMNS:
@@ -70,6 +71,23 @@ def read_csv(data: bytes | str, name: str = "upload.csv") -> Dataset:
         ds = classification(name, X, labels, list(classes))
         return replace(ds, feature_names=tuple(features))
     return Dataset(name, X, _numeric(df[targets], "target"), None, tuple(features))
+
+
+def _unreadable(text: str) -> str:
+    """Why pandas could not split ``text`` into rows and fields, found again by Python's csv module and said
+    in our words (pandas's own message names its C tokenizer): the first line with more fields than the
+    header (pandas pads a shorter one), or a badly quoted field."""
+    rows = csv.reader(io.StringIO(text), strict=True)
+    try:
+        header = next((row for row in rows if row), None)  # pandas skips blank lines, and so does this
+        if header is None:
+            return "no line with column names"
+        for row in rows:
+            if len(row) > len(header):
+                return f"line {rows.line_num} has {len(row)} fields, the header has {len(header)}"
+    except csv.Error:
+        return f"line {rows.line_num}: a field's quotes are not closed or not followed by a comma"
+    return "its lines could not be split into fields"
 
 
 def _numeric(frame: "pd.DataFrame", what: str) -> np.ndarray:

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from bpviz import BpvizError, Network
-from bpviz.lesson.names import node_names
+from bpviz.lesson.names import Names
 
 BIAS_COLUMN = "bias"
 MAX_EDITABLE = 64  # tables are editable up to 64 × 64 weights
@@ -21,20 +21,21 @@ def editable(net: Network, k: int) -> bool:
     return rows <= MAX_EDITABLE and cols <= MAX_EDITABLE
 
 
-def weight_table(net: Network, k: int) -> pd.DataFrame:
+def weight_table(net: Network, k: int, names: Names | None = None) -> pd.DataFrame:
     """W[k] with rows named for layer k+1 and columns for layer k, and b[k] as the last column."""
     # Copies: with pandas 2 (no copy-on-write) a frame over net.W[k] would let an edit change the network.
-    table = pd.DataFrame(net.W[k].copy(), index=node_names(net, k + 1), columns=node_names(net, k))
+    names = names or Names(net.spec)
+    table = pd.DataFrame(net.W[k].copy(), index=names.nodes(k + 1), columns=names.nodes(k))
     if net.spec.bias != "none":
         table[BIAS_COLUMN] = net.b[k].copy()
     table.index.name = "neuron"
     return table
 
 
-def apply_table(net: Network, k: int, table: pd.DataFrame) -> Network:
+def apply_table(net: Network, k: int, table: pd.DataFrame, names: Names | None = None) -> Network:
     """A copy of ``net`` with W[k] (and b[k]) read from ``table`` (as made by ``weight_table``).
     An empty or non-finite cell raises BpvizError naming it; ``net`` is never changed."""
-    expected = weight_table(net, k)
+    expected = weight_table(net, k, names)
     if list(table.columns) != list(expected.columns) or list(table.index) != list(expected.index):
         raise BpvizError("weights", f"the table of layer {k + 1} no longer matches the network; reload the page")
     values = table.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)

@@ -11,6 +11,7 @@ Floats are written with Python's shortest round-trip repr, so save then load giv
 """
 
 import json
+import sys
 
 from bpviz.engine.errors import BpvizError
 from bpviz.engine.network import Network
@@ -81,17 +82,54 @@ def from_dict(doc) -> Network:
     return Network.from_arrays(spec, doc["weights"], doc["biases"])
 
 
+def _parse_int(digits: str) -> int:
+    """An integer of the file; one longer than Python converts is refused in our words, not int()'s."""
+    limit = sys.get_int_max_str_digits()
+    if limit and len(digits.lstrip("-")) > limit:
+        raise BpvizError("file", "not valid JSON (a number has thousands of digits)")
+    return int(digits)
+
+
+# Our words for what json.loads found wrong, by the start of its message (CPython's words, which the page
+# does not show). A message not listed is described by the text where parsing stopped.
+_JSON_PROBLEMS = (
+    ("Expecting value", "expected a value"),
+    ("Expecting ',' delimiter", "expected a comma"),
+    ("Expecting ':' delimiter", "expected a colon"),
+    ("Expecting property name", "expected a key in double quotes"),
+    ("Unterminated string", "a text in quotes is not closed"),
+    ("Invalid control character", "a control character inside quotes"),
+    ("Invalid \\", "a bad backslash escape"),
+    ("Extra data", "more text after the JSON value"),
+    ("Illegal trailing comma", "a comma before a closing bracket"),
+)
+
+
+def _json_problem(err: json.JSONDecodeError) -> str:
+    """Where and what ``err`` found wrong, in our words: "line 1, column 28: expected a comma"."""
+    what = next((ours for theirs, ours in _JSON_PROBLEMS if err.msg.startswith(theirs)), None)
+    if what is None:
+        rest = err.doc[err.pos : err.pos + 1]
+        what = f"unexpected {rest!r}" if rest else "the text ends too early"
+    return f"line {err.lineno}, column {err.colno}: {what}"
+
+
 def loads(text: str | bytes) -> Network:
     """A validated network from the file's text; every problem is a BpvizError."""
     if len(text) > MAX_FILE_BYTES:
         raise BpvizError("file", f"larger than {MAX_FILE_BYTES // 1_000_000} MB")
+    if not text.strip():
+        raise BpvizError("file", "not valid JSON (the file is empty)")
     try:
-        doc = json.loads(text, parse_constant=_reject_constant)
+        doc = json.loads(text, parse_constant=_reject_constant, parse_int=_parse_int)
     except BpvizError:
         raise
     except UnicodeDecodeError:  # a picture or an archive, say
         raise BpvizError("file", "not valid JSON (the file is not UTF-8 text)") from None
-    except (ValueError, RecursionError) as err:  # also a number too long to convert
-        why = "a number has thousands of digits" if "integer string conversion" in str(err) else err
-        raise BpvizError("file", f"not valid JSON ({why})") from None
+    except json.JSONDecodeError as err:
+        raise BpvizError("file", f"not valid JSON ({_json_problem(err)})") from None
+    except RecursionError:
+        raise BpvizError("file", "not valid JSON (lists or objects nested too deeply)") from None
+    except ValueError:  # none known besides those above; the promise is a BpvizError for any file
+        raise BpvizError("file", "not valid JSON (the text could not be read)") from None
     return from_dict(doc)

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 from conftest import ROOT, require
@@ -26,7 +27,15 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 
-pytestmark = pytest.mark.browser
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark every test under tests/browser as ``browser`` (a conftest's ``pytestmark`` marks nothing), so
+    ``-m "not browser"`` leaves them out."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.browser)
 
 
 def _free_port() -> int:

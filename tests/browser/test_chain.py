@@ -1,16 +1,11 @@
 """The Chain rule page, served and driven from the keyboard as a lecturer's clicker would."""
 
-from tests.browser.helpers import assert_no_exception, choose, screenshot, wait_for_run
+from tests.browser.helpers import assert_no_exception, choose, press, screenshot, wait_for_run
 
 
 def stage_text(page) -> str:
-    return page.locator("h4", has_text="Stage").first.inner_text()
-
-
-def press(page, key: str) -> None:
-    page.keyboard.press(key)
-    page.wait_for_timeout(150)  # let the shortcut's rerun start before waiting for it to end
-    wait_for_run(page)
+    """The stage's headline; read after a finished rerun, when the page holds only the current one."""
+    return page.locator("h4", has_text="Stage").inner_text()
 
 
 def test_keyboard_steps_through_the_graph(app_url, page):

@@ -6,7 +6,17 @@ import numpy as np
 from bpviz.io import netfile
 from bpviz.lesson.presets import PRESETS
 from bpviz.lesson.summary import architecture
-from tests.browser.helpers import SCREENSHOTS, assert_no_exception, click_point, screenshot, wait_for_run
+from tests.browser.helpers import (
+    SCREENSHOTS,
+    assert_no_exception,
+    click_point,
+    enter,
+    rerun,
+    resize,
+    screenshot,
+    wait_for_idle,
+    wait_for_run,
+)
 from webui import design as design_ui
 from webui import home, state
 
@@ -43,21 +53,21 @@ def _open_cell_editor(page, x: float, y: float):
 
 def _whole_page(page, name: str, height: int) -> None:
     """A screenshot of the whole page (Streamlit scrolls inside its own container, so grow the window)."""
-    page.set_viewport_size({"width": 1600, "height": height})
-    page.wait_for_timeout(1_000)
+    resize(page, height)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
-    page.set_viewport_size({"width": 1600, "height": 1000})
+    resize(page, 1000)
 
 
 def test_the_digits_card_on_home_opens_design_with_the_preset(app_url, page):
     page.goto(app_url)
     wait_for_run(page)
     screenshot(page, "home_presets")
-    page.locator(f"{_key(home.preset_key('digits'))} button").click()
-    page.wait_for_url("**/Design")
-    wait_for_run(page)
+    # The card's run loads the preset and switches to Design, whose run is the second: wait for Design.
+    with rerun(page):
+        page.locator(f"{_key(home.preset_key('digits'))} button").click()
+        page.wait_for_url("**/Design")
+    wait_for_idle(page)
     page.wait_for_selector(DIAGRAM, timeout=30_000)
-    page.wait_for_timeout(500)
     assert_no_exception(page)
     assert "64-32-16-10" in page.locator('[data-testid="stSidebar"]').inner_text()
     assert page.locator(f"{_key(design_ui.layer_key('units', 1))} input").input_value() == "32"
@@ -69,7 +79,7 @@ def test_the_digits_card_on_home_opens_design_with_the_preset(app_url, page):
 
 def test_download_reimport_and_a_broken_upload(app_url, page):
     _open_design(page, f"{app_url}/Design")
-    with page.expect_download() as download:
+    with page.expect_download() as download:  # the button does not rerun the page (on_click="ignore")
         page.locator(f"{_key(design_ui.DOWNLOAD)} button").click()
     path = download.value.path()
     exported = netfile.loads(path.read_bytes())
@@ -78,11 +88,11 @@ def test_download_reimport_and_a_broken_upload(app_url, page):
     assert all(np.array_equal(p, q) for p, q in zip((*exported.W, *exported.b), (*expected.W, *expected.b)))
 
     uploader = page.locator(f'{_key(design_ui.NET_UPLOAD)} input[type="file"]')
-    uploader.set_input_files(
-        files=[{"name": "broken.json", "mimeType": "application/json", "buffer": b'{"layers": [2,'}]
-    )
-    page.get_by_text("Could not import broken.json").wait_for(timeout=30_000)
-    wait_for_run(page)
+    with rerun(page):
+        uploader.set_input_files(
+            files=[{"name": "broken.json", "mimeType": "application/json", "buffer": b'{"layers": [2,'}]
+        )
+    assert page.get_by_text("Could not import broken.json").count() == 1
     assert "not valid JSON" in page.locator('[data-testid="stAlert"]').all_inner_texts()[-1]
     assert "2-2-1" in page.locator('[data-testid="stSidebar"]').inner_text()  # the network stayed
     assert_no_exception(page)
@@ -91,8 +101,10 @@ def test_download_reimport_and_a_broken_upload(app_url, page):
 
     name = download.value.suggested_filename
     assert name == f"bpviz-{architecture(expected.spec)}.json"
+    # A second file replaces the first: the uploader reports the removal and the new file, a rerun each.
     uploader.set_input_files(files=[{"name": name, "mimeType": "application/json", "buffer": path.read_bytes()}])
-    page.get_by_text(f"Imported {name}").wait_for(timeout=30_000)
+    page.get_by_text(f"Imported {name}").wait_for()
+    wait_for_idle(page)
     assert_no_exception(page)
 
 
@@ -102,22 +114,21 @@ def test_set_weights_by_clicking_an_edge_and_typing_in_the_table(app_url, page):
     picked = page.locator(f"{_key(design_ui.PICKED_VALUE)}")
     picked.wait_for(timeout=10_000)
     assert "h1_2 → ŷ1" in picked.inner_text()
-    picked.locator("input").fill("0.55")
-    picked.locator("input").press("Enter")
-    page.get_by_text("0.5500").first.wait_for(timeout=10_000)  # on the diagram's edge
-    wait_for_run(page)
+    enter(picked.locator("input"), "0.55")
+    page.locator(DIAGRAM).get_by_text("0.5500").wait_for()  # on the diagram's edge
     assert_no_exception(page)
     screenshot(page, "design_clicked_edge")
 
     # W1's table (rows h1_1, h1_2) as drawn for the network after one edit: NET_VERSION 1 in a fresh session
     grid = page.locator(f"{_key(design_ui.weights_key(0, 1))} canvas").first
     grid.wait_for(timeout=10_000)
-    grid.scroll_into_view_if_needed()
-    page.wait_for_timeout(500)
+    grid.scroll_into_view_if_needed()  # waits until the grid stands still
     box = grid.bounding_box()
     editor = _open_cell_editor(page, box["x"] + box["width"] * 0.35, box["y"] + 1.5 * ROW_PX)  # h1_1, x1
-    editor.fill("1.25")
-    editor.press("Enter")
-    page.locator(DIAGRAM).get_by_text("1.2500").wait_for(timeout=10_000)  # x1 → h1_1 on the diagram
-    wait_for_run(page)
+    # The edit's run applies it and reruns the page (st.rerun): wait for what the second run draws.
+    with rerun(page):
+        editor.fill("1.25")
+        editor.press("Enter")
+    page.locator(DIAGRAM).get_by_text("1.2500").wait_for()  # x1 → h1_1 on the diagram
+    wait_for_idle(page)
     assert_no_exception(page)

@@ -5,7 +5,7 @@ Next, the diagram and the current equation) is above the fold. Screenshots go to
 
 import pytest
 
-from tests.browser.helpers import assert_no_exception, screenshot, wait_for_run
+from tests.browser.helpers import assert_no_exception, screenshot, wait_for_layout, wait_for_run
 
 MAZUR = (
     "net=2-2-2&act=sig.sig&loss=half_sse&red=sum&bias=frozen&init=uniform&seed=0&lr=0.5&data=mazur&n=1&noise=0"
@@ -30,17 +30,16 @@ _DIAGRAM_JS = """(selector) => {
 
 
 def _open(page, app_url, path: str, query: str, presenting: bool, chart: str) -> dict:
-    """Open ``path?query``, wait until the diagram is drawn for the pane it got (the window's size arrives
-    with the page's first run, and the diagram is planned again for it), and return what _DIAGRAM_JS reads."""
+    """Open ``path?query``, wait until the server has laid the page out for this window (its size arrives
+    after the page's first run, and the diagram is planned again for it), and return what _DIAGRAM_JS reads."""
     page.goto(f"{app_url}/{path}?{query}" + ("&present=1" if presenting else ""))
     wait_for_run(page)
-    selector = f".st-key-{chart}"
-    page.wait_for_function(
-        f"() => {{ const d = ({_DIAGRAM_JS})('{selector}'); return d && d.planned[0] <= d.box[2] - d.box[0] + 1; }}",
-        timeout=30_000,
-    )
-    wait_for_run(page)
-    return page.evaluate(_DIAGRAM_JS, selector)
+    wait_for_layout(page)
+    selector = f'.st-key-{chart}:not([data-stale="true"])'  # not a copy a rerun left behind
+    page.wait_for_function(f"() => ({_DIAGRAM_JS})(`{selector}`) !== null", timeout=30_000)  # Plotly has drawn it
+    got = page.evaluate(_DIAGRAM_JS, selector)
+    assert got["planned"][0] <= got["box"][2] - got["box"][0] + 1, "planned wider than the pane it got"
+    return got
 
 
 def _overlaps(texts) -> list[tuple[str, str]]:
@@ -85,7 +84,7 @@ def test_the_design_diagram_fits_and_no_label_meets_another(app_url, browser, ne
     page = context.new_page()
     got = _open(page, app_url, "Design", NETS[net][0], presenting, "design_diagram")
     name = f"design_{net}_{size[0]}x{size[1]}" + ("_presenting" if presenting else "")
-    page.locator(".st-key-design_diagram").scroll_into_view_if_needed()
+    page.evaluate("""() => document.querySelector('.st-key-design_diagram[data-stale="false"]').scrollIntoView()""")
     screenshot(page, name, full_page=False)
     assert got["texts"] and _overlaps(got["texts"]) == [], name
     assert got["box"][3] - got["box"][1] <= size[1], "the diagram is taller than the window"

@@ -5,7 +5,7 @@ And a tampered share link's warning shows the link's text as typed, never as a l
 
 from urllib.parse import urlencode
 
-from tests.browser.helpers import assert_no_exception, screenshot, wait_for_run
+from tests.browser.helpers import assert_no_exception, enter, run_count, screenshot, wait_for_run
 from webui import design as design_ui
 from webui import train as train_ui
 
@@ -20,48 +20,67 @@ def _lesson(page) -> str:
     return page.url.split("?", 1)[1]
 
 
-def _type(page, key: str, value: str) -> str:
-    """Type ``value`` into the number input ``key``, press Enter; the text the widget then shows."""
+def _expect(locator):
+    from playwright.sync_api import expect  # late: without playwright the fixtures skip these tests first
+
+    return expect(locator)
+
+
+def _refused(page, key: str, value: str, message: str) -> None:
+    """Type ``value`` into the number input ``key`` and press Enter: the widget shows ``message`` and sends
+    nothing, so the script does not run. (The front end decides on the key press; ``_accepted`` afterwards
+    checks that no run was queued behind it.)"""
+    runs = run_count(page)
     field = page.locator(f".st-key-{key} input")
     field.fill(value)
     field.press("Enter")
-    wait_for_run(page)
-    return page.locator(f".st-key-{key}").inner_text()
+    _expect(page.locator(f".st-key-{key}")).to_contain_text(message)
+    assert run_count(page) == runs, value
+
+
+def _accepted(page, key: str, value: str, runs: int) -> None:
+    """Type a good ``value`` into ``key``: exactly one run follows the ``runs`` counted before the refusals."""
+    enter(page.locator(f".st-key-{key} input"), value)
+    assert run_count(page) == runs + 1
 
 
 def test_a_layer_size_outside_1_to_4096_is_refused_by_the_input(app_url, page):
     page.goto(f"{app_url}/Design")
     wait_for_run(page)
-    before = _lesson(page)
+    before, runs, key = _lesson(page), run_count(page), design_ui.layer_key("units", 1)
     assert "net=2-2-1" in before
     for value in ("0", "-3", "5000"):
-        assert NEURONS in _type(page, design_ui.layer_key("units", 1), value), value
+        _refused(page, key, value, NEURONS)
         assert _lesson(page) == before
     screenshot(page, "limits-neurons")
+    _accepted(page, key, "3", runs)
+    assert "net=2-3-1" in _lesson(page)
     assert_no_exception(page)
 
 
 def test_a_learning_rate_outside_the_train_inputs_bounds_is_refused(app_url, page):
     page.goto(f"{app_url}/Train")
     wait_for_run(page)
-    before = _lesson(page)
+    before, runs = _lesson(page), run_count(page)
     for value in ("0", "2000000"):
-        assert RATE in _type(page, train_ui.LR, value), value
+        _refused(page, train_ui.LR, value, RATE)
         assert _lesson(page) == before and "lr=0.5" in before
+    _accepted(page, train_ui.LR, "0.25", runs)
+    assert "lr=0.25" in _lesson(page)
     assert_no_exception(page)
 
 
 def test_a_100_mb_upload_never_reaches_the_app(app_url, page, tmp_path):
     page.goto(f"{app_url}/Design")
     wait_for_run(page)
-    before = _lesson(page)
+    before, runs = _lesson(page), run_count(page)
     uploader = page.locator(f".st-key-{design_ui.NET_UPLOAD}")
     big = tmp_path / "big.json"
     with open(big, "wb") as f:
         f.truncate(HUNDRED_MB)  # 100 MB of zero bytes, without writing them
-    uploader.locator("input[type=file]").set_input_files(big)
+    uploader.locator("input[type=file]").set_input_files(big)  # refused in the browser: no upload, no run
     uploader.get_by_text(TOO_BIG).wait_for(timeout=30_000)
-    wait_for_run(page)
+    assert run_count(page) == runs
     assert _lesson(page) == before and "Could not import" not in page.inner_text("body")
     screenshot(page, "limits-upload")
     assert_no_exception(page)

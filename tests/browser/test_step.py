@@ -1,8 +1,15 @@
-"""The Step page in headless Chromium: keyboard stepping, clicking a node and an edge, their equations."""
+"""The Step page in headless Chromium: keyboard stepping, clicking a node and an edge, their equations.
 
-from tests.browser.helpers import assert_no_exception, load_preset, point_xy, screenshot, wait_for_run
+Every read of the page follows a finished rerun (helpers.rerun), when Streamlit has removed the elements of
+the run before: while a rerun is under way the old and the new progress bar can both be in the page."""
 
-CHART = '[data-testid="stPlotlyChart"] .js-plotly-plot'
+from tests.browser.helpers import assert_no_exception, click_point, load_preset, press, screenshot, wait_for_run
+from webui import step as step_ui
+
+CHART = f".st-key-{step_ui.CHART} .js-plotly-plot"
+PROGRESS = '[data-testid="stProgress"]'
+# The equation panel: the outer column of the diagram's panes headed by the selected element.
+PANEL = f'.st-key-{step_ui.PANES} [data-testid="stColumn"]:not([data-testid="stColumn"] *)'
 
 
 def _expect(locator):
@@ -12,34 +19,28 @@ def _expect(locator):
 
 
 def _stage(page) -> str:
-    return page.locator('[data-testid="stProgress"]').inner_text()
+    return page.locator(PROGRESS).inner_text()
 
 
 def _press(page, key: str, times: int = 1) -> None:
-    """Press ``key`` ``times`` times, each once the previous press has moved the stage.
-
-    Streamlit folds presses that arrive while the page is still rerunning into one click, so
-    each press waits for its own stage before the next."""
+    """Press ``key`` ``times`` times, each once the previous press's rerun has finished (Streamlit folds
+    presses that arrive while the page is still rerunning into one click), and check each moved the stage."""
     step = -1 if key in ("ArrowLeft", "PageUp") else 1
     for _ in range(times):
         target = int(_stage(page).split()[1]) + step
-        page.keyboard.press(key)
-        _expect(page.locator('[data-testid="stProgress"]')).to_contain_text(f"Stage {target} of", timeout=15_000)
-        wait_for_run(page)
+        press(page, key)
+        assert _stage(page).startswith(f"Stage {target} of"), (key, _stage(page))
 
 
 def _click_point(page, target: list, then_shows: str) -> None:
-    """Click the diagram point carrying ``target`` as customdata, then wait until the equation panel
-    shows ``then_shows`` (the click's rerun may start a moment after the click)."""
-    page.wait_for_timeout(800)  # let plotly finish redrawing the stage, and stay clear of a double-click
-    page.mouse.click(*point_xy(page, CHART, target))
-    _expect(_panel_locator(page)).to_contain_text(then_shows, timeout=15_000)
-    wait_for_run(page)
+    """Click the diagram point carrying ``target`` as customdata; the equation panel then shows ``then_shows``
+    (waited for: KaTeX typesets the equations after the rerun)."""
+    click_point(page, CHART, target)
+    _expect(_panel_locator(page)).to_contain_text(then_shows)
 
 
 def _panel_locator(page):
-    """The equation panel: the column right of the diagram, headed by the selected element."""
-    return page.locator('[data-testid="stColumn"]').filter(has=page.locator('[data-testid="stMarkdown"] h4')).first
+    return page.locator(PANEL).filter(has=page.locator('[data-testid="stMarkdown"] h4'))
 
 
 def _panel(page) -> str:

@@ -108,7 +108,7 @@ def _highlights(p: Plan, view: DiagramView, selected: tuple | None) -> list[dict
     if selected is not None and selected[0] in ("edge", "bias"):
         hit = _edge_mask(p, selected)
         if hit.any():
-            out.append(E.halo_trace(p.edges, hit, w_max + 7, "selected edge", P.rgba(P.SELECTED, 0.85), "selected"))
+            out.append(E.halo_trace(p.edges, hit, w_max + 7, "selected edge", P.rgba(P.SELECTED, 0.45), "selected"))
     return out
 
 

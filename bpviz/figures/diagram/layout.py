@@ -15,7 +15,7 @@ SVG boxes. A wider chart than planned (Streamlit stretches it to its column) onl
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -212,13 +212,15 @@ DROP_SYMBOLS, FEWER_DECIMALS, DROP_NAMES, ONE_VALUE, HOVER_ONLY = (
 @dataclass(frozen=True)
 class NodeStyle:
     """How node labels are written: with or without the symbol before each value and the name line, how many
-    values, at how many decimals; ``hover_only`` when nothing fits."""
+    values, at how many decimals, at what ``font`` size (px; None: the diagram's); ``hover_only`` when nothing
+    fits."""
 
     symbols: bool = True
     names: bool = True
     values: int = 3
     decimals: int = 4
     hover_only: bool = False
+    font: float | None = None
 
     def lines(self, text: NodeText, number) -> tuple[str, ...]:
         """The lines of ``text`` in this style; ``number(value, decimals)`` writes a value."""
@@ -255,10 +257,12 @@ def node_style(
     candidates += [NodeStyle(False, True, most, d) for d in range(decimals - 1, 1, -1)]
     candidates += [NodeStyle(False, False, most, min(decimals, d)) for d in (decimals, 3, 2)]
     candidates += [NodeStyle(False, False, 1, min(decimals, d)) for d in (decimals, 3, 2)]
-    for style in candidates:
-        if all(fits_circle(text_box(style.lines(t, number), 0, 0, font), 0, 0, diameter) for col in texts for t in col):
-            return style, _notes(style, decimals, most, len(kinds))
-    return NodeStyle(hover_only=True), (HOVER_ONLY,)
+    for size in dict.fromkeys((font, max(MIN_FONT, min(font, 15.0)), float(MIN_FONT))):  # smaller type last
+        for style in candidates:
+            boxes = (text_box(style.lines(t, number), 0, 0, size) for col in texts for t in col)
+            if all(fits_circle(box, 0, 0, diameter) for box in boxes):
+                return replace(style, font=size), _notes(style, decimals, most, len(kinds))
+    return NodeStyle(hover_only=True, font=font), (HOVER_ONLY,)
 
 
 def _notes(style: NodeStyle, decimals: int, most: int, kinds: int) -> tuple[str, ...]:

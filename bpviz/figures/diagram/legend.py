@@ -94,7 +94,7 @@ def note_texts(view: DiagramView, notes, style: G.NodeStyle, decimals: int) -> l
         out.append(f"node values top to bottom: {', '.join(order)}")
     for note in notes:
         if note == G.FEWER_DECIMALS:
-            out.append(f"{style.decimals} decimals on the diagram ({decimals} in the equations)")
+            out.append(f"{style.decimals} decimals here ({decimals} in the equations)")
         elif note == G.DROP_NAMES:
             out.append("names on hover")
         elif note == G.ONE_VALUE:
@@ -114,13 +114,25 @@ def note_texts(view: DiagramView, notes, style: G.NodeStyle, decimals: int) -> l
 
 
 def edge_symbols_note(view: DiagramView) -> str:
-    """Which edges show which quantity, layer by layer: "edges into hidden 1: w; into output: ∂L/∂w"."""
+    """Which edges show which quantity, runs of layers together: "edges into hidden 1–2: w; into output: ∂L/∂w"."""
     words = layer_words(len(view.edges))
-    parts = []
+    runs: list[list] = []  # [symbol, first layer, last layer]
     for k, shown in enumerate(view.edges):
         symbol = ", ".join(q.symbol for q in shown) if shown else "not computed yet"
-        parts.append(f"into {words[k + 1]}: {symbol}")
+        if runs and runs[-1][0] == symbol:
+            runs[-1][2] = k + 1
+        else:
+            runs.append([symbol, k + 1, k + 1])
+    parts = [f"into {_span(words, a, b)}: {symbol}" for symbol, a, b in runs]
     return "edges " + "; ".join(parts)
+
+
+def _span(words: list[str], a: int, b: int) -> str:
+    """ "hidden 1", "hidden 1–3", "hidden 2–output"."""
+    if a == b:
+        return words[a]
+    both_hidden = words[a].startswith("hidden") and words[b].startswith("hidden")
+    return f"{words[a]}–{words[b].removeprefix('hidden ') if both_hidden else words[b]}"
 
 
 def legend_traces(entries, lines, boxes, font: float) -> tuple[list[dict], list[dict]]:

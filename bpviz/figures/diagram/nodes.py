@@ -75,7 +75,8 @@ def node_traces(plan: Plan, view: DiagramView, spec: NetworkSpec, names: Names, 
     texts_arr, colors_arr = np.array(texts), np.array(colors)
     for color in dict.fromkeys(colors):
         rows = np.flatnonzero(colors_arr == color)
-        out.append(text_trace("node text", np.array(tx)[rows], np.array(ty)[rows], texts_arr[rows], color, plan.font))
+        out.append(text_trace("node text", np.array(tx)[rows], np.array(ty)[rows], texts_arr[rows], color,
+                              plan.style.font))  # fmt: skip
     return out
 
 

@@ -21,7 +21,7 @@ from .edges import EdgeSet, edge_set
 from .legend import Entry, legend_entries
 
 MAX_DRAWN_EDGES = 3000  # the caps of wide layers drop (not below 8) until at most this many edges are drawn
-MAX_EDGE_LABELS = 48  # more edges than this in the view and their values go to hover only
+MAX_EDGE_LABELS = 24  # more edges with values than this: the computing layer's alone are labelled, or none
 NATURAL_PITCH = 92  # px a row at scale 1 when the height is the diagram's own choice
 MIN_HEIGHT, MAX_HEIGHT = 360, 860
 
@@ -70,9 +70,9 @@ def plan(
     cap = _edge_cap(spec.layers, max_per_layer)
     legend_h = _legend_height(legend_entries(view, with_bias, (), G.NodeStyle(decimals=decimals), decimals, None),
                               width, fonts.legend)  # fmt: skip
-    for _ in range(3):  # the legend gains notes of what did not fit: plan again with a taller legend band
+    for last in (False, False, False, True):  # the legend gains notes of what did not fit: plan again, taller
         made = _attempt(spec, view, names, (width, height, max_height), scale, fonts, decimals, with_bias, cap,
-                        legend_h)  # fmt: skip
+                        legend_h, last)  # fmt: skip
         need = _legend_height(made.legend, width, fonts.legend)
         if need <= legend_h:
             return made
@@ -101,14 +101,14 @@ class Fonts:
         return max(G.MIN_FONT, round(15 * (1 + (self.scale - 1) / 2), 1))
 
 
-def _attempt(spec, view, names, size, scale, fonts: Fonts, decimals, with_bias, cap, legend_h) -> Plan:
+def _attempt(spec, view, names, size, scale, fonts: Fonts, decimals, with_bias, cap, legend_h, trim) -> Plan:
     """One pass of ``plan`` in ``size`` = (width, height or None, max_height) with a legend band of
-    ``legend_h`` px."""
+    ``legend_h`` px; ``trim``: the last pass, which leaves out notes at the legend's end that find no room."""
     width, height, max_height = size
     font = title_font = fonts.text
     L = spec.depth
     spacing = (width - 2 * 60 * scale) / max(L, 1)
-    max_diameter = min(0.62 * spacing, 132 * scale)
+    max_diameter = min(0.68 * spacing, 132 * scale)
     titles, title_boxes, side = _titles(title_levels(spec), width, max_diameter, title_font)
     title_h = max(len(lines) for lines in titles) * G.LINE * title_font + 10
     natural = max(min(n, cap + 1) for n in spec.layers) + (1 if with_bias else 0)
@@ -134,6 +134,8 @@ def _attempt(spec, view, names, size, scale, fonts: Fonts, decimals, with_bias, 
     edge_labels, spots, edge_notes = _edge_labels(view, edges, cols, taken, _discs(cols, with_bias), font,
                                                   shown_decimals)  # fmt: skip
     legend = legend_entries(view, with_bias, style_notes + edge_notes, style, decimals, edges)
+    while trim and legend[-1].kind == "note" and _legend_height(legend, width, fonts.legend) > legend_h:
+        legend = legend[:-1]
     legend_lines, legend_boxes = G.legend_layout([e.text for e in legend], width - 16, 8, area.y1 + 8, fonts.legend)
     return Plan(width, height, font, title_font, fonts.legend, cols, tuple(titles), tuple(title_boxes), lines, style,
                 edges, edge_labels, spots, tuple(legend), tuple(map(tuple, legend_lines)), tuple(legend_boxes),
@@ -238,7 +240,9 @@ def _edge_labels(view: DiagramView, edges: EdgeSet, cols: G.Columns, taken: list
     with_values = edges.given & np.array([bool(q) for q in edges.quantities], dtype=bool) if n else edges.given
     if not with_values.any():
         return (None,) * n, (None,) * n, ()
-    if with_values.sum() > MAX_EDGE_LABELS:
+    if with_values.sum() > MAX_EDGE_LABELS and view.active_layer:  # a dense net: the computing layer's only
+        with_values = with_values & (edges.k == view.active_layer - 1)
+    if not with_values.any() or with_values.sum() > MAX_EDGE_LABELS:
         return (None,) * n, (None,) * n, ("edges on hover",)
     kinds = {q[0] for e in np.flatnonzero(with_values) for q in edges.quantities[e]} - {"b"}
     several = len(kinds) > 1 or any(len(q) > 1 for q in edges.quantities)
@@ -281,7 +285,8 @@ def label_boxes(p: Plan) -> list[tuple[str, G.Box]]:
     for k, col in enumerate(p.node_lines):
         for r, lines in enumerate(col):
             if lines:
-                out.append((f"node {k},{r}", G.text_box(lines, p.columns.x[k], float(p.columns.y[k][r]), p.font)))
+                box = G.text_box(lines, p.columns.x[k], float(p.columns.y[k][r]), p.style.font)
+                out.append((f"node {k},{r}", box))
     out += [(f"more {k}", box) for k, box in enumerate(p.more_boxes) if box is not None]
     for n, (lines, spot) in enumerate(zip(p.edge_labels, p.edge_spots)):
         if lines and spot:
