@@ -142,3 +142,19 @@ def test_raw_html_only_ever_gets_text_fixed_in_the_code():
                 offenders += [f"{path.name}:{node.lineno}" for a in args if not _static(a, constants)]
     assert calls >= 2  # the hidden clicker buttons and presentation mode's CSS
     assert offenders == []
+
+
+MAX_FUNCTION_LINES = 80
+
+
+def test_no_function_is_longer_than_80_lines():
+    """Every function of the app, the engine and the scripts fits on a screen (docstring included)."""
+    long = []
+    for path in [ROOT / "app.py", *ROOT.glob("pages/*.py"), *ROOT.glob("webui/*.py"), *ROOT.rglob("bpviz/**/*.py"),
+                 *ROOT.glob("scripts/*.py")]:  # fmt: skip
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                size = node.end_lineno - node.lineno + 1
+                if size > MAX_FUNCTION_LINES:
+                    long.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name} ({size} lines)")
+    assert long == []

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from bpviz import Network, NetworkSpec, backprop, get_preset, sgd_step
 from bpviz.data.catalog import DataSettings
 from bpviz.lesson.numbers import factor, number
-from webui import state, step_sample
+from webui import setup, state, step_sample
 from webui import step as step_ui
 
 PAGE = str(ROOT / "pages" / "2_Step.py")
@@ -235,3 +235,47 @@ def test_the_panel_follows_the_stage_until_the_user_chooses():
     assert title().startswith("#### h1_2") and at.session_state[state.STEP].selected == ("node", 1, 1)
     at.button(key=step_ui.FOLLOW).click().run()
     assert at.session_state[state.STEP].selected is None and title().startswith("#### h1_1")  # δ of layer 1
+
+
+def test_after_apply_the_page_stays_on_the_update_it_applied_until_next():
+    """The flash, the metrics and the diagram all speak of the update just applied (issue: the page had
+    moved on to the next step's numbers); Next then starts the new step from the new weights."""
+    preset = get_preset("mazur")
+    at = open_page(preset.network(), preset.data, step=state.Step(stage=4))
+    before = at.session_state[state.STEP].walk.value
+    at.button(key=step_ui.APPLY).click().run()
+    record = at.session_state[state.STEP]
+    assert record.applied is before and record.stage == 10
+    banner = at.success[0].value
+    assert "0.2984 to 0.2910" in banner and "Next starts a new step" in banner
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Loss on this sample before the update"] == "0.2984" and metrics["after the update"] == "0.2910"
+    fig = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert any(t.get("meta") == ["changed"] for t in fig["data"])  # the edges the update moved are marked
+    hover = next(t for t in fig["data"] if t.get("meta") == ["edge_hover"])["hovertext"]
+    assert "w: h1_1 → ŷ1 = 0.4000 → 0.3589" in " ".join(hover)  # w5 before and after, not the next update
+    labels = [a["text"] for a in fig["layout"]["annotations"] if a.get("name") == "edge label"]
+    assert labels and all("→" in text for text in labels)
+    table = at.dataframe[0].value
+    assert table.loc["w⁽²⁾₁,₁", "before"] == 0.4 and table.loc["w⁽²⁾₁,₁", "after"] == pytest.approx(0.35891648)
+    assert at.button(key=step_ui.NEXT).label.startswith("New step")
+    at.button(key=step_ui.NEXT).click().run()
+    record = at.session_state[state.STEP]
+    assert record.applied is None and record.stage == 0
+    assert record.walk.value.net.W[1][0, 0] == pytest.approx(0.35891648)
+    assert not at.exception
+
+
+def test_the_worked_example_speaks_its_tutorials_names_and_can_switch_them_off():
+    at = open_app("app.py", home_first=False)
+    at.selectbox(key=setup.PRESET_MENU).select("mazur").run()
+    at.switch_page("pages/2_Step.py").run()
+    at.session_state[state.STEP].stage = 7
+    at.run()
+    text = latex(at)
+    assert r"\frac{\partial E_{\mathrm{total}}}{\partial w_{5}}" in text and r"\mathrm{out}_{h1}" in text
+    assert any("Weight w5: h1 → o1" in m.value for m in at.main.markdown)
+    at.toggle(key=step_ui.TEXTBOOK).set_value(False).run()
+    text = latex(at)
+    assert "w_{5}" not in text and r"w^{(2)}_{1,1}" in text and "E_{" not in text
+    assert not at.exception

@@ -81,12 +81,21 @@ SIZE_MARKER = "bpviz_size_"  # "st-key-bpviz_size_<w>_<h>_<main>_<top>": the vie
 
 # Side-by-side panes (a container keyed "panes_…") stack when the main area is under 1000 px wide, e.g. a
 # laptop with the sidebar open, so neither pane is squeezed; on Design the diagram then comes first. An
-# equation wider than its pane scrolls instead of being cut off. Only the outer columns stack.
+# equation wider than its pane scrolls instead of being cut off, and a shadow on the side where more of it
+# is shows that it does (the backgrounds scroll with the content and uncover the shadows). Only the outer
+# columns stack.
 LAYOUT_CSS = f"""<style>
 .st-key-{viewport.BOX} {{ display: none; }}
 [class*="st-key-{RUN_MARKER}"], [class*="st-key-{SIZE_MARKER}"] {{ display: none; }}
 [class*="st-key-panes_"] {{ container-type: inline-size; }}
-[class*="st-key-panes_"] .katex-display {{ overflow-x: auto; overflow-y: hidden; padding-bottom: 0.2em; }}
+[class*="st-key-panes_"] .katex-display {{
+  overflow-x: auto; overflow-y: hidden; padding-bottom: 0.2em; scrollbar-width: thin;
+  background:
+    linear-gradient(to right, #fff 30%, rgba(255,255,255,0)) left / 2em 100% no-repeat local,
+    linear-gradient(to left, #fff 30%, rgba(255,255,255,0)) right / 2em 100% no-repeat local,
+    linear-gradient(to right, rgba(0,0,0,.22), rgba(0,0,0,0)) left / 0.9em 100% no-repeat scroll,
+    linear-gradient(to left, rgba(0,0,0,.22), rgba(0,0,0,0)) right / 0.9em 100% no-repeat scroll;
+}}
 @container (max-width: 1000px) {{
   [class*="st-key-panes_"] [data-testid="stHorizontalBlock"]:not([data-testid="stColumn"] *) {{ flex-wrap: wrap; }}
   [class*="st-key-panes_"] [data-testid="stColumn"]:not([data-testid="stColumn"] *) {{

@@ -59,7 +59,7 @@ def network_figure(
     if selected is not None and not is_valid_selection(spec, selected):
         selected = None
     p = plan(spec, view, names, width=float(width), height=height, scale=scale, decimals=decimals,
-             show_bias=show_bias, max_per_layer=max_per_layer, max_height=max_height)  # fmt: skip
+             show_bias=show_bias, max_per_layer=max_per_layer, max_height=max_height, first=selected)  # fmt: skip
     traces, annotations, shapes = [], [], []
     traces += _highlights(p, view, selected)
     traces += E.line_traces(p.edges, p.columns.pitch)

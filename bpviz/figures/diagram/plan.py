@@ -61,18 +61,19 @@ def plan(
     show_bias: bool,
     max_per_layer: int,
     max_height: float = MAX_HEIGHT,
+    first: tuple | None = None,
 ) -> Plan:
     """The plan of ``view`` of a network with ``spec`` in ``width`` × ``height`` px (height None: the diagram's
     own, from its tallest column, at most ``max_height``); ``scale`` multiplies the type and node sizes
-    (presentation mode)."""
+    (presentation mode); ``first``, an ("edge", k, i, j) or ("bias", k, i), gets its label placed first."""
     fonts = Fonts(scale)
     with_bias = show_bias and spec.bias != "none"
     cap = _edge_cap(spec.layers, max_per_layer)
     legend_h = _legend_height(legend_entries(view, with_bias, (), G.NodeStyle(decimals=decimals), decimals, None),
                               width, fonts.legend)  # fmt: skip
     for last in (False, False, False, True):  # the legend gains notes of what did not fit: plan again, taller
-        made = _attempt(spec, view, names, (width, height, max_height), scale, fonts, decimals, with_bias, cap,
-                        legend_h, last)  # fmt: skip
+        made = _attempt(spec, view, names, (width, height, max_height, first), scale, fonts, decimals, with_bias,
+                        cap, legend_h, last)  # fmt: skip
         need = _legend_height(made.legend, width, fonts.legend)
         if need <= legend_h:
             return made
@@ -102,9 +103,10 @@ class Fonts:
 
 
 def _attempt(spec, view, names, size, scale, fonts: Fonts, decimals, with_bias, cap, legend_h, trim) -> Plan:
-    """One pass of ``plan`` in ``size`` = (width, height or None, max_height) with a legend band of
-    ``legend_h`` px; ``trim``: the last pass, which leaves out notes at the legend's end that find no room."""
-    width, height, max_height = size
+    """One pass of ``plan`` in ``size`` = (width, height or None, max_height, the element labelled first) with a
+    legend band of ``legend_h`` px; ``trim``: the last pass, which leaves out notes at the legend's end that
+    find no room."""
+    width, height, max_height, first = size
     font = title_font = fonts.text
     L = spec.depth
     spacing = (width - 2 * 60 * scale) / max(L, 1)
@@ -131,7 +133,7 @@ def _attempt(spec, view, names, size, scale, fonts: Fonts, decimals, with_bias, 
     more_boxes = _more_boxes(spec.layers, cols, font)
     taken = [*title_boxes, *(b for b in more_boxes if b)]
     shown_decimals = style.decimals if not style.hover_only else decimals  # edges round as the nodes do
-    edge_labels, spots, edge_notes = _edge_labels(view, edges, cols, taken, _discs(cols, with_bias), font,
+    edge_labels, spots, edge_notes = _edge_labels(view, edges, cols, taken, _discs(cols, with_bias), font, first,
                                                   shown_decimals)  # fmt: skip
     legend = legend_entries(view, with_bias, style_notes + edge_notes, style, decimals, edges)
     while trim and legend[-1].kind == "note" and _legend_height(legend, width, fonts.legend) > legend_h:
@@ -228,14 +230,15 @@ def quantity_text(quantity: tuple, decimals: int, symbol: bool = True) -> str:
     text = format_value(value, decimals)
     if before is not None:
         text = f"{format_value(before, decimals)} → {text}"
-    return f"{name} {text}" if symbol or before is not None else text
+    return f"{name} {text}" if symbol else text
 
 
-def _edge_labels(view: DiagramView, edges: EdgeSet, cols: G.Columns, taken: list[G.Box], discs, font, decimals):
+def _edge_labels(view: DiagramView, edges: EdgeSet, cols: G.Columns, taken, discs, font, first, decimals):
     """(label lines per edge or None, spot per edge or None, notes): labels for views with few enough edges,
     placed along their edges, the computing layer's edges first; the rest shown on hover (and said so). The
     labels carry their symbol when the edges show more than one kind, unless dropping the symbols is what
-    makes them fit (the legend then says which edges show what)."""
+    makes them fit (the legend then says which edges show what). The edge ``first`` (the one the page
+    explains) is placed before all others."""
     n = len(edges)
     with_values = edges.given & np.array([bool(q) for q in edges.quantities], dtype=bool) if n else edges.given
     if not with_values.any():
@@ -246,7 +249,12 @@ def _edge_labels(view: DiagramView, edges: EdgeSet, cols: G.Columns, taken: list
         return (None,) * n, (None,) * n, ("edges on hover",)
     kinds = {q[0] for e in np.flatnonzero(with_values) for q in edges.quantities[e]} - {"b"}
     several = len(kinds) > 1 or any(len(q) > 1 for q in edges.quantities)
-    order = sorted(np.flatnonzero(with_values), key=lambda e: (edges.k[e] + 1 != view.active_layer, e))
+    def rank(e: int) -> tuple:
+        chosen = first is not None and first[0] in ("edge", "bias") and edges.bias[e] == (first[0] == "bias")
+        chosen = chosen and (edges.k[e], edges.i[e]) == tuple(first[1:3]) and (edges.bias[e] or edges.j[e] == first[3])
+        return not chosen, edges.k[e] + 1 != view.active_layer, e
+
+    order = sorted(np.flatnonzero(with_values), key=rank)
     segs = [_inside_discs(edges, e, cols.diameter / 2) for e in order]
     best = None
     for symbols in (True, False) if several else (False,):
