@@ -24,22 +24,19 @@ GOAL_MS = 100.0
 def _click_times(tab: str, repeats: int) -> list[float]:
     from streamlit.testing.v1 import AppTest
 
-    from bpviz import get_preset
     from webui import state
+    from webui import step as step_ui
 
-    preset = get_preset("digits")
     at = AppTest.from_file(str(ROOT / "pages" / "2_Step.py"), default_timeout=60)
-    at.session_state[state.NET] = preset.network()
-    at.session_state[state.DATA] = preset.data
-    at.session_state[state.TRAIN] = preset.train
-    at.session_state[state.STEP_TABS] = tab
+    at.session_state[state.SHARED] = state.Shared.start("digits")
+    at.session_state[step_ui.TABS] = tab
     at.run()
     times = []
     for _ in range(repeats):
-        at.selectbox(key=state.STEP_W_STAGE).select(0).run()
-        while not at.button(key=state.STEP_NEXT).disabled:
+        at.selectbox(key=step_ui.JUMP).select(0).run()
+        while not at.button(key=step_ui.NEXT).disabled:
             start = time.perf_counter()
-            at.button(key=state.STEP_NEXT).click().run()
+            at.button(key=step_ui.NEXT).click().run()
             times.append(time.perf_counter() - start)
         if at.exception:
             raise RuntimeError(at.exception[0].message)
