@@ -134,6 +134,10 @@ def test_every_composition_matches_central_differences(steps, values):
             assume(abs(r.values[n.args[0]] - r.values[n.args[1]]) > 1e-3)
         if n.op == "power":
             assume(abs(r.values[n.args[0]]) > 0.1)
+        if n.op == "relu":  # relu's kink at 0
+            assume(abs(r.values[n.args[0]]) > 1e-3)
+        if n.op in ("div", "log"):  # the pole of 1/b and of log at 0
+            assume(abs(r.values[n.args[-1]]) > 0.1)
     assert_matches_central_differences(g, inputs)
 
 
@@ -150,6 +154,11 @@ def _torch_grads(graph, inputs):
         "tanh": lambda a, p: torch.tanh(a[0]),
         "exp": lambda a, p: torch.exp(a[0]),
         "power": lambda a, p: a[0] ** p,
+        "sub": lambda a, p: a[0] - a[1],
+        "div": lambda a, p: a[0] / a[1],
+        "neg": lambda a, p: -a[0],
+        "log": lambda a, p: torch.log(a[0]),
+        "relu": lambda a, p: torch.relu(a[0]),
     }
     leaves = {x: torch.tensor(float(v), dtype=torch.float64, requires_grad=True) for x, v in inputs.items()}
     t = {}
@@ -172,6 +181,14 @@ def test_library_matches_pytorch(key):
         assert {x: ours[x] for x in g.inputs} == pytest.approx(_torch_grads(g, inputs), abs=1e-12)
 
 
+@pytest.mark.parametrize("op", ["sub", "div", "neg", "log", "relu"])
+def test_each_added_rule_matches_pytorch(op):
+    g = cr.compose([("mul", None), (op, None), ("add", None)])  # the rule fed by a product, feeding a sum
+    inputs = {x: 0.4 * i + 0.3 for i, x in enumerate(g.inputs)}  # every log and divisor stays positive
+    ours = cr.evaluate(g, inputs).grads
+    assert {x: ours[x] for x in g.inputs} == pytest.approx(_torch_grads(g, inputs), abs=1e-12)
+
+
 # ----------------------------------------------------------------------------- domains and validation
 
 
@@ -192,11 +209,16 @@ def test_power_of_a_negative_base_needs_an_integer_exponent():
         ([("exp", None)], 1000, r"exp\(1000\) is not a finite number"),
         ([("power", 3), ("power", 3)], 1e60, "is not a finite number"),
         ([("power", -1)], 2e-200, "not a finite number: keep the base farther from 0"),  # 1/a² overflows
+        ([("neg", None), ("log", None)], 2, "log needs a positive argument, not −2"),
+        ([("log", None)], 0, "log needs a positive argument, not 0"),
+        ([("add", None), ("div", None)], 0, "division by zero"),  # (x + y)/z with z = 0
+        ([("add", None), ("div", None)], 1e-160, r"∂f/∂z is not a finite number"),  # (x+y)/z² overflows
     ],
 )
 def test_out_of_domain_inputs_say_which_node_and_why(steps, x, message):
     with pytest.raises(BpvizError, match=message):
-        cr.evaluate(cr.compose(steps), {"x": x})
+        g = cr.compose(steps)
+        cr.evaluate(g, {g.inputs[-1]: x})  # the newest input: the base, the log's argument or the divisor
 
 
 def test_power_special_exponents_are_exact_at_zero():
@@ -222,7 +244,7 @@ def test_bad_graphs_are_refused(nodes, message):
 
 
 @pytest.mark.parametrize(
-    ("steps", "message"), [([], "1 to 4"), ([("add", None)] * 5, "1 to 4"), ([("log", None)], "unknown operation")]
+    ("steps", "message"), [([], "1 to 4"), ([("add", None)] * 5, "1 to 4"), ([("sqrt", None)], "unknown operation")]
 )
 def test_compose_refuses_what_is_not_on_the_menu(steps, message):
     with pytest.raises(BpvizError, match=message):

@@ -23,7 +23,10 @@ from bpviz.engine.errors import BpvizError
 
 from .ops import MENU, OPS, fmt, wrap
 
-INFIX = ("add", "mul", "power")  # written between or after their arguments, so a negative argument needs ()
+INFIX = ("add", "sub", "mul", "div", "neg", "power")  # written between or around their arguments: a negative
+# argument needs ()
+SUMS = ("add", "sub")
+PRODUCTS = ("mul", "div")
 
 
 @dataclass(frozen=True)
@@ -109,10 +112,13 @@ class Graph:
         if not n.is_op:
             return n.label(latex)
         args = []
-        for a in n.args:
+        for i, a in enumerate(n.args):
             sub, op = self.expression(a, latex), self.node(a).op
-            wrap = (n.op == "mul" and op == "add") or (n.op == "power" and op in ("add", "mul", "power", "exp"))
-            wrap = wrap or (n.op in INFIX and sub[:1] in "−-")
+            wrap = (n.op in ("mul", "neg") and op in SUMS) or (n.op == "sub" and i == 1 and op in SUMS)
+            wrap = wrap or (n.op == "mul" and op == "div" and not latex)  # (x/y)·z, never x/y·z
+            wrap = wrap or (n.op == "power" and op in (*SUMS, *PRODUCTS, "neg", "power", "exp"))
+            wrap = wrap or (n.op == "div" and not latex and op in (*SUMS, *PRODUCTS, "neg"))
+            wrap = wrap or (n.op in INFIX and sub[:1] in "−-" and not (n.op == "div" and latex))
             args.append(f"({sub})" if wrap else sub)
         return fill(OPS[n.op].latex if latex else OPS[n.op].text, n, args, n.label(latex), latex)
 

@@ -46,6 +46,18 @@ def _power(a: float, p: float) -> float:
     return a**p
 
 
+def _div(a: float, b: float) -> float:
+    if b == 0:
+        raise ValueError("division by zero")
+    return a / b
+
+
+def _log(a: float) -> float:
+    if a <= 0:
+        raise ValueError(f"log needs a positive argument, not {fmt(a)}")
+    return math.log(a)
+
+
 def _power_local(a: float, p: float) -> float:
     """d(a^p)/da = p·a^(p−1), with its two special cases p = 0 and p = 1 kept exact."""
     if p in (0, 1):
@@ -100,6 +112,23 @@ OPS: dict[str, Op] = {
         Op("power", "^", 1, lambda a, p: _power(a[0], p), lambda a, o, p: (_power_local(a[0], p),),
            "{0}^{p}", "{0}^{{{p}}}", ("{p}·{0}^{q}",), (r"{p}\,{0}^{{{q}}}",),
            "power rule: d(aᵖ)/da = p·aᵖ⁻¹"),
+        Op("sub", "−", 2, lambda a, p: a[0] - a[1], lambda a, o, p: (1.0, -1.0),
+           "{0} − {1}", "{0} - {1}", ("1", "−1"), ("1", "-1"),
+           "a subtract node passes the upstream gradient to its first input and its negative to the second"),
+        Op("div", "÷", 2, lambda a, p: _div(a[0], a[1]), lambda a, o, p: (1 / a[1], -a[0] / a[1] / a[1]),
+           "{0}/{1}", r"\frac{{{0}}}{{{1}}}", ("1/{1}", "−{0}/{1}²"), (r"\frac{{1}}{{{1}}}", r"-\frac{{{0}}}{{{1}^2}}"),
+           "a divide node sends the numerator the upstream gradient over the denominator, and the denominator "
+           "minus the numerator over its square"),
+        Op("neg", "−", 1, lambda a, p: -a[0], lambda a, o, p: (-1.0,),
+           "−{0}", "-{0}", ("−1",), ("-1",),
+           "a negate node sends the upstream gradient back with its sign flipped"),
+        Op("log", "log", 1, lambda a, p: _log(a[0]), lambda a, o, p: (1 / a[0],),
+           "log({0})", r"\log({0})", ("1/{0}",), (r"\frac{{1}}{{{0}}}",),
+           "log′(a) = 1/a"),
+        Op("relu", "relu", 1, lambda a, p: max(a[0], 0.0), lambda a, o, p: (1.0 if a[0] > 0 else 0.0,),
+           "relu({0})", r"\operatorname{{relu}}({0})", ("[{0} > 0]",), ("[{0} > 0]",),
+           "relu passes the upstream gradient where its input is positive and 0 elsewhere ([a > 0] is 1 if "
+           "true, else 0)"),
     )
 }  # fmt: skip
 MENU = tuple(OPS)
