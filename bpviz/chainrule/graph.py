@@ -10,8 +10,8 @@ derivatives ∂out/∂arg.
 where c runs over the operations that take n as an argument. Each term of that sum is an
 ``Edge``: its ``upstream`` gradient ∂f/∂c times its ``local`` gradient ∂c/∂n. A node used by
 two operations (a fork) adds both terms. max(a, b) sends the gradient to its larger argument
-and, on a tie, all of it to the first. Graphs come from ``library`` (a fixed menu of operations):
-nothing here ever runs typed text.
+and, on a tie, all of it to the first. Graphs come from ``library`` (a fixed menu of operations)
+or from ``parser`` (typed text read into nodes of that menu): nothing here ever runs typed text.
 """
 
 import math
