@@ -101,8 +101,8 @@ record.selected = kept(record.selected, spec)
 selected = shown(record.selected, stage, spec)
 width, height, tallest = act.diagram_size(presenting)
 view = applied_view(w) if applied and last else stage_view(w, index)
-left, right = st.container(key=act.FILL).container(key=act.PANES).columns([1.5, 1] if presenting else [1.15, 1],
-                                                                        gap="medium")  # fmt: skip
+fill = st.container(key=act.FILL if presenting else None)  # measured only where it sizes the panes
+left, right = fill.container(key=act.PANES).columns([1.5, 1] if presenting else [1.15, 1], gap="medium")
 with left:
     show_diagram(w.net, selected, act.CHART, record, view=view, names=names, show_bias=state.show_bias(),
                  decimals=decimals, scale=figure_scale(), width=width, height=height, max_height=tallest)  # fmt: skip

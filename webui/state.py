@@ -91,6 +91,7 @@ class Shared:
     present: bool = False
     link_read: bool = False
     flash: Notice | None = None
+    flashed: Notice | None = None  # the one-time message the last run showed, shown again by a layout rerun
     show_bias: bool = False
     textbook: bool = True
     runs: int = 0
@@ -359,7 +360,15 @@ def take_flash() -> Notice | None:
     """The one-time message, which is then gone."""
     s = shared()
     notice, s.flash = s.flash, None
+    s.flashed = notice
     return notice
+
+
+def keep_flash() -> None:
+    """Show the last run's one-time message again in the next run: a rerun that only lays the page out for
+    the window's new size (``webui.viewport``) must not take away what the user has not had time to read."""
+    s = shared()
+    s.flash = s.flash or s.flashed
 
 
 def read_link_once() -> bool:

@@ -4,9 +4,10 @@ A tiny component (static JavaScript, no HTML) reports [window width, window heig
 column, top of the page's "fill" element], each rounded down to 16 px, when a page loads and whenever one of
 them changes (a resize, the sidebar opening, content above the fill element growing); the last report lives in
 ``state.Shared.viewport``. A page marks the element that should fill the rest of the window with a container
-keyed "fill_…" (in presentation mode, the Step panes and the chain-rule graph). The last report is passed back
-to the component, which stays silent when nothing changed, so a page switch costs no extra run. Without a
-browser (AppTest) the default of a 1600 × 1000 window with the sidebar open is used (``state.Viewport``).
+keyed "fill_…" (in presentation mode only, the Step panes and the chain-rule graph: elsewhere the content
+above them changes height from stage to stage, and each change would cost a rerun for nothing). The last
+report is passed back to the component, which stays silent when nothing changed, so a page switch costs no
+extra run. Without a browser (AppTest) the default of a 1600 × 1000 window with the sidebar open is used (``state.Viewport``).
 """
 
 import streamlit as st
@@ -58,7 +59,8 @@ def measure() -> None:
 
 
 def _rerun() -> None:
-    """A new size only needs the rerun Streamlit makes for it; ``measure`` reads it."""
+    """A new size needs the rerun Streamlit makes for it (``measure`` reads the size), showing the same message."""
+    state.keep_flash()
 
 
 def pane_width(share: float, stacked_below: int = 1000) -> float:

@@ -45,8 +45,11 @@ def wait_for_rerun(page, after: int, timeout: float = TIMEOUT) -> None:
 
 def wait_for_run(page, timeout: float = TIMEOUT) -> None:
     """After ``page.goto``: wait until the new session's first run has drawn its count and finished (the app
-    reads idle before its first run starts, so idle alone is not enough)."""
+    reads idle before its first run starts, so idle alone is not enough), and until the rerun for the window's
+    measured size, if one comes, has finished too (``wait_for_layout``): the first run lays the page out for
+    a default window, and acting or reading before the second would race it."""
     wait_for_rerun(page, 0, timeout)
+    wait_for_layout(page, timeout)
 
 
 def wait_for_layout(page, timeout: float = TIMEOUT) -> None:
@@ -77,6 +80,7 @@ def rerun(page, timeout: float = TIMEOUT):
     before = run_count(page)
     yield
     wait_for_rerun(page, before, timeout)
+    wait_for_layout(page, timeout)  # a rerun that moved the page's fill element brings a layout rerun
 
 
 def click(page, locator, timeout: float = TIMEOUT) -> None:

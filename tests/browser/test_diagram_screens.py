@@ -5,7 +5,7 @@ Next, the diagram and the current equation) is above the fold. Screenshots go to
 
 import pytest
 
-from tests.browser.helpers import assert_no_exception, screenshot, wait_for_layout, wait_for_run
+from tests.browser.helpers import assert_no_exception, screenshot, wait_for_run
 
 MAZUR = (
     "net=2-2-2&act=sig.sig&loss=half_sse&red=sum&bias=frozen&init=uniform&seed=0&lr=0.5&data=mazur&n=1&noise=0"
@@ -34,7 +34,6 @@ def _open(page, app_url, path: str, query: str, presenting: bool, chart: str) ->
     after the page's first run, and the diagram is planned again for it), and return what _DIAGRAM_JS reads."""
     page.goto(f"{app_url}/{path}?{query}" + ("&present=1" if presenting else ""))
     wait_for_run(page)
-    wait_for_layout(page)
     selector = f'.st-key-{chart}:not([data-stale="true"])'  # not a copy a rerun left behind
     page.wait_for_function(f"() => ({_DIAGRAM_JS})(`{selector}`) !== null", timeout=30_000)  # Plotly has drawn it
     got = page.evaluate(_DIAGRAM_JS, selector)

@@ -7,7 +7,6 @@ from bpviz.lesson.presets import PRESETS
 from tests.browser.helpers import assert_no_exception, click, press, screenshot, wait_for_charts, wait_for_run
 
 CHART = '[data-testid="stPlotlyChart"] .js-plotly-plot'
-PROGRESS = '[data-testid="stProgress"]'
 
 
 def _expect(locator):
@@ -29,9 +28,10 @@ def open_link(page, url: str) -> None:
 
 
 def at_stage(page, shown: int, of: int = 11) -> None:
-    """Check the progress line reads "Stage ``shown`` of ``of``" (after a finished rerun: while one is under
-    way the old and the new progress bar can both be in the page)."""
-    assert f"Stage {shown} of {of}" in page.locator(PROGRESS).inner_text()
+    """Check the stage line (the progress bar's, or in presentation mode the one beside Back and Next) reads
+    "Stage ``shown`` of ``of``" (after a finished rerun: while one is under way the old and the new line can
+    both be in the page)."""
+    assert f"Stage {shown} of {of} ·" in page.locator('[data-testid="stMain"]').inner_text()
 
 
 def main_text(page) -> str:

@@ -66,8 +66,8 @@ def test_keyboard_steps_and_clicked_node_shows_its_equation(app_url, page):
     assert "Stage 5 of 11" in _stage(page)
     screenshot(page, "step_forward")
 
-    assert "ŷ1 · neuron 1 of output" in _panel(page)  # nothing chosen yet: the panel follows the stage
-    _click_point(page, ["node", 2, 1], then_shows="ŷ2 · neuron 2 of output")
+    assert "o1 · neuron 1 of output" in _panel(page)  # nothing chosen yet: the panel follows the stage
+    _click_point(page, ["node", 2, 1], then_shows="o2 · neuron 2 of output")
     panel = _panel(page)
     assert "1.2249" in panel and "0.7729" in panel  # z and a = σ(z) of the second output, at 4 decimals
     assert "not computed yet at this stage" in panel  # the loss and δ come later
@@ -80,7 +80,7 @@ def test_backward_stage_edge_gradient(app_url, page):
     _press(page, "PageDown", 7)
     assert "Stage 8 of 11" in _stage(page) and "∂L/∂W" in _stage(page)
     assert "0.0822" in _panel(page)  # followed: ∂E/∂w5 of the classic example
-    _click_point(page, ["edge", 1, 0, 1], then_shows="Weight h1_2 → ŷ1")
+    _click_point(page, ["edge", 1, 0, 1], then_shows="Weight w6: h2 → o1")
     panel = _panel(page)
     assert "0.0827" in panel  # ∂E/∂w6
     assert "not computed yet" in panel  # the update comes later
