@@ -328,8 +328,13 @@ def test_an_applied_update_marks_the_edges_it_changed():
     changed = [t for t in fig.data if t.meta and t.meta[0] == "changed"]
     assert len(changed) == 1 and len(segments(changed[0])) == 8  # every weight moved; frozen biases did not
     assert "changed by the update" in legend(fig)
+    labels = [a.text for a in fig.layout.annotations if a.name == "edge label"]  # a small figure: new values only
+    assert len(labels) == 8 and any(text.startswith("0.3589") for text in labels)
+    assert "edge values: after the update" in legend(fig)
+    fig = network_figure(net, applied_view(w), width=900, height=500)  # room for before → after
     labels = [a.text for a in fig.layout.annotations if a.name == "edge label"]
-    assert any(text.startswith("w 0.4000 → 0.3589") for text in labels)
+    assert len(labels) == 8 and any(text.startswith("w 0.4000 → 0.3589") for text in labels)
+    assert "edge values: after the update" not in legend(fig)
 
 
 def test_selected_node_and_edge_are_highlighted():

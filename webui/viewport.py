@@ -7,7 +7,8 @@ them changes (a resize, the sidebar opening, content above the fill element grow
 keyed "fill_…" (in presentation mode only, the Step panes and the chain-rule graph: elsewhere the content
 above them changes height from stage to stage, and each change would cost a rerun for nothing). The last
 report is passed back to the component, which stays silent when nothing changed, so a page switch costs no
-extra run. Without a browser (AppTest) the default of a 1600 × 1000 window with the sidebar open is used (``state.Viewport``).
+extra run. Without a browser (AppTest) the default of a 1600 × 1000 window with the sidebar open is used
+(``state.Viewport``).
 """
 
 import streamlit as st

@@ -105,6 +105,8 @@ def note_texts(view: DiagramView, notes, style: G.NodeStyle, decimals: int) -> l
             out.append("edge values on hover")
         elif note == "edge symbols":
             out.append(edge_symbols_note(view))
+        elif note == "edge new values":
+            out.append("edge values: after the update")
         elif note == "edge lines on hover":
             out.append("some edge labels shortened (hover for all)")
         elif note.endswith(" on hover"):

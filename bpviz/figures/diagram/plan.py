@@ -224,11 +224,12 @@ def _more_boxes(layers: Sequence[int], cols: G.Columns, font: float) -> tuple[G.
     )
 
 
-def quantity_text(quantity: tuple, decimals: int, symbol: bool = True) -> str:
-    """ "w 0.4000", "w 0.4000 → 0.3589" (a value before and after an update), or the number alone."""
+def quantity_text(quantity: tuple, decimals: int, symbol: bool = True, change: bool = True) -> str:
+    """ "w 0.4000", "w 0.4000 → 0.3589" (a value before and after an update), or without the symbol, or (not
+    ``change``) the number alone, the value after an update."""
     name, value, before = quantity
     text = format_value(value, decimals)
-    if before is not None:
+    if before is not None and change:
         text = f"{format_value(before, decimals)} → {text}"
     return f"{name} {text}" if symbol else text
 
@@ -256,16 +257,19 @@ def _edge_labels(view: DiagramView, edges: EdgeSet, cols: G.Columns, taken, disc
 
     order = sorted(np.flatnonzero(with_values), key=rank)
     segs = [_inside_discs(edges, e, cols.diameter / 2) for e in order]
+    changes = any(q[2] is not None for e in order for q in edges.quantities[e])
+    forms = [(True, True)] if several else []
+    forms += [(False, True)] + ([(False, False)] if changes else [])  # last: new values alone, "0.3589"
     best = None
-    for symbols in (True, False) if several else (False,):
-        texts = [tuple(quantity_text(q, decimals, symbols) for q in edges.quantities[e]) for e in order]
+    for symbols, change in forms:
+        texts = [tuple(quantity_text(q, decimals, symbols, change) for q in edges.quantities[e]) for e in order]
         placed = G.place_edge_labels(segs, texts, font, list(taken), discs, cols.area)
         missing = sum(s is None for s in placed), sum(s is not None and s[1] < len(t) for s, t in zip(placed, texts))
         if best is None or missing < best[0]:
-            best = (missing, symbols, texts, placed)
+            best = (missing, (symbols, change), texts, placed)
         if missing == (0, 0):
             break
-    (dropped, shortened), symbols, texts, placed = best
+    (dropped, shortened), (symbols, change), texts, placed = best
     labels: list[tuple[str, ...] | None] = [None] * n
     spots: list[tuple[float, float] | None] = [None] * n
     for e, text, spot in zip(order, texts, placed):
@@ -273,6 +277,7 @@ def _edge_labels(view: DiagramView, edges: EdgeSet, cols: G.Columns, taken, disc
             spots[e], labels[e] = spot[0], text[: spot[1]]
     taken.extend(G.text_box(labels[e], *spots[e], font) for e in order if spots[e] is not None)
     notes = ((f"{dropped} on hover",) if dropped else ()) + (("edge lines on hover",) if shortened else ())
+    notes += () if change else ("edge new values",)
     if several and not symbols and len(kinds) > 1:
         notes += ("edge symbols",)
     return tuple(labels), tuple(spots), notes
