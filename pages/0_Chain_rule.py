@@ -21,17 +21,34 @@ if not presenting:
 # --- expression and inputs --------------------------------------------------------------------
 record = state.chain()
 expr = record.expr
-choices = [*cr.LIBRARY, act.COMPOSE]
-titles = {**{k: g.title for k, g in cr.LIBRARY.items()}, act.COMPOSE: "compose your own (up to 4 operations)"}
-graph = act.graph()
-inputs = act.inputs(graph)
+choices = [*cr.LIBRARY, act.COMPOSE, act.TYPED]
+titles = {**{k: g.title for k, g in cr.LIBRARY.items()}, act.COMPOSE: "compose your own (up to 4 operations)",
+          act.TYPED: "type your own expression"}  # fmt: skip
+try:
+    graph, problem = act.graph(), None
+except BpvizError as e:  # typed text that cannot be read: say where, keep the text as it is
+    graph, problem = None, e
+inputs = act.inputs(graph) if graph else {}
 if not presenting:
-    top = st.columns([3, *[1] * len(graph.inputs)], vertical_alignment="bottom")
+    typed = expr == act.TYPED  # any number of inputs: they get rows of their own
+    top = st.columns([3, *[1] * len(inputs)] if not typed else [1], vertical_alignment="bottom")
     top[0].selectbox("Expression", choices, format_func=titles.get,
                      **state.bind(act.EXPR, expr, act.set_expr))  # fmt: skip
-    for col, name in zip(top[1:], graph.inputs):
+    if typed:
+        st.text_area("f in x, y, z and any other names, or a chain of assignments", height=act.text_height(),
+                     help=act.TYPING_HELP, **state.bind(act.TEXT, record.typed, act.set_text))  # fmt: skip
+        examples = st.container(horizontal=True, vertical_alignment="center")
+        examples.caption("Ctrl+Enter reads it. Start from an example:")
+        for i, (name, text) in enumerate(cr.TYPED_EXAMPLES.items()):
+            examples.button(name, key=f"{act.EXAMPLE}_{i}", on_click=act.set_text, args=(text,))
+    k = act.INPUTS_PER_ROW
+    rows = [cell for i in range(0, len(inputs), k) for cell in st.columns(k)[: len(inputs) - i]]
+    for col, name in zip(top[1:] if not typed else rows, inputs):
         seeded = state.bind(act.input_key(expr, name), inputs[name], act.set_input, expr, name)
         col.number_input(name, step=0.5, format="%g", **seeded)
+if problem is not None:
+    st.error(f"The expression cannot be read: {problem.message}", icon="✏️")
+    st.stop()
 
 
 def _op_label(op: str) -> str:
@@ -81,8 +98,8 @@ st.html(f"<style>.st-key-{act.CLICKER} {{display: none;}}</style>")
 
 # --- the stage: headline, equation, graph, table ----------------------------------------------
 def show_graph(values: cr.Result | None) -> None:
-    fig = graph_figure(graph, values, index, height=act.graph_height(presenting))
-    with st.container(key=act.FILL):
+    fig = graph_figure(graph, values, index, height=act.graph_height(presenting), width=act.graph_width())
+    with st.container(key=act.FILL if presenting else None):  # measured only where it sizes the graph
         st.plotly_chart(fig, key=act.CHART, width="stretch", config={"displayModeBar": False}, alt=alt_text(fig))
 
 

@@ -170,3 +170,21 @@ def test_out_of_domain_inputs_show_an_error_not_a_crash(at):
     )
     at.number_input(key=chain_ui.input_key(chain_ui.COMPOSE, "x")).set_value(4.0).run()
     assert not at.error and not at.exception
+
+
+def test_a_typed_expression_is_stepped_and_a_typo_is_pointed_at(at):
+    pick(at, chain_ui.TYPED)
+    assert figure_title(at) == "your expression: f = (x + σ(y)) / (σ(x) + (x + y)^2)"  # the first example
+    at.text_area(key=chain_ui.TEXT).input("a = 2\nb = -3\nc = a*b + exp(a)\nf = c**2").run()
+    assert not at.exception and not at.error
+    g = cr.parse("a = 2\nb = -3\nc = a*b + exp(a)\nf = c**2")
+    n = len(cr.stages(g))
+    at.slider(key=chain_ui.STAGE).set_value(n).run()
+    rows = table(at)
+    assert rows["c"][1] == "2.7781"  # ∂f/∂c = 2c, c = −6 + e² = 1.38906
+    assert rows["a"] == ("2", "12.1933") and rows["b"] == ("−3", "5.5562")  # 2c·(b + e²) and 2c·a
+    at.text_area(key=chain_ui.TEXT).input("f = (x + ) * y").run()
+    assert at.error[0].value == "The expression cannot be read: column 10: invalid syntax"
+    assert at.text_area(key=chain_ui.TEXT).value == "f = (x + ) * y"  # the text is kept to be fixed
+    click(at, f"{chain_ui.EXAMPLE}_1")  # micrograd's README
+    assert not at.error and figure_title(at) == "your 13 lines, ending: g += 10.0 / f"

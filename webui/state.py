@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, replace
 import streamlit as st
 
 from bpviz import BpvizError, Dataset, Network, split
+from bpviz import chainrule as cr
 from bpviz.data.catalog import DataSettings, make_dataset
 from bpviz.data.csvfile import read_csv
 from bpviz.engine.training import TrainSettings
@@ -168,13 +169,14 @@ class Train:
 
 @dataclass
 class Chain:
-    """The expression (a key of ``bpviz.chainrule.LIBRARY`` or COMPOSE), its stage, the inputs the user set
-    per expression, and the composer's chain of (operation, exponent or None)."""
+    """The expression (a key of ``bpviz.chainrule.LIBRARY``, COMPOSE or TYPED), its stage, the inputs the
+    user set per expression, the composer's chain of (operation, exponent or None) and the typed text."""
 
     expr: str = "sum_times"
     stage: int = 0
     inputs: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
     steps: tuple = (("mul", None), ("add", None), ("tanh", None))
+    typed: str = cr.TYPED_EXAMPLES["one line"]
 
     def move(self, by: int, n_stages: int) -> None:
         """Next (+1), Back (−1) or Reset (−n_stages), kept within the stages."""

@@ -107,7 +107,8 @@ class Graph:
         return fill(OPS[n.op].latex if latex else OPS[n.op].text, n, args, n.label(latex), latex)
 
     def expression(self, name: str | None = None, latex: bool = False) -> str:
-        """Node ``name`` (default: the output) written out in terms of the inputs and constants."""
+        """Node ``name`` (default: the output) written out in terms of the inputs and constants. A node used
+        twice is written out twice, so this is for trees and short chains (``compose``), not typed graphs."""
         n = self.node(name or self.output)
         if not n.is_op:
             return n.label(latex)

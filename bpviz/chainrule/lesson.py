@@ -39,8 +39,16 @@ class Explanation:
     words: tuple[str, ...]
 
 
-def _partial(top: str, bottom: Node, latex: bool) -> str:
-    return rf"\frac{{\partial {top}}}{{\partial {bottom.label(True)}}}" if latex else f"∂{top}/∂{bottom.name}"
+def _partial(top: Node, bottom: Node, latex: bool) -> str:
+    """∂top/∂bottom, as "∂g2/∂a" or in LaTeX with subscripts."""
+    if latex:
+        return rf"\frac{{\partial {top.label(True)}}}{{\partial {bottom.label(True)}}}"
+    return f"∂{top.name}/∂{bottom.name}"
+
+
+def _output(graph: Graph) -> Node:
+    """The node every gradient is of: f in the library, whatever the user named it in typed text."""
+    return graph.node(graph.output)
 
 
 def _equation(parts: Sequence[str], join: str = " = ") -> str:
@@ -55,8 +63,9 @@ def _backward_terms(graph: Graph, result: Result, node: Node, latex: bool) -> li
     dot = r" \cdot " if latex else " · "
     ins = [graph.node(e.target) for e in edges]
     local = [_local(graph, graph.node(e.target), e.position, latex) for e in edges]
-    symbols = " + ".join((rf"{_partial('f', c, True)}\,{_partial(c.label(True), node, True)}" if latex else
-                          f"{_partial('f', c, False)} · {_partial(c.name, node, False)}") for c in ins)  # fmt: skip
+    out = _output(graph)
+    symbols = " + ".join((rf"{_partial(out, c, True)}\,{_partial(c, node, True)}" if latex else
+                          f"{_partial(out, c, False)} · {_partial(c, node, False)}") for c in ins)  # fmt: skip
     return [
         symbols,
         " + ".join(f"{wrap(fmt(e.upstream, latex))}{dot}{wrap(s)}" for e, s in zip(edges, local)),
@@ -78,7 +87,7 @@ def _backward_words(graph: Graph, result: Result, node: Node) -> tuple[str, ...]
     users = [e for e in result.edges if e.source == node.name]
     for e in users:
         target = graph.node(e.target)
-        local = _equation([_partial(target.name, node, False), _local(graph, target, e.position, False), fmt(e.local)])
+        local = _equation([_partial(target, node, False), _local(graph, target, e.position, False), fmt(e.local)])
         words.append(f"{local}: {OPS[target.op].rule}.")
         a, b = (target.args * 2)[:2]
         if target.op == "max" and result.values[a] == result.values[b]:
@@ -96,9 +105,10 @@ def _start_or_done(graph: Graph, result: Result, phase: str) -> Explanation:
         tex = [f"{x.label(True)} = {fmt(result.values[x.name], True)}" for x in xs]
         words = "Next computes each operation's value from its arguments' values, left to right."
         return Explanation("Start · the inputs: " + ", ".join(text), r",\quad ".join(tex), (words,))
-    text = [f"{_partial('f', x, False)} = {fmt(result.grads[x.name])}" for x in xs]
-    tex = [f"{_partial('f', x, True)} = {fmt(result.grads[x.name], True)}" for x in xs]
-    words = "Each gradient is a product of local gradients along a path back from f, summed over all such paths."
+    out = _output(graph)
+    text = [f"{_partial(out, x, False)} = {fmt(result.grads[x.name])}" for x in xs]
+    tex = [f"{_partial(out, x, True)} = {fmt(result.grads[x.name], True)}" for x in xs]
+    words = f"Each gradient is a product of local gradients along a path back from {out.name}, summed over all paths."
     return Explanation("Done · " + ", ".join(text), r",\quad ".join(tex), (words,))
 
 
@@ -119,16 +129,17 @@ def explain(graph: Graph, result: Result, stage: Stage) -> Explanation:
     if node.name == graph.output:
         return Explanation(
             f"Backward · node {node.name}: ∂{node.name}/∂{node.name} = 1",
-            rf"{_partial(node.name, node, True)} = 1",
+            rf"{_partial(node, node, True)} = 1",
             (f"The backward pass starts at the output with ∂{node.name}/∂{node.name} = 1.",),
         )
-    text = _equation([_partial("f", node, False), *_backward_terms(graph, result, node, False)])
-    tex = _equation([_partial("f", node, True), *_backward_terms(graph, result, node, True)])
+    text = _equation([_partial(_output(graph), node, False), *_backward_terms(graph, result, node, False)])
+    tex = _equation([_partial(_output(graph), node, True), *_backward_terms(graph, result, node, True)])
     return Explanation(f"Backward · node {node.name}: {text}", tex, _backward_words(graph, result, node))
 
 
 def table(graph: Graph, result: Result, index: int) -> list[dict[str, str]]:
-    """One row per node for the page's table: node, what it computes, and its value and ∂f/∂node
+    """One row per node for the page's table: node, what it computes, and its value and ∂f/∂node (f being
+    the output's name)
     once stage ``index`` has computed them ("?" for a value still to come, "" for a gradient)."""
     values, grads = known(graph, index)
     return [
@@ -136,7 +147,7 @@ def table(graph: Graph, result: Result, index: int) -> list[dict[str, str]]:
             "node": n.name,
             "computes": graph.formula(n.name) if n.is_op else n.op,
             "value": fmt(result.values[n.name]) if n.name in values else "?",
-            "∂f/∂node": fmt(result.grads[n.name]) if n.name in grads else "",
+            f"∂{graph.output}/∂node": fmt(result.grads[n.name]) if n.name in grads else "",
         }
         for n in graph.nodes
     ]

@@ -1,5 +1,10 @@
-"""The expressions the Chain rule page offers: a library of classic circuits and ``compose``, a chain of
-up to MAX_STEPS operations picked from the menu."""
+"""The expressions the Chain rule page offers: a library of classic circuits, ``compose`` (a chain of up
+to MAX_STEPS operations picked from the menu) and examples to start typing from.
+
+Sources, whose names and numbers the circuits keep: the CS231n notes "Backpropagation, Intuitions"
+(cs231n.github.io/optimization-2/) for (x + y)·z, the sigmoid neuron, 2·(x·y + max(z, w)) and the
+staged (x + σ(y)) / (σ(x) + (x + y)²); micrograd's README ("Example usage") for its chain of a … g.
+"""
 
 from collections.abc import Mapping, Sequence
 
@@ -7,6 +12,7 @@ from bpviz.engine.errors import BpvizError
 
 from .graph import Graph, Node
 from .ops import MENU, OPS
+from .parser import DEFAULTS, parse
 
 
 def _graph(title: str, inputs: Mapping[str, float], *rest: tuple) -> Graph:
@@ -19,6 +25,37 @@ _NEURON = (
     *(("p0", "mul", ("w0", "x0")), ("p1", "mul", ("w1", "x1")), ("s", "add", ("p0", "p1")), ("z", "add", ("s", "w2"))),
 )
 
+# the notes' staged forward pass, line for line (sigy = 1.0 / (1 + math.exp(-y)) is σ(y))
+STAGED = """x = 3
+y = -4
+sigy = σ(y)
+num = x + sigy
+sigx = σ(x)
+xpy = x + y
+xpysqr = xpy^2
+den = sigx + xpysqr
+invden = 1 / den
+f = num·invden"""
+MICROGRAD = """from micrograd.engine import Value
+
+a = Value(-4.0)
+b = Value(2.0)
+c = a + b
+d = a * b + b**3
+c += c + 1
+c += 1 + c + (-a)
+d += d * 2 + (b + a).relu()
+d += 3 * d + (b - a).relu()
+e = c - d
+f = e**2
+g = f / 2.0
+g += 10.0 / f
+print(f'{g.data:.4f}') # prints 24.7041, the outcome of this forward pass
+g.backward()
+print(f'{a.grad:.4f}') # prints 138.8338, i.e. the numerical value of dg/da
+print(f'{b.grad:.4f}') # prints 645.5773, i.e. the numerical value of dg/db"""
+TYPED_EXAMPLES = {"one line": "f = (x + σ(y)) / (σ(x) + (x + y)^2)", "micrograd's README": MICROGRAD}
+
 LIBRARY: dict[str, Graph] = {
     "sum_times": _graph("f = (x + y)·z", {"x": -2.0, "y": 5.0, "z": -4.0},
                         ("q", "add", ("x", "y")), ("f", "mul", ("q", "z"))),
@@ -30,11 +67,12 @@ LIBRARY: dict[str, Graph] = {
     "max": _graph("f = 2·(x·y + max(z, w))", {"x": 3.0, "y": -4.0, "z": 2.0, "w": -1.0},
                   ("q", "mul", ("x", "y")), ("m", "max", ("z", "w")), ("s", "add", ("q", "m")),
                   ("two", "const", (), 2.0), ("f", "mul", ("two", "s"))),
+    "staged": Graph("staged: f = (x + σ(y)) / (σ(x) + (x + y)²), the notes' own stages", parse(STAGED).nodes),
     "fork": _graph("a fork: f = (x + y)·(x·y), x and y used twice", {"x": 2.0, "y": 3.0},
                    ("q", "add", ("x", "y")), ("r", "mul", ("x", "y")), ("f", "mul", ("q", "r"))),
 }  # fmt: skip
 
-COMPOSE_INPUTS = {"x": 1.5, "y": -2.0, "z": 0.5, "w": 2.0, "v": -1.0}  # names and default values, in order of use
+COMPOSE_INPUTS = dict(zip("xyzwv", DEFAULTS))  # names and default values, in order of use
 MAX_STEPS = 4
 
 

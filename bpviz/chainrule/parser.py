@@ -22,13 +22,12 @@ from dataclasses import dataclass, field
 from bpviz.engine.errors import BpvizError
 
 from .graph import Graph, Node
-from .library import COMPOSE_INPUTS
 from .ops import OPS
 
 MAX_CHARS = 2000
 MAX_NODES = 60  # what the graph figure can draw legibly
 MAX_NAME = 10
-DEFAULTS = tuple(COMPOSE_INPUTS.values())  # the values of free names, in order of appearance
+DEFAULTS = (1.5, -2.0, 0.5, 2.0, -1.0)  # the values of free names, in order of appearance
 FUNCTIONS = {"exp": "exp", "log": "log", "tanh": "tanh", "sigmoid": "sigmoid", "σ": "sigmoid", "relu": "relu",
              "max": "max"}  # fmt: skip
 METHODS = ("exp", "log", "tanh", "sigmoid", "relu")  # micrograd's (b + a).relu()
