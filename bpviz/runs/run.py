@@ -69,6 +69,7 @@ class Run:
             raise BpvizError("samples", f"track at most {MAX_TRACKED} samples")
         self.history: list[Progress] = []
         self.outputs: list[np.ndarray] = []  # a^L of the tracked samples, one (k, n_out) array per report
+        self.logits: list[np.ndarray] = []  # z^L of the same (a fused loss is computed from it)
         self.divergence: Progress | None = None
         self.target = 0
         self.report_every = 1
@@ -175,9 +176,11 @@ class Run:
     def _record(self, progress: Progress) -> None:
         self.history.append(progress)
         if len(self.tracked):
-            self.outputs.append(self.net.forward(self.train_set.X[self.tracked]))
+            z, a = self.net.outputs(self.train_set.X[self.tracked])
+            self.outputs.append(a)
+            self.logits.append(z)
 
     # -- tracked samples -----------------------------------------------------------------------
     def sample_history(self) -> SampleHistory | None:
         """Prediction and loss of each tracked sample at every report (None when none are tracked)."""
-        return sample_history(self.net, self.train_set, self.tracked, self.history, self.outputs)
+        return sample_history(self.net, self.train_set, self.tracked, self.history, self.outputs, self.logits)
