@@ -16,6 +16,8 @@ from bpviz import Dataset
 from bpviz.data.catalog import SOURCES
 from bpviz.data.datasets import MAX_TEST_FRACTION
 from bpviz.engine.errors import BpvizError
+from bpviz.engine.spec import MAX_LEARNING_RATE, MIN_LEARNING_RATE
+from bpviz.engine.training import MAX_MOMENTUM
 from bpviz.figures.boundary import data_figure
 from bpviz.figures.chart_layout import alt_text
 from bpviz.figures.confusion import confusion_figure
@@ -71,8 +73,8 @@ def settings_panel(train_set: Dataset, run: Run | None) -> None:
     )
     cols[2].number_input(
         "Learning rate η",
-        min_value=1e-6,
-        max_value=1e6,
+        min_value=MIN_LEARNING_RATE,
+        max_value=MAX_LEARNING_RATE,
         step=0.01,
         format="%g",
         help="Step size of each update θ ← θ − η·dL/dθ. Stored with the network, so the Step page uses it too.",
@@ -81,7 +83,7 @@ def settings_panel(train_set: Dataset, run: Run | None) -> None:
     cols[3].number_input(
         "Momentum μ",
         min_value=0.0,
-        max_value=0.99,
+        max_value=MAX_MOMENTUM,
         step=0.05,
         format="%.2f",
         help="v ← μv − η·dL/dθ, θ ← θ + v. 0 is plain SGD.",

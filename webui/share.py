@@ -14,7 +14,7 @@ from bpviz import BpvizError
 from bpviz.data.catalog import SOURCES
 from bpviz.data.datasets import fits
 from bpviz.design.edits import is_initial
-from bpviz.io.sharelink import KEYS, MAX_SHARED_PARAMS, PRESENT, Lesson, decode, link, url_params
+from bpviz.io.sharelink import KEYS, MAX_SHARED_PARAMS, PRESENT, Lesson, decode, link, one_value_each, url_params
 from bpviz.lesson.summary import architecture
 from webui import state
 
@@ -25,12 +25,12 @@ def open_link() -> None:
     why in a warning; it never raises."""
     if not state.read_link_once():
         return
-    query = st.query_params.to_dict()
-    state.set_presenting(query.get(PRESENT) == "1")
-    if not any(key in query for key in KEYS):
+    every = {key: st.query_params.get_all(key) for key in st.query_params}
+    state.set_presenting(every.get(PRESENT, [""])[-1] == "1")
+    if not any(key in every for key in KEYS):
         return
     try:
-        lesson = decode(query, state.default_lesson())
+        lesson = decode(one_value_each(every), state.default_lesson())
         _check_fits(lesson)
     except BpvizError as err:  # it quotes the link, which anyone may have written: shown as plain text
         why = literal(str(err))

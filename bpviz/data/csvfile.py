@@ -38,10 +38,11 @@ def read_csv(data: bytes | str, name: str = "upload.csv") -> Dataset:
     widest = max(line.count(",") for line in data.splitlines()) + 1  # before pandas, which is slow on wide lines
     if widest > MAX_COLUMNS:
         raise BpvizError("csv", f"a line with {widest:,} columns; at most {MAX_COLUMNS:,} are allowed")
-    try:
-        df = pd.read_csv(io.StringIO(data), nrows=MAX_ROWS + 1)
+    try:  # only an empty cell is missing: "NaN", "NA" or "null" typed in a cell is text, and said so
+        df = pd.read_csv(io.StringIO(data), nrows=MAX_ROWS + 1, keep_default_na=False, na_values=[""])
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError):
         raise BpvizError("csv", f"could not read the file as CSV ({_unreadable(data)})") from None
+    _no_repeated_names(data)
     if len(df) > MAX_ROWS:
         raise BpvizError("csv", f"more than {MAX_ROWS:,} rows")
     if df.shape[1] > MAX_COLUMNS:
@@ -71,6 +72,16 @@ def read_csv(data: bytes | str, name: str = "upload.csv") -> Dataset:
         ds = classification(name, X, labels, list(classes))
         return replace(ds, feature_names=tuple(features))
     return Dataset(name, X, _numeric(df[targets], "target"), None, tuple(features))
+
+
+def _no_repeated_names(text: str) -> None:
+    """Refuse a header that names a column twice (pandas would rename the second "f" to "f.1" silently)."""
+    header = next((row for row in csv.reader(io.StringIO(text)) if row), [])
+    seen = set()
+    for name in (c.strip() for c in header):
+        if name in seen:
+            raise BpvizError("csv", f"the column name {name!r} appears more than once in the header")
+        seen.add(name)
 
 
 def _unreadable(text: str) -> str:
