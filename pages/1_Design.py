@@ -116,12 +116,12 @@ def layer_controls() -> None:
         notices.caption(head, column)
     row = st.columns(widths, vertical_alignment="center")
     row[0].markdown("**Input** x")
-    row[1].markdown(f"{spec.layers[0]}")
+    notices.write(md("{}", spec.layers[0]), row[1])
     row[2].caption("one neuron per feature of the data")
     for l in range(1, spec.depth):
         units, act = form.layer_key("units", l), form.layer_key("act", l)
         row = st.columns(widths, vertical_alignment="center")
-        row[0].markdown(f"**Hidden {l}** h{l}")
+        notices.write(md("**Hidden {}** h{}", l, l), row[0])
         row[1].number_input(
             f"Neurons in hidden layer {l}", 1, MAX_NEURONS, label_visibility="collapsed", **form.edit(units)
         )
@@ -149,7 +149,7 @@ def layer_controls() -> None:
             "Output neurons", output_choices(data), label_visibility="collapsed", **form.edit(form.N_OUT)
         )
     else:
-        row[1].markdown(f"{spec.layers[-1]}")
+        notices.write(md("{}", spec.layers[-1]), row[1])
     row[2].selectbox(
         "Output activation",
         list(ACTIVATIONS),

@@ -76,7 +76,10 @@ def read_csv(data: bytes | str, name: str = "upload.csv") -> Dataset:
 
 def _no_repeated_names(text: str) -> None:
     """Refuse a header that names a column twice (pandas would rename the second "f" to "f.1" silently)."""
-    header = next((row for row in csv.reader(io.StringIO(text)) if row), [])
+    try:
+        header = next((row for row in csv.reader(io.StringIO(text)) if row), [])
+    except csv.Error:  # a line break Python's reader refuses where pandas read one: pandas's names stand
+        return
     seen = set()
     for name in (c.strip() for c in header):
         if name in seen:
@@ -101,10 +104,30 @@ def _unreadable(text: str) -> str:
     return "its lines could not be split into fields"
 
 
+def _to_numbers(column: "pd.Series") -> "pd.Series":
+    """A column as floats, NaN where a cell is no number; a whole number too long for a float is infinite
+    (pandas raises OverflowError for it), so it is then named as not finite."""
+    import pandas as pd
+
+    try:
+        return pd.to_numeric(column, errors="coerce")
+    except OverflowError:
+        return column.map(_float_or_nan)
+
+
+def _float_or_nan(cell) -> float:
+    try:
+        return float(cell)
+    except OverflowError:  # a whole number of hundreds of digits
+        return float("inf")
+    except (TypeError, ValueError):
+        return float("nan")
+
+
 def _numeric(frame: "pd.DataFrame", what: str) -> np.ndarray:
     import pandas as pd
 
-    values = frame.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+    values = frame.apply(_to_numbers).to_numpy(dtype=float)
     bad = ~np.isfinite(values)
     if bad.any():
         row, col = map(int, np.argwhere(bad)[0])
