@@ -658,7 +658,8 @@ CASES = [
         "`--out /nonexistent/dir/x.json`",
         "command line, `python -m bpviz train`",
         "error: out: cannot write /nonexistent/dir/x.json: the folder /nonexistent/dir does not exist",
-        cli("train", "{dir}/xor.json", "--data", "xor", "--out", "/nonexistent/dir/x.json", files={"xor.json": XOR_FILE}),
+        cli("train", "{dir}/xor.json", "--data", "xor", "--out", "/nonexistent/dir/x.json",
+            files={"xor.json": XOR_FILE}),
         "(checked before training)",
     ),
     Case(
