@@ -8,7 +8,8 @@ import streamlit as st
 from bpviz.data.catalog import SOURCES
 from bpviz.lesson.presets import PRESETS
 from bpviz.lesson.summary import architecture
-from webui import home, state
+from webui import home, notices, state
+from webui.notices import md
 from webui.setup import PAGE_ICONS, load_preset, setup_page
 
 CHAIN, DESIGN, STEP, TRAIN = "pages/0_Chain_rule.py", "pages/1_Design.py", "pages/2_Step.py", "pages/3_Train.py"
@@ -60,8 +61,8 @@ def card(title: str, text: str, facts: str, button: str, key: str) -> bool:
     with st.container(border=True, height="stretch", vertical_alignment="distribute"):
         with st.container():
             st.subheader(title)
-            st.markdown(text)
-            st.caption(facts)
+            notices.write(text)
+            notices.caption(facts)
         return st.button(button, key=key, type="primary", width="stretch")
 
 
@@ -76,7 +77,7 @@ for start in range(0, len(slots), CARDS_PER_ROW):
                     "Your own network",
                     "Keep the network you have and shape it layer by layer, or import a network file someone "
                     "shared with you.",
-                    f"now: `{architecture(current)}` · {' → '.join(current.activations)}",
+                    md("now: {:code} · {}", architecture(current), " → ".join(current.activations)),
                     "Open in Design →",
                     home.OWN_NETWORK,
                 ):
@@ -84,7 +85,8 @@ for start in range(0, len(slots), CARDS_PER_ROW):
                 continue
             page, label = OPENS.get(preset.key, OPENS_DEFAULT)
             spec = preset.spec
-            facts = f"`{architecture(spec)}` · {' → '.join(spec.activations)} · {SOURCES[preset.data.name].label}"
+            data_label = SOURCES[preset.data.name].label
+            facts = md("{:code} · {} · {}", architecture(spec), " → ".join(spec.activations), data_label)
             if card(preset.title, preset.blurb, facts, label, home.preset_key(preset.key)):
                 load_preset(preset.key)
                 st.switch_page(page)
@@ -93,7 +95,7 @@ st.header("How to use it")
 for column, (page, (name, text)) in zip(st.columns(len(HOW_TO)), HOW_TO.items()):
     with column:
         st.page_link(page, label=f"**{name}**", icon=PAGE_ICONS[name])
-        st.markdown(text)
+        notices.write(text)
 st.caption("Your network and data stay as you leave them when you move between pages; the sidebar shows both.")
 st.caption(
     "Lecturing? Presentation mode in the sidebar (or ?present=1 in the address) shows only the lesson in big type, "

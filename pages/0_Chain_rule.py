@@ -10,7 +10,8 @@ from bpviz.engine.errors import BpvizError
 from bpviz.figures.chart_layout import alt_text
 from bpviz.figures.graph import graph_figure
 from webui import chain as act
-from webui import state
+from webui import notices, state
+from webui.notices import md
 from webui.setup import NAV, setup_page
 
 setup_page("Chain rule", icon="🔗")
@@ -73,7 +74,7 @@ try:
     result = cr.evaluate(graph, inputs)
 except BpvizError as e:
     result = None
-    st.error(f"Node {e.field} cannot be computed: {e.message}")
+    notices.say("error", f"Node {e.field} cannot be computed: {e.message}")
 
 # --- navigation (same keys as the Step page; a presentation clicker sends PageDown / PageUp) ---
 stages = cr.stages(graph)
@@ -108,9 +109,9 @@ if result is None:
     st.stop()
 explanation = cr.explain(graph, result, stages[index])
 if presenting:  # the stage in the navigation row, its equation, the graph: one screen
-    nav.markdown(f"**Stage {index + 1} of {n}** · {explanation.headline}")
+    notices.write(md("**Stage {} of {}** · {}", index + 1, n, explanation.headline), nav)
 else:
-    st.markdown(f"#### Stage {index + 1} of {n} · {explanation.headline}")
+    notices.write(md("#### Stage {} of {} · {}", index + 1, n, explanation.headline))
 st.latex(explanation.latex)
 show_graph(result)
 if presenting:
@@ -122,5 +123,5 @@ with left:
         "stage the arrows into the current node carry the local gradient that multiplies the upstream one."
     )
     for line in explanation.words:
-        st.markdown(line)
+        notices.write(line)
 right.table(pd.DataFrame(cr.table(graph, result, index)).set_index("node"))

@@ -19,6 +19,7 @@ from bpviz.figures.boundary import data_figure
 from bpviz.figures.chart_layout import alt_text
 from bpviz.io import netfile
 from bpviz.lesson.names import layer_title
+from bpviz.lesson.numbers import printf_format
 from bpviz.lesson.summary import (
     activation_definitions,
     architecture,
@@ -28,9 +29,9 @@ from bpviz.lesson.summary import (
     shape_rows,
 )
 from webui import design as form
-from webui import state, viewport
+from webui import notices, state, viewport
 from webui.diagram_view import show_diagram
-from webui.notices import show
+from webui.notices import md, show
 from webui.setup import DESIGN_PANES, figure_scale, setup_page
 
 setup_page("Design")
@@ -42,7 +43,7 @@ try:
     data = state.dataset()
 except BpvizError as err:  # only a tampered session gets here: say so and keep the page usable
     data = None
-    st.error(f"The current dataset cannot be loaded ({err}); pick another one.")
+    notices.say("error", f"The current dataset cannot be loaded ({err}); pick another one.")
 
 FILE_BYTES_PER_PARAMETER = 26  # a weight in the network file: up to 17 significant digits, a comma, a line
 
@@ -95,7 +96,7 @@ def data_controls() -> None:
             if in_use in ("xor", "and", "or") and len(data) == 4
             else ""
         )
-        st.caption(f"In use: **{source}** · {describe_dataset(data)}{note}")
+        notices.caption(md("In use: **{}** · {}{}", source, describe_dataset(data), note))
         data_preview()
 
 
@@ -112,15 +113,15 @@ def layer_controls() -> None:
     st.subheader("Layers")
     widths = [2.2, 2, 3.2, 1]
     for column, head in zip(st.columns(widths), ("Layer", "Neurons", "Activation", "")):
-        column.caption(head)
+        notices.caption(head, column)
     row = st.columns(widths, vertical_alignment="center")
     row[0].markdown("**Input** x")
-    row[1].markdown(f"{spec.layers[0]}")
+    notices.write(md("{}", spec.layers[0]), row[1])
     row[2].caption("one neuron per feature of the data")
     for l in range(1, spec.depth):
         units, act = form.layer_key("units", l), form.layer_key("act", l)
         row = st.columns(widths, vertical_alignment="center")
-        row[0].markdown(f"**Hidden {l}** h{l}")
+        notices.write(md("**Hidden {}** h{}", l, l), row[0])
         row[1].number_input(
             f"Neurons in hidden layer {l}", 1, MAX_NEURONS, label_visibility="collapsed", **form.edit(units)
         )
@@ -148,7 +149,7 @@ def layer_controls() -> None:
             "Output neurons", output_choices(data), label_visibility="collapsed", **form.edit(form.N_OUT)
         )
     else:
-        row[1].markdown(f"{spec.layers[-1]}")
+        notices.write(md("{}", spec.layers[-1]), row[1])
     row[2].selectbox(
         "Output activation",
         list(ACTIVATIONS),
@@ -210,7 +211,7 @@ def init_controls() -> None:
         help="Draw the weights again from the initialisation and the seed (biases start at 0).",
     )
     if is_initial(net):
-        st.caption(f"The weights are the ones {INITS[spec.init].label} draws with seed {spec.seed}.")
+        notices.caption(f"The weights are the ones {INITS[spec.init].label} draws with seed {spec.seed}.")
     else:
         st.caption("The weights were set by hand, imported or trained since they were drawn.")
 
@@ -244,7 +245,8 @@ def diagram() -> None:
     else:
         _, k, i = picked
         label = f"Bias of {names.node(k + 1, i)} · b{k + 1} entry {i + 1}"
-    st.number_input(label, step=0.01, format="%.4f", key=form.PICKED_VALUE, on_change=form.set_picked)
+    value_format = printf_format([state.widget(form.PICKED_VALUE, 0.0)], 4)
+    st.number_input(label, step=0.01, format=value_format, key=form.PICKED_VALUE, on_change=form.set_picked)
     form.explain(form.PICKED_VALUE)
 
 
@@ -269,13 +271,16 @@ def summary() -> None:
 def weight_tables() -> None:
     st.subheader("Weights and biases")
     bias_note = {
-        "learned": f"the last column, **{BIAS_COLUMN}**, is b",
-        "frozen": f"the last column, **{BIAS_COLUMN}**, is b (frozen: training keeps these values)",
-        "none": "this network has no biases",
+        "learned": md("the last column, **{}**, is b", BIAS_COLUMN),
+        "frozen": md("the last column, **{}**, is b (frozen: training keeps these values)", BIAS_COLUMN),
+        "none": md("this network has no biases"),
     }[spec.bias]
-    st.caption(
-        f"Type a number into any cell and press Enter. Rows are the receiving neurons, columns the sending ones; "
-        f"{bias_note}."
+    notices.caption(
+        md(
+            "Type a number into any cell and press Enter. Rows are the receiving neurons, columns the sending "
+            "ones; {}.",
+            bias_note,
+        )
     )
     tabs = st.tabs([f"{layer_title(net, k + 1)} · W{k + 1} {w.shape[0]}×{w.shape[1]}" for k, w in enumerate(net.W)])
     for k, tab in enumerate(tabs):
@@ -284,9 +289,10 @@ def weight_tables() -> None:
                 weight_editor(k)
             else:
                 rows, cols = net.W[k].shape
-                st.info(
+                notices.say(
+                    "info",
                     f"W{k + 1} is {rows} × {cols}: tables are editable up to {MAX_EDITABLE} × {MAX_EDITABLE}. "
-                    "Download the network below, edit the file and import it."
+                    "Download the network below, edit the file and import it.",
                 )
 
 
@@ -295,15 +301,15 @@ def weight_editor(k: int) -> None:
     edited = st.data_editor(
         table,
         key=form.weights_key(k, state.version()),
-        column_config={c: st.column_config.NumberColumn(c, format="%.4f") for c in table.columns},
+        column_config={c: st.column_config.NumberColumn(c, format=printf_format(table[c], 4)) for c in table.columns},
         width="stretch",
     )
     if differs(net, k, edited):
         try:
             new = apply_table(net, k, edited, names)
         except BpvizError as err:
-            st.error(
-                f"Not applied: {err.message}. The network keeps its last valid weights.", icon=":material/warning:"
+            notices.say(
+                "error", f"Not applied: {err.message}. The network keeps its last valid weights.", icon=form.WARNING
             )
             return
         state.set_net(new)
@@ -330,10 +336,13 @@ def files() -> None:
         )
         limit = st.get_option("server.maxUploadSize")
         if spec.n_params * FILE_BYTES_PER_PARAMETER > limit * 2**20:
-            st.caption(
-                f"This network's file is over the {limit} MB this server accepts for imports (about "
-                f"{limit * 2**20 // FILE_BYTES_PER_PARAMETER:,} weights and biases). Use it with `python -m bpviz`, "
-                "or raise `server.maxUploadSize` on a server of your own."
+            notices.caption(
+                md(
+                    "This network's file is over the {} MB this server accepts for imports (about {:,} weights and "
+                    "biases). Use it with `python -m bpviz`, or raise `server.maxUploadSize` on a server of your own.",
+                    limit,
+                    limit * 2**20 // FILE_BYTES_PER_PARAMETER,
+                )
             )
         show(form.import_notice())
 

@@ -14,10 +14,10 @@ from bpviz.lesson.numbers import format_value
 from bpviz.lesson.selection import anchor, element_choices, element_label, kept, neuron_choices, neuron_label, shown
 from bpviz.lesson.shown import applied_view, stage_view
 from bpviz.lesson.tables import gradcheck_table, neuron_table, update_table, weight_tables
-from webui import state
+from webui import notices, state
 from webui import step as act
 from webui.diagram_view import show_diagram
-from webui.notices import show
+from webui.notices import md, show
 from webui.setup import NAV, figure_scale, setup_page
 from webui.step_sample import pick_sample
 
@@ -44,11 +44,11 @@ if not presenting:
 if problem:
     show(state.Notice("warning", problem))
 if not presenting:
-    st.caption(f"{about}. Change the sample in the sidebar.")
+    notices.caption(f"{about}. Change the sample in the sidebar.")
 try:
     current = act.current_walk(x, y)
 except BpvizError as err:
-    st.error(f"This sample cannot be stepped through: {err}")
+    notices.say("error", f"This sample cannot be stepped through: {err}")
     st.stop()
 w, applied = act.shown_walk(current)
 n_stages = len(w.stages)
@@ -64,7 +64,7 @@ nav.button("Next ▶" if not (applied and last) else "New step ▶", key=act.NEX
            args=(1, n_stages), type="primary", disabled=last and not applied, width="content",
            help="Next stage (→ or PageDown)")  # fmt: skip
 if presenting:
-    nav.markdown(f"**Stage {index + 1} of {n_stages}** · {stage.label}")
+    notices.write(md("**Stage {} of {}** · {}", index + 1, n_stages, stage.label), nav)
 else:
     nav.selectbox("Jump to stage", range(n_stages), index=None, format_func=lambda i: f"{i + 1}. {w.stages[i].label}",
                   placeholder=f"Stage {index + 1} of {n_stages}: choose another…", key=act.JUMP, on_change=act.jump,
@@ -121,7 +121,7 @@ with right:
             **state.bind(act.ELEMENT, selected, act.pick_element),
         )
     explanation = explain(w, index, selected, decimals, names)
-    st.markdown(f"#### {explanation.title}")
+    notices.write(md("#### {}", explanation.title))
     if record.selected is None:
         if not presenting:
             st.caption("Following the stage: click a neuron or an edge to keep one in view.")
@@ -133,10 +133,11 @@ with right:
         equations = [eq for eq in equations if eq.current]
     for n, eq in enumerate(equations):
         if eq.latex is None:
-            st.markdown(f"**{eq.title}** — *not computed yet at this stage*")
+            notices.write(md("**{}** — *not computed yet at this stage*", eq.title))
             continue
         with st.container(border=eq.current):
-            st.markdown(f"**{eq.title}**" + (" · computed in this stage" if eq.current and not presenting else ""))
+            now = " · computed in this stage" if eq.current and not presenting else ""
+            notices.write(md("**{}**{}", eq.title, now))
             if presenting:  # as large as the window lets the whole equation be
                 with st.container(key=f"eq_{act.equation_size(eq.latex, act.equation_room())}_{n}"):
                     st.latex(eq.latex)
@@ -144,7 +145,8 @@ with right:
                 st.latex(eq.latex)
     if applied and last and not presenting:
         st.markdown("**Every trained parameter, before and after the update**")
-        st.dataframe(update_table(w, names), column_config=act.number_columns(decimals), height=260)
+        updates = update_table(w, names)
+        st.dataframe(updates, column_config=act.number_columns(decimals, updates), height=260)
 
 if presenting:
     st.stop()
@@ -165,14 +167,14 @@ if tables_tab.open:
             "weights into neuron i of layer l."
         )
         for layer in range(spec.depth + 1):
-            st.markdown(f"**Layer {layer}: {layer_title(spec, layer)}**")
+            notices.write(md("**Layer {}: {}**", layer, layer_title(spec, layer)))
             cols = st.columns([2, 3])  # the neuron table (z, a, δ, …) needs room for its numbers
             with cols[0]:
                 _show_table(neuron_table(w, index, layer, names))
             if layer:
                 with cols[1]:
                     for title, frame in weight_tables(w, index, layer, names).items():
-                        st.markdown(title)
+                        notices.write(title)
                         _show_table(frame)
 
 if check_tab.open:

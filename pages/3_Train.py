@@ -16,6 +16,8 @@ from bpviz import Dataset
 from bpviz.data.catalog import SOURCES
 from bpviz.data.datasets import MAX_TEST_FRACTION
 from bpviz.engine.errors import BpvizError
+from bpviz.engine.spec import MAX_LEARNING_RATE, MIN_LEARNING_RATE
+from bpviz.engine.training import MAX_MOMENTUM
 from bpviz.figures.boundary import data_figure
 from bpviz.figures.chart_layout import alt_text
 from bpviz.figures.confusion import confusion_figure
@@ -25,9 +27,9 @@ from bpviz.lesson.presets import FAST
 from bpviz.runs.evaluation import class_report, confusion
 from bpviz.runs.run import Run, with_rate
 from bpviz.runs.tracked import MAX_TRACKED, sample_name
-from webui import state
+from webui import notices, state
 from webui import train as act
-from webui.notices import show
+from webui.notices import md, show
 from webui.setup import setup_page
 
 CHART = {"theme": None, "width": "stretch", "config": {"displaylogo": False}}
@@ -44,7 +46,7 @@ def header(train_set: Dataset, test_set: Dataset | None) -> None:
     spec = state.net().spec
     st.title("Train")
     n_test = 0 if test_set is None else len(test_set)
-    st.caption(
+    notices.caption(
         f"Network {'-'.join(map(str, spec.layers))} ({spec.n_params:,} parameters) · "
         f"{SOURCES[state.data_settings().name].label}: {len(train_set):,} training samples, "
         f"{f'{n_test:,} test samples' if n_test else 'no test set'} · "
@@ -71,8 +73,8 @@ def settings_panel(train_set: Dataset, run: Run | None) -> None:
     )
     cols[2].number_input(
         "Learning rate η",
-        min_value=1e-6,
-        max_value=1e6,
+        min_value=MIN_LEARNING_RATE,
+        max_value=MAX_LEARNING_RATE,
         step=0.01,
         format="%g",
         help="Step size of each update θ ← θ − η·dL/dθ. Stored with the network, so the Step page uses it too.",
@@ -81,7 +83,7 @@ def settings_panel(train_set: Dataset, run: Run | None) -> None:
     cols[3].number_input(
         "Momentum μ",
         min_value=0.0,
-        max_value=0.99,
+        max_value=MAX_MOMENTUM,
         step=0.05,
         format="%.2f",
         help="v ← μv − η·dL/dθ, θ ← θ + v. 0 is plain SGD.",
@@ -236,7 +238,7 @@ def results(run: Run, train_set: Dataset, test_set: Dataset | None) -> None:
         left, right = st.columns(2)
         title = f"Confusion matrix ({which} set, {len(eval_set):,} samples)"
         chart(left, confusion_figure(confusion(run.net, eval_set), eval_set.class_names, title))
-        right.markdown(f"**Precision, recall and F1 per class ({which} set)**")
+        notices.write(md("**Precision, recall and F1 per class ({} set)**", which), right)
         number = st.column_config.NumberColumn(format="%.3f")
         right.dataframe(
             class_report(run.net, eval_set),
@@ -270,7 +272,7 @@ def comparison_section(train_set: Dataset, test_set: Dataset | None, run: Run | 
     st.divider()
     st.subheader("Learning-rate comparison")
     start = "the run's starting network" if run is not None else "the current network"
-    st.caption(
+    notices.caption(
         f"Trains {start} once per rate, with the same weights and the same batches in the same order, using "
         "the epochs, batch size and momentum above. A higher rate falls faster, until it is too high: "
         "then the loss overshoots, oscillates or diverges."
@@ -337,7 +339,7 @@ def main() -> None:
         train_set, test_set = state.train_test()
     except BpvizError as err:
         st.title("Train")
-        st.error(f"This network can't train on the current data: {err}")
+        notices.say("error", f"This network can't train on the current data: {err}")
         st.page_link("pages/1_Design.py", label="Fix it on the Design page", icon=":material/build:")
         return
     header(train_set, test_set)
@@ -348,7 +350,7 @@ def main() -> None:
     buttons(train_set, test_set, run)
     show(state.train().notice)
     if run is not None and run.divergence is not None:
-        st.error(run.divergence_text())
+        notices.say("error", run.divergence_text())
     st.fragment(live_panel, run_every=act.TICK_EVERY if act.training() else None)(train_set, test_set)
     run = act.current_run()
     if run is not None and not run.running and run.epoch > 0:

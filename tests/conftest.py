@@ -12,6 +12,27 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 
+def _read_as_a_user_does() -> None:
+    """AppTest's ``value`` of Markdown, captions, notices and toasts is what a reader sees: the app escapes
+    every piece of user text (``bpviz.lesson.plaintext.markdown``), and a test of a message compares words,
+    not backslashes. A test of the escaping itself reads ``element.proto.body``."""
+    from streamlit.testing.v1 import element_tree as et
+
+    from bpviz.lesson.plaintext import markdown_read
+
+    latex = et.MarkdownProto.Type.LATEX
+
+    def read(self) -> str:
+        body = self.proto.body
+        return body if getattr(self.proto, "element_type", None) == latex else markdown_read(body)
+
+    for kind in (et.Markdown, et.AlertBase, et.Toast):
+        kind.value = property(read)
+
+
+_read_as_a_user_does()
+
+
 def require(flag: str) -> bool:
     """True when CI demands an optional dependency (BPVIZ_REQUIRE_TORCH, BPVIZ_REQUIRE_BROWSER)."""
     return os.environ.get(flag) == "1"

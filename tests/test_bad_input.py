@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 from conftest import ROOT, open_app
+from markdown_check import live_parts, structure
 from streamlit.testing.v1 import AppTest
 
 from bpviz import BpvizError, Network, NetworkSpec
@@ -233,11 +234,50 @@ def cli(*args: str, files: dict[str, bytes] | None = None) -> Callable[[], str]:
     return run
 
 
+def captions_after(act: Callable[[AppTest], object], page: str = STEP) -> Callable[[], str]:
+    """Do ``act`` on the Design page, then open ``page``: its messages and captions as the user reads them."""
+
+    def run() -> str:
+        at = open_page(DESIGN)
+        act(at)
+        at.switch_page(page).run()
+        assert not at.exception, at.exception
+        return "\n".join([shown(at), *(c.value for c in at.caption)])
+
+    return run
+
+
+def start_training(query: dict) -> Callable[[], str]:
+    """A session opened from a link with ``query`` presses Start on the Train page: nothing starts."""
+
+    def run() -> str:
+        at = open_page(TRAIN, query=query)
+        at.button(key=train_ui.START).click().run()
+        assert not at.exception and at.session_state[state.TRAIN].run is None
+        return shown(at)
+
+    return run
+
+
+def huge_network(value: float = 1e308) -> Network:
+    """A 2-2-1 ReLU → linear network whose every weight is ``value`` (biases 0)."""
+    spec = NetworkSpec((2, 2, 1), ("relu", "linear"))
+    return Network.from_arrays(spec, [np.full((2, 2), value), np.full((1, 2), value)], [np.zeros(2), np.zeros(1)])
+
+
 XOR_FILE = netfile.dumps(PRESETS["xor"].network()).encode()
 HUNDRED_MB_CSV = b"f1,f2,label\n" + b"0.5,1.5,a\n" * 10_000_000
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10" + bytes(range(256))
 NAN_WEIGHT = XOR_FILE.replace(repr(float(PRESETS["xor"].network().W[0][0, 0])).encode(), b"NaN", 1)
 FIVE_INPUTS = netfile.dumps(Network.initialise(NetworkSpec((5, 3, 1), ("tanh", "sigmoid")))).encode()
+MAZUR_FILE = netfile.dumps(PRESETS["mazur"].network()).encode()
+SPIRAL_FILE = netfile.dumps(PRESETS["spiral"].network()).encode()
+BIG_FILE = netfile.dumps(huge_network()).encode()
+FIRST_WEIGHT = repr(float(PRESETS["xor"].network().W[0][0, 0])).encode()
+PAST = "went past the largest number float64 holds (1.8e+308)"
+PHISH = "[Session expired - click here to log in again](https://example.com/phish)"
+HUGE_LINK = {"net": "2-2-1", "act": "relu.lin", "w": "_".join(["1e300"] * 4 + ["0", "0"] + ["1e300"] * 2 + ["0"]),
+             "data": "xor", "sample": "3", "stage": "5"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -559,6 +599,179 @@ CASES = [
         LINK.format("data: an uploaded CSV cannot travel in a link"),
         link(data="csv"),
     ),
+    # found by the adversarial pass (CLI, links, uploads, numerics), one row per input and its class
+    Case(
+        "two `--x` of different lengths",
+        "command line, `python -m bpviz step`",
+        "error: x: sample 2 has 1 value(s); every sample needs 2",
+        cli("step", "{dir}/m.json", "--x", "0.05,0.1", "--x", "0.05", "--y", "0.01,0.99", "--y", "0.01,0.99",
+            files={"m.json": MAZUR_FILE}),  # fmt: skip
+    ),
+    Case(
+        "two `--y` of different lengths",
+        "command line, `python -m bpviz step`",
+        "error: y: sample 2 has 1 value(s); every sample needs 2",
+        cli("step", "{dir}/m.json", "--x", "0.05,0.1", "--x", "0.05,0.1", "--y", "0.01,0.99", "--y", "0.01",
+            files={"m.json": MAZUR_FILE}),  # fmt: skip
+    ),
+    Case(
+        "weights of 1e308 (ReLU → linear)",
+        "command line, `python -m bpviz step`",
+        f"error: z: layer 1, neuron 1 is inf: z⁽¹⁾ = W⁽¹⁾ a⁽⁰⁾ + b⁽¹⁾ {PAST}, from |W⁽¹⁾| up to 1e+308, |a⁽⁰⁾| "
+        "up to 1 and |b⁽¹⁾| up to 0",
+        cli("step", "{dir}/big.json", "--x", "1,1", "--y", "0", files={"big.json": BIG_FILE}),
+        "(no JSON with NaN or Infinity, no NumPy warning: every command prints finite numbers or says which is not)",
+    ),
+    Case(
+        "`--x 1e300,1e300` for the spiral net",
+        "command line, `python -m bpviz step`",
+        f"error: loss_after: the loss after the update is NaN (not a number: inf − inf or 0 · inf): the forward "
+        f"pass with W⁺ {PAST}, from |W⁺| up to 1.89e+299 and |x| up to 1e+300",
+        cli("step", "{dir}/s.json", "--x", "1e300,1e300", "--y", "1,0,0", files={"s.json": SPIRAL_FILE}),
+    ),
+    Case(
+        "weights of 1e308, then train",
+        "command line, `python -m bpviz train`",
+        "error: network: cannot train from these weights: on training sample 1: layer 2, neuron 1 is inf: "
+        f"z⁽²⁾ = W⁽²⁾ a⁽¹⁾ + b⁽²⁾ {PAST}, from |W⁽²⁾| up to 1e+308, |a⁽¹⁾| up to 1e+308 and |b⁽²⁾| up to 0. "
+        "Use smaller weights or inputs",
+        cli("train", "{dir}/big.json", "--data", "xor", files={"big.json": BIG_FILE}),
+    ),
+    Case(
+        "a link to a 2-2-1 net of 1e300 weights (ReLU → linear), XOR sample 3",
+        "Step, opened from the link",
+        f"This sample cannot be stepped through: z: layer 2, neuron 1 is inf: z⁽²⁾ = W⁽²⁾ a⁽¹⁾ + b⁽²⁾ {PAST}, "
+        "from |W⁽²⁾| up to 1e+300, |a⁽¹⁾| up to 2e+300 and |b⁽²⁾| up to 0",
+        lambda: shown(open_page(STEP, query=HUGE_LINK)),
+        "(no equation, table or diagram of inf or NaN)",
+    ),
+    Case(
+        "the same link, then Start",
+        "Train, Start",
+        "network: cannot train from these weights: on training sample 1: layer 2, neuron 1 is inf: z⁽²⁾ = W⁽²⁾ "
+        f"a⁽¹⁾ + b⁽²⁾ {PAST}, from |W⁽²⁾| up to 1e+300, |a⁽¹⁾| up to 1e+300 and |b⁽²⁾| up to 0. Use smaller "
+        "weights or inputs",
+        start_training(HUGE_LINK),
+        "(not “lower the rate”: the weights are the cause)",
+    ),
+    Case(
+        "`--out /nonexistent/dir/x.json`",
+        "command line, `python -m bpviz train`",
+        "error: out: cannot write /nonexistent/dir/x.json: the folder /nonexistent/dir does not exist",
+        cli("train", "{dir}/xor.json", "--data", "xor", "--out", "/nonexistent/dir/x.json",
+            files={"xor.json": XOR_FILE}),
+        "(checked before training)",
+    ),
+    Case(
+        "a network file named `[Session expired - click here to log in again](https://example.com/phish).json`",
+        "Design, Import a network file",
+        f"Imported {PHISH}.json: a 2-2-1 network with its weights.",
+        lambda: shown(upload(design_ui.NET_UPLOAD, f"{PHISH}.json", XOR_FILE)(open_page(DESIGN))),
+        "(as typed, no link: every file name, column name, label and value is escaped, tests/test_hostile_pages.py)",
+    ),
+    Case(
+        "a network file whose `format` is a Markdown image",
+        "Design, Import a network file",
+        IMPORT.format("image.json", "format: expected 'bpviz-network', got '![p](http://127.0.0.1:9/x.png)'"),
+        _kept(upload(design_ui.NET_UPLOAD, "image.json", network_file(format="![p](http://127.0.0.1:9/x.png)"))),
+        "(as typed: no image, so the browser requests nothing)",
+    ),
+    Case(
+        "a CSV label `[x](javascript:alert(1))`",
+        "Step, the sample's caption",
+        "class [x](javascript:alert(1))",
+        captions_after(upload_csv("labels.csv", b"f1,f2,label\n0,0,[x](javascript:alert(1))\n1,1,b\n")),
+        "(as typed, no link)",
+    ),
+    Case(
+        "learning rate 5e6",
+        "Design, Learning rate η",
+        NOT_APPLIED.format("5000000.0 is outside the learning rates allowed, 1e-06 to 1e+06"),
+        _kept(set_number(design_ui.LR, 5e6)),
+    ),
+    Case(
+        "a share link with `lr=2000000`",
+        "any page, opened from the link",
+        LINK.format("learning_rate: 2000000.0 is outside the learning rates allowed, 1e-06 to 1e+06"),
+        link(lr="2000000"),
+        "(the Train field's range is the same: 0.000001 to 1000000)",
+    ),
+    Case(
+        "a share link with `lr=1e-9`",
+        "any page, opened from the link",
+        LINK.format("learning_rate: 1e-09 is outside the learning rates allowed, 1e-06 to 1e+06"),
+        link(lr="1e-9"),
+    ),
+    Case(
+        "a network file with `\"learning_rate\": 5e6`",
+        "Design, Import a network file",
+        IMPORT.format("fast.json", "learning_rate: 5000000.0 is outside the learning rates allowed, 1e-06 to 1e+06"),
+        _kept(upload(design_ui.NET_UPLOAD, "fast.json", network_file(learning_rate=5e6))),
+    ),
+    Case(
+        "`--lr 2e6`",
+        "command line, `python -m bpviz train`",
+        "error: learning_rate: 2000000.0 is outside the learning rates allowed, 1e-06 to 1e+06",
+        cli("train", "{dir}/xor.json", "--data", "xor", "--lr", "2e6", files={"xor.json": XOR_FILE}),
+    ),
+    Case(
+        "learning rates 0.1 and 2e6",
+        "Train, rates to compare",
+        "rates: 2000000.0 is outside the learning rates allowed, 1e-06 to 1e+06",
+        rates("0.1, 2e6"),
+    ),
+    Case(
+        "`--momentum 0.995`",
+        "command line, `python -m bpviz train`",
+        "error: momentum: 0.995; choose from 0 to 0.99",
+        cli("train", "{dir}/xor.json", "--data", "xor", "--momentum", "0.995", files={"xor.json": XOR_FILE}),
+        "(the Train field's range: 0 to 0.99)",
+    ),
+    Case(
+        "`--epochs 200000`",
+        "command line, `python -m bpviz train`",
+        "error: epochs: 200000; choose 1 to 100,000 epochs",
+        cli("train", "{dir}/xor.json", "--data", "xor", "--epochs", "200000", files={"xor.json": XOR_FILE}),
+        "(the Train field's range: 1 to 100,000)",
+    ),
+    Case(
+        "a CSV target cell `NaN`",
+        "Design, CSV file",
+        NOT_APPLIED.format("target column 'target', row 3: 'NaN' is not a finite number"),
+        _kept(upload_csv("nan.csv", b"f1,f2,target\n0,0,1\n0,1,NaN\n")),
+        "(named as typed; an empty cell is “an empty cell”)",
+    ),
+    Case(
+        "a CSV header naming a column twice",
+        "Design, CSV file",
+        NOT_APPLIED.format("the column name 'f' appears more than once in the header"),
+        _kept(upload_csv("twice.csv", b"f,f,label\n1,2,a\n3,4,b\n")),
+    ),
+    Case(
+        "`true` as a weight",
+        "Design, Import a network file",
+        IMPORT.format("true.json", "weights: entry 0 holds true or false where a number belongs"),
+        _kept(upload(design_ui.NET_UPLOAD, "true.json", XOR_FILE.replace(FIRST_WEIGHT, b"true", 1))),
+    ),
+    Case(
+        "a network file with a key given twice",
+        "Design, Import a network file",
+        IMPORT.format("twice.json", "file: the key 'seed' appears more than once"),
+        _kept(upload(design_ui.NET_UPLOAD, "twice.json", XOR_FILE.replace(b'"seed":', b'"seed": 1, "seed":', 1))),
+    ),
+    Case(
+        "a share link with `lr` given twice",
+        "any page, opened from the link",
+        LINK.format("lr: appears 2 times in the link; keep one"),
+        link(lr=["0.5", "2"]),
+    ),
+    Case(
+        "a share link with a 401-digit seed",
+        "any page, opened from the link",
+        LINK.format("seed: '" + "9" * 39 + "… is not a whole number"),
+        link(seed="9" * 401),
+        "(any value a message quotes is cut at 40 characters)",
+    ),
 ]
 
 
@@ -627,11 +840,11 @@ def test_a_noise_of_minus_zero_on_the_design_page():
 )
 def test_a_share_link_is_quoted_as_plain_text(text):
     """A tampered link's warning quotes the link, which anyone may have written; Markdown in it rendered a
-    clickable link, bold or a formula inside the app's own warning. Now the quote is a code span."""
+    clickable link, bold or a formula inside the app's own warning. Now it is escaped and reads as typed."""
     at = open_page("app.py", query={"net": text})
     (warning,) = at.warning
-    span = re.search(r"\((`+) ?(.*?) ?\1\)", warning.value)
-    assert span and f"'{text}'" in span.group(2), warning.value
+    assert live_parts(warning.proto.body) == [] and structure(warning.proto.body) == []
+    assert f"'{text}'" in warning.value
 
 
 def test_a_huge_cell_or_number_is_named_in_a_short_message():

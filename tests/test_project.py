@@ -158,3 +158,75 @@ def test_no_function_is_longer_than_80_lines():
                 if size > MAX_FUNCTION_LINES:
                     long.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name} ({size} lines)")
     assert long == []
+
+
+MARKDOWN_CALLS = {"markdown", "caption", "error", "warning", "info", "success", "toast"}
+
+
+def _fixed(node: ast.expr) -> bool:
+    """True when ``node`` is text fixed in the code (a literal, an UPPER_CASE name or attribute, an f-string of
+    those) or ``md(<fixed template>, …)``, which escapes every value it is given."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str)
+    if isinstance(node, ast.Name):
+        return node.id.isupper()
+    if isinstance(node, ast.Attribute):
+        return node.attr.isupper()
+    if isinstance(node, ast.JoinedStr):
+        return all(_fixed(v.value if isinstance(v, ast.FormattedValue) else v) for v in node.values)
+    if isinstance(node, ast.Call) and isinstance(node.func, (ast.Name, ast.Attribute)):
+        name = node.func.id if isinstance(node.func, ast.Name) else node.func.attr
+        return name == "md" and bool(node.args) and _fixed(node.args[0])
+    return False
+
+
+def markdown_offenders(paths) -> list[str]:
+    """Every call in ``paths`` that hands Streamlit Markdown text that is neither fixed in the code nor made by
+    ``md``: such text must go through ``webui.notices`` (which escapes it); ``md``'s template must be fixed and
+    ``Markdown(…)`` is built in webui/notices.py only."""
+    offenders = []
+    for path in paths:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+            if name in MARKDOWN_CALLS and isinstance(func, ast.Attribute) and not _is_notices(func.value):
+                args = [*node.args[:1], *(k.value for k in node.keywords if k.keyword == "body")]
+                offenders += [f"{path.name}:{node.lineno} {name}" for a in args if not _fixed(a)]
+            if name == "md" and not (node.args and _fixed(node.args[0])):
+                offenders.append(f"{path.name}:{node.lineno} md with a template not fixed in the code")
+            if name == "Markdown" and path.name != "notices.py":
+                offenders.append(f"{path.name}:{node.lineno} Markdown(…) outside webui/notices.py")
+    return offenders
+
+
+def _is_notices(node: ast.expr) -> bool:
+    return isinstance(node, ast.Name) and node.id == "notices"
+
+
+def test_markdown_only_ever_gets_text_fixed_in_the_code_or_escaped():
+    paths = [ROOT / "app.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "webui").glob("*.py")]
+    assert markdown_offenders([p for p in paths if p.name != "notices.py"]) == []
+
+
+def test_the_markdown_check_can_fail(tmp_path):
+    page = tmp_path / "page.py"
+    page.write_text(
+        "import streamlit as st\n"
+        "st.caption(f'In use: **{name}**')\n"
+        "st.error(str(err))\n"
+        "col.markdown(md(template, name))\n"
+        "st.caption(md('In use: **{}**', name))\n"
+        "notices.caption(name)\n"
+        "st.info('fixed')\n"
+        "st.toast(Markdown(name))\n"
+    )
+    assert sorted(markdown_offenders([page])) == [
+        "page.py:2 caption",
+        "page.py:3 error",
+        "page.py:4 markdown",
+        "page.py:4 md with a template not fixed in the code",
+        "page.py:8 Markdown(…) outside webui/notices.py",
+        "page.py:8 toast",
+    ]

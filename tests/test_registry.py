@@ -9,7 +9,7 @@ from conftest import open_app
 from bpviz import BpvizError, Network, NetworkSpec
 from bpviz.engine.activations import ACTIVATIONS, Activation, register
 from bpviz.engine.inits import INITS
-from bpviz.engine.losses import LOSSES, REDUCTIONS, Fused, Loss
+from bpviz.engine.losses import LOSSES, REDUCTIONS, Loss
 from bpviz.engine.spec import BIAS_MODES
 from bpviz.io.sharelink import Lesson, decode, encode
 from bpviz.lesson.equations import explain, stage_latex
@@ -166,7 +166,7 @@ def test_a_half_filled_activation_is_refused():
 def test_a_loss_is_fused_or_has_a_gradient():
     half = LOSSES["half_sse"]
     with pytest.raises(ValueError, match="fused"):
-        Loss(**{**vars(half), "fused": Fused("sigmoid")})
+        Loss(**{**vars(half), "fused": LOSSES["binary_cross_entropy"].fused})
     with pytest.raises(ValueError, match="fused"):
         Loss(**{**vars(LOSSES["cross_entropy"]), "grad": half.grad})
 

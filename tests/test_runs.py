@@ -221,11 +221,11 @@ def test_sample_history_records_the_true_class_output_and_the_loss_at_every_repo
     finish(run, 0.0)
     h = run.sample_history()
     assert list(h.epochs) == [p.epoch for p in run.history]
-    out = run.net.forward(train.X[[0, 7, 60]])
+    z, out = run.net.outputs(train.X[[0, 7, 60]])
     truth = train.labels[[0, 7, 60]]
     assert np.allclose(h.prediction[-1], out[np.arange(3), truth])
     assert np.array_equal(h.targets, np.ones(3))
-    assert np.allclose(h.error[-1], LOSSES[net.spec.loss].value(out, train.Y[[0, 7, 60]]))
+    assert np.allclose(h.error[-1], LOSSES[net.spec.loss].value(out, train.Y[[0, 7, 60]], z))
     assert h.prediction.shape == h.error.shape == (6, 3)
     assert h.prediction_title == "output for the true class"
 

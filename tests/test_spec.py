@@ -11,7 +11,14 @@ from bpviz import BpvizError, NetworkSpec
 from bpviz.engine.activations import ACTIVATIONS
 from bpviz.engine.inits import INITS
 from bpviz.engine.losses import LOSSES
-from bpviz.engine.spec import BIAS_MODES, MAX_HIDDEN_LAYERS, MAX_NEURONS, MAX_SEED
+from bpviz.engine.spec import (
+    BIAS_MODES,
+    MAX_HIDDEN_LAYERS,
+    MAX_LEARNING_RATE,
+    MAX_NEURONS,
+    MAX_SEED,
+    MIN_LEARNING_RATE,
+)
 
 HIDDEN = [name for name, act in ACTIVATIONS.items() if not act.output_only]
 
@@ -113,6 +120,8 @@ def test_replace_validates():
         ({"learning_rate": "0.1"}, "learning_rate"),
         ({"learning_rate": True}, "learning_rate"),
         ({"learning_rate": None}, "learning_rate"),
+        ({"learning_rate": MIN_LEARNING_RATE / 2}, "learning_rate"),
+        ({"learning_rate": MAX_LEARNING_RATE * 2}, "learning_rate"),
     ],
 )
 def test_each_invalid_spec_names_its_field(changes, field):
@@ -127,8 +136,9 @@ def test_the_limits_themselves_are_accepted():
     spec(layers=(MAX_NEURONS, 1, 2))
     spec(seed=0)
     spec(seed=MAX_SEED)
-    spec(learning_rate=1e-12)
+    spec(learning_rate=MIN_LEARNING_RATE)
     spec(learning_rate=3)
+    spec(learning_rate=MAX_LEARNING_RATE)
 
 
 @pytest.mark.parametrize("bias", BIAS_MODES)

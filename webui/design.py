@@ -8,7 +8,6 @@ draft spec and data settings; a draft the engine accepts replaces the network
 message in ``state.Design.error`` for the page to show beside the control.
 """
 
-import streamlit as st
 
 from bpviz import BpvizError, Network
 from bpviz.data.catalog import DATA_DEFAULTS, SOURCES, DataSettings
@@ -134,7 +133,7 @@ def _refuse(err: BpvizError, changed: str) -> None:
 
 
 def _drawn_toast(spec: NetworkSpec) -> None:
-    st.toast(f"New weights drawn from the seed: {INITS[spec.init].label}, seed {spec.seed}.", icon=":material/casino:")
+    notices.toast(f"New weights drawn from the seed: {INITS[spec.init].label}, seed {spec.seed}.", ":material/casino:")
 
 
 def _replace_net(new: Network) -> None:
@@ -144,7 +143,7 @@ def _replace_net(new: Network) -> None:
     if redraws(old.spec, new.spec):
         _drawn_toast(new.spec)
     elif new.spec.bias == "none" and old.spec.bias != "none":
-        st.toast("Bias mode 'none': every bias is now 0.", icon=":material/info:")
+        notices.toast("Bias mode 'none': every bias is now 0.", ":material/info:")
 
 
 def _draft(changed: str, csv: tuple[str, bytes] | None) -> tuple[DataSettings, NetworkSpec] | None:

@@ -18,6 +18,7 @@ from bpviz.engine.losses import LOSSES
 from bpviz.lesson.presets import PRESETS
 from bpviz.lesson.summary import architecture
 from webui import notices, share, state, viewport
+from webui.notices import md
 
 ROOT = Path(__file__).resolve().parents[1]
 # Widget keys of the sidebar and of presentation mode (browser tests find them as .st-key-<key>).
@@ -181,17 +182,17 @@ def _sidebar() -> None:
             st.divider()
         except StreamlitPageNotFoundError:  # a page run as the entry point (AppTest) has no app to link to
             pass
-        st.markdown(f"**Network** `{architecture(spec)}`")
-        st.caption(
+        notices.write(md("**Network** {:code}", architecture(spec)))
+        notices.caption(
             f"{' → '.join(spec.activations)} · {LOSSES[spec.loss].label} ({spec.reduction}) · "
             f"η = {spec.learning_rate:g} · seed {spec.seed}"
         )
         data = state.data_settings()
-        st.markdown(f"**Data** {SOURCES[data.name].label}")
+        notices.write(md("**Data** {}", SOURCES[data.name].label))
         try:
-            st.caption(describe_dataset(state.dataset()))
+            notices.caption(describe_dataset(state.dataset()))
         except BpvizError as err:
-            st.caption(str(err))
+            notices.caption(str(err))
         st.selectbox(
             "Load a preset",
             list(PRESETS),

@@ -6,17 +6,16 @@ truth and every run writes it back into the URL, so the address bar, a bookmark 
 always reproduce what is on screen.
 """
 
-import re
-
 import streamlit as st
 
 from bpviz import BpvizError
 from bpviz.data.catalog import SOURCES
 from bpviz.data.datasets import fits
 from bpviz.design.edits import is_initial
-from bpviz.io.sharelink import KEYS, MAX_SHARED_PARAMS, PRESENT, Lesson, decode, link, url_params
+from bpviz.io.sharelink import KEYS, MAX_SHARED_PARAMS, PRESENT, Lesson, decode, link, one_value_each, url_params
 from bpviz.lesson.summary import architecture
-from webui import state
+from webui import notices, state
+from webui.notices import md
 
 
 def open_link() -> None:
@@ -25,26 +24,17 @@ def open_link() -> None:
     why in a warning; it never raises."""
     if not state.read_link_once():
         return
-    query = st.query_params.to_dict()
-    state.set_presenting(query.get(PRESENT) == "1")
-    if not any(key in query for key in KEYS):
+    every = {key: st.query_params.get_all(key) for key in st.query_params}
+    state.set_presenting(every.get(PRESENT, [""])[-1] == "1")
+    if not any(key in every for key in KEYS):
         return
     try:
-        lesson = decode(query, state.default_lesson())
+        lesson = decode(one_value_each(every), state.default_lesson())
         _check_fits(lesson)
-    except BpvizError as err:  # it quotes the link, which anyone may have written: shown as plain text
-        why = literal(str(err))
-        state.flash("warning", f"This share link could not be opened ({why}), so the default network is shown.")
+    except BpvizError as err:  # it quotes the link, which anyone may have written: the notice shows it as typed
+        state.flash("warning", f"This share link could not be opened ({err}), so the default network is shown.")
         return
     state.load_lesson(lesson)
-
-
-def literal(text: str) -> str:
-    """``text`` as a Markdown code span, so it shows as typed: ``[login](https://…)``, a bare address,
-    ``**bold**`` or ``$x$`` in a link render no link, emphasis or formula (a fence longer than any run of
-    backticks in ``text`` keeps it closed)."""
-    fence = "`" * (max(map(len, re.findall("`+", text)), default=0) + 1)
-    return f"{fence} {text} {fence}" if "`" in text else f"{fence}{text}{fence}"
 
 
 def _check_fits(lesson: Lesson) -> None:
@@ -84,7 +74,12 @@ def share_box() -> None:
         sample = f"sample {lesson.sample}"
         if state.step().source == "manual":
             sample += " of the dataset (a sample typed by hand does not travel)"
-        st.caption(
-            f"Opens this network with {weights}, the data, and the Step page's {sample} and stage "
-            f"{lesson.stage + 1}. Add `&present=1` to open it in presentation mode."
+        notices.caption(
+            md(
+                "Opens this network with {}, the data, and the Step page's {} and stage {}. Add `&present=1` to "
+                "open it in presentation mode.",
+                weights,
+                sample,
+                lesson.stage + 1,
+            )
         )

@@ -12,7 +12,7 @@ import streamlit as st
 
 from bpviz import gradient_check
 from bpviz.engine.gradcheck import GradCheck
-from bpviz.lesson.numbers import format_value
+from bpviz.lesson.numbers import format_value, printf_format
 from bpviz.lesson.stages import Walk, walk
 from webui import state, viewport
 
@@ -148,12 +148,14 @@ def follow() -> None:
     state.step().selected = None
 
 
-def number_columns(decimals: int, frame: pd.DataFrame | None = None, scientific: tuple[str, ...] = ()) -> dict:
-    """Column formats for a table of numbers at ``decimals`` decimals (``scientific`` columns as 1.2e-08); for
-    every numeric column of ``frame``, or for the update table's when it is None."""
-    columns = frame.select_dtypes("number").columns if frame is not None else ("before", "∂L/∂θ", "after", "change")
-    number = f"%.{decimals}f"
-    return {c: st.column_config.NumberColumn(format="%.1e" if c in scientific else number) for c in columns}
+def number_columns(decimals: int, frame: pd.DataFrame, scientific: tuple[str, ...] = ()) -> dict:
+    """Column formats for every numeric column of ``frame`` at ``decimals`` decimals, in a bounded width
+    (``printf_format``: scientific notation for a column with huge values; ``scientific`` columns as 1.2e-08)."""
+    columns = frame.select_dtypes("number").columns
+    return {
+        c: st.column_config.NumberColumn(format="%.1e" if c in scientific else printf_format(frame[c], decimals))
+        for c in columns
+    }
 
 
 EQUATION_SIZES = (18, 20, 22, 24, 26, 28, 30, 32)  # px: one CSS class each in setup.PRESENTATION_CSS

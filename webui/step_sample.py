@@ -10,7 +10,7 @@ import streamlit as st
 from bpviz import BpvizError, Dataset, Network
 from bpviz.data.samples import DIGIT_PIXEL, DIGIT_SIDE, dataset_sample, digit_image
 from bpviz.io.text import format_vector, parse_vector
-from webui import state
+from webui import notices, state
 
 SOURCES = {"dataset": "From the dataset", "manual": "Typed by hand"}
 PREVIEW = 6  # values of a long vector shown in the caption
@@ -82,7 +82,7 @@ def _typed(ds: Dataset | None, n_in: int, n_out: int) -> tuple[np.ndarray, np.nd
         x = parse_vector(s.x_text, n_in, "x")
         y = parse_vector(s.y_text, n_out, "y")
     except BpvizError as err:
-        st.error(f"{err} — still showing the last sample that was valid.")
+        notices.say("error", f"{err} — still showing the last sample that was valid.")
         return np.array(s.manual[0]), np.array(s.manual[1])
     s.manual = (tuple(x), tuple(y))
     return x, y

@@ -13,6 +13,7 @@ import functools
 
 from bpviz import Dataset
 from bpviz.engine.errors import BpvizError
+from bpviz.engine.training import MAX_EPOCHS  # noqa: F401  (the Epochs field's bound, the engine's)
 from bpviz.io.text import parse_rates
 from bpviz.lesson.presets import FAST
 from bpviz.runs.comparison import Comparison
@@ -22,7 +23,6 @@ from bpviz.runs.workcap import cap_epochs
 from webui import state
 
 TICK_EVERY = 0.1  # seconds between live-panel ticks while a run or comparison trains
-MAX_EPOCHS = 100_000
 # Widget keys (browser tests find them as .st-key-<key>).
 EPOCHS = "train_epochs_input"
 BATCH = "train_batch_input"

@@ -38,10 +38,11 @@ def read_csv(data: bytes | str, name: str = "upload.csv") -> Dataset:
     widest = max(line.count(",") for line in data.splitlines()) + 1  # before pandas, which is slow on wide lines
     if widest > MAX_COLUMNS:
         raise BpvizError("csv", f"a line with {widest:,} columns; at most {MAX_COLUMNS:,} are allowed")
-    try:
-        df = pd.read_csv(io.StringIO(data), nrows=MAX_ROWS + 1)
+    try:  # only an empty cell is missing: "NaN", "NA" or "null" typed in a cell is text, and said so
+        df = pd.read_csv(io.StringIO(data), nrows=MAX_ROWS + 1, keep_default_na=False, na_values=[""])
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError):
         raise BpvizError("csv", f"could not read the file as CSV ({_unreadable(data)})") from None
+    _no_repeated_names(data)
     if len(df) > MAX_ROWS:
         raise BpvizError("csv", f"more than {MAX_ROWS:,} rows")
     if df.shape[1] > MAX_COLUMNS:
@@ -73,6 +74,19 @@ def read_csv(data: bytes | str, name: str = "upload.csv") -> Dataset:
     return Dataset(name, X, _numeric(df[targets], "target"), None, tuple(features))
 
 
+def _no_repeated_names(text: str) -> None:
+    """Refuse a header that names a column twice (pandas would rename the second "f" to "f.1" silently)."""
+    try:
+        header = next((row for row in csv.reader(io.StringIO(text)) if row), [])
+    except csv.Error:  # a line break Python's reader refuses where pandas read one: pandas's names stand
+        return
+    seen = set()
+    for name in (c.strip() for c in header):
+        if name in seen:
+            raise BpvizError("csv", f"the column name {name!r} appears more than once in the header")
+        seen.add(name)
+
+
 def _unreadable(text: str) -> str:
     """Why pandas could not split ``text`` into rows and fields, found again by Python's csv module and said
     in our words (pandas's own message names its C tokenizer): the first line with more fields than the
@@ -90,10 +104,30 @@ def _unreadable(text: str) -> str:
     return "its lines could not be split into fields"
 
 
+def _to_numbers(column: "pd.Series") -> "pd.Series":
+    """A column as floats, NaN where a cell is no number; a whole number too long for a float is infinite
+    (pandas raises OverflowError for it), so it is then named as not finite."""
+    import pandas as pd
+
+    try:
+        return pd.to_numeric(column, errors="coerce")
+    except OverflowError:
+        return column.map(_float_or_nan)
+
+
+def _float_or_nan(cell) -> float:
+    try:
+        return float(cell)
+    except OverflowError:  # a whole number of hundreds of digits
+        return float("inf")
+    except (TypeError, ValueError):
+        return float("nan")
+
+
 def _numeric(frame: "pd.DataFrame", what: str) -> np.ndarray:
     import pandas as pd
 
-    values = frame.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+    values = frame.apply(_to_numbers).to_numpy(dtype=float)
     bad = ~np.isfinite(values)
     if bad.any():
         row, col = map(int, np.argwhere(bad)[0])

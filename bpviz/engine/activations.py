@@ -35,6 +35,8 @@ class Activation:
     - ``f(z)``: a = f(z), (B, n) -> (B, n); ``df(z, a)``: f'(z) elementwise, None for softmax (``backward``
       then takes the Jacobian-vector product).
     - ``output_only``: allowed on the output layer only; ``min_outputs``: output neurons it needs there.
+    - ``kink``: the z where f' jumps (0 for ReLU), None for a smooth f: finite differences across it measure
+      neither side's slope, and the gradient check says so.
     """
 
     name: str
@@ -50,6 +52,7 @@ class Activation:
     min_outputs: int = 1
     defined_as: str = ""
     stage_names_it: bool = False
+    kink: float | None = None
 
     def __post_init__(self):
         if not re.fullmatch(r"[a-z0-9_]+", self.code):
@@ -81,12 +84,14 @@ class Activation:
 
 
 def sigmoid(z: Array) -> Array:
-    """1 / (1 + e^(−z)) computed in place. For z < −709, e^(−z) overflows to inf (NumPy warns
-    unless the caller silences it, as training does) and the result is exactly 0."""
-    out = np.negative(z)
-    np.exp(out, out=out)
-    out += 1.0
-    return np.reciprocal(out, out=out)
+    """1 / (1 + e^(−z)), computed as 1 / (1 + e^(−|z|)) for z ≥ 0 and e^(−|z|) / (1 + e^(−|z|)) below, so no
+    exponential ever overflows (σ(−1000) is 0.0, σ(1000) is 1.0, and NumPy has nothing to warn about)."""
+    e = np.abs(z)
+    np.negative(e, out=e)
+    np.exp(e, out=e)  # e^(−|z|), in (0, 1]
+    out = np.where(z >= 0, 1.0, e)
+    e += 1.0
+    return np.divide(out, e, out=out)
 
 
 def _softmax(z: Array) -> Array:
@@ -130,6 +135,7 @@ ACTIVATIONS: dict[str, Activation] = {
             slope=lambda z, a: rf"[\,{z} > 0\,]",
             f=lambda z: np.maximum(z, 0.0),
             df=lambda z, a: (z > 0).astype(z.dtype),
+            kink=0.0,
         ),
         Activation(
             "leaky_relu",
@@ -141,6 +147,7 @@ ACTIVATIONS: dict[str, Activation] = {
             slope=lambda z, a: rf"1 \text{{ if }} {z} > 0 \text{{ else }} {LEAKY_SLOPE}",
             f=lambda z: np.where(z > 0, z, LEAKY_SLOPE * z),
             df=lambda z, a: np.where(z > 0, 1.0, LEAKY_SLOPE),
+            kink=0.0,
         ),
         Activation(
             "linear",

@@ -23,7 +23,7 @@ import numpy as np
 from .activations import ACTIVATIONS
 from .errors import BpvizError
 from .losses import LOSSES
-from .network import Network
+from .network import QUIET, Network
 
 
 @dataclass
@@ -42,12 +42,21 @@ class Trace:
 
 
 def as_batch(values, width: int, field: str) -> np.ndarray:
-    """A (B, width) float array from one sample (a vector) or a batch (a matrix)."""
-    arr = np.asarray(values, dtype=float)
+    """A (B, width) float array from one sample (a vector) or a batch (a matrix, or a list of samples).
+    Raises BpvizError naming ``field`` for samples of different lengths, text, or a wrong width."""
+    if isinstance(values, (list, tuple)) and values and all(isinstance(v, (list, tuple, np.ndarray)) for v in values):
+        lengths = [len(v) for v in values]
+        if any(n != width for n in lengths):
+            row = next(i for i, n in enumerate(lengths) if n != width)
+            raise BpvizError(field, f"sample {row + 1} has {lengths[row]} value(s); every sample needs {width}")
+    try:
+        arr = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise BpvizError(field, f"expected {width} number(s) per sample") from None
     if arr.ndim == 1:
         arr = arr[None, :]
     if arr.ndim != 2 or arr.shape[1] != width:
-        raise BpvizError(field, f"expected {width} value(s) per sample, got shape {np.shape(values)}")
+        raise BpvizError(field, f"expected {width} value(s) per sample, got shape {arr.shape}")
     return arr
 
 
@@ -96,22 +105,26 @@ def backward(
 
 
 def backprop(net: Network, x, y) -> Trace:
-    """The full trace of one forward and backward pass of the batch (x, y)."""
+    """The full trace of one forward and backward pass of the batch (x, y). Overflow gives inf or NaN in the
+    trace without NumPy warnings; ``bpviz.engine.finite.check_step`` names the first such quantity."""
     spec = net.spec
-    z, a = forward_trace(net, x)
     y = as_batch(y, spec.layers[-1], "y")
-    if y.shape[0] != a[0].shape[0]:
-        raise BpvizError("y", f"{y.shape[0]} target rows for {a[0].shape[0]} input rows")
-    sample_losses = LOSSES[spec.loss].value(a[-1], y)
-    delta, grad_W, grad_b = backward(net, z, a, y)
-    return Trace(a[0], y, z, a, sample_losses, reduce_losses(sample_losses, spec.reduction), delta, grad_W, grad_b)
+    with np.errstate(**QUIET):
+        z, a = forward_trace(net, x)
+        if y.shape[0] != a[0].shape[0]:
+            raise BpvizError("y", f"{y.shape[0]} target rows for {a[0].shape[0]} input rows")
+        sample_losses = LOSSES[spec.loss].value(a[-1], y, z[-1])
+        delta, grad_W, grad_b = backward(net, z, a, y)
+        loss = reduce_losses(sample_losses, spec.reduction)
+    return Trace(a[0], y, z, a, sample_losses, loss, delta, grad_W, grad_b)
 
 
 def batch_loss(net: Network, x, y) -> float:
     """The reduced loss of the batch (x, y), forward pass only."""
-    out = net.forward(as_batch(x, net.spec.layers[0], "x"))
+    z, out = net.outputs(as_batch(x, net.spec.layers[0], "x"))
     y = as_batch(y, net.spec.layers[-1], "y")
-    return reduce_losses(LOSSES[net.spec.loss].value(out, y), net.spec.reduction)
+    with np.errstate(**QUIET):
+        return reduce_losses(LOSSES[net.spec.loss].value(out, y, z), net.spec.reduction)
 
 
 def sgd_step(
@@ -135,7 +148,8 @@ def sgd_step(
         params, grads = [*new.W, *new.b], [*grad_W, *grad_b]
     if velocity is not None:
         velocity[:] = [np.array(v, dtype=float) for v in velocity]
-    step_in_place(params, grads, lr, momentum, velocity)
+    with np.errstate(**QUIET):
+        step_in_place(params, grads, lr, momentum, velocity)
     return new
 
 

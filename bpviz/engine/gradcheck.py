@@ -3,6 +3,15 @@
 numeric = (L(θ + ε) − L(θ − ε)) / 2ε; relative error = |backprop − numeric| / max(|backprop| + |numeric|, 1e-12).
 Only parameters that train are checked: every weight, and the biases in bias mode 'learned'.
 
+Finite differences are themselves unreliable in three cases, and a parameter whose relative error is
+above GOOD for one of them is left out of the verdict, with the reason (``doubt``):
+
+- a kink: an input of a ReLU-like activation crosses its kink (0) between θ − ε and θ + ε, so the difference
+  mixes the slopes of both sides;
+- rounding: the loss is so large next to the slope that float64 rounding of L(θ ± ε), about
+  ROUNDING · 2.2e-16 · |L| / ε, is at least a tenth of the disagreement;
+- overflow: L(θ ± ε) is not a finite number.
+
 Each checked parameter costs two forward passes, so the work grows with the square of the network's
 size. Up to ``MAX_CHECK_WORK`` (checked parameters × parameters × samples) every parameter is checked;
 above it, an even spread over every weight matrix and bias vector (at least one entry of each), so one
@@ -13,14 +22,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .backprop import backprop, batch_loss
-from .network import Network
+from .activations import ACTIVATIONS
+from .backprop import as_batch, backprop, forward_trace, reduce_losses
+from .losses import LOSSES
+from .network import QUIET, Network
 
 EPSILON = 1e-5
 GOOD = 1e-6
 SUSPECT = 1e-3
 MAX_CHECK_WORK = 50_000_000
 MIN_CHECKED = 20
+ROUNDING = 8  # ulps of rounding in a computed loss, for the estimate of the differences' own error
+KINK = "an input of a ReLU crosses its kink at 0 within ±ε"
+OVERFLOW = "the loss at θ ± ε is not a finite number"
 
 
 @dataclass(frozen=True)
@@ -32,6 +46,12 @@ class GradCheck:
     numeric: np.ndarray
     relative_error: np.ndarray
     total: int | None = None  # trainable parameters; more than len(names) when only a spread was checked
+    doubt: tuple[str, ...] = ()  # per row: why finite differences cannot judge it ("" when they can)
+
+    @property
+    def judged(self) -> np.ndarray:
+        """True for the rows finite differences can judge."""
+        return np.array([not d for d in self.doubt], dtype=bool) if self.doubt else np.ones(len(self.names), bool)
 
     @property
     def coverage(self) -> str:
@@ -46,19 +66,30 @@ class GradCheck:
 
     @property
     def max_error(self) -> float:
-        return float(np.max(self.relative_error)) if len(self.names) else 0.0
+        """The largest relative error among the rows finite differences can judge."""
+        judged = self.relative_error[self.judged]
+        return float(np.max(judged)) if judged.size else 0.0
 
     @property
     def verdict(self) -> str:
-        """A plain-words judgement of the largest relative error."""
-        worst = self.max_error
+        """A plain-words judgement of the largest relative error, and of the rows left out."""
+        worst, doubts = self.max_error, [d for d in self.doubt if d]
+        if doubts and len(doubts) == len(self.names):
+            return f"Finite differences cannot check these gradients here: {_reasons(doubts)}."
         if worst < GOOD:
-            return f"Backprop is right: the largest relative error is {worst:.1e}, far below {GOOD:.0e}."
-        if worst < SUSPECT:
-            return (
-                f"Probably right: the largest relative error is {worst:.1e} (kinks such as ReLU at 0 can cause this)."
-            )
-        return f"Backprop and finite differences disagree: the largest relative error is {worst:.1e}."
+            text = f"Backprop is right: the largest relative error is {worst:.1e}, far below {GOOD:.0e}."
+        elif worst < SUSPECT:
+            text = f"Probably right: the largest relative error is {worst:.1e}."
+        else:
+            text = f"Backprop and finite differences disagree: the largest relative error is {worst:.1e}."
+        if doubts:
+            text += (f" Left out: {len(doubts):,} parameter(s) whose slope finite differences cannot measure here "
+                     f"({_reasons(doubts)}).")  # fmt: skip
+        return text
+
+
+def _reasons(doubts: list[str]) -> str:
+    return "; ".join(dict.fromkeys(doubts))
 
 
 def gradient_check(net: Network, x, y, epsilon: float = EPSILON, max_work: int = MAX_CHECK_WORK) -> GradCheck:
@@ -71,23 +102,62 @@ def gradient_check(net: Network, x, y, epsilon: float = EPSILON, max_work: int =
         groups.append(("b", probe.b, trace.grad_b))
     total = sum(p.size for _, params, _ in groups for p in params)
     budget = max(MIN_CHECKED, max_work // (net.spec.n_params * len(trace.x)))
-    names, analytic, numeric = [], [], []
+    kinks = _kinks(net, trace.z)
+    names, rows = [], []
     for symbol, params, grads in groups:
         for k, (p, g) in enumerate(zip(params, grads)):
             for flat in _spread(p.size, budget * p.size / total):
                 index = np.unravel_index(flat, p.shape)
                 keep = p[index]
                 p[index] = keep + epsilon
-                up = batch_loss(probe, x, y)
+                up = _loss(probe, trace, kinks)
                 p[index] = keep - epsilon
-                down = batch_loss(probe, x, y)
+                down = _loss(probe, trace, kinks)
                 p[index] = keep
                 names.append(f"{symbol}{k + 1}[{','.join(str(int(i)) for i in index)}]")
-                analytic.append(g[index])
-                numeric.append((up - down) / (2 * epsilon))
-    analytic, numeric = np.array(analytic), np.array(numeric)
-    rel = np.abs(analytic - numeric) / np.maximum(np.abs(analytic) + np.abs(numeric), 1e-12)
-    return GradCheck(names, analytic, numeric, rel, total)
+                rows.append((g[index], up, down))
+    analytic = np.array([r[0] for r in rows], dtype=float)
+    with np.errstate(**QUIET):
+        numeric = np.array([(up[0] - down[0]) / (2 * epsilon) for _, up, down in rows], dtype=float)
+        rel = np.abs(analytic - numeric) / np.maximum(np.abs(analytic) + np.abs(numeric), 1e-12)
+    doubt = tuple(_doubt(b, n, e, up, down, trace.loss, epsilon) for b, n, e, (_, up, down) in
+                  zip(analytic, numeric, rel, rows))  # fmt: skip
+    return GradCheck(names, analytic, numeric, np.nan_to_num(rel, nan=1.0), total, doubt)
+
+
+def _kinks(net: Network, z: list[np.ndarray]) -> list[tuple[int, float, np.ndarray]]:
+    """(layer index k, kink, which z⁽ᵏ⁺¹⁾ entries lie above it) for every layer with a kinked activation."""
+    out = []
+    for k, name in enumerate(net.spec.activations):
+        kink = ACTIVATIONS[name].kink
+        if kink is not None:
+            out.append((k, kink, z[k] > kink))
+    return out
+
+
+def _loss(net: Network, trace, kinks) -> tuple[float, bool]:
+    """(the batch loss of ``net`` on the trace's batch, whether some kinked z lies on the other side of its kink
+    than in ``trace``)."""
+    with np.errstate(**QUIET):
+        z, a = forward_trace(net, trace.x)
+        y = as_batch(trace.y, net.spec.layers[-1], "y")
+        loss = reduce_losses(LOSSES[net.spec.loss].value(a[-1], y, z[-1]), net.spec.reduction)
+    crossed = any(np.any((z[k] > kink) != above) for k, kink, above in kinks)
+    return loss, crossed
+
+
+def _doubt(b: float, n: float, rel: float, up: tuple, down: tuple, loss: float, epsilon: float) -> str:
+    """Why finite differences cannot judge this row ("" when they can, or when it agrees anyway)."""
+    if not (np.isfinite(up[0]) and np.isfinite(down[0])):
+        return OVERFLOW
+    if rel < GOOD:
+        return ""
+    if up[1] or down[1]:
+        return KINK
+    noise = ROUNDING * np.finfo(float).eps * max(abs(up[0]), abs(down[0]), abs(loss)) / epsilon
+    if noise >= 0.1 * abs(b - n):
+        return f"rounding: the loss, {loss:.3g}, is too large next to this slope for ε = {epsilon:g}"
+    return ""
 
 
 def _spread(size: int, share: float) -> np.ndarray:

@@ -11,6 +11,9 @@ Per sample, with target y and output a (both length n_out):
 The last two are ``Fused`` with their output activation: the output delta dL/dz is
 a·s(y) − y, the numerically stable form every textbook derives, with s(y) = Σ_j y_j for
 cross-entropy (= 1 for one-hot targets, so a − y) and s(y) = 1 for binary cross-entropy.
+Their values are computed from z, never from a rounded a: log a_j = z_j − log Σ_k e^{z_k}
+(log-softmax) and log a_j = −log(1 + e^{−z_j}), log(1 − a_j) = −log(1 + e^{z_j}) (log-sigmoid), so a
+saturated output (z = ±1000, where a rounds to exactly 0 or 1) has its true, finite loss and no clipping.
 
 ``LOSSES`` maps each name to its record, ``REDUCTIONS`` each batch reduction to its label;
 menus list their keys and every reader looks a name up when it runs.
@@ -22,7 +25,6 @@ from dataclasses import dataclass
 import numpy as np
 
 Array = np.ndarray
-EPS = 1e-15
 
 REDUCTIONS: dict[str, str] = {"mean": "mean over the batch", "sum": "sum over the batch"}
 
@@ -32,13 +34,31 @@ def _one(y: Array) -> Array:
     return np.ones((*y.shape[:-1], 1))
 
 
+def log_softmax(z: Array) -> Array:
+    """log softmax(z) along the last axis, z_j − log Σ_k e^{z_k}, finite for every finite z."""
+    shifted = z - np.max(z, axis=-1, keepdims=True)
+    return shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
+
+
+def log_sigmoid(z: Array) -> Array:
+    """log σ(z) = −log(1 + e^{−z}), finite for every finite z (log(1 − σ(z)) is log_sigmoid(−z))."""
+    return -np.logaddexp(0.0, -z)
+
+
 @dataclass(frozen=True)
 class Fused:
     """How a loss is fused with its output ``activation``: δ = a·s(y) − y, where ``scale(y)`` is s(y),
     (B, n) -> (B, 1). ``scale_latex`` writes s(y) and ``scale_note`` says why it is not 1; the equations
-    show both only for a sample whose s(y) is not 1."""
+    show both only for a sample whose s(y) is not 1.
+
+    ``logs(z)`` gives the logarithms the loss is made of, computed from z ((log a,) or (log a, log(1 − a)),
+    each (B, n)); ``logs_latex`` says how (LaTeX in z_j), and ``term_logs(y, *logs)`` writes one output's
+    term with numbers for y and those logarithms."""
 
     activation: str
+    logs: Callable[[Array], tuple[Array, ...]]
+    logs_latex: str
+    term_logs: Callable[..., str]
     scale: Callable[[Array], Array] = _one
     scale_latex: str = "1"
     scale_note: str = ""
@@ -52,8 +72,9 @@ class Loss:
     - ``latex``: the loss in a_j and y_j; ``term(a, y)``: LaTeX of one output's term with a symbol or number
       for a and y; ``written(terms, n)``: the terms' sum wrapped as the loss writes it (n outputs);
       ``slope(a, y, n)``: LaTeX of dL/da_i, None for a fused loss.
-    - ``value(a, y)`` -> (B,) per-sample losses; ``grad(a, y)`` -> (B, n) dL/da per sample, None when
-      ``fused`` (the output delta then comes from ``fused`` and never from dL/da).
+    - ``value(a, y, z)`` -> (B,) per-sample losses from the output a, the target y and the output layer's z
+      (a fused loss reads only z and y); ``grad(a, y)`` -> (B, n) dL/da per sample, None when ``fused`` (the
+      output delta then comes from ``fused`` and never from dL/da).
     """
 
     name: str
@@ -62,7 +83,7 @@ class Loss:
     term: Callable[[str, str], str]
     written: Callable[[str, int], str]
     slope: Callable[[str, str, str], str] | None
-    value: Callable[[Array, Array], Array]
+    value: Callable[[Array, Array, Array], Array]
     grad: Callable[[Array, Array], Array] | None
     fused: Fused | None = None
 
@@ -77,9 +98,22 @@ class Loss:
         return a * self.fused.scale(y) - y
 
 
-def _bce(a: Array, y: Array) -> Array:
-    a = np.clip(a, EPS, 1.0 - EPS)
-    return -np.sum(y * np.log(a) + (1.0 - y) * np.log(1.0 - a), axis=-1)
+def _ce(a: Array, y: Array, z: Array) -> Array:
+    """−Σ_j y_j log a_j with log a from log-softmax of z."""
+    return -np.sum(y * log_softmax(z), axis=-1)
+
+
+def _bce(a: Array, y: Array, z: Array) -> Array:
+    """−Σ_j [y_j log a_j + (1 − y_j) log(1 − a_j)] with both logarithms from log-sigmoid of z."""
+    return -np.sum(y * log_sigmoid(z) + (1.0 - y) * log_sigmoid(-z), axis=-1)
+
+
+def _ce_logs(z: Array) -> tuple[Array]:
+    return (log_softmax(z),)
+
+
+def _bce_logs(z: Array) -> tuple[Array, Array]:
+    return log_sigmoid(z), log_sigmoid(-z)
 
 
 def _squared(a: str, y: str) -> str:
@@ -96,7 +130,7 @@ LOSSES: dict[str, Loss] = {
             term=_squared,
             written=lambda terms, n: rf"\tfrac12\big[{terms}\big]",
             slope=lambda a, y, n: rf"{a} - {y}",
-            value=lambda a, y: 0.5 * np.sum((y - a) ** 2, axis=-1),
+            value=lambda a, y, z: 0.5 * np.sum((y - a) ** 2, axis=-1),
             grad=lambda a, y: a - y,
         ),
         Loss(
@@ -106,7 +140,7 @@ LOSSES: dict[str, Loss] = {
             term=_squared,
             written=lambda terms, n: terms,
             slope=lambda a, y, n: rf"2\,({a} - {y})",
-            value=lambda a, y: np.sum((y - a) ** 2, axis=-1),
+            value=lambda a, y, z: np.sum((y - a) ** 2, axis=-1),
             grad=lambda a, y: 2.0 * (a - y),
         ),
         Loss(
@@ -116,7 +150,7 @@ LOSSES: dict[str, Loss] = {
             term=_squared,
             written=lambda terms, n: rf"\tfrac{{1}}{{{n}}}\big[{terms}\big]",
             slope=lambda a, y, n: rf"\tfrac{{2}}{{{n}}}\,({a} - {y})",
-            value=lambda a, y: np.mean((y - a) ** 2, axis=-1),
+            value=lambda a, y, z: np.mean((y - a) ** 2, axis=-1),
             grad=lambda a, y: 2.0 * (a - y) / a.shape[-1],
         ),
         Loss(
@@ -126,10 +160,13 @@ LOSSES: dict[str, Loss] = {
             term=lambda a, y: rf"{y} \log {a}",
             written=lambda terms, n: rf"-\big[{terms}\big]",
             slope=None,
-            value=lambda a, y: -np.sum(y * np.log(np.clip(a, EPS, 1.0)), axis=-1),
+            value=_ce,
             grad=None,
             fused=Fused(
                 "softmax",
+                logs=_ce_logs,
+                logs_latex=r"\log a_j = z_j - \log\textstyle\sum_k e^{z_k}",
+                term_logs=lambda y, log_a: rf"{y} \cdot {log_a}",
                 scale=lambda y: np.sum(y, axis=-1, keepdims=True),
                 scale_latex=r"\textstyle\sum_j y_j",
                 scale_note="the targets do not sum to 1",
@@ -144,7 +181,12 @@ LOSSES: dict[str, Loss] = {
             slope=None,
             value=_bce,
             grad=None,
-            fused=Fused("sigmoid"),
+            fused=Fused(
+                "sigmoid",
+                logs=_bce_logs,
+                logs_latex=r"\log a_j = -\log(1 + e^{-z_j}),\ \log(1 - a_j) = -\log(1 + e^{z_j})",
+                term_logs=lambda y, log_a, log_1ma: rf"{y} \cdot {log_a} + (1 - {y}) \cdot {log_1ma}",
+            ),
         ),
     )
 }

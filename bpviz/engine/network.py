@@ -14,6 +14,8 @@ from .errors import BpvizError
 from .inits import INITS
 from .spec import NetworkSpec
 
+QUIET = {"over": "ignore", "invalid": "ignore", "divide": "ignore", "under": "ignore"}  # for np.errstate
+
 
 @dataclass
 class Network:
@@ -58,10 +60,19 @@ class Network:
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         """Output a^L for inputs x of shape (B, n_0); returns (B, n_L)."""
+        return self.outputs(x)[1]
+
+    def outputs(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(z^L, a^L) for inputs x of shape (B, n_0), each (B, n_L): a loss fused with its output activation
+        is computed from z^L. Overflow gives inf or NaN without NumPy warnings (``QUIET``); callers that show
+        results check them (``bpviz.engine.finite``)."""
         a = np.asarray(x, dtype=float)
-        for W, b, name in zip(self.W, self.b, self.spec.activations):
-            a = ACTIVATIONS[name].f(a @ W.T + b)
-        return a
+        z = a
+        with np.errstate(**QUIET):
+            for W, b, name in zip(self.W, self.b, self.spec.activations):
+                z = a @ W.T + b
+                a = ACTIVATIONS[name].f(z)
+        return z, a
 
     def is_finite(self) -> bool:
         """True when every parameter is a finite number."""
@@ -69,12 +80,16 @@ class Network:
 
 
 def _checked_array(field: str, l: int, value, shape: tuple[int, ...]) -> np.ndarray:
+    """``value`` (nested lists or an array) as a float array of ``shape``; a ragged list, text, a boolean
+    (JSON's true is not the number 1), a wrong shape, NaN or infinity raises BpvizError."""
     try:
         arr = np.array(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError):  # ragged: rows of different lengths
         arr = None
     if arr is None or arr.dtype.kind not in "iuf":
-        raise BpvizError(field, f"entry {l} is not a list of numbers")
+        raise BpvizError(field, f"entry {l} is not a list of numbers of one length per row")
+    if isinstance(value, list) and any(v is True or v is False for v in np.array(value, dtype=object).ravel()):
+        raise BpvizError(field, f"entry {l} holds true or false where a number belongs")
     arr = arr.astype(float)
     if arr.shape != shape:
         raise BpvizError(field, f"entry {l} has shape {arr.shape}, expected {shape}")

@@ -26,6 +26,9 @@ MAX_HIDDEN_LAYERS = 8
 MAX_NEURONS = 4096
 MAX_WEIGHTS = 1_000_000  # keeps every copy (trainer, undo, comparison) small on a shared server
 MAX_SEED = 2**32 - 1
+# The one range of the learning rate, on every way in: Design, Train, the comparison, a link, a file, the CLI.
+MIN_LEARNING_RATE = 1e-6
+MAX_LEARNING_RATE = 1e6
 
 
 @dataclass(frozen=True)
@@ -124,9 +127,16 @@ def validate(spec: NetworkSpec) -> None:
     _choice("init", spec.init, INITS)
     if not _is_int(spec.seed) or not 0 <= spec.seed <= MAX_SEED:
         raise BpvizError("seed", f"{spec.seed!r} is not a whole number from 0 to {MAX_SEED}")
-    lr = spec.learning_rate
-    if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not _finite(lr) or lr <= 0:
-        raise BpvizError("learning_rate", f"{lr!r} is not a positive finite number")
+    check_learning_rate(spec.learning_rate)
+
+
+def check_learning_rate(lr, field: str = "learning_rate") -> None:
+    """Raise BpvizError naming ``field`` unless ``lr`` is a number from MIN_LEARNING_RATE to MAX_LEARNING_RATE."""
+    if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not _finite(lr) or lr <= 0:
+        raise BpvizError(field, f"{lr!r} is not a positive finite number")
+    if not MIN_LEARNING_RATE <= lr <= MAX_LEARNING_RATE:
+        allowed = f"{MIN_LEARNING_RATE:g} to {MAX_LEARNING_RATE:g}"
+        raise BpvizError(field, f"{lr!r} is outside the learning rates allowed, {allowed}")
 
 
 def _finite(x: int | float) -> bool:

@@ -15,11 +15,16 @@ from bpviz.engine.dataset import Dataset
 
 from .backprop import backward, forward_trace, reduce_losses, step_in_place
 from .errors import BpvizError
+from .finite import check_outputs
 from .losses import LOSSES
-from .network import Network
+from .network import QUIET, Network
+from .spec import check_learning_rate
 
 EXPLODED_LOSS = 1e12
 EXPLODED_WEIGHT = 1e4
+# The ranges of the training settings on every way in (the Train page, the CLI); the learning rate's is the spec's.
+MAX_EPOCHS = 100_000  # epochs of one Start or Resume
+MAX_MOMENTUM = 0.99
 
 
 @dataclass(frozen=True)
@@ -46,8 +51,9 @@ class TrainSettings:
 
 def evaluate(net: Network, ds: Dataset) -> tuple[float, float | None]:
     """(loss, accuracy) of ``net`` on ``ds``; accuracy thresholds one output at 0.5, else argmax."""
-    out = net.forward(ds.X)
-    loss = reduce_losses(LOSSES[net.spec.loss].value(out, ds.Y), net.spec.reduction)
+    z, out = net.outputs(ds.X)
+    with np.errstate(**QUIET):
+        loss = reduce_losses(LOSSES[net.spec.loss].value(out, ds.Y, z), net.spec.reduction)
     if not ds.is_classification:
         return loss, None
     return loss, float(np.mean(predict_labels(out) == ds.labels))
@@ -73,14 +79,16 @@ class Trainer:
     ):
         if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
             raise BpvizError("batch_size", f"{batch_size!r}; choose a whole number ≥ 1")
-        if not 0 <= momentum < 1:
-            raise BpvizError("momentum", f"{momentum!r}; choose from 0 up to (not including) 1")
+        if isinstance(momentum, bool) or not (0 <= momentum <= MAX_MOMENTUM):
+            raise BpvizError("momentum", f"{momentum!r}; choose from 0 to {MAX_MOMENTUM:g}")
         lr = net.spec.learning_rate if learning_rate is None else learning_rate
-        if not (np.isfinite(lr) and lr > 0):
-            raise BpvizError("learning_rate", f"{lr!r} is not a positive finite number")
+        check_learning_rate(lr)
         self.net = net
         self.train_set = train_set.for_outputs(net.spec.layers[-1])
         self.test_set = test_set.for_outputs(net.spec.layers[-1]) if test_set is not None else None
+        for which, ds in (("training", self.train_set), ("test", self.test_set)):
+            if ds is not None:
+                _startable(net, ds, which)
         self.batch_size = min(int(batch_size), len(self.train_set))
         self.learning_rate = lr
         self.momentum = momentum
@@ -133,11 +141,11 @@ class Trainer:
             reason = _blown_weights(self.net)
             if reason is None and (self.epoch % report_every == 0 or self.epoch == end):
                 progress = self.report()
-                if np.isfinite(progress.train_loss) and progress.train_loss <= EXPLODED_LOSS:
+                reason = _blown_losses(progress)
+                if reason is None:
                     good_net, good_epoch = self.net.copy(), self.epoch
                     yield progress
                     continue
-                reason = f"the training loss became {progress.train_loss:.3g}"
             if reason is None:
                 continue
             bad_epoch = self.epoch
@@ -155,6 +163,27 @@ def packed(spec, buffer: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]
         b.append(buffer[i : i + r])
         i += r
     return W, b
+
+
+def _startable(net: Network, ds: Dataset, which: str) -> None:
+    """Raise BpvizError when the starting network's loss on ``ds`` is not finite: its weights or the data are
+    too large (no learning rate is to blame), said with the first quantity that overflowed and on which sample."""
+    try:
+        check_outputs(net, ds.X, ds.Y, f"{which} sample")
+    except BpvizError as err:
+        raise BpvizError(
+            "network", f"cannot train from these weights: on {err.message}. Use smaller weights or inputs"
+        ) from None
+
+
+def _blown_losses(progress: Progress) -> str | None:
+    """Why a report's losses count as diverged (the training loss not finite or beyond EXPLODED_LOSS, the test
+    loss not finite), or None."""
+    if not (np.isfinite(progress.train_loss) and progress.train_loss <= EXPLODED_LOSS):
+        return f"the training loss became {progress.train_loss:.3g}"
+    if progress.test_loss is not None and not np.isfinite(progress.test_loss):
+        return f"the test loss became {progress.test_loss:.3g}"
+    return None
 
 
 def _blown_weights(net: Network) -> str | None:

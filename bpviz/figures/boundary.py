@@ -7,7 +7,9 @@
 - 1 input and 1 output: ``fit_figure`` draws the fitted curve ŷ(x) over the points.
 
 Training points are filled, test points hollow; classes also differ by marker shape, not only colour.
-``data_figure`` picks the view that applies, or returns None (e.g. the 64-input digits).
+``data_figure`` picks the view that applies, or returns None (e.g. the 64-input digits). Class and feature
+names come from the user's CSV and go into the figure through ``plaintext.plotly``; where the network's
+output is not a finite number the plane is left blank and the title says so.
 """
 
 import numpy as np
@@ -16,6 +18,7 @@ import plotly.graph_objects as go
 from bpviz.engine.dataset import Dataset
 from bpviz.engine.network import Network
 from bpviz.figures import palette as P
+from bpviz.lesson.plaintext import plotly
 
 from .chart_layout import axis, chart_layout
 
@@ -33,9 +36,23 @@ def class_color(c: int) -> str:
 
 
 def _span(values: np.ndarray) -> tuple[float, float]:
+    """The range of ``values`` with a margin of PAD on each side (data near ±1.8e308 keeps its own range)."""
     lo, hi = float(np.min(values)), float(np.max(values))
-    width = hi - lo or 1.0
-    return lo - PAD * width, hi + PAD * width
+    with np.errstate(over="ignore"):
+        width = (hi - lo) or 1.0
+        span = lo - PAD * width, hi + PAD * width
+    return span if np.all(np.isfinite([width, *span])) else (lo, hi)
+
+
+def _finite_part(out: np.ndarray) -> tuple[np.ndarray, str]:
+    """``out`` with every value that is not finite made NaN (Plotly leaves it blank), and a note for the title
+    when there were any."""
+    bad = ~np.isfinite(out)
+    if not bad.any():
+        return out, ""
+    points = bad.any(axis=-1) if out.ndim == 3 else bad
+    note = f" · blank where the output is not a finite number ({int(points.sum()):,} of {points.size:,} points)"
+    return np.where(bad, np.nan, out), note
 
 
 def _shown(n: int) -> np.ndarray:
@@ -62,18 +79,19 @@ def _points(fig: go.Figure, train_set: Dataset, test_set: Dataset | None) -> int
                 if not mine.any():
                     continue
                 symbol = SYMBOLS[c % len(SYMBOLS)] + ("-open" if hollow else "")
+                name = plotly(f"class {ds.class_names[c]} ({which})")
                 fig.add_scatter(
                     x=X[mine, 0],
                     y=X[mine, 1],
                     mode="markers",
-                    name=f"class {ds.class_names[c]} ({which})",
+                    name=name,
                     marker={
                         "symbol": symbol,
                         "size": size,
                         "color": class_color(c),
                         "line": {"width": 2 if hollow else 1, "color": class_color(c) if hollow else "#FFFFFF"},
                     },
-                    hovertemplate=f"class {ds.class_names[c]} ({which})<br>x1 %{{x:.3g}}, x2 %{{y:.3g}}<extra></extra>",
+                    hovertemplate=f"{name}<br>x1 %{{x:.3g}}, x2 %{{y:.3g}}<extra></extra>",
                 )
         else:
             y = ds.Y[rows, 0]
@@ -109,7 +127,7 @@ def boundary_figure(net: Network, train_set: Dataset, test_set: Dataset | None =
     xs = np.linspace(*_span(both[:, 0]), GRID)
     ys = np.linspace(*_span(both[:, 1]), GRID)
     gx, gy = np.meshgrid(xs, ys)
-    out = net.forward(np.c_[gx.ravel(), gy.ravel()]).reshape(GRID, GRID, -1)
+    out, blank = _finite_part(net.forward(np.c_[gx.ravel(), gy.ravel()]).reshape(GRID, GRID, -1))
     n_out = out.shape[2]
     fig = go.Figure()
     hover = "x1 %{x:.3g}, x2 %{y:.3g}<br>"
@@ -139,7 +157,7 @@ def boundary_figure(net: Network, train_set: Dataset, test_set: Dataset | None =
         title = "Decision boundary (dashed: ŷ = 0.5)"
     elif train_set.is_classification:
         k = n_out
-        winner = np.argmax(out, axis=2)
+        winner = np.argmax(np.nan_to_num(out, nan=-np.inf), axis=2)
         sure = (np.max(out, axis=2) - 1 / k) / (1 - 1 / k)
         fig.add_heatmap(
             x=xs,
@@ -168,19 +186,18 @@ def boundary_figure(net: Network, train_set: Dataset, test_set: Dataset | None =
     hidden = _points(fig, train_set, test_set)
     if hidden:
         title += f" · {hidden:,} points not drawn"
+    title += blank
     f1, f2 = train_set.feature_names[:2]
     points = _count_points(train_set, test_set)
     kind = "coloured by target"
     if train_set.is_classification:
         kind = f"{train_set.n_classes} classes, one marker shape each"
     alt = f"{title}: the network's output over the plane of {f1} and {f2}, under {points} ({kind})."
-    layout = chart_layout(title, f1, f2, height=600, alt=alt)
+    layout = chart_layout(title, plotly(f1), plotly(f2), height=600, alt=alt)
     layout["legend"] = {"orientation": "h", "x": 0.5, "xanchor": "center", "y": -0.14, "yanchor": "top"}
     layout["margin"]["t"] = 60
-    layout["xaxis"] = axis(train_set.feature_names[0], range=[xs[0], xs[-1]], showgrid=False, constrain="domain")
-    layout["yaxis"] = axis(
-        train_set.feature_names[1], range=[ys[0], ys[-1]], showgrid=False, scaleanchor="x", constrain="domain"
-    )
+    layout["xaxis"] = axis(plotly(f1), range=[xs[0], xs[-1]], showgrid=False, constrain="domain")
+    layout["yaxis"] = axis(plotly(f2), range=[ys[0], ys[-1]], showgrid=False, scaleanchor="x", constrain="domain")
     fig.update_layout(layout)
     return fig
 
@@ -206,7 +223,7 @@ def fit_figure(net: Network, train_set: Dataset, test_set: Dataset | None = None
             },
             hovertemplate=f"{which}<br>x %{{x:.3g}}<br>y %{{y:.3g}}<extra></extra>",
         )
-    curve = net.forward(xs[:, None])[:, 0]
+    curve, blank = _finite_part(net.forward(xs[:, None])[:, 0])
     fig.add_scatter(
         x=xs,
         y=curve,
@@ -216,11 +233,9 @@ def fit_figure(net: Network, train_set: Dataset, test_set: Dataset | None = None
         hovertemplate="x %{x:.3g}<br>ŷ %{y:.3g}<extra></extra>",
     )
     name = train_set.feature_names[0]
-    alt = (
-        f"Fitted curve ŷ({name}) of the network, from {curve.min():.3g} to {curve.max():.3g}, "
-        f"over {_count_points(train_set, test_set)}."
-    )
-    fig.update_layout(chart_layout("Fitted curve ŷ(x) over the data", name, "y", height=480, alt=alt))
+    low, high = (f"{np.nanmin(curve):.3g}", f"{np.nanmax(curve):.3g}") if np.isfinite(curve).any() else ("—", "—")
+    alt = f"Fitted curve ŷ({name}) of the network, from {low} to {high}, over {_count_points(train_set, test_set)}."
+    fig.update_layout(chart_layout("Fitted curve ŷ(x) over the data" + blank, plotly(name), "y", height=480, alt=alt))
     return fig
 
 

@@ -4,13 +4,14 @@ import numpy as np
 import plotly.graph_objects as go
 
 from bpviz.figures import palette as P
+from bpviz.lesson.plaintext import plotly
 
 from .chart_layout import axis, chart_layout
 
 
 def confusion_figure(counts: np.ndarray, class_names: tuple[str, ...] | list[str], title: str) -> go.Figure:
     """Heatmap of ``counts`` (k, k), C[i, j] = samples of true class i predicted as j; the diagonal is right."""
-    names = [str(c) for c in class_names]
+    names = [plotly(c) for c in class_names]  # the CSV's labels, shown as typed
     k = len(names)
     counts = np.asarray(counts)
     side = min(max(360, 48 * k + 180), 640)
@@ -28,7 +29,7 @@ def confusion_figure(counts: np.ndarray, class_names: tuple[str, ...] | list[str
             textfont={"size": 20 if k <= 6 else 16},
             hovertemplate="true %{y}, predicted %{x}: %{z}<extra></extra>",
         ),
-        chart_layout(title, "predicted class", "true class", height=side, alt=_alt(counts, names, title)),
+        chart_layout(title, "predicted class", "true class", height=side, alt=_alt(counts, class_names, title)),
     )
     fig.update_layout(
         xaxis=axis("predicted class", type="category", side="bottom", showgrid=False, ticks=""),
@@ -38,7 +39,7 @@ def confusion_figure(counts: np.ndarray, class_names: tuple[str, ...] | list[str
     return fig
 
 
-def _alt(counts: np.ndarray, names: list[str], title: str) -> str:
+def _alt(counts: np.ndarray, names, title: str) -> str:
     """How many are right, and the most frequent mistake."""
     text = f"{title}: {int(np.trace(counts)):,} of {int(counts.sum()):,} samples on the diagonal, predicted right"
     wrong = counts - np.diag(np.diag(counts))

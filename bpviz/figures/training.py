@@ -14,6 +14,7 @@ from plotly.subplots import make_subplots
 from bpviz.engine.losses import LOSSES
 from bpviz.engine.training import Progress
 from bpviz.figures import palette as P
+from bpviz.lesson.plaintext import plotly
 from bpviz.runs.tracked import SampleHistory
 
 from .chart_layout import axis, chart_layout
@@ -173,7 +174,7 @@ def sample_figure(history: SampleHistory, log_error: bool = False) -> go.Figure:
     )
     epochs = history.epochs.tolist()
     colors = [P.CATEGORICAL[k % len(P.CATEGORICAL)] for k in range(len(history.sample_names))]
-    for j, name in enumerate(history.output_names):
+    for j, name in enumerate(map(plotly, history.output_names)):  # class names from a CSV, shown as typed
         color, dash = colors[history.output_sample[j]], DASHES[j % len(DASHES)]
         x, y = _finite(epochs, history.prediction[:, j].tolist())
         fig.add_scatter(
@@ -187,7 +188,7 @@ def sample_figure(history: SampleHistory, log_error: bool = False) -> go.Figure:
             row=1,
             col=1,
         )
-    for k, name in enumerate(history.sample_names):
+    for k, name in enumerate(map(plotly, history.sample_names)):
         x, y = _finite(epochs, history.error[:, k].tolist())
         if log_error:
             x, y = [a for a, b in zip(x, y) if b > 0], [b for b in y if b > 0]

@@ -1,10 +1,14 @@
 """``python -m bpviz``: step, train and preset from the command line.
 
-Every bad input exits with status 2 and one line on stderr; no traceback.
+Every bad input exits with status 2 and one line on stderr; no traceback. What a command prints is finite
+numbers only: a result that is not a finite number (huge weights or inputs overflow float64) is a bad input
+too, and its line names the first such quantity, where it is and what it came from
+("error: z: layer 2, neuron 1 is inf: …"); NumPy's own warnings are never printed.
 """
 
 import argparse
 import json
+import os
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -16,7 +20,9 @@ from bpviz.data.csvfile import read_csv
 from bpviz.data.datasets import split
 from bpviz.engine.backprop import backprop, batch_loss, sgd_step
 from bpviz.engine.errors import BpvizError
-from bpviz.engine.training import Trainer
+from bpviz.engine.finite import check_step
+from bpviz.engine.network import QUIET
+from bpviz.engine.training import MAX_EPOCHS, Trainer
 from bpviz.io import netfile
 from bpviz.lesson.presets import get_preset
 
@@ -47,6 +53,27 @@ def _lists(arrays) -> list:
     return [np.asarray(a).tolist() for a in arrays]
 
 
+def _print_json(values: dict) -> None:
+    """One JSON line; ``allow_nan=False`` makes sure a NaN or infinity the checks missed is an error, not output."""
+    try:
+        print(json.dumps(values, allow_nan=False))
+    except ValueError:
+        raise BpvizError("result", "a number of the result is not finite") from None
+
+
+def _writable(path: str) -> Path:
+    """``path`` as a file the command can write, checked before any work is done."""
+    out = Path(path)
+    folder = out.parent
+    if out.is_dir():
+        raise BpvizError("out", f"cannot write {path}: it is a folder")
+    if not folder.is_dir():
+        raise BpvizError("out", f"cannot write {path}: the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):
+        raise BpvizError("out", f"cannot write {path}: permission denied")
+    return out
+
+
 def cmd_step(args) -> None:
     net = netfile.loads(_read(args.net))
     x = [_numbers(v, "x") for v in args.x]
@@ -55,24 +82,25 @@ def cmd_step(args) -> None:
         raise BpvizError("y", f"{len(x)} --x but {len(y)} --y; give one --y per --x")
     t = backprop(net, x, y)
     after = sgd_step(net, t.grad_W, t.grad_b)
-    print(
-        json.dumps(
-            {
-                "z": _lists(t.z),
-                "a": _lists(t.a),
-                "loss": t.loss,
-                "delta": _lists(t.delta),
-                "grad_W": _lists(t.grad_W),
-                "grad_b": _lists(t.grad_b),
-                "weights_after": _lists(after.W),
-                "biases_after": _lists(after.b),
-                "loss_after": batch_loss(after, x, y),
-            }
-        )
+    loss_after = batch_loss(after, x, y)
+    check_step(net, t, after, loss_after)
+    _print_json(
+        {
+            "z": _lists(t.z),
+            "a": _lists(t.a),
+            "loss": t.loss,
+            "delta": _lists(t.delta),
+            "grad_W": _lists(t.grad_W),
+            "grad_b": _lists(t.grad_b),
+            "weights_after": _lists(after.W),
+            "biases_after": _lists(after.b),
+            "loss_after": loss_after,
+        }
     )
 
 
 def cmd_train(args) -> None:
+    out = _writable(args.out) if args.out else None
     net = netfile.loads(_read(args.net))
     given = {k: v for k in ("n", "noise", "classes", "test_fraction") if (v := getattr(args, k)) is not None}
     data = replace(DATA_DEFAULTS.get(args.data, DATA_DEFAULTS["csv"]), **given)  # validated, like Design's
@@ -96,19 +124,20 @@ def cmd_train(args) -> None:
         acc = "" if last.train_accuracy is None else f"  train acc {last.train_accuracy:.4f}"
         test = "" if last.test_loss is None else f"  test loss {last.test_loss:.6g}"
         print(f"epoch {last.epoch:>6}  train loss {last.train_loss:.6g}{test}{acc}", flush=True)
-    if args.out:
-        Path(args.out).write_text(netfile.dumps(trainer.net), encoding="utf-8")
+    if out is not None:
+        try:
+            out.write_text(netfile.dumps(trainer.net), encoding="utf-8")
+        except OSError as err:
+            raise BpvizError("out", f"cannot write {args.out}: {err.strerror or err}") from None
     final = trainer.report()
-    print(
-        json.dumps(
-            {
-                "epochs": final.epoch,
-                "train_loss": final.train_loss,
-                "test_loss": final.test_loss,
-                "train_accuracy": final.train_accuracy,
-                "test_accuracy": final.test_accuracy,
-            }
-        )
+    _print_json(
+        {
+            "epochs": final.epoch,
+            "train_loss": final.train_loss,
+            "test_loss": final.test_loss,
+            "train_accuracy": final.train_accuracy,
+            "test_accuracy": final.test_accuracy,
+        }
     )
 
 
@@ -147,9 +176,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv=None) -> int:
     try:
         args = build_parser().parse_args(argv)
-        if getattr(args, "epochs", 1) < 1:
-            raise BpvizError("epochs", "choose at least 1 epoch")
-        args.run(args)
+        if not 1 <= getattr(args, "epochs", 1) <= MAX_EPOCHS:
+            raise BpvizError("epochs", f"{args.epochs}; choose 1 to {MAX_EPOCHS:,} epochs")
+        with np.errstate(**QUIET):
+            args.run(args)
     except BpvizError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

@@ -53,6 +53,16 @@ def _reject_constant(name: str):
     raise BpvizError("file", f"{name} is not allowed in a network file")
 
 
+def _object(pairs: list[tuple[str, object]]) -> dict:
+    """A JSON object; a key given twice is refused (json.loads would keep the last one without a word)."""
+    doc = {}
+    for key, value in pairs:
+        if key in doc:
+            raise BpvizError("file", f"the key {key!r} appears more than once")
+        doc[key] = value
+    return doc
+
+
 def from_dict(doc) -> Network:
     """A validated network from the file's JSON object."""
     if not isinstance(doc, dict):
@@ -121,7 +131,7 @@ def loads(text: str | bytes) -> Network:
     if not text.strip():
         raise BpvizError("file", "not valid JSON (the file is empty)")
     try:
-        doc = json.loads(text, parse_constant=_reject_constant, parse_int=_parse_int)
+        doc = json.loads(text, parse_constant=_reject_constant, parse_int=_parse_int, object_pairs_hook=_object)
     except BpvizError:
         raise
     except UnicodeDecodeError:  # a picture or an archive, say

@@ -16,7 +16,7 @@ The address bar holds a lesson's keys next to others the app keeps there
 writes the URL to copy.
 """
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -174,6 +174,15 @@ def _read(params: Mapping[str, str], part: str, default) -> dict[str, Any]:
         if f.part == part:
             values[f.attr] = f.codec.read(params[f.key], f.key) if f.key in params else getattr(default, f.attr)
     return values
+
+
+def one_value_each(query: Mapping[str, Sequence[str]]) -> dict[str, str]:
+    """A link's query with one value per key, from every value each key was given: a lesson key given twice
+    (``lr=0.5&lr=2``) is refused, never resolved by keeping one of them."""
+    for key, values in query.items():
+        if key in KEYS and len(values) > 1:
+            raise BpvizError(key, f"appears {len(values)} times in the link; keep one")
+    return {key: values[-1] for key, values in query.items() if values}
 
 
 def decode(params: Mapping[str, str], default: Lesson) -> Lesson:

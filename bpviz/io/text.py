@@ -10,6 +10,7 @@ import re
 import numpy as np
 
 from bpviz.engine.errors import BpvizError
+from bpviz.engine.spec import check_learning_rate
 
 MAX_RATES = 6
 _SEPARATORS = re.compile(r"[,;\s]+")
@@ -53,6 +54,7 @@ def parse_rates(text: str) -> tuple[float, ...]:
             raise BpvizError("rates", f"{p!r} is not a number") from None
         if not (math.isfinite(r) and r > 0):
             raise BpvizError("rates", f"{p} is not a positive finite number")
+        check_learning_rate(r, "rates")
         if r not in rates:
             rates.append(r)
     if len(rates) > MAX_RATES:

@@ -230,14 +230,24 @@ def _a_latex(s: _Scope, l: int, i: int) -> tuple[str, float]:
 
 
 def _loss_latex(s: _Scope) -> tuple[str, float]:
+    """The loss with its terms' numbers; a loss fused with its output activation writes log a_j (and
+    log(1 − a_j)) as the numbers computed from z, so a saturated output shows its true terms, never log 0."""
     w, d, L = s.w, s.d, s.spec.depth
     a, y = w.trace.a[L][0], w.y
     loss, n = LOSSES[s.spec.loss], len(a)
-    numbers = loss.written(capped_sum(n, lambda j: loss.term(factor(a[j], d), factor(y[j], d)), terms_per_line(d)), n)
+    per_line = terms_per_line(d)
+    if loss.fused is None:
+        numbers = loss.written(capped_sum(n, lambda j: loss.term(factor(a[j], d), factor(y[j], d)), per_line), n)
+    else:
+        logs = [v[0] for v in loss.fused.logs(w.trace.z[L - 1][:1])]
+        term = lambda j: loss.fused.term_logs(factor(y[j], d), *(factor(v[j], d) for v in logs))  # noqa: E731
+        numbers = loss.written(capped_sum(n, term, per_line), n)
     if s.names.textbook:
         general = loss.written(" + ".join(loss.term(s.names.a_tex(L, j), s.names.target_tex(j)) for j in range(n)), n)
     else:
         general = _loss_general(s.spec)
+    if loss.fused is not None:
+        general += rf", \quad {loss.fused.logs_latex}"
     return aligned(*chain(s.names.loss_tex, general, numbers, number(w.trace.loss, d))), w.trace.loss
 
 

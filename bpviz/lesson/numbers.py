@@ -1,19 +1,31 @@
-"""Numbers as the page shows them: a fixed count of decimals, scientific notation for tiny values;
-``number`` and ``factor`` write the same text as LaTeX for the equations."""
+"""Numbers as the page shows them, in a bounded width: a fixed count of decimals, scientific notation for a
+value that would print as 0 and for one of BIG or more (1e+300 is "1.00e+300", never 301 digits); ``number``
+and ``factor`` write the same text as LaTeX for the equations, ``printf_format`` the format of a table column."""
 
 import numpy as np
 
+BIG = 1e6  # from here on a number is written in scientific notation
+
 
 def format_value(value: float, decimals: int = 4) -> str:
-    """``value`` with ``decimals`` decimals; a non-zero value that would print as 0 uses scientific notation."""
+    """``value`` with ``decimals`` decimals; a non-zero value that would print as 0, or one of BIG or more,
+    uses scientific notation."""
     v = float(value)
     if not np.isfinite(v):
         return str(v)
     if v == 0:
         return f"{0.0:.{decimals}f}"
-    if abs(v) < 0.5 * 10.0**-decimals:
+    if abs(v) < 0.5 * 10.0**-decimals or abs(v) >= BIG:
         return f"{v:.{max(decimals - 2, 1)}e}"
     return f"{v:.{decimals}f}"
+
+
+def printf_format(values, decimals: int) -> str:
+    """The printf format of a table column holding ``values``: ``decimals`` decimals ("%.4f"), or scientific
+    notation ("%.2e") when some value is BIG or more, so no cell grows past a dozen characters."""
+    values = np.asarray(values, dtype=float)
+    big = values.size and np.nanmax(np.abs(np.where(np.isfinite(values), values, 0.0))) >= BIG
+    return f"%.{max(decimals - 2, 1)}e" if big else f"%.{decimals}f"
 
 
 def number(value: float, decimals: int) -> str:

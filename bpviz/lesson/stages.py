@@ -20,6 +20,7 @@ import numpy as np
 
 from bpviz.engine.activations import ACTIVATIONS
 from bpviz.engine.backprop import Trace, backprop, batch_loss, sgd_step
+from bpviz.engine.finite import check_step
 from bpviz.engine.losses import LOSSES
 from bpviz.engine.network import Network
 from bpviz.engine.spec import NetworkSpec
@@ -106,7 +107,11 @@ class Walk:
 
 
 def walk(net: Network, x, y) -> Walk:
-    """The whole step of the sample (x, y): one backprop, one SGD step, one forward pass."""
+    """The whole step of the sample (x, y): one backprop, one SGD step, one forward pass. Raises BpvizError
+    naming the first quantity that is not a finite number (``bpviz.engine.finite``): nothing of such a step
+    is shown."""
     trace = backprop(net, x, y)
     updated = sgd_step(net, trace.grad_W, trace.grad_b)
-    return Walk(net, trace, updated, batch_loss(updated, trace.x, trace.y), stages(net.spec))
+    loss_after = batch_loss(updated, trace.x, trace.y)
+    check_step(net, trace, updated, loss_after)
+    return Walk(net, trace, updated, loss_after, stages(net.spec))

@@ -20,6 +20,7 @@ import numpy as np
 from bpviz.engine.dataset import Dataset
 from bpviz.engine.errors import BpvizError
 from bpviz.engine.network import Network
+from bpviz.engine.spec import MIN_LEARNING_RATE
 from bpviz.engine.training import Progress, Trainer
 
 from .tracked import MAX_TRACKED, SampleHistory, sample_history
@@ -39,9 +40,15 @@ def with_rate(net: Network, learning_rate: float) -> Network:
 def divergence_message(diverged: Progress, kept_epoch: int, learning_rate: float) -> str:
     """What went wrong, where, what was kept, and what to try."""
     kept = "the starting network" if kept_epoch == 0 else f"the network of epoch {kept_epoch}"
+    lower = max(learning_rate / 10, MIN_LEARNING_RATE)
+    advice = (
+        f"Try a lower learning rate than {learning_rate:g}, for example {lower:g}."
+        if lower < learning_rate
+        else f"{learning_rate:g} is the lowest learning rate allowed: look at the weights and the data instead."
+    )
     return (
         f"Training diverged at epoch {diverged.epoch}: {diverged.diverged}. Kept {kept}, the last one before "
-        f"it blew up. Try a lower learning rate than {learning_rate:g}, for example {learning_rate / 10:g}."
+        f"it blew up. {advice}"
     )
 
 
@@ -69,6 +76,7 @@ class Run:
             raise BpvizError("samples", f"track at most {MAX_TRACKED} samples")
         self.history: list[Progress] = []
         self.outputs: list[np.ndarray] = []  # a^L of the tracked samples, one (k, n_out) array per report
+        self.logits: list[np.ndarray] = []  # z^L of the same (a fused loss is computed from it)
         self.divergence: Progress | None = None
         self.target = 0
         self.report_every = 1
@@ -175,9 +183,11 @@ class Run:
     def _record(self, progress: Progress) -> None:
         self.history.append(progress)
         if len(self.tracked):
-            self.outputs.append(self.net.forward(self.train_set.X[self.tracked]))
+            z, a = self.net.outputs(self.train_set.X[self.tracked])
+            self.outputs.append(a)
+            self.logits.append(z)
 
     # -- tracked samples -----------------------------------------------------------------------
     def sample_history(self) -> SampleHistory | None:
         """Prediction and loss of each tracked sample at every report (None when none are tracked)."""
-        return sample_history(self.net, self.train_set, self.tracked, self.history, self.outputs)
+        return sample_history(self.net, self.train_set, self.tracked, self.history, self.outputs, self.logits)

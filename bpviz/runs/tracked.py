@@ -56,9 +56,9 @@ class SampleHistory:
 
 
 def sample_history(net: Network, train_set: Dataset, tracked: np.ndarray, history: Sequence[Progress],
-                   outputs: Sequence[np.ndarray]) -> SampleHistory | None:  # fmt: skip
+                   outputs: Sequence[np.ndarray], logits: Sequence[np.ndarray]) -> SampleHistory | None:  # fmt: skip
     """Prediction and loss of each tracked sample at every report (None when none are tracked): ``outputs``
-    holds a^L of the ``tracked`` rows at each report of ``history``.
+    holds a^L of the ``tracked`` rows at each report of ``history``, ``logits`` their z^L.
 
     Watched outputs: the single output; for one-hot targets the output of the true class; for
     several regression outputs, each of them.
@@ -80,7 +80,7 @@ def sample_history(net: Network, train_set: Dataset, tracked: np.ndarray, histor
         title = "outputs ŷ"
         out_names = [f"{names[s]} · ŷ{j + 1}" for s, j in pairs]
     rows, cols = np.array([p[0] for p in pairs]), np.array([p[1] for p in pairs])
-    error = np.stack([LOSSES[net.spec.loss].value(o, Y) for o in out])
+    error = np.stack([LOSSES[net.spec.loss].value(o, Y, z) for o, z in zip(out, logits)])
     return SampleHistory(
         epochs=np.array([p.epoch for p in history]),
         output_names=tuple(out_names),
