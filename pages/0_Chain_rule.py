@@ -48,7 +48,7 @@ if not presenting:
         seeded = state.bind(act.input_key(expr, name), inputs[name], act.set_input, expr, name)
         col.number_input(name, step=0.5, format="%g", **seeded)
 if problem is not None:
-    st.error(f"The expression cannot be read: {problem.message}", icon="✏️")
+    notices.say("error", f"The expression cannot be read: {problem.message}", icon="✏️")  # it quotes the text
     st.stop()
 
 

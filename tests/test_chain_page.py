@@ -188,3 +188,12 @@ def test_a_typed_expression_is_stepped_and_a_typo_is_pointed_at(at):
     assert at.text_area(key=chain_ui.TEXT).value == "f = (x + ) * y"  # the text is kept to be fixed
     click(at, f"{chain_ui.EXAMPLE}_1")  # micrograd's README
     assert not at.error and figure_title(at) == "your 13 lines, ending: g += 10.0 / f"
+
+
+def test_typed_text_quoted_in_a_message_shows_as_typed(at):
+    from markdown_check import live_parts, rendered_text
+
+    pick(at, chain_ui.TYPED)
+    at.text_area(key=chain_ui.TEXT).input("f = __import__(x)").run()  # quoted back: "__import__() is not …"
+    body = at.error[0].proto.body  # as sent to the browser (``value`` is what a reader sees: tests/conftest.py)
+    assert live_parts(body) == [] and "__import__() is not an operation" in rendered_text(body)  # not bold

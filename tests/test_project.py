@@ -192,7 +192,7 @@ def markdown_offenders(paths) -> list[str]:
             func = node.func
             name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
             if name in MARKDOWN_CALLS and isinstance(func, ast.Attribute) and not _is_notices(func.value):
-                args = [*node.args[:1], *(k.value for k in node.keywords if k.keyword == "body")]
+                args = [*node.args[:1], *(k.value for k in node.keywords if k.arg == "body")]
                 offenders += [f"{path.name}:{node.lineno} {name}" for a in args if not _fixed(a)]
             if name == "md" and not (node.args and _fixed(node.args[0])):
                 offenders.append(f"{path.name}:{node.lineno} md with a template not fixed in the code")
