@@ -76,6 +76,14 @@ def shade(value: float, vmax: float, floor: float = 0.12) -> str:
     return mix("#F7F7F7", POSITIVE if value > 0 else NEGATIVE, t)
 
 
+def diverging_scale(strength: float = 1.0) -> list:
+    """A Plotly colorscale for values in [−m, m] that matches ``shade``: NEGATIVE at −m, near-white at 0,
+    POSITIVE at m; ``strength`` below 1 stops that share of the way to the full colours (lighter, for data
+    drawn on top)."""
+    light = "#F7F7F7"
+    return [[0.0, mix(light, NEGATIVE, strength)], [0.5, light], [1.0, mix(light, POSITIVE, strength)]]
+
+
 def _luminance(color: str) -> float:
     def channel(c: int) -> float:
         s = c / 255
