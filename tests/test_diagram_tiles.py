@@ -1,16 +1,21 @@
 """The diagram with maps: each drawn node a tile painted with its neuron's map, labels and edges clear of it."""
 
+import base64
 import itertools
+import struct
+import zlib
 
 import numpy as np
 import plotly.graph_objects as go
 import pytest
 
 from bpviz import Network, NetworkSpec, get_preset
+from bpviz.figures import palette as P
 from bpviz.figures.diagram import layout as G
 from bpviz.figures.diagram import network_figure
 from bpviz.figures.diagram.plan import label_boxes, plan
-from bpviz.figures.diagram.tiles import RANGE, codes, decoded
+from bpviz.figures.diagram.tiles import COLORS, levels, tile_rgb
+from bpviz.figures.png import data_uri, png_rgb
 from bpviz.lesson.maps import neuron_maps
 from bpviz.lesson.names import Names
 from bpviz.lesson.presets import PRESETS
@@ -30,8 +35,22 @@ def nets():
     return out
 
 
-def tiles(fig):
-    return [t for t in fig.data if t.meta and t.meta[0] == "tiles"]
+def decode_png(uri: str) -> np.ndarray:
+    """The pixels of an 8-bit RGB PNG in a data URI, (height, width, 3): its chunks read by the specification."""
+    data = base64.b64decode(uri.split(",", 1)[1])
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    at, chunks = 8, {}
+    while at < len(data):
+        (length,), tag = struct.unpack(">I", data[at : at + 4]), data[at + 4 : at + 8]
+        body = data[at + 8 : at + 8 + length]
+        assert struct.unpack(">I", data[at + 8 + length : at + 12 + length])[0] == zlib.crc32(tag + body)
+        chunks[tag] = chunks.get(tag, b"") + body
+        at += 12 + length
+    w, h, depth, kind = struct.unpack(">IIBB", chunks[b"IHDR"][:10])
+    assert (depth, kind) == (8, 2)
+    rows = np.frombuffer(zlib.decompress(chunks[b"IDAT"]), dtype=np.uint8).reshape(h, 1 + 3 * w)
+    assert not rows[:, 0].any()  # filter 0: the bytes are the pixels
+    return rows[:, 1:].reshape(h, w, 3)
 
 
 def figure(net, **options):
@@ -48,35 +67,38 @@ def tile_boxes(p) -> list[tuple[str, G.Box]]:
 def test_each_drawn_neuron_shows_its_map_on_its_square(key):
     net = nets()[key]
     maps, fig = figure(net, width=640, height=560)
-    meta = fig.layout.meta
-    side, drawn = meta["diameter"], meta["drawn"]
-    heats = tiles(fig)
-    assert [t.meta[1] for t in heats] == list(range(net.spec.depth + 1))  # one heatmap per layer
+    side, drawn = fig.layout.meta["diameter"], fig.layout.meta["drawn"]
     nodes = next(t for t in fig.data if t.meta and t.meta[0] == "nodes")
     centres = {tuple(c): (x, y) for c, x, y in zip(nodes.customdata, nodes.x, nodes.y)}
-    G_ = maps.grid
-    for heat, layer_drawn in zip(heats, drawn):
-        k = heat.meta[1]
-        x, y, z = np.asarray(heat.x), np.asarray(heat.y), np.asarray(heat.z)
-        assert z.dtype == np.uint8 and z.shape == (len(layer_drawn) * (G_ + 1) - 1, G_)
-        assert heat.zmin == 0 and heat.zmax == 255 and heat.hoverinfo == "skip"
-        for r, i in enumerate(layer_drawn):
-            cx, cy = centres[("node", k, i)]
-            edges = y[r * (G_ + 1) : (r + 1) * (G_ + 1)]
-            assert [x[0], x[-1]] == pytest.approx([cx - side / 2, cx + side / 2], abs=0.05)
-            assert [edges[0], edges[-1]] == pytest.approx([cy - side / 2, cy + side / 2], abs=0.05)
-            tile = z[r * (G_ + 1) : r * (G_ + 1) + G_]
-            expected = np.clip(maps.values[k][i][::-1], -RANGE, RANGE)  # the top row is the highest x2
-            assert np.allclose(decoded(tile, RANGE), expected, atol=RANGE / 254 + 1e-6)
-            if r:
-                assert not z[r * (G_ + 1) - 1].any()  # the brick between two squares is code 0: transparent
+    images = {image.name: image for image in fig.layout.images}
+    assert len(images) == sum(map(len, drawn)) and not [t for t in fig.data if t.type == "heatmap"]
+    for k, i in ((k, i) for k, layer in enumerate(drawn) for i in layer):
+        image, (cx, cy) = images[f"tile {k},{i}"], centres[("node", k, i)]
+        assert (image.xanchor, image.yanchor, image.sizing, image.layer) == ("left", "top", "stretch", "below")
+        assert [image.x, image.y, image.sizex, image.sizey] == pytest.approx(
+            [cx - side / 2, cy - side / 2, side, side], abs=0.05
+        )
+        pixels = decode_png(image.source)
+        assert pixels.shape == (maps.grid, maps.grid, 3)
+        assert np.array_equal(pixels, COLORS[levels(maps.values[k][i][::-1])])  # the top row is the highest x2
     assert nodes.marker.symbol[0] == "square" and nodes.marker.color[0] == "rgba(0,0,0,0)"
 
 
-def test_codes_run_from_minus_one_to_one_and_zero_means_nothing():
-    values = np.array([-5.0, -1.0, 0.0, 0.5, 1.0, 7.0, np.nan, np.inf])
-    assert codes(values, 1.0).tolist() == [1, 1, 128, 191, 255, 255, 0, 0]
-    assert np.isnan(decoded(np.array([0]), 1.0)[0]) and decoded(np.array([128]), 1.0)[0] == 0
+def test_levels_run_from_minus_one_to_one_in_the_node_colours():
+    values = np.array([[-5.0, -1.0, 0.0], [0.5, 1.0, 7.0], [np.nan, np.inf, -np.inf]])
+    assert levels(values).tolist() == [[0, 0, 128], [191, 255, 255], [128, 255, 0]]
+    assert COLORS[0].tolist() == list(P.hex_to_rgb(P.NEGATIVE))
+    assert COLORS[255].tolist() == list(P.hex_to_rgb(P.POSITIVE))
+    rgb = tile_rgb(values)
+    assert rgb[0].tolist() == [list(P.hex_to_rgb(P.FAINT))] * 3  # the last row (highest x2) on top: not finite
+    assert rgb[2, 0].tolist() == COLORS[0].tolist()
+
+
+def test_png_files_hold_their_pixels():
+    rgb = np.random.default_rng(0).integers(0, 256, (5, 7, 3), dtype=np.uint8)
+    assert np.array_equal(decode_png(data_uri(png_rgb(rgb))), rgb)
+    with pytest.raises(ValueError):
+        png_rgb(rgb.astype(float))
 
 
 def test_hover_names_each_tile_and_its_maps_range():
@@ -89,8 +111,8 @@ def test_hover_names_each_tile_and_its_maps_range():
     assert text.startswith("h1_4 · hidden 1 · tanh") and f"a from {low:.4f} to {high:.4f} over the plane" in text
     assert "x from" in hover[("node", 0, 0)]
     assert not [t for t in fig.data if t.meta and t.meta[0] == "node_text"]  # the picture is the node's content
-    assert "names on hover" in fig.layout.meta["legend"] and "edge values on hover" in fig.layout.meta["legend"]
-    assert any(text.startswith("tile: its neuron's a over the input plane") for text in fig.layout.meta["legend"])
+    assert "names and edge values on hover" in fig.layout.meta["legend"]
+    assert "tile: a over the input plane (x1 →, x2 ↑)" in fig.layout.meta["legend"]
     assert "Each neuron is a tile" in fig.layout.meta["alt"] and fig.layout.meta["tiles"] == maps.grid
 
 

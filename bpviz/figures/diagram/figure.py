@@ -25,7 +25,7 @@ from . import edges as E
 from . import nodes as N
 from .legend import legend_traces
 from .plan import MAX_HEIGHT, Plan, plan, quantity_text
-from .tiles import check_maps, tile_traces
+from .tiles import check_maps, tile_images
 
 DEFAULT_WIDTH = 900  # px planned for when the page does not say (AppTest, the tests, exports)
 ALT_VALUES = 4  # values of a layer the text alternative lists
@@ -76,8 +76,6 @@ def network_figure(
     hx, hy, hover = _edge_points(p, names, decimals)
     traces += E.hover_traces(p.edges, hx, hy, hover, max(8.0, min(16.0, p.columns.pitch / 4)))
     annotations += _edge_label_annotations(p)
-    if maps is not None:
-        traces += tile_traces(p, maps)
     traces += N.node_traces(p, view, spec, names, decimals, maps)
     if show_bias and spec.bias != "none":
         traces.append(N.bias_node_trace(p, spec))
@@ -90,6 +88,7 @@ def network_figure(
     annotations += texts
     layout = _layout(p, spec, view, names, annotations, shapes, show_bias, decimals)
     if maps is not None:
+        layout["images"] = tile_images(p, maps)
         layout["meta"]["tiles"] = maps.grid
         layout["meta"]["alt"] += " Each neuron is a tile showing its activation over the input plane."
     # Built from plain dicts, plotly's per-property validation would take two thirds of the time of a figure

@@ -73,7 +73,7 @@ def legend_entries(
 TILE_ENTRIES = (
     Entry("marker", "a > 0", P.shade(1, 1), symbol="square"),
     Entry("marker", "a < 0", P.shade(-1, 1), symbol="square"),
-    Entry("note", "tile: its neuron's a over the input plane (x1 →, x2 ↑), clamped to ±1"),
+    Entry("note", "tile: a over the input plane (x1 →, x2 ↑)"),
 )
 
 
@@ -124,6 +124,9 @@ def note_texts(view: DiagramView, notes, style: G.NodeStyle, decimals: int) -> l
         elif note.endswith(" on hover"):
             count = note.split()[0]
             out.append(f"{count} edge value{'s' if count != '1' else ''} on hover (no room)")
+    if "names on hover" in out and "edge values on hover" in out:  # one note, one line
+        out[out.index("names on hover")] = "names and edge values on hover"
+        out.remove("edge values on hover")
     return out
 
 
