@@ -6,7 +6,7 @@ import pytest
 from bpviz import Network, NetworkSpec, get_preset
 from bpviz.data.catalog import make_dataset
 from bpviz.engine.backprop import forward_trace
-from bpviz.lesson.maps import TILE_GRID, neuron_maps, plane_extent, span
+from bpviz.lesson.maps import TILE_GRID, block_rows, neuron_maps, plane_extent, span
 
 EXTENT = (-1.5, 1.2, -0.7, 2.0)
 DEEP = NetworkSpec((2, 8, 8, 8, 8, 8, 8, 8, 8, 1), ("tanh",) * 8 + ("sigmoid",), seed=4)
@@ -62,3 +62,15 @@ def test_maps_need_two_inputs_and_a_grid():
         neuron_maps(get_preset("digits").network(), EXTENT)
     with pytest.raises(ValueError, match="grid"):
         neuron_maps(get_preset("circles").network(), EXTENT, grid=1)
+
+
+def test_a_big_grid_goes_through_in_blocks_and_comes_out_the_same():
+    net = get_preset("spiral").network()
+    assert block_rows(net.spec.layers) == 781 and block_rows((2, 4096, 1)) == 64  # 16·16 = 256 per row; at least 64
+    maps = neuron_maps(net, EXTENT, grid=60)  # 3,600 points: five blocks
+    g1, g2 = np.meshgrid(maps.x1, maps.x2)
+    z, a = forward_trace(net, np.c_[g1.ravel(), g2.ravel()])  # all at once
+    for layer in range(net.spec.depth + 1):
+        assert np.allclose(maps.values[layer], a[layer].T.reshape(-1, 60, 60))
+    for layer in range(net.spec.depth):
+        assert np.allclose(maps.z[layer], z[layer].T.reshape(-1, 60, 60))

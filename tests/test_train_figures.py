@@ -5,9 +5,10 @@ import json
 import math
 
 import numpy as np
+import plotly.graph_objects as go
 import pytest
 
-from bpviz import Network, NetworkSpec, Progress, get_preset, split
+from bpviz import Dataset, Network, NetworkSpec, Progress, get_preset, split
 from bpviz.data.catalog import make_dataset
 from bpviz.figures.boundary import GRID, MAX_POINTS, boundary_figure, data_figure, fit_figure
 from bpviz.figures.confusion import confusion_figure
@@ -229,3 +230,29 @@ def test_confusion_figure_shows_the_counts_with_true_classes_down_and_prediction
     assert fig.layout.xaxis.type == fig.layout.yaxis.type == "category"
     assert fig.layout.yaxis.autorange == "reversed"
     assert json.loads(fig.to_json())["layout"]["xaxis"]["title"]["text"] == "predicted class"
+
+
+def test_the_live_figures_pass_plotlys_own_checks():
+    """The figures the Train page redraws every tick skip plotly's validation (chart_layout.live_figure): here
+    plotly checks every one of them, each kind of data included."""
+    net, train, test = circles()
+    spiral = get_preset("spiral").network()
+    spiral_set = make_dataset("spiral", n=90, noise=0.2, classes=3).for_outputs(3)
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-1, 1, (40, 2))
+    surface = Dataset("surface", X, np.sin(X[:, :1] * 3) * X[:, 1:], None, ("x1", "x2"))
+    regression = Network.initialise(NetworkSpec((2, 5, 1), ("tanh", "linear"), "mse"))
+    figures = [
+        loss_figure(history(8), "mse", "mean", log_y=True, x_max=20),
+        loss_figure(history(8, test=False), "cross_entropy", "sum", height=300, compact=True),
+        accuracy_figure(history(8), x_max=20, height=280, compact=True),
+        boundary_figure(net, train, test),
+        boundary_figure(spiral, spiral_set),
+        boundary_figure(regression, surface),
+        neuron_map_figure(net, 1, 2, train, test),
+        neuron_map_figure(spiral, 3, 0, spiral_set),
+        neuron_map_figure(regression, 0, 1, surface),
+    ]
+    for fig in figures:
+        go.Figure(fig.to_dict())  # raises on any property plotly does not know or a value it refuses
+        assert no_nan_in(fig)

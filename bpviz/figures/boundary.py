@@ -11,7 +11,8 @@ Training points are filled, test points hollow; classes also differ by marker sh
 data's extent with a margin (``bpviz.lesson.maps.plane_extent``), the same one the neuron maps use.
 
 The Train page redraws these figures several times a second: each is built as one dict and made a Figure
-once (plotly's ``update_layout`` on a built figure costs ten times more).
+once, without validation (``chart_layout.live_figure``; plotly's ``update_layout`` on a built figure alone cost
+ten times the rest).
 """
 
 import numpy as np
@@ -20,9 +21,9 @@ import plotly.graph_objects as go
 from bpviz.engine.dataset import Dataset
 from bpviz.engine.network import Network
 from bpviz.figures import palette as P
-from bpviz.lesson.maps import plane_extent, span
+from bpviz.lesson.maps import neuron_maps, plane_extent, span
 
-from .chart_layout import axis, chart_layout
+from .chart_layout import axis, chart_layout, live_figure
 
 GRID = 60  # cells per side of the painted plane
 CURVE_POINTS = 300
@@ -142,16 +143,15 @@ def points_words(train_set: Dataset, test_set: Dataset | None) -> str:
 def boundary_figure(net: Network, train_set: Dataset, test_set: Dataset | None = None) -> go.Figure:
     """The input plane painted by the network's output (see the module docstring), data on top."""
     extent = data_extent(train_set, test_set)
-    xs, ys = np.linspace(*extent[:2], GRID), np.linspace(*extent[2:], GRID)
-    gx, gy = np.meshgrid(xs, ys)
-    out = net.forward(np.c_[gx.ravel(), gy.ravel()]).reshape(GRID, GRID, -1)
-    traces, title = _output_traces(out, xs, ys, train_set.is_classification)
+    maps = neuron_maps(net, extent, GRID)
+    out = np.moveaxis(maps.values[-1], 0, 2)  # (G, G, n_L): row r is x2[r], column c is x1[c]
+    traces, title = _output_traces(out, maps.x1, maps.x2, train_set.is_classification)
     points, hidden = points_traces(train_set, test_set)
     if hidden:
         title += f" · {hidden:,} points not drawn"
     f1, f2 = train_set.feature_names[:2]
     alt = f"{title}: the network's output over the plane of {f1} and {f2}, {points_words(train_set, test_set)}."
-    return go.Figure(dict(data=traces + points, layout=plane_layout(title, train_set, extent, alt)))
+    return live_figure(traces + points, plane_layout(title, train_set, extent, alt))
 
 
 def fit_figure(net: Network, train_set: Dataset, test_set: Dataset | None = None) -> go.Figure:

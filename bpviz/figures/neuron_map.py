@@ -19,6 +19,7 @@ from bpviz.lesson.numbers import format_value
 
 from . import palette as P
 from .boundary import GRID, HOVER_XY, data_extent, plane_layout, points_traces, points_words
+from .chart_layout import live_figure
 
 STRENGTH = 0.7  # how far toward the full sign colours the map goes (lighter than the tiles: points on top)
 
@@ -60,4 +61,4 @@ def neuron_map_figure(
            f"{' and '.join(train_set.feature_names[:2])}, {points_words(train_set, test_set)}.")  # fmt: skip
     layout = plane_layout(title, train_set, extent, alt, height, subtitle)
     layout["meta"].update(figure="neuron map", neuron=[layer, i])
-    return go.Figure(dict(data=traces + points, layout=layout))
+    return live_figure(traces + points, layout)

@@ -16,7 +16,7 @@ from bpviz.engine.training import Progress
 from bpviz.figures import palette as P
 from bpviz.runs.tracked import SampleHistory
 
-from .chart_layout import axis, chart_layout
+from .chart_layout import axis, chart_layout, live_figure
 
 MARKERS_UP_TO = 60  # points per curve drawn with markers; longer curves are plain lines
 HEIGHT = 420  # px of a curve's figure
@@ -39,7 +39,8 @@ def _curve(history: Sequence[Progress], field: str, name: str, color: str, dash:
     x, y = _finite([p.epoch for p in history], [getattr(p, field) for p in history])
     if not y:
         return None
-    return go.Scatter(
+    return dict(
+        type="scatter",
         x=x,
         y=y,
         name=f"{name} · {format(y[-1], fmt)}",
@@ -109,7 +110,7 @@ def loss_figure(
     layout = chart_layout("Loss", "epoch", "loss", subtitle=loss_label(loss, reduction), alt=alt)
     layout["xaxis"] = _epoch_axis(x_max)
     layout["yaxis"] = _loss_axis("loss", log_y, [v for p in history for v in (p.train_loss, p.test_loss)])
-    return go.Figure([t for t in traces if t is not None], _sized(layout, height, compact))
+    return live_figure([t for t in traces if t is not None], _sized(layout, height, compact))
 
 
 def accuracy_figure(
@@ -130,7 +131,7 @@ def accuracy_figure(
     )
     layout["xaxis"] = _epoch_axis(x_max)
     layout["yaxis"] = axis("accuracy", range=[0, 1.02], tickformat=".0%")
-    return go.Figure([t for t in traces if t is not None], _sized(layout, height, compact))
+    return live_figure([t for t in traces if t is not None], _sized(layout, height, compact))
 
 
 def rate_comparison_figure(

@@ -72,7 +72,8 @@ def plan(
     fonts = Fonts(scale)
     with_bias = show_bias and spec.bias != "none"
     cap = _edge_cap(spec.layers, max_per_layer)
-    first = legend_entries(view, with_bias, (), G.NodeStyle(decimals=decimals), decimals, None, tiles=tiles)
+    known = ((G.DROP_NAMES,) if tiles else ()) + (() if view.edge_labels else ("edges on hover",))  # notes to come
+    first = legend_entries(view, with_bias, known, G.NodeStyle(decimals=decimals), decimals, None, tiles=tiles)
     legend_h = _legend_height(first, width, fonts.legend)
     for _ in range(3):  # the legend gains notes of what did not fit: plan again with a taller legend band
         made = _attempt(spec, view, names, (width, height, max_height), scale, fonts, decimals, (with_bias, tiles),
