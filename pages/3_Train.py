@@ -29,6 +29,7 @@ from bpviz.runs.run import Run, with_rate
 from bpviz.runs.tracked import MAX_TRACKED, sample_name
 from webui import notices, state
 from webui import train as act
+from webui import train_diagram as view
 from webui.notices import md, show
 from webui.setup import setup_page
 
@@ -188,23 +189,16 @@ def log_toggle(widget_key: str, name: str) -> bool:
     return st.toggle("Log-scale loss axis", **state.bind_field(widget_key, state.train(), name))
 
 
-def curves(run: Run, train_set: Dataset, test_set: Dataset | None) -> None:
+def curves(run: Run, train_set: Dataset, height: int, presenting: bool) -> None:
+    """The loss curve and, for classification, the accuracy under it, each ``height`` px tall (compact, with
+    no log-scale switch, in presentation mode)."""
     spec = run.net.spec
-    log_y = log_toggle(act.LOG, "log")
-    loss = loss_figure(run.history, spec.loss, spec.reduction, log_y=log_y, x_max=run.target)
-    accuracy = accuracy_figure(run.history, x_max=run.target) if train_set.is_classification else None
-    data = data_figure(run.net, train_set, test_set)
-    if data is None:
-        cols = st.columns(2) if accuracy is not None else [st.container()]
-        chart(cols[0], loss, act.LOSS_CHART)
-        if accuracy is not None:
-            chart(cols[1], accuracy, act.ACCURACY_CHART)
-        return
-    left, right = st.columns(2)
-    chart(left, loss, act.LOSS_CHART)
-    if accuracy is not None:
-        chart(left, accuracy, act.ACCURACY_CHART)
-    chart(right, data, act.DATA_CHART)
+    log_y = state.train().log if presenting else log_toggle(act.LOG, "log")
+    loss = loss_figure(run.history, spec.loss, spec.reduction, log_y=log_y, x_max=run.target, height=height,
+                       compact=presenting)  # fmt: skip
+    chart(st, loss, act.LOSS_CHART)
+    if train_set.is_classification:
+        chart(st, accuracy_figure(run.history, x_max=run.target, height=height, compact=presenting), act.ACCURACY_CHART)
 
 
 def live_panel(train_set: Dataset, test_set: Dataset | None) -> None:
@@ -215,19 +209,36 @@ def live_panel(train_set: Dataset, test_set: Dataset | None) -> None:
 
 
 def live_view(train_set: Dataset, test_set: Dataset | None) -> None:
+    """The progress and metrics, then the curves beside the diagram (in presentation mode both fill the
+    window), then the chosen neuron's map beside the decision boundary or the fitted curve."""
     if act.tick():
         st.rerun()
-    run = act.current_run()
-    if run is None:
-        left, right = st.columns(2)
-        left.info("Press **Start** to train the current network. The curves appear here and grow as it learns.")
-        data = data_figure(state.net(), train_set, test_set)
-        if data is not None:
-            chart(right, data, act.DATA_CHART)
-        return
-    progress(run)
-    metrics(run)
-    curves(run, train_set, test_set)
+    run, presenting = act.current_run(), state.presenting()
+    net = run.net if run is not None else state.net()
+    if run is not None:
+        progress(run)
+        if not presenting:
+            metrics(run)
+    size = view.sizes(presenting, two_curves=train_set.is_classification)
+    left, right = st.container(key=act.PANES).columns(2, gap="medium")
+    with left:
+        if run is None:
+            st.info("Press **Start** to train the current network. The curves appear here and grow as it learns; "
+                    "the diagram beside them follows its weights.")  # fmt: skip
+        else:
+            curves(run, train_set, size.curve, presenting)
+    with right:
+        view.diagram(net, train_set, test_set, size.width, size.height, size.tallest)
+        if not presenting:
+            notices.caption(view.legend_words(net))
+    data = data_figure(net, train_set, test_set)
+    if view.has_maps(net):
+        left, right = st.container(key=act.MAP_PANES).columns(2, gap="medium")
+        with left:
+            view.neuron_panel(net, train_set, test_set, size.map)
+        chart(right, data, act.DATA_CHART)
+    elif data is not None:
+        chart(st, data, act.DATA_CHART)
 
 
 def results(run: Run, train_set: Dataset, test_set: Dataset | None) -> None:
@@ -342,17 +353,23 @@ def main() -> None:
         notices.say("error", f"This network can't train on the current data: {err}")
         st.page_link("pages/1_Design.py", label="Fix it on the Design page", icon=":material/build:")
         return
-    header(train_set, test_set)
+    presenting = state.presenting()  # the buttons, then the curves and the diagram fill the window
+    if not presenting:
+        header(train_set, test_set)
     if dropped:
         st.info("The network or data changed, so the previous training run was cleared.")
     run = act.current_run()
-    settings_panel(train_set, run)
+    if not presenting:
+        settings_panel(train_set, run)
     buttons(train_set, test_set, run)
     show(state.train().notice)
     if run is not None and run.divergence is not None:
         notices.say("error", run.divergence_text())
     st.fragment(live_panel, run_every=act.TICK_EVERY if act.training() else None)(train_set, test_set)
     run = act.current_run()
+    if presenting:
+        st.divider()
+        settings_panel(train_set, run)
     if run is not None and not run.running and run.epoch > 0:
         results(run, train_set, test_set)
     comparison_section(train_set, test_set, run)

@@ -45,6 +45,8 @@ LOSS_CHART = "train_loss_chart"
 ACCURACY_CHART = "train_accuracy_chart"
 DATA_CHART = "train_data_chart"
 COMPARE_CHART = "train_compare_chart"
+PANES = "panes_train"  # the curves beside the diagram (panes stack in a narrow window: setup.LAYOUT_CSS)
+MAP_PANES = "panes_train_maps"  # the chosen neuron's map beside the decision boundary
 
 
 def locked(action):
