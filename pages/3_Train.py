@@ -220,7 +220,8 @@ def live_view(train_set: Dataset, test_set: Dataset | None) -> None:
         if not presenting:
             metrics(run)
     size = view.sizes(presenting, two_curves=train_set.is_classification)
-    left, right = st.container(key=act.PANES).columns(2, gap="medium")
+    fill = st.container(key=act.FILL if presenting else None)  # measured only where it sizes the panes
+    left, right = fill.container(key=act.PANES).columns(2, gap="medium")
     with left:
         if run is None:
             st.info("Press **Start** to train the current network. The curves appear here and grow as it learns; "

@@ -46,6 +46,7 @@ ACCURACY_CHART = "train_accuracy_chart"
 DATA_CHART = "train_data_chart"
 COMPARE_CHART = "train_compare_chart"
 PANES = "panes_train"  # the curves beside the diagram (panes stack in a narrow window: setup.LAYOUT_CSS)
+FILL = "fill_train"  # the panes' container: in presentation mode, measured to fill the rest of the window
 MAP_PANES = "panes_train_maps"  # the chosen neuron's map beside the decision boundary
 
 

@@ -31,8 +31,8 @@ NEURON_CHART = "train_neuron_chart"
 CHART = {"theme": None, "width": "stretch", "config": {"displaylogo": False}}
 
 
-PRESENTING_TOP = 272  # px above the panes in presentation mode: padding, the buttons row and the progress line
-PRESENTING_BOTTOM = 28  # px left under them, so the last axis title is not cut by the window's edge
+PRESENTING_TOP = 272  # px above the panes in presentation mode before the probe has measured them (1600 × 1000)
+PRESENTING_BOTTOM = 12  # px left under them beyond viewport.fill_height's, so the last axis title is not cut
 GAP = 16  # px between two charts stacked in a pane
 
 
@@ -54,7 +54,7 @@ def sizes(presenting: bool, two_curves: bool) -> Sizes:
     the diagram is as tall as their column (or its own height, when shorter)."""
     v, width = state.viewport(), viewport.pane_width(0.5)
     if presenting:
-        room = max(420, v.height - PRESENTING_TOP - PRESENTING_BOTTOM)
+        room = int(max(420.0, viewport.fill_height(PRESENTING_TOP) - PRESENTING_BOTTOM))
         return Sizes(width, room, room, (room - GAP) // 2 if two_curves else room, max(480, v.height - 120))
     column = 2 * HEIGHT + GAP if two_curves else HEIGHT
     return Sizes(width, None, max(column, 480), HEIGHT, 600)
