@@ -33,6 +33,15 @@ _IDLE_AFTER_JS = f"""(after) => (
     && ({_RUNS_JS})() > after)"""
 
 
+# Whether the app is idle and laid out for the viewport the probe measures now (webui/setup.py's size marker).
+_LAID_OUT_JS = f"""() => {{
+    const want = `st-key-{SIZE_MARKER}${{({MEASURE_JS})().join("_")}}`;
+    return document.querySelector('[data-testid="stApp"]')?.dataset.testScriptState === "notRunning"
+        && Array.from(document.querySelectorAll('[class*="st-key-{SIZE_MARKER}"]'))
+            .some(e => e.classList.contains(want) && e.closest('[data-stale="true"]') === null);
+}}"""
+
+
 def run_count(page) -> int:
     """How many times this session has run a page's script, as the page shows it (0 before its first run)."""
     return page.evaluate(_RUNS_JS)
@@ -56,16 +65,12 @@ def wait_for_layout(page, timeout: float = TIMEOUT) -> None:
     """Wait until the server has laid the page out for this window: the viewport it last ran for (an invisible
     "st-key-bpviz_size_<w>_<h>_<main>_<top>" container, see webui/setup.py) is what the viewport probe measures
     now, so no rerun for a new size is coming, and the app is idle with its charts drawn."""
-    page.wait_for_function(
-        f"""() => {{
-            const want = `st-key-{SIZE_MARKER}${{({MEASURE_JS})().join("_")}}`;
-            return document.querySelector('[data-testid="stApp"]')?.dataset.testScriptState === "notRunning"
-                && Array.from(document.querySelectorAll('[class*="st-key-{SIZE_MARKER}"]'))
-                    .some(e => e.classList.contains(want) && e.closest('[data-stale="true"]') === null);
-        }}""",
-        timeout=timeout,
-    )
-    wait_for_charts(page, timeout)
+    for _ in range(5):  # drawn charts can make the page taller, its scroll bar the main column narrower
+        page.wait_for_function(_LAID_OUT_JS, timeout=timeout)
+        wait_for_charts(page, timeout)
+        if page.evaluate(_LAID_OUT_JS):
+            return
+    raise AssertionError("the page kept changing size")
 
 
 def wait_for_idle(page, timeout: float = TIMEOUT) -> None:
