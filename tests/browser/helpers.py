@@ -33,13 +33,15 @@ _IDLE_AFTER_JS = f"""(after) => (
     && ({_RUNS_JS})() > after)"""
 
 
-# Whether the app is idle and laid out for the viewport the probe measures now (webui/setup.py's size marker).
-_LAID_OUT_JS = f"""() => {{
+# Whether the page was laid out for the viewport the probe measures now (webui/setup.py's size marker), and
+# whether the app is also idle.
+_SIZED_JS = f"""() => {{
     const want = `st-key-{SIZE_MARKER}${{({MEASURE_JS})().join("_")}}`;
-    return document.querySelector('[data-testid="stApp"]')?.dataset.testScriptState === "notRunning"
-        && Array.from(document.querySelectorAll('[class*="st-key-{SIZE_MARKER}"]'))
-            .some(e => e.classList.contains(want) && e.closest('[data-stale="true"]') === null);
+    return Array.from(document.querySelectorAll('[class*="st-key-{SIZE_MARKER}"]'))
+        .some(e => e.classList.contains(want) && e.closest('[data-stale="true"]') === null);
 }}"""
+_LAID_OUT_JS = f"""() => document.querySelector('[data-testid="stApp"]')?.dataset.testScriptState === "notRunning"
+    && ({_SIZED_JS})()"""
 
 
 def run_count(page) -> int:
@@ -74,7 +76,7 @@ def wait_for_layout(page, timeout: float = TIMEOUT) -> None:
     for _ in range(5):  # drawn charts can make the page taller, its scroll bar the main column narrower
         page.wait_for_function(_LAID_OUT_JS, timeout=timeout)
         wait_for_charts(page, timeout)
-        if page.evaluate(_LAID_OUT_JS):
+        if page.evaluate(_SIZED_JS):  # busy or not: a training page's live panel may already be ticking again
             return
     raise AssertionError("the page kept changing size")
 

@@ -41,14 +41,22 @@ def test_sigmoid_neuron_backward(app_url, page):
     screenshot(page, "chain_rule_neuron")
 
 
-def test_a_typed_expression_is_stepped_to_its_gradients(app_url, page):
+def _typed(page, app_url: str, text: str | None = None):
+    """Open the Chain rule page on "type your own expression" and, given ``text``, type it and read it with
+    Ctrl+Enter; returns the text box."""
     page.goto(f"{app_url}/Chain_rule")
     wait_for_run(page)
     choose(page, page.locator(".st-key-chain_w_expr"), "type your own expression")
     box = page.locator(".st-key-chain_w_text textarea")
-    with rerun(page):
-        box.fill("a = 2\nb = -3\nc = a·b + exp(a)\nf = c^2")
-        box.press("Control+Enter")
+    if text is not None:
+        with rerun(page):
+            box.fill(text)
+            box.press("Control+Enter")
+    return box
+
+
+def test_a_typed_expression_is_stepped_to_its_gradients(app_url, page):
+    _typed(page, app_url, "a = 2\nb = -3\nc = a·b + exp(a)\nf = c^2")
     assert "Stage 1 of" in stage_text(page)
     page.evaluate("document.activeElement.blur()")  # the arrows go to the page, not the box
     n = int(stage_text(page).split(" of ")[1].split()[0])
@@ -64,9 +72,7 @@ def test_a_typed_expression_is_stepped_to_its_gradients(app_url, page):
 
 def test_micrograd_readme_pasted_shows_its_printed_numbers(app_url, page):
     page.set_viewport_size({"width": 1920, "height": 1080})
-    page.goto(f"{app_url}/Chain_rule")
-    wait_for_run(page)
-    choose(page, page.locator(".st-key-chain_w_expr"), "type your own expression")
+    _typed(page, app_url)
     click(page, page.locator(".st-key-chain_example_1 button"))
     slider = page.locator(".st-key-chain_w_stage input[type='range']")
     with rerun(page):
@@ -80,13 +86,7 @@ def test_micrograd_readme_pasted_shows_its_printed_numbers(app_url, page):
 
 
 def test_a_typo_is_pointed_at_and_the_text_kept(app_url, page):
-    page.goto(f"{app_url}/Chain_rule")
-    wait_for_run(page)
-    choose(page, page.locator(".st-key-chain_w_expr"), "type your own expression")
-    box = page.locator(".st-key-chain_w_text textarea")
-    with rerun(page):
-        box.fill("f = x +* y")
-        box.press("Control+Enter")
+    box = _typed(page, app_url, "f = x +* y")
     alert = page.locator('[data-testid="stAlert"]').inner_text()
     assert "The expression cannot be read: column 8: invalid syntax" in alert
     assert box.input_value() == "f = x +* y"
