@@ -37,12 +37,19 @@ export default function(component) {{
     const size = JSON.stringify(measure());
     if (size !== last) {{ last = size; setStateValue("size", JSON.parse(size)); }}
   }};
-  const later = () => {{ clearTimeout(timer); timer = setTimeout(report, 200); }};
+  // While a report is due, the page says so (tests/browser/helpers.py waits until none is).
+  const settle = (due) => {{ document.documentElement.dataset.bpvizSize = due ? "due" : "settled"; }};
+  const later = () => {{
+    clearTimeout(timer);
+    settle(true);
+    timer = setTimeout(() => {{ report(); settle(false); }}, 200);
+  }};
   const observer = new ResizeObserver(later);
   const main = document.querySelector('[data-testid="stMainBlockContainer"]');
   if (main) observer.observe(main);
   window.addEventListener("resize", later);
   report();
+  settle(false);
   return () => {{ observer.disconnect(); window.removeEventListener("resize", later); clearTimeout(timer); }};
 }}
 """
