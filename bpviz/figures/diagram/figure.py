@@ -75,14 +75,13 @@ def network_figure(
             traces.append(N.ring_trace(x, y, p.columns.diameter + 14))
         except KeyError:
             pass
-    if selected is not None and selected[0] != "node":
-        hit = _edge_mask(p, selected)
-        if hit.any():
-            e = int(np.flatnonzero(hit)[0])
-            marker = dict(size=14, symbol="diamond", color=P.SELECTED)
-            traces.append(dict(type="scatter", mode="markers", name="selected edge point", x=[float(hx[e])],
-                               y=[float(hy[e])], hoverinfo="skip", showlegend=False, marker=marker,
-                               meta=["selected"]))  # fmt: skip
+    hit = E.selected(p.edges, selected)  # none for a node
+    if hit.any():
+        e = int(np.flatnonzero(hit)[0])
+        marker = dict(size=14, symbol="diamond", color=P.SELECTED)
+        traces.append(dict(type="scatter", mode="markers", name="selected edge point", x=[float(hx[e])],
+                           y=[float(hy[e])], hoverinfo="skip", showlegend=False, marker=marker,
+                           meta=["selected"]))  # fmt: skip
     annotations += N.more_annotations(p, spec, names) + N.title_annotations(p, view.active_layer)
     if view.active_layer is not None:
         shapes.append(N.active_band(p, view.active_layer))
@@ -92,12 +91,6 @@ def network_figure(
     return go.Figure(dict(data=traces, layout=_layout(p, spec, view, names, annotations, shapes, show_bias, decimals)))
 
 
-def _edge_mask(p: Plan, selected: tuple) -> np.ndarray:
-    e = p.edges
-    hit = (e.bias == (selected[0] == "bias")) & (e.k == selected[1]) & (e.i == selected[2])
-    return hit & (e.j == selected[3]) if selected[0] == "edge" else hit
-
-
 def _highlights(p: Plan, view: DiagramView, selected: tuple | None) -> list[dict]:
     """Wide lines under the edges: those an update changed, then the selected edge."""
     out, w_max = [], float(np.clip(p.columns.pitch / 13, 2.5, 7.0))
@@ -105,10 +98,9 @@ def _highlights(p: Plan, view: DiagramView, selected: tuple | None) -> list[dict
         changed = _changed(p.edges)
         if changed.any():
             out.append(E.halo_trace(p.edges, changed, w_max + 9, "changed edges", P.rgba(P.HIGHLIGHT, 0.9), "changed"))
-    if selected is not None and selected[0] in ("edge", "bias"):
-        hit = _edge_mask(p, selected)
-        if hit.any():
-            out.append(E.halo_trace(p.edges, hit, w_max + 7, "selected edge", P.rgba(P.SELECTED, 0.45), "selected"))
+    hit = E.selected(p.edges, selected)
+    if hit.any():
+        out.append(E.halo_trace(p.edges, hit, w_max + 7, "selected edge", P.rgba(P.SELECTED, 0.45), "selected"))
     return out
 
 
