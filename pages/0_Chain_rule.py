@@ -10,7 +10,7 @@ from bpviz.engine.errors import BpvizError
 from bpviz.figures.chart_layout import alt_text
 from bpviz.figures.graph import graph_figure
 from webui import chain as act
-from webui import notices, state
+from webui import notices, state, viewport
 from webui.notices import md
 from webui.setup import NAV, setup_page
 
@@ -100,7 +100,7 @@ st.html(f"<style>.st-key-{act.CLICKER} {{display: none;}}</style>")
 # --- the stage: headline, equation, graph, table ----------------------------------------------
 def show_graph(values: cr.Result | None) -> None:
     fig = graph_figure(graph, values, index, height=act.graph_height(presenting), width=act.graph_width())
-    with st.container(key=act.FILL if presenting else None):  # measured only where it sizes the graph
+    with viewport.fill(act.FILL):
         st.plotly_chart(fig, key=act.CHART, width="stretch", config={"displayModeBar": False}, alt=alt_text(fig))
 
 

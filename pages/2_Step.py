@@ -14,7 +14,7 @@ from bpviz.lesson.numbers import format_value
 from bpviz.lesson.selection import anchor, element_choices, element_label, kept, neuron_choices, neuron_label, shown
 from bpviz.lesson.shown import applied_view, stage_view
 from bpviz.lesson.tables import gradcheck_table, neuron_table, update_table, weight_tables
-from webui import notices, state
+from webui import notices, state, viewport
 from webui import step as act
 from webui.diagram_view import show_diagram
 from webui.notices import md, show
@@ -101,7 +101,7 @@ record.selected = kept(record.selected, spec)
 selected = shown(record.selected, stage, spec)
 width, height, tallest = act.diagram_size(presenting)
 view = applied_view(w) if applied and last else stage_view(w, index)
-fill = st.container(key=act.FILL if presenting else None)  # measured only where it sizes the panes
+fill = viewport.fill(act.FILL)
 left, right = fill.container(key=act.PANES).columns([1.5, 1] if presenting else [1.15, 1], gap="medium")
 with left:
     show_diagram(w.net, selected, act.CHART, record, view=view, names=names, show_bias=state.show_bias(),

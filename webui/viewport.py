@@ -4,8 +4,7 @@ A tiny component (static JavaScript, no HTML) reports [window width, window heig
 column, top of the page's "fill" element], each rounded down to 16 px, when a page loads and whenever one of
 them changes (a resize, the sidebar opening, content above the fill element growing); the last report lives in
 ``state.Shared.viewport``. A page marks the element that should fill the rest of the window with a container
-keyed "fill_…" (in presentation mode only, the Step panes and the chain-rule graph: elsewhere the content
-above them changes height from stage to stage, and each change would cost a rerun for nothing). The last
+keyed "fill_…" (``fill``: in presentation mode only, the Step panes and the chain-rule graph). The last
 report is passed back to the component, which stays silent when nothing changed, so a page switch costs no
 extra run. Without a browser (AppTest) the default of a 1600 × 1000 window with the sidebar open is used
 (``state.Viewport``).
@@ -37,12 +36,19 @@ export default function(component) {{
     const size = JSON.stringify(measure());
     if (size !== last) {{ last = size; setStateValue("size", JSON.parse(size)); }}
   }};
-  const later = () => {{ clearTimeout(timer); timer = setTimeout(report, 200); }};
+  // While a report is due, the page says so (tests/browser/helpers.py waits until none is).
+  const settle = (due) => {{ document.documentElement.dataset.bpvizSize = due ? "due" : "settled"; }};
+  const later = () => {{
+    clearTimeout(timer);
+    settle(true);
+    timer = setTimeout(() => {{ report(); settle(false); }}, 200);
+  }};
   const observer = new ResizeObserver(later);
   const main = document.querySelector('[data-testid="stMainBlockContainer"]');
   if (main) observer.observe(main);
   window.addEventListener("resize", later);
   report();
+  settle(false);
   return () => {{ observer.disconnect(); window.removeEventListener("resize", later); clearTimeout(timer); }};
 }}
 """
@@ -62,6 +68,13 @@ def measure() -> None:
 def _rerun() -> None:
     """A new size needs the rerun Streamlit makes for it (``measure`` reads the size), showing the same message."""
     state.keep_flash()
+
+
+def fill(key: str):
+    """A container for what fills the rest of the window: keyed ``key`` (a "fill_…" key, whose top the probe
+    measures for ``fill_height``) in presentation mode only, where it sizes what it holds; elsewhere the
+    content above it changes height from stage to stage, and each change would cost a rerun for nothing."""
+    return st.container(key=key if state.presenting() else None)
 
 
 def pane_width(share: float, stacked_below: int = 1000) -> float:

@@ -33,11 +33,12 @@ _IDLE_AFTER_JS = f"""(after) => (
     && ({_RUNS_JS})() > after)"""
 
 
-# Whether the page was laid out for the viewport the probe measures now (webui/setup.py's size marker), and
-# whether the app is also idle.
+# Whether the page was laid out for the viewport the probe measures now (webui/setup.py's size marker) and the
+# probe has no report due (webui/viewport.py), and whether the app is also idle.
 _SIZED_JS = f"""() => {{
     const want = `st-key-{SIZE_MARKER}${{({MEASURE_JS})().join("_")}}`;
-    return Array.from(document.querySelectorAll('[class*="st-key-{SIZE_MARKER}"]'))
+    return document.documentElement.dataset.bpvizSize === "settled"
+        && Array.from(document.querySelectorAll('[class*="st-key-{SIZE_MARKER}"]'))
         .some(e => e.classList.contains(want) && e.closest('[data-stale="true"]') === null);
 }}"""
 _LAID_OUT_JS = f"""() => document.querySelector('[data-testid="stApp"]')?.dataset.testScriptState === "notRunning"

@@ -87,6 +87,15 @@ def _append(parts, quantities, k, ii, jj, y0, y1, cols: Columns, shown, bias: bo
         )
 
 
+def selected(edges: EdgeSet, element: tuple | None) -> np.ndarray:
+    """The mask of the drawn edges that are ``element``, an ("edge", k, i, j) or ("bias", k, i); none for a
+    node or None."""
+    if element is None or element[0] not in ("edge", "bias"):
+        return np.zeros(len(edges.k), dtype=bool)
+    hit = (edges.bias == (element[0] == "bias")) & (edges.k == element[1]) & (edges.i == element[2])
+    return hit & (edges.j == element[3]) if element[0] == "edge" else hit
+
+
 def segments(edges: EdgeSet, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """x and y of the masked segments as one NaN-separated polyline (float32)."""
     n = int(mask.sum())

@@ -107,19 +107,13 @@ def _selected_marks(p: Plan, selected: tuple | None, hx: np.ndarray, hy: np.ndar
             return []
         symbol, extra = ("square-open", 10) if tiles else ("circle-open", 14)
         return [N.ring_trace(x, y, p.columns.diameter + extra, symbol)]
-    hit = _edge_mask(p, selected)
+    hit = E.selected(p.edges, selected)
     if not hit.any():
         return []
     e = int(np.flatnonzero(hit)[0])
     marker = dict(size=14, symbol="diamond", color=P.SELECTED)
     return [dict(type="scatter", mode="markers", name="selected edge point", x=[float(hx[e])], y=[float(hy[e])],
                  hoverinfo="skip", showlegend=False, marker=marker, meta=["selected"])]  # fmt: skip
-
-
-def _edge_mask(p: Plan, selected: tuple) -> np.ndarray:
-    e = p.edges
-    hit = (e.bias == (selected[0] == "bias")) & (e.k == selected[1]) & (e.i == selected[2])
-    return hit & (e.j == selected[3]) if selected[0] == "edge" else hit
 
 
 def _highlights(p: Plan, view: DiagramView, selected: tuple | None) -> list[dict]:
@@ -129,10 +123,9 @@ def _highlights(p: Plan, view: DiagramView, selected: tuple | None) -> list[dict
         changed = _changed(p.edges)
         if changed.any():
             out.append(E.halo_trace(p.edges, changed, w_max + 9, "changed edges", P.rgba(P.HIGHLIGHT, 0.9), "changed"))
-    if selected is not None and selected[0] in ("edge", "bias"):
-        hit = _edge_mask(p, selected)
-        if hit.any():
-            out.append(E.halo_trace(p.edges, hit, w_max + 7, "selected edge", P.rgba(P.SELECTED, 0.45), "selected"))
+    hit = E.selected(p.edges, selected)
+    if hit.any():
+        out.append(E.halo_trace(p.edges, hit, w_max + 7, "selected edge", P.rgba(P.SELECTED, 0.45), "selected"))
     return out
 
 

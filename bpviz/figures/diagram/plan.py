@@ -17,7 +17,7 @@ from bpviz.lesson.numbers import format_value
 from bpviz.lesson.shown import DiagramView
 
 from . import layout as G
-from .edges import EdgeSet, edge_set
+from .edges import EdgeSet, edge_set, selected
 from .legend import Entry, legend_entries
 
 MAX_DRAWN_EDGES = 3000  # the caps of wide layers drop (not below 8) until at most this many edges are drawn
@@ -289,12 +289,8 @@ def _edge_labels(view: DiagramView, edges: EdgeSet, cols: G.Columns, taken, disc
         return (None,) * n, (None,) * n, ("edges on hover",)
     kinds = {q[0] for e in np.flatnonzero(with_values) for q in edges.quantities[e]} - {"b"}
     several = len(kinds) > 1 or any(len(q) > 1 for q in edges.quantities)
-    def rank(e: int) -> tuple:
-        chosen = first is not None and first[0] in ("edge", "bias") and edges.bias[e] == (first[0] == "bias")
-        chosen = chosen and (edges.k[e], edges.i[e]) == tuple(first[1:3]) and (edges.bias[e] or edges.j[e] == first[3])
-        return not chosen, edges.k[e] + 1 != view.active_layer, e
-
-    order = sorted(np.flatnonzero(with_values), key=rank)
+    chosen = selected(edges, first)
+    order = sorted(np.flatnonzero(with_values), key=lambda e: (not chosen[e], edges.k[e] + 1 != view.active_layer, e))
     segs = [_inside_discs(edges, e, cols.diameter / 2) for e in order]
     changes = any(q[2] is not None for e in order for q in edges.quantities[e])
     forms = [(True, True)] if several else []
