@@ -3,17 +3,19 @@
     python scripts/bench.py train-chart train-97    # as sections of the benchmark script
     python scripts/bench_train.py                   # both, on their own
 
-The page's live panel trains a tick of ``TICK_SECONDS`` and then draws its figures, which Streamlit turns into
-JSON (``Figure.to_dict`` and ``plotly.io.to_json``, as ``st.plotly_chart`` does). ``train-chart`` trains a fixed
-number of epochs four ways, interleaved so that load from other processes hits all alike: the engine alone
-(``Trainer.run`` with the run's report interval), the page's ticks drawing nothing, the ticks drawing what the
-page drew before the diagram (loss, accuracy, decision boundary), and the ticks drawing all of today's page
-(those plus the network diagram with its maps and the chosen neuron's map). The overhead of a variant is its
-time over the engine's, less 1; the goal for the whole page is at most 25 %, in wall time and in this process's
-CPU time (which other processes disturb less). Fastest of the repeats; on a loaded machine both grow, since
-every tick trains for a fixed wall time and a drawing then takes longer. Where a set is big enough for OpenBLAS
-to spread its products over threads (the digits' evaluation after every epoch), a loaded machine makes the
-times swing by a factor of two or three; ``OPENBLAS_NUM_THREADS=1`` steadies them.
+The page's live panel trains a tick of ``TICK_SECONDS`` and then draws the figures whose pace has come round, which
+Streamlit turns into JSON (``Figure.to_dict`` and ``plotly.io.to_json``, as ``st.plotly_chart`` does).
+``train-chart`` trains a fixed number of epochs five ways, interleaved so that load from other processes hits all
+alike: the engine alone (``Trainer.run`` with the run's report interval), the page's ticks drawing nothing, the
+ticks drawing what the page drew before the diagram (loss, accuracy, decision boundary) every tick, the ticks
+drawing those and the network diagram with its maps and the chosen neuron's map every tick, and today's page, which
+redraws the curves and the figures at their pace (``bpviz.runs.run.PACE``: the curves every 0.25 s, the figures
+every second). The overhead of a variant is its time over the engine's, less 1; the goal for the whole page is at
+most 25 %, in wall time and in this process's CPU time (which other processes disturb less). Fastest of the
+repeats; on a loaded machine both grow, since every tick trains for a fixed wall time and a drawing then takes
+longer. Where a set is big enough for OpenBLAS to spread its products over threads (the digits' evaluation after
+every epoch), a loaded machine makes the times swing by a factor of two or three; ``OPENBLAS_NUM_THREADS=1``
+steadies them.
 """
 
 import functools
@@ -38,7 +40,7 @@ from bpviz.figures.training import accuracy_figure, loss_figure  # noqa: E402
 from bpviz.lesson.maps import neuron_maps  # noqa: E402
 from bpviz.lesson.presets import FAST, Recipe  # noqa: E402
 from bpviz.lesson.shown import train_view  # noqa: E402
-from bpviz.runs.run import TICK_SECONDS, Run  # noqa: E402
+from bpviz.runs.run import PACE, TICK_SECONDS, Run  # noqa: E402
 
 GOAL = 0.25  # the page's live overhead over training alone, at most
 DIAGRAM_WIDTH, DIAGRAM_TALLEST = 570, 856  # px the page plans the diagram for in a 1600 × 1000 window
@@ -56,13 +58,18 @@ def sent(fig) -> int:
 
 
 def curves(run: Run, train_set, test_set) -> list:
-    """The figures the page drew per tick before the diagram: loss, accuracy, decision boundary (as they apply)."""
+    """The loss curve and, for classification, the accuracy curve."""
     spec = run.net.spec
     out = [loss_figure(run.history, spec.loss, spec.reduction, x_max=run.target)]
     if train_set.is_classification:
         out.append(accuracy_figure(run.history, x_max=run.target))
+    return out
+
+
+def boundary(run: Run, train_set, test_set) -> list:
+    """The decision boundary or fitted curve, where the data has one."""
     data = data_figure(run.net, train_set, test_set)
-    return out + ([data] if data is not None else [])
+    return [] if data is None else [data]
 
 
 def diagram(run: Run, train_set, test_set) -> list:
@@ -76,8 +83,16 @@ def diagram(run: Run, train_set, test_set) -> list:
     return [fig, neuron_map_figure(net, 1, 0, train_set, test_set)]
 
 
-def whole_page(run: Run, train_set, test_set) -> list:
-    return curves(run, train_set, test_set) + diagram(run, train_set, test_set)
+def figures(run: Run, train_set, test_set) -> list:
+    """What the page draws at the figures' pace: the decision boundary, the diagram and the neuron's map."""
+    return boundary(run, train_set, test_set) + diagram(run, train_set, test_set)
+
+
+# What a tick draws: (seconds between redraws, figures of the run); 0 s: after every tick.
+Drawings = tuple[tuple[float, Callable], ...]
+BEFORE: Drawings = ((0.0, curves), (0.0, boundary))  # the page before the diagram
+EVERY_TICK: Drawings = ((0.0, curves), (0.0, figures))  # the diagram and maps redrawn after every tick
+PACED: Drawings = ((PACE.curves, curves), (PACE.figures, figures))  # the page now (bpviz.runs.run.PACE)
 
 
 def case(name: str):
@@ -91,20 +106,22 @@ def case(name: str):
     return net, train_set, test_set, recipe
 
 
-def ticked_run(net, train_set, test_set, recipe: Recipe, epochs: int, draw: Callable | None = None,
+def ticked_run(net, train_set, test_set, recipe: Recipe, epochs: int, draws: Drawings = (),
                until_accuracy: float | None = None) -> tuple[float, int, Run]:  # fmt: skip
-    """A page-style run: ticks of TICK_SECONDS of training, each followed by the figures ``draw(run, train_set,
-    test_set)`` returns, serialised as the page does (none when ``draw`` is None). Returns (seconds, ticks, run);
-    with ``until_accuracy`` it stops after the tick whose reports first reach that test accuracy."""
+    """A page-style run: ticks of TICK_SECONDS of training, each followed by the figures of each of ``draws``
+    whose pace has come round, serialised as the page does. Returns (seconds, ticks, run); with
+    ``until_accuracy`` it stops after the tick whose reports first reach that test accuracy."""
     start = time.perf_counter()
     run = Run(net, train_set, test_set, recipe.batch_size, recipe.learning_rate, recipe.momentum)
     run.go(epochs)
-    ticks = 0
+    ticks, drawn = 0, [-math.inf] * len(draws)
     while run.running:
         new = run.step(TICK_SECONDS)
-        if draw is not None:
-            for fig in draw(run, train_set, test_set):
-                sent(fig)
+        for i, (every, draw) in enumerate(draws):
+            if time.perf_counter() - drawn[i] >= every:
+                drawn[i] = time.perf_counter()
+                for fig in draw(run, train_set, test_set):
+                    sent(fig)
         ticks += 1
         if until_accuracy is not None and any(p.test_accuracy >= until_accuracy for p in new):
             run.stop()
@@ -157,8 +174,9 @@ def overheads(name: str, epochs: int, repeats: int) -> None:
     def ticks(draw):
         return functools.partial(ticked_run, net, train_set, test_set, recipe, epochs, draw)
 
-    best = fastest({"engine alone": engine, "ticks, no figures": ticks(None), "+ curves (before)": ticks(curves),
-                    "+ diagram and maps (now)": ticks(whole_page)}, repeats)  # fmt: skip
+    best = fastest({"engine alone": engine, "ticks, no figures": ticks(()), "+ curves (before)": ticks(BEFORE),
+                    "+ diagram, every tick": ticks(EVERY_TICK), "+ diagram, paced (now)": ticks(PACED)},
+                   repeats)  # fmt: skip
     print(f"{name} {'-'.join(map(str, net.spec.layers))}: {epochs} epochs, batch {recipe.batch_size}, lr "
           f"{recipe.learning_rate:g}, momentum {recipe.momentum:g} (fastest of {repeats})")  # fmt: skip
     engine_times = best.pop("engine alone")
@@ -167,19 +185,20 @@ def overheads(name: str, epochs: int, repeats: int) -> None:
         over = [100 * (t / e - 1) for t, e in zip((wall, cpu), engine_times)]
         print(f"  {variant:<26} wall {wall:6.2f} s   cpu {cpu:6.2f} s   overhead wall {over[0]:+4.0f} %  "
               f"cpu {over[1]:+4.0f} %")  # fmt: skip
-    seconds, n_ticks, run = ticked_run(net, train_set, test_set, recipe, epochs, whole_page)
-    for label, figures in (("curves", curves), ("diagram and maps", diagram)):
-        ms, size = per_redraw(functools.partial(figures, run, train_set, test_set))
+    seconds, n_ticks, run = ticked_run(net, train_set, test_set, recipe, epochs, PACED)
+    for label, drawn in (("curves", curves), ("boundary", boundary), ("diagram and maps", diagram)):
+        ms, size = per_redraw(functools.partial(drawn, run, train_set, test_set))
         print(f"  per redraw, {label:<17} build + JSON {ms:5.1f} ms   {size / 1024:5.0f} KiB")
-    print(f"  {n_ticks} ticks of {TICK_SECONDS:g} s, each drawing the whole page: {n_ticks / seconds:.1f} redraws/s")
+    print(f"  {n_ticks} ticks of {TICK_SECONDS:g} s in {seconds:.1f} s, paced: curves every {PACE.curves:g} s, "
+          f"figures every {PACE.figures:g} s")
 
 
 def bench_train_97(repeats: int = 5) -> None:
     """Wall time from Start (a new Run, its epoch-0 report included) to the first report with >= 97 % test
     accuracy on digits, with the page's fast settings, ticks and live curves."""
     net, train_set, test_set, recipe = case("digits")
-    ticked_run(net, train_set, test_set, recipe, 2, curves)  # warm-up
-    results = [ticked_run(net, train_set, test_set, recipe, recipe.epochs, curves, until_accuracy=0.97)
+    ticked_run(net, train_set, test_set, recipe, 2, PACED)  # warm-up
+    results = [ticked_run(net, train_set, test_set, recipe, recipe.epochs, PACED, until_accuracy=0.97)
                for _ in range(repeats)]  # fmt: skip
     reached = [r for r in results if any(p.test_accuracy >= 0.97 for p in r[2].history)]
     seconds = statistics.median(r[0] for r in results)

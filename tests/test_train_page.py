@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 from bpviz import Network, NetworkSpec, get_preset
 from bpviz.data.catalog import DataSettings
 from bpviz.engine.training import TrainSettings
-from webui import setup, state
+from webui import setup, state, viewport
 from webui import train as train_ui
 from webui import train_diagram as view
 
@@ -322,7 +322,7 @@ def test_presentation_puts_the_curves_and_the_diagram_in_the_window():
     click(at, train_ui.START)
     charts = [c.proto.id.rsplit("-", 1)[-1] for c in at.main.get("plotly_chart")]
     assert charts[:3] == [train_ui.LOSS_CHART, train_ui.ACCURACY_CHART, view.DIAGRAM]
-    room = state.Viewport().height - view.PRESENTING_TOP - view.PRESENTING_BOTTOM
+    room = state.Viewport().height - view.PRESENTING_TOP - viewport.SPARE - view.PRESENTING_BOTTOM
     heights = {key: chart(at, key)["layout"]["height"] for key in charts[:3]}
     assert heights == {train_ui.LOSS_CHART: (room - view.GAP) // 2, train_ui.ACCURACY_CHART: (room - view.GAP) // 2,
                        view.DIAGRAM: room}  # fmt: skip

@@ -85,8 +85,11 @@ def pane_width(share: float, stacked_below: int = 1000) -> float:
     return max(320.0, main - 16 if main < stacked_below else (main - 72) * share - 16)
 
 
+SPARE = 16  # px fill_height leaves under what fills the window
+
+
 def fill_height(fallback_top: float, least: float = 320.0) -> float:
-    """The px from the top of the page's fill element to the bottom of the window (less 16 px to spare), or
-    from ``fallback_top`` before the probe has seen the element."""
+    """The px from the top of the page's fill element to the bottom of the window (less SPARE), or from
+    ``fallback_top`` before the probe has seen the element."""
     v = state.viewport()
-    return max(least, v.height - (v.top or fallback_top) - 16)
+    return max(least, v.height - (v.top or fallback_top) - SPARE)

@@ -1,11 +1,13 @@
 """The Train page's live diagram in headless Chromium: it redraws with the weights while the network trains,
 its labels never overlap each other or a tile, a click on a tile draws that neuron's map large, and in
-presentation mode the curves and the diagram fit the window (1280×800 and 1920×1080).
+presentation mode the curves and the diagram fit the window (1280×800 and 1920×1080); for the worked example,
+circles, a net of eight hidden layers and the digits.
 
 Every wait is on the page's state (a text, an attribute, the diagram's numbers changing), never a fixed
 sleep, so the tests hold on a loaded machine. Screenshots: test-output/screenshots/train_diagram_*.png.
 """
 
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import pytest
@@ -13,7 +15,7 @@ import pytest
 from bpviz import Network, NetworkSpec
 from bpviz.io.sharelink import Lesson, encode
 from bpviz.lesson.presets import PRESETS
-from tests.browser.helpers import SCREENSHOTS, assert_no_exception, point_xy
+from tests.browser.helpers import SCREENSHOTS, assert_no_exception, enter, point_xy, wait_for_layout, wait_for_run
 from webui import train as train_ui
 from webui import train_diagram as view
 
@@ -23,11 +25,29 @@ SIZES = [(1280, 800), (1920, 1080)]
 WAIT = 60_000  # ms: a loaded 2-core machine may take many seconds per redraw
 DEEP = NetworkSpec((2, 8, 8, 8, 8, 8, 8, 8, 8, 1), ("tanh",) * 8 + ("sigmoid",), "binary_cross_entropy",
                    learning_rate=0.1)  # fmt: skip
-NETS = {  # name: (lesson of its share link, epochs to train, whether its nodes are tiles)
-    "circles": (Lesson(PRESETS["circles"].network(), PRESETS["circles"].data), 3000, True),
-    "spiral": (Lesson(PRESETS["spiral"].network(), PRESETS["spiral"].data), 3000, True),
-    "digits": (Lesson(PRESETS["digits"].network(), PRESETS["digits"].data), 100, False),
-    "deep": (Lesson(Network.initialise(DEEP), PRESETS["circles"].data), 3000, True),
+
+
+@dataclass(frozen=True)
+class Case:
+    """A network to train: its share link's lesson, the epochs asked for, whether it has classes (an accuracy
+    curve) and 2 inputs (tiles on its nodes, the neuron's map and the data beside it)."""
+
+    lesson: Lesson
+    epochs: int
+    classes: bool
+    tiles: bool
+
+    @property
+    def charts(self) -> int:
+        """The loss, the accuracy, the diagram, the neuron's map and the data, as they apply."""
+        return 2 + self.classes + 2 * self.tiles
+
+
+NETS = {
+    "mazur": Case(Lesson(PRESETS["mazur"].network(), PRESETS["mazur"].data), 100_000, False, True),  # one sample
+    "circles": Case(Lesson(PRESETS["circles"].network(), PRESETS["circles"].data), 3000, True, True),
+    "digits": Case(Lesson(PRESETS["digits"].network(), PRESETS["digits"].data), 100, True, False),
+    "deep": Case(Lesson(Network.initialise(DEEP), PRESETS["circles"].data), 3000, True, True),
 }
 
 # The hover texts of the last edges (into the output, which always learn) carry their weights: they change
@@ -82,26 +102,19 @@ def _expect(locator):
 
 def _open(browser, app_url: str, name: str, size: tuple[int, int], present: bool):
     """A fresh session at ``size`` on the Train page of the share link of ``name``'s network and data."""
-    query = encode(NETS[name][0]) | ({"present": "1"} if present else {})
+    query = encode(NETS[name].lesson) | ({"present": "1"} if present else {})
     context = browser.new_context(viewport={"width": size[0], "height": size[1]})
     page = context.new_page()
     page.goto(f"{app_url}/Train?{urlencode(query)}")
+    wait_for_run(page, WAIT)  # and laid out for the window: a click during the layout rerun would be lost
     _expect(page.locator(DIAGRAM).first).to_be_visible(timeout=WAIT)
-    _idle(page)
     return context, page
-
-
-def _idle(page) -> None:
-    _expect(page.locator('[data-testid="stApp"]')).to_have_attribute("data-test-script-state", "notRunning",
-                                                                      timeout=WAIT)  # fmt: skip
 
 
 def _set_epochs(page, epochs: int) -> None:
     field = page.locator(f".st-key-{train_ui.EPOCHS} input")
-    field.fill(str(epochs))
-    field.press("Enter")
+    enter(field, str(epochs), WAIT)
     _expect(field).to_have_value(str(epochs), timeout=WAIT)
-    _idle(page)
 
 
 def _redrawn(page, before: str | None) -> str:
@@ -121,26 +134,25 @@ def _shot(page, name: str) -> None:
 def test_the_diagram_redraws_live_its_labels_stay_clear_and_presentation_fits(browser, app_url, name, size, present):
     context, page = _open(browser, app_url, name, size, present)
     try:
-        _set_epochs(page, NETS[name][1])
+        _set_epochs(page, NETS[name].epochs)
         tag = f"train_diagram_{name}_{size[0]}x{size[1]}_{'presenting' if present else 'normal'}"
         before = page.evaluate(WEIGHTS, DIAGRAM)
         page.locator(f".st-key-{train_ui.START} button").click()
         _expect(page.locator(PROGRESS)).to_contain_text("Training", timeout=WAIT)
         first = _redrawn(page, before)
         _redrawn(page, first)  # and again: it follows the weights tick after tick
-        charts = 5 if NETS[name][2] else 3  # loss, accuracy, diagram (and the neuron's map, the boundary)
-        page.wait_for_function(SETTLED, arg=charts, timeout=WAIT, polling=50)
+        page.wait_for_function(SETTLED, arg=NETS[name].charts, timeout=WAIT, polling=50)
         _shot(page, tag)
         page.locator(f".st-key-{train_ui.STOP} button").click()
         _expect(page.get_by_text("Results after").first).to_be_visible(timeout=WAIT)
-        _idle(page)
+        wait_for_layout(page, WAIT)
         assert_no_exception(page)
         found = page.evaluate(OVERLAPS, DIAGRAM)
         assert found["bad"] == [], f"labels meet: {found['bad'][:5]}"
         assert found["texts"] > 5
-        assert (found["tiles"] > 0) == NETS[name][2]
+        assert (found["tiles"] > 0) == NETS[name].tiles
         if present:  # the curves and the diagram above the fold
-            keys = [train_ui.LOSS_CHART, train_ui.ACCURACY_CHART, view.DIAGRAM]
+            keys = [train_ui.LOSS_CHART, view.DIAGRAM] + ([train_ui.ACCURACY_CHART] if NETS[name].classes else [])
             for key in keys:
                 top, bottom = page.evaluate(SPAN, f'.st-key-{key}[data-stale="false"] .js-plotly-plot')
                 assert 0 <= top and bottom <= size[1], f"{key} spans {top:.0f}..{bottom:.0f} of {size[1]} px"
@@ -177,7 +189,7 @@ def test_a_click_on_a_tile_or_the_menu_draws_that_neurons_map_large(browser, app
         _expect(_big_map(page, "h1_1 · hidden 1 · tanh")).to_be_visible(timeout=WAIT)
         page.mouse.click(*point_xy(page, DIAGRAM, ["node", 1, 3]))
         _expect(_big_map(page, "h1_4 · hidden 1 · tanh")).to_be_visible(timeout=WAIT)
-        _idle(page)
+        wait_for_layout(page, WAIT)
         _shot(page, "train_diagram_clicked_tile")
         _pick(page, "ŷ1 (output)")
         _expect(_big_map(page, "ŷ1 · output · sigmoid")).to_be_visible(timeout=WAIT)
