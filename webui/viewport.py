@@ -18,13 +18,14 @@ from webui.state import Viewport
 KEY = "bpviz_viewport"
 BOX = "bpviz_viewport_box"  # its container, hidden by CSS (setup.LAYOUT_CSS)
 # What the probe measures, rounded down to 16 px: [window width, height, main column's content width, top of the
-# fill element on the page]. tests/browser/helpers.py evaluates the same function to know a page is laid out.
+# fill element on the page, wherever the page is scrolled to]. tests/browser/helpers.py evaluates the same function to know a page is laid out.
 MEASURE_JS = """() => {
   const m = document.querySelector('[data-testid="stMainBlockContainer"]');
   const style = m && getComputedStyle(m);
   const main = m ? m.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) : window.innerWidth;
   const fill = document.querySelector('[class*="st-key-fill_"]:not([data-stale="true"])');
-  const top = fill ? fill.getBoundingClientRect().top + window.scrollY : 0;
+  let top = fill ? fill.getBoundingClientRect().top + window.scrollY : 0;  // as if nothing were scrolled:
+  for (let e = fill && fill.parentElement; e; e = e.parentElement) top += e.scrollTop;  // Streamlit scrolls stMain
   return [window.innerWidth, window.innerHeight, main, top].map((v) => 16 * Math.floor(v / 16));
 }"""
 JS = f"""
