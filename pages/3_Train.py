@@ -27,8 +27,9 @@ from bpviz.lesson.presets import FAST
 from bpviz.runs.evaluation import class_report, confusion
 from bpviz.runs.run import Run, with_rate
 from bpviz.runs.tracked import MAX_TRACKED, sample_name
-from webui import notices, state
+from webui import notices, state, viewport
 from webui import train as act
+from webui import train_diagram as view
 from webui.notices import md, show
 from webui.setup import setup_page
 
@@ -188,46 +189,87 @@ def log_toggle(widget_key: str, name: str) -> bool:
     return st.toggle("Log-scale loss axis", **state.bind_field(widget_key, state.train(), name))
 
 
-def curves(run: Run, train_set: Dataset, test_set: Dataset | None) -> None:
+def curves(run: Run, train_set: Dataset, height: int, presenting: bool) -> None:
+    """The loss curve and, for classification, the accuracy under it, each ``height`` px tall (compact, with
+    no log-scale switch, in presentation mode)."""
     spec = run.net.spec
-    log_y = log_toggle(act.LOG, "log")
-    loss = loss_figure(run.history, spec.loss, spec.reduction, log_y=log_y, x_max=run.target)
-    accuracy = accuracy_figure(run.history, x_max=run.target) if train_set.is_classification else None
-    data = data_figure(run.net, train_set, test_set)
-    if data is None:
-        cols = st.columns(2) if accuracy is not None else [st.container()]
-        chart(cols[0], loss, act.LOSS_CHART)
-        if accuracy is not None:
-            chart(cols[1], accuracy, act.ACCURACY_CHART)
-        return
-    left, right = st.columns(2)
-    chart(left, loss, act.LOSS_CHART)
-    if accuracy is not None:
-        chart(left, accuracy, act.ACCURACY_CHART)
-    chart(right, data, act.DATA_CHART)
+    log_y = state.train().log if presenting else log_toggle(act.LOG, "log")
+    loss = loss_figure(run.history, spec.loss, spec.reduction, log_y=log_y, x_max=run.target, height=height,
+                       compact=presenting)  # fmt: skip
+    chart(st, loss, act.LOSS_CHART)
+    if train_set.is_classification:
+        chart(st, accuracy_figure(run.history, x_max=run.target, height=height, compact=presenting), act.ACCURACY_CHART)
 
 
-def live_panel(train_set: Dataset, test_set: Dataset | None) -> None:
-    """One tick of training, then the progress, metrics and curves (a fragment: reruns alone while training).
-    It holds the training lock, so a tick from an overlapping script thread never changes what it draws."""
-    with state.train().lock:
-        live_view(train_set, test_set)
+def live(panel, every: float, *args, active: bool | None = None) -> None:
+    """``panel(*args)``, holding the training lock so a tick from an overlapping script thread never changes
+    what it draws; while ``active`` (by default: while a run trains) as a fragment that reruns alone every
+    ``every`` s. Idle, it is part of the page, so a widget in it (the neuron menu, a click on the diagram)
+    redraws every part that shows the choice."""
+
+    def locked_panel(*args) -> None:
+        with state.train().lock:
+            panel(*args)
+
+    if act.training() if active is None else active:
+        st.fragment(locked_panel, run_every=every)(*args)
+    else:
+        locked_panel(*args)
 
 
-def live_view(train_set: Dataset, test_set: Dataset | None) -> None:
+def status_panel() -> None:
+    """One tick of training, then the progress and the metrics (a rerun of the page when the run ends)."""
     if act.tick():
         st.rerun()
     run = act.current_run()
+    if run is not None:
+        progress(run)
+        if not state.presenting():
+            metrics(run)
+
+
+def curves_panel(train_set: Dataset, height: int) -> None:
+    run = act.current_run()
     if run is None:
-        left, right = st.columns(2)
-        left.info("Press **Start** to train the current network. The curves appear here and grow as it learns.")
-        data = data_figure(state.net(), train_set, test_set)
-        if data is not None:
-            chart(right, data, act.DATA_CHART)
-        return
-    progress(run)
-    metrics(run)
-    curves(run, train_set, test_set)
+        st.info("Press **Start** to train the current network. The curves appear here and grow as it learns; "
+                "the diagram beside them follows its weights.")  # fmt: skip
+    else:
+        curves(run, train_set, height, state.presenting())
+
+
+def diagram_panel(train_set: Dataset, test_set: Dataset | None, size: view.Sizes) -> None:
+    net = act.live_net()
+    view.diagram(net, train_set, test_set, size.width, size.height, size.tallest)
+    if not state.presenting():
+        notices.caption(view.legend_words(net))
+
+
+def data_panel(train_set: Dataset, test_set: Dataset | None, size: view.Sizes) -> None:
+    """The chosen neuron's map beside the decision boundary or the fitted curve (for 2-D data)."""
+    net = act.live_net()
+    data = data_figure(net, train_set, test_set)
+    if view.has_maps(net):
+        left, right = st.container(key=act.MAP_PANES).columns(2, gap="medium")
+        with left:
+            view.neuron_panel(net, train_set, test_set, size.map)
+        chart(right, data, act.DATA_CHART)
+    elif data is not None:
+        chart(st, data, act.DATA_CHART)
+
+
+def live_view(train_set: Dataset, test_set: Dataset | None) -> None:
+    """The progress and metrics, then the curves beside the diagram (in presentation mode both fill the
+    window), then the chosen neuron's map beside the decision boundary. Each part is its own fragment, paced
+    by what it costs the browser to draw: the numbers every tick, the curves a few times a second, the
+    diagram with its tiles and the maps about once a second (act.PACE)."""
+    live(status_panel, act.PACE.tick)
+    size = view.sizes(state.presenting(), two_curves=train_set.is_classification)
+    left, right = viewport.fill(act.FILL).container(key=act.PANES).columns(2, gap="medium")
+    with left:
+        live(curves_panel, act.PACE.curves, train_set, size.curve)
+    with right:
+        live(diagram_panel, act.PACE.figures, train_set, test_set, size)
+    live(data_panel, act.PACE.figures, train_set, test_set, size)
 
 
 def results(run: Run, train_set: Dataset, test_set: Dataset | None) -> None:
@@ -299,16 +341,11 @@ def comparison_section(train_set: Dataset, test_set: Dataset | None, run: Run | 
         on_click=act.stop_comparison,
     )
     show(state.train().compare_notice)
-    st.fragment(compare_panel, run_every=act.TICK_EVERY if comparing else None)()
+    live(compare_panel, act.PACE.tick, active=comparing)
 
 
 def compare_panel() -> None:
-    """One tick of the comparison, then its curves (a fragment, holding the training lock like live_panel)."""
-    with state.train().lock:
-        compare_view()
-
-
-def compare_view() -> None:
+    """One tick of the comparison, then its curves."""
     if act.compare_tick():
         st.rerun()
     comparison = act.current_comparison()
@@ -342,17 +379,23 @@ def main() -> None:
         notices.say("error", f"This network can't train on the current data: {err}")
         st.page_link("pages/1_Design.py", label="Fix it on the Design page", icon=":material/build:")
         return
-    header(train_set, test_set)
+    presenting = state.presenting()  # the buttons, then the curves and the diagram fill the window
+    if not presenting:
+        header(train_set, test_set)
     if dropped:
         st.info("The network or data changed, so the previous training run was cleared.")
     run = act.current_run()
-    settings_panel(train_set, run)
+    if not presenting:
+        settings_panel(train_set, run)
     buttons(train_set, test_set, run)
     show(state.train().notice)
     if run is not None and run.divergence is not None:
         notices.say("error", run.divergence_text())
-    st.fragment(live_panel, run_every=act.TICK_EVERY if act.training() else None)(train_set, test_set)
+    live_view(train_set, test_set)
     run = act.current_run()
+    if presenting:
+        st.divider()
+        settings_panel(train_set, run)
     if run is not None and not run.running and run.epoch > 0:
         results(run, train_set, test_set)
     comparison_section(train_set, test_set, run)

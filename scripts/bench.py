@@ -192,119 +192,12 @@ def bench_engine(repeats: int = 30) -> None:
         print("  torch/engine = n/a (PyTorch is not installed)")
 
 
-# ---------------------------------------------------------------- Train page: live chart and time to 97 %
+# ---------------------------------------------------------------- Train page: live figures and time to 97 %
 
+from bench_train import bench_train_97, bench_train_chart  # noqa: E402  (scripts/ is on the path as a script)
 
-def _digits_split():
-    """The digits preset's network and its 75/25 split (targets one-hot for the 10 outputs)."""
-    from bpviz import get_preset
-
-    preset = get_preset("digits")
-    data = make_dataset("digits").for_outputs(10)
-    train_set, test_set = split(data, preset.data.test_fraction, preset.spec.seed)
-    return preset.network(), train_set, test_set
-
-
-def _draw_live_charts(run) -> int:
-    """What the Train page draws per tick for digits: loss and accuracy figures, serialised; returns bytes."""
-    from bpviz.figures.training import accuracy_figure, loss_figure
-
-    spec = run.net.spec
-    loss = loss_figure(run.history, spec.loss, spec.reduction, x_max=run.target)
-    return len(loss.to_json()) + len(accuracy_figure(run.history, x_max=run.target).to_json())
-
-
-def _ticked_run(net, train_set, test_set, recipe, epochs: int, charts: bool = True, until_accuracy=None):
-    """A page-style run: ticks of TICK_SECONDS of training, each followed by the live charts (unless
-    ``charts`` is False). Returns (seconds, ticks, run); with ``until_accuracy`` it stops after the tick
-    whose reports first reach that test accuracy (the tick that draws it)."""
-    from bpviz.runs.run import TICK_SECONDS, Run
-
-    start = time.perf_counter()
-    run = Run(net, train_set, test_set, recipe.batch_size, recipe.learning_rate, recipe.momentum)
-    run.go(epochs)
-    ticks = 0
-    while run.running:
-        new = run.step(TICK_SECONDS)
-        if charts:
-            _draw_live_charts(run)
-        ticks += 1
-        if until_accuracy is not None and any(p.test_accuracy >= until_accuracy for p in new):
-            run.stop()
-    return time.perf_counter() - start, ticks, run
-
-
-def _wall_and_cpu(fn: Callable[[], object]) -> tuple[float, float]:
-    """(wall seconds, CPU seconds of this process) of one call of ``fn``."""
-    wall, cpu = time.perf_counter(), time.process_time()
-    fn()
-    return time.perf_counter() - wall, time.process_time() - cpu
-
-
-@section("train-chart")
-def bench_train_chart(epochs: int = 60, repeats: int = 7) -> None:
-    """Digits with the fast settings for a fixed number of epochs: the engine alone (Trainer.run, a report
-    every epoch), the page's ticks without drawing, and the ticks each followed by the loss and accuracy
-    figures and their to_json (what the Train page does per tick). The fastest of interleaved repeats, in
-    wall time and in this process's CPU time (which other processes on a shared machine disturb less)."""
-    from bpviz.lesson.presets import FAST
-
-    recipe = FAST["digits"]
-    net, train_set, test_set = _digits_split()
-
-    def engine():
-        trainer = Trainer(net, train_set, test_set, recipe.batch_size, recipe.learning_rate, recipe.momentum)
-        return list(trainer.run(epochs))
-
-    variants = {
-        "engine alone": engine,
-        "ticks, no charts": lambda: _ticked_run(net, train_set, test_set, recipe, epochs, charts=False),
-        "ticks + live charts": lambda: _ticked_run(net, train_set, test_set, recipe, epochs),
-    }
-    for fn in variants.values():  # warm up imports and caches
-        fn()
-    times = {name: [] for name in variants}
-    for _ in range(repeats):  # interleaved so load from other processes hits all alike
-        for name, fn in variants.items():
-            times[name].append(_wall_and_cpu(fn))
-    best = {name: (min(w for w, _ in t), min(c for _, c in t)) for name, t in times.items()}
-    print(
-        f"digits 64-32-16-10, {epochs} epochs, batch {recipe.batch_size}, lr {recipe.learning_rate:g}, "
-        f"momentum {recipe.momentum:g} (fastest of {repeats})"
-    )
-    for name, (wall, cpu) in best.items():
-        print(f"  {name:<20} wall {wall:6.2f} s   cpu {cpu:6.2f} s")
-    _, ticks, run = _ticked_run(net, train_set, test_set, recipe, epochs)
-    print(f"  {ticks} ticks; {_draw_live_charts(run) / 1024:.0f} KiB of figure JSON per tick at the end")
-    for i, clock in enumerate(("wall", "cpu")):
-        overhead = best["ticks + live charts"][i] / best["engine alone"][i] - 1
-        print(f"  chart overhead ({clock}) = {100 * overhead:.0f} % of the engine alone  (goal: <= 25 %)")
-
-
-@section("train-97")
-def bench_train_97(repeats: int = 5) -> None:
-    """Wall time from Start (a new Run, its epoch-0 report included) to the first report with >= 97 % test
-    accuracy on digits, with the page's fast settings, ticks and live charts."""
-    from bpviz.lesson.presets import FAST
-
-    recipe = FAST["digits"]
-    net, train_set, test_set = _digits_split()
-    _ticked_run(net, train_set, test_set, recipe, 2)  # warm-up
-    results = [
-        _ticked_run(net, train_set, test_set, recipe, recipe.epochs, until_accuracy=0.97) for _ in range(repeats)
-    ]
-    reached = [r for r in results if any(p.test_accuracy >= 0.97 for p in r[2].history)]
-    seconds = statistics.median(r[0] for r in results)
-    print(
-        f"digits, fast settings: {recipe.epochs} epochs max, batch {recipe.batch_size}, lr {recipe.learning_rate:g},"
-        f" momentum {recipe.momentum:g}"
-    )
-    first = next(p for p in results[0][2].history if p.test_accuracy >= 0.97)
-    print(
-        f"  reached 97 % test accuracy in {len(reached)} of {repeats} runs, first at epoch {first.epoch} "
-        f"({first.test_accuracy:.1%}); stopped after epoch {results[0][2].epoch}"
-    )
-    print(f"  Start to 97 %: median {seconds:.2f} s, slowest {max(r[0] for r in results):.2f} s  (goal: <= 2 s)")
+section("train-chart")(bench_train_chart)
+section("train-97")(bench_train_97)
 
 
 # ---------------------------------------------------------------- Design/Step: the network diagram

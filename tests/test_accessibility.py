@@ -39,8 +39,9 @@ def test_every_plotly_chart_call_passes_alt():
 
 
 # Charts each page draws for a fresh session (the default preset, Step at stage 4): Home has none; Design the
-# data's decision boundary and the diagram; Train, before a run, the data.
-CHARTS = {"Home": 0, "Chain rule": 1, "Design": 2, "Step": 1, "Train": 1}
+# data's decision boundary and the diagram; Train, before a run, its live diagram, the chosen neuron's map and
+# the data.
+CHARTS = {"Home": 0, "Chain rule": 1, "Design": 2, "Step": 1, "Train": 3}
 
 
 @pytest.mark.parametrize(("page", "label"), [(path, label) for path, label, _ in pages()])

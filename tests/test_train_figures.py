@@ -5,13 +5,16 @@ import json
 import math
 
 import numpy as np
+import plotly.graph_objects as go
 import pytest
 
-from bpviz import Network, NetworkSpec, Progress, get_preset, split
+from bpviz import Dataset, Network, NetworkSpec, Progress, get_preset, split
 from bpviz.data.catalog import make_dataset
 from bpviz.figures.boundary import GRID, MAX_POINTS, boundary_figure, data_figure, fit_figure
 from bpviz.figures.confusion import confusion_figure
+from bpviz.figures.neuron_map import neuron_map_figure
 from bpviz.figures.training import accuracy_figure, loss_figure, rate_comparison_figure, sample_figure
+from bpviz.lesson.maps import neuron_maps
 from bpviz.runs.evaluation import confusion
 from bpviz.runs.run import Run
 
@@ -76,6 +79,15 @@ def test_accuracy_figure_is_in_percent_from_0_to_100():
     assert list(fig.data[0].y) == [p.train_accuracy for p in h]
     assert fig.layout.yaxis.tickformat == ".0%" and fig.layout.yaxis.range == (0, 1.02)
     assert fig.data[1].name == "test · 90.0%"
+
+
+def test_compact_curves_drop_the_subtitle_and_take_the_height_given():
+    normal, compact = loss_figure(history(4), "mse", "mean"), loss_figure(history(4), "mse", "mean", height=280,
+                                                                             compact=True)  # fmt: skip
+    assert normal.layout.height == 420 and normal.layout.title.subtitle.text
+    assert compact.layout.height == 280 and not compact.layout.title.subtitle.text
+    assert compact.layout.margin.t < normal.layout.margin.t
+    assert accuracy_figure(history(4), height=300, compact=True).layout.height == 300
 
 
 def test_long_curves_are_plain_lines_short_ones_show_markers():
@@ -171,6 +183,32 @@ def test_fit_figure_draws_the_network_curve_over_the_points():
     assert np.allclose(curve.y, net.forward(np.asarray(curve.x)[:, None])[:, 0])
 
 
+def test_a_neurons_map_is_its_activation_on_the_grid_with_its_z_0_line_and_the_data():
+    net, train, test = circles()
+    fig = neuron_map_figure(net, 1, 5, train, test)
+    heat, contour = fig.data[0], fig.data[1]
+    maps = neuron_maps(net, (heat.x[0], heat.x[-1], heat.y[0], heat.y[-1]), GRID)
+    assert np.asarray(heat.z).shape == (GRID, GRID)
+    assert np.allclose(heat.z, maps.values[1][5], atol=1e-6) and np.allclose(contour.z, maps.z[0][5], atol=1e-5)
+    assert contour.contours.start == contour.contours.end == 0
+    assert heat.zmin == -heat.zmax and heat.zmax >= np.abs(maps.values[1][5]).max()
+    assert sum(len(t.x) for t in fig.data if t.type == "scatter") == len(train) + len(test)
+    assert fig.layout.title.text == "h1_6 · hidden 1 · tanh"
+    assert fig.layout.title.subtitle.text == "a over the input plane · dashed: z = 0"
+    assert fig.layout.meta["neuron"] == [1, 5] and "h1_6 from" in fig.layout.meta["alt"]
+    assert np.allclose([heat.x[0], heat.x[-1]], fig.layout.xaxis.range)  # the decision boundary's plane
+    assert np.allclose(boundary_figure(net, train, test).data[0].x, heat.x)
+
+
+def test_a_softmax_neuron_has_no_z_0_line_and_an_input_is_x():
+    net = get_preset("spiral").network()
+    train = make_dataset("spiral", n=90, noise=0.2, classes=3).for_outputs(3)
+    assert [t.type for t in neuron_map_figure(net, 3, 2, train).data[:2]] == ["heatmap", "scatter"]
+    assert neuron_map_figure(net, 2, 0, train).data[1].type == "contour"  # a ReLU switches where z = 0
+    x1 = neuron_map_figure(net, 0, 0, train)
+    assert x1.layout.title.text.startswith("x1 · input") and x1.data[0].colorbar.title.text == "x"
+
+
 def test_data_figure_picks_the_view_or_none():
     net, train, test = circles()
     assert data_figure(net, train, test).data[0].type == "heatmap"
@@ -192,3 +230,29 @@ def test_confusion_figure_shows_the_counts_with_true_classes_down_and_prediction
     assert fig.layout.xaxis.type == fig.layout.yaxis.type == "category"
     assert fig.layout.yaxis.autorange == "reversed"
     assert json.loads(fig.to_json())["layout"]["xaxis"]["title"]["text"] == "predicted class"
+
+
+def test_the_live_figures_pass_plotlys_own_checks():
+    """The figures the Train page redraws every tick skip plotly's validation (chart_layout.live_figure): here
+    plotly checks every one of them, each kind of data included."""
+    net, train, test = circles()
+    spiral = get_preset("spiral").network()
+    spiral_set = make_dataset("spiral", n=90, noise=0.2, classes=3).for_outputs(3)
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-1, 1, (40, 2))
+    surface = Dataset("surface", X, np.sin(X[:, :1] * 3) * X[:, 1:], None, ("x1", "x2"))
+    regression = Network.initialise(NetworkSpec((2, 5, 1), ("tanh", "linear"), "mse"))
+    figures = [
+        loss_figure(history(8), "mse", "mean", log_y=True, x_max=20),
+        loss_figure(history(8, test=False), "cross_entropy", "sum", height=300, compact=True),
+        accuracy_figure(history(8), x_max=20, height=280, compact=True),
+        boundary_figure(net, train, test),
+        boundary_figure(spiral, spiral_set),
+        boundary_figure(regression, surface),
+        neuron_map_figure(net, 1, 2, train, test),
+        neuron_map_figure(spiral, 3, 0, spiral_set),
+        neuron_map_figure(regression, 0, 1, surface),
+    ]
+    for fig in figures:
+        go.Figure(fig.to_dict())  # raises on any property plotly does not know or a value it refuses
+        assert no_nan_in(fig)

@@ -9,14 +9,15 @@ import json
 
 import numpy as np
 import pytest
-from conftest import ROOT, StepClock
+from conftest import ROOT, StepClock, open_app
 from streamlit.testing.v1 import AppTest
 
 from bpviz import Network, NetworkSpec, get_preset
 from bpviz.data.catalog import DataSettings
 from bpviz.engine.training import TrainSettings
-from webui import setup, state
+from webui import setup, state, viewport
 from webui import train as train_ui
+from webui import train_diagram as view
 
 TICK_CLOCK = 0.001  # seconds the runs' clock moves a reading: a tick of 0.15 s trains about 150 report intervals
 
@@ -249,4 +250,84 @@ def test_regression_on_one_input_draws_the_fitted_curve_and_no_accuracy():
     assert not [c for c in at.get("plotly_chart") if c.proto.id.endswith(train_ui.ACCURACY_CHART)]
     assert [m.label for m in at.metric] == ["Epoch", "Train loss", "Test loss"]
     assert len(at.dataframe) == 0  # no per-class report for regression
+    assert not at.exception
+
+
+# -- the live diagram and the chosen neuron's map ----------------------------------------------------
+def tiles(spec: dict) -> dict[str, str]:
+    """The diagram's tile pictures by name ("tile l,i" -> its PNG data URI)."""
+    return {image["name"]: image["source"] for image in spec["layout"].get("images", [])}
+
+
+def test_the_diagram_is_drawn_before_a_run_and_follows_the_weights_after_each_tick():
+    at = open_train("circles")
+    before = chart(at, view.DIAGRAM)
+    assert before["layout"]["meta"]["figure"] == "network" and before["layout"]["meta"]["tiles"] == 24
+    assert sorted(tiles(before)) == sorted(f"tile {k},{i}" for k, n in enumerate((2, 8, 1)) for i in range(n))
+    click(at, train_ui.START)  # the run after the click trains one tick and draws what it made
+    first = chart(at, view.DIAGRAM)
+    at.run()  # one more tick
+    second = chart(at, view.DIAGRAM)
+    assert run_of(at).epoch > 0
+    for earlier, later in ((before, first), (first, second)):
+        changed = [name for name in tiles(later) if tiles(later)[name] != tiles(earlier)[name]]
+        assert any(name.startswith("tile 1,") for name in changed) and "tile 2,0" in changed
+        assert tiles(later)["tile 0,0"] == tiles(earlier)["tile 0,0"]  # x1 over the plane does not train
+        assert edge_widths(later) != edge_widths(earlier)
+    assert "Each tile" in " ".join(c.value for c in at.caption)
+    assert not at.exception
+
+
+def edge_widths(spec: dict) -> list:
+    """(name, width, number of segments) of every edge line trace: which edges fall in which bin."""
+    return [(t["name"], t["line"]["width"], len(t["x"]["bdata"]) if isinstance(t["x"], dict) else len(t["x"]))
+            for t in spec["data"] if t.get("meta", [None])[0] == "edges"]  # fmt: skip
+
+
+def test_the_chosen_neurons_map_is_drawn_large_from_the_menu_or_a_click():
+    at = open_train("spiral")
+    big = chart(at, view.NEURON_CHART)
+    assert big["layout"]["meta"]["neuron"] == [1, 0]  # the first hidden neuron until one is chosen
+    assert at.selectbox(key=view.NEURON).value == (1, 0)
+    at.selectbox(key=view.NEURON).select((2, 5)).run()
+    assert chart(at, view.NEURON_CHART)["layout"]["meta"]["neuron"] == [2, 5]
+    assert chart(at, view.NEURON_CHART)["layout"]["title"]["text"] == "h2_6 · hidden 2 · relu"
+    ring = [t for t in chart(at, view.DIAGRAM)["data"] if t.get("meta") == ["selected"]]
+    assert len(ring) == 1 and ring[0]["marker"]["symbol"] == "square-open"
+    at.session_state[state.TRAIN].selected = ("edge", 2, 1, 7)  # what a click on an edge into ŷ2 stores
+    at.run()
+    assert chart(at, view.NEURON_CHART)["layout"]["meta"]["neuron"] == [3, 1]
+    assert at.selectbox(key=view.NEURON).value == (3, 1)
+    click(at, train_ui.START)
+    at.run()
+    assert chart(at, view.NEURON_CHART)["layout"]["meta"]["neuron"] == [3, 1]  # kept while it trains
+    assert not at.exception
+
+
+def test_digits_get_the_live_diagram_without_maps():
+    at = open_train("digits")
+    click(at, train_ui.START)
+    spec = chart(at, view.DIAGRAM)
+    assert not tiles(spec) and spec["layout"]["meta"]["drawn"][0][-1] == 63  # capped: the last input is drawn
+    assert not [s for s in at.selectbox if s.key == view.NEURON]
+    assert "Each tile" not in " ".join(c.value for c in at.caption)
+    assert not at.exception
+
+
+def test_presentation_puts_the_curves_and_the_diagram_in_the_window():
+    circles = get_preset("circles")
+    at = open_app("pages/3_Train.py", {"present": "1"}, net=circles.network(), data=circles.data, train=circles.train)
+    at.session_state[state.TRAIN] = state.Train(clock=StepClock(TICK_CLOCK))  # ("train" names the settings above)
+    at.run()  # the new record takes the current version, so the run Start makes is not dropped as stale
+    click(at, train_ui.START)
+    charts = [c.proto.id.rsplit("-", 1)[-1] for c in at.main.get("plotly_chart")]
+    assert charts[:3] == [train_ui.LOSS_CHART, train_ui.ACCURACY_CHART, view.DIAGRAM]
+    room = state.Viewport().height - view.PRESENTING_TOP - viewport.SPARE - view.PRESENTING_BOTTOM
+    heights = {key: chart(at, key)["layout"]["height"] for key in charts[:3]}
+    assert heights == {train_ui.LOSS_CHART: (room - view.GAP) // 2, train_ui.ACCURACY_CHART: (room - view.GAP) // 2,
+                       view.DIAGRAM: room}  # fmt: skip
+    assert not at.title and not at.metric  # no page title, no metrics row: the window is for the lesson
+    assert at.number_input(key=train_ui.EPOCHS)  # the settings are still there, under the fold
+    normal = open_train("circles")
+    assert normal.title and chart(normal, view.DIAGRAM)["layout"]["height"] > 600
     assert not at.exception

@@ -17,12 +17,11 @@ from bpviz.engine.training import MAX_EPOCHS  # noqa: F401  (the Epochs field's 
 from bpviz.io.text import parse_rates
 from bpviz.lesson.presets import FAST
 from bpviz.runs.comparison import Comparison
-from bpviz.runs.run import TICK_SECONDS, Run, with_rate
+from bpviz.runs.run import PACE, TICK_SECONDS, Run, with_rate  # noqa: F401  (PACE: the page's)
 from bpviz.runs.tracked import MAX_TRACKED, pick_samples
 from bpviz.runs.workcap import cap_epochs
 from webui import state
 
-TICK_EVERY = 0.1  # seconds between live-panel ticks while a run or comparison trains
 # Widget keys (browser tests find them as .st-key-<key>).
 EPOCHS = "train_epochs_input"
 BATCH = "train_batch_input"
@@ -45,6 +44,9 @@ LOSS_CHART = "train_loss_chart"
 ACCURACY_CHART = "train_accuracy_chart"
 DATA_CHART = "train_data_chart"
 COMPARE_CHART = "train_compare_chart"
+PANES = "panes_train"  # the curves beside the diagram (panes stack in a narrow window: setup.LAYOUT_CSS)
+FILL = "fill_train"  # the panes' container: in presentation mode, measured to fill the rest of the window
+MAP_PANES = "panes_train_maps"  # the chosen neuron's map beside the decision boundary
 
 
 def locked(action):
@@ -71,6 +73,12 @@ def learning_rate() -> float:
 
 def current_run() -> Run | None:
     return state.train().run
+
+
+def live_net():
+    """The network the live figures draw: the run's as it trains, else the shared one."""
+    run = current_run()
+    return run.net if run is not None else state.net()
 
 
 def current_comparison() -> Comparison | None:

@@ -18,13 +18,14 @@ from webui.state import Viewport
 KEY = "bpviz_viewport"
 BOX = "bpviz_viewport_box"  # its container, hidden by CSS (setup.LAYOUT_CSS)
 # What the probe measures, rounded down to 16 px: [window width, height, main column's content width, top of the
-# fill element on the page]. tests/browser/helpers.py evaluates the same function to know a page is laid out.
+# fill element on the page, wherever the page is scrolled to]. tests/browser/helpers.py evaluates the same function to know a page is laid out.
 MEASURE_JS = """() => {
   const m = document.querySelector('[data-testid="stMainBlockContainer"]');
   const style = m && getComputedStyle(m);
   const main = m ? m.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) : window.innerWidth;
   const fill = document.querySelector('[class*="st-key-fill_"]:not([data-stale="true"])');
-  const top = fill ? fill.getBoundingClientRect().top + window.scrollY : 0;
+  let top = fill ? fill.getBoundingClientRect().top + window.scrollY : 0;  // as if nothing were scrolled:
+  for (let e = fill && fill.parentElement; e; e = e.parentElement) top += e.scrollTop;  // Streamlit scrolls stMain
   return [window.innerWidth, window.innerHeight, main, top].map((v) => 16 * Math.floor(v / 16));
 }"""
 JS = f"""
@@ -85,8 +86,11 @@ def pane_width(share: float, stacked_below: int = 1000) -> float:
     return max(320.0, main - 16 if main < stacked_below else (main - 72) * share - 16)
 
 
+SPARE = 16  # px fill_height leaves under what fills the window
+
+
 def fill_height(fallback_top: float, least: float = 320.0) -> float:
-    """The px from the top of the page's fill element to the bottom of the window (less 16 px to spare), or
-    from ``fallback_top`` before the probe has seen the element."""
+    """The px from the top of the page's fill element to the bottom of the window (less SPARE), or from
+    ``fallback_top`` before the probe has seen the element."""
     v = state.viewport()
-    return max(least, v.height - (v.top or fallback_top) - 16)
+    return max(least, v.height - (v.top or fallback_top) - SPARE)

@@ -7,9 +7,14 @@
 - 1 input and 1 output: ``fit_figure`` draws the fitted curve ŷ(x) over the points.
 
 Training points are filled, test points hollow; classes also differ by marker shape, not only colour.
-``data_figure`` picks the view that applies, or returns None (e.g. the 64-input digits). Class and feature
-names come from the user's CSV and go into the figure through ``plaintext.plotly``; where the network's
+``data_figure`` picks the view that applies, or returns None (e.g. the 64-input digits). The plane is the
+data's extent with a margin (``bpviz.lesson.maps.plane_extent``), the same one the neuron maps use. Class and
+feature names come from the user's CSV and go into the figure through ``plaintext.plotly``; where the network's
 output is not a finite number the plane is left blank and the title says so.
+
+The Train page redraws these figures several times a second: each is built as one dict and made a Figure
+once, without validation (``chart_layout.live_figure``; plotly's ``update_layout`` on a built figure alone cost
+ten times the rest).
 """
 
 import numpy as np
@@ -18,30 +23,77 @@ import plotly.graph_objects as go
 from bpviz.engine.dataset import Dataset
 from bpviz.engine.network import Network
 from bpviz.figures import palette as P
+from bpviz.lesson.maps import neuron_maps, plane_extent, span
 from bpviz.lesson.plaintext import plotly
 
-from .chart_layout import axis, chart_layout
+from .chart_layout import axis, chart_layout, live_figure
 
 GRID = 60  # cells per side of the painted plane
 CURVE_POINTS = 300
 MAX_POINTS = 1000  # data points drawn per set at most (evenly spaced rows)
-PAD = 0.15  # margin around the data, as a share of its range
 FEW = 50  # sets up to this size get bigger markers (the four XOR corners should read from the back row)
 SYMBOLS = ("circle", "square", "diamond", "triangle-up", "cross", "star", "hexagon", "pentagon", "triangle-down", "x")
 LIGHT, STRONG = 0.1, 0.4  # how far from white toward a class colour the least and most sure regions go
+HOVER_XY = "x1 %{x:.3g}, x2 %{y:.3g}"  # the point under the pointer, in a hover text
 
 
 def class_color(c: int) -> str:
     return P.CATEGORICAL[c % len(P.CATEGORICAL)]
 
 
-def _span(values: np.ndarray) -> tuple[float, float]:
-    """The range of ``values`` with a margin of PAD on each side (data near ±1.8e308 keeps its own range)."""
-    lo, hi = float(np.min(values)), float(np.max(values))
-    with np.errstate(over="ignore"):
-        width = (hi - lo) or 1.0
-        span = lo - PAD * width, hi + PAD * width
-    return span if np.all(np.isfinite([width, *span])) else (lo, hi)
+def _shown(n: int) -> np.ndarray:
+    """Row indices drawn from a set of n: all of them, or MAX_POINTS evenly spaced."""
+    return np.arange(n) if n <= MAX_POINTS else np.linspace(0, n - 1, MAX_POINTS).round().astype(int)
+
+
+def _sets(train_set: Dataset, test_set: Dataset | None) -> list[tuple[str, Dataset]]:
+    return [("train", train_set)] + ([("test", test_set)] if test_set is not None else [])
+
+
+def data_extent(train_set: Dataset, test_set: Dataset | None) -> tuple[float, float, float, float]:
+    """(x1 low, x1 high, x2 low, x2 high) of the plane a 2-input set is drawn on (both sets, with a margin)."""
+    both = train_set.X if test_set is None else np.vstack([train_set.X, test_set.X])
+    return plane_extent(both)
+
+
+def points_traces(train_set: Dataset, test_set: Dataset | None) -> tuple[list[dict], int]:
+    """(scatter traces of the data of a 2-input set, how many rows were left out): one trace per class and set
+    (training filled, test hollow), or per set coloured by target for regression."""
+    traces, hidden = [], 0
+    size = 16 if len(train_set) <= FEW else 11
+    for which, ds in _sets(train_set, test_set):
+        rows = _shown(len(ds))
+        hidden += len(ds) - len(rows)
+        X, hollow = ds.X[rows], which == "test"
+        if ds.is_classification:
+            labels = ds.labels[rows]
+            for c in range(ds.n_classes):
+                mine = labels == c
+                if not mine.any():
+                    continue
+                color, name = class_color(c), plotly(f"class {ds.class_names[c]} ({which})")
+                line = {"width": 2 if hollow else 1, "color": color if hollow else "#FFFFFF"}
+                symbol = SYMBOLS[c % len(SYMBOLS)] + ("-open" if hollow else "")
+                marker = {"symbol": symbol, "size": size, "color": color, "line": line}
+                hover = f"{name}<br>{HOVER_XY}<extra></extra>"
+                traces.append(dict(type="scatter", x=X[mine, 0], y=X[mine, 1], mode="markers", name=name,
+                                   marker=marker, hovertemplate=hover))  # fmt: skip
+        else:
+            marker = {"symbol": "circle-open" if hollow else "circle", "size": size, "color": ds.Y[rows, 0],
+                      "colorscale": P.SEQUENTIAL, "line": {"width": 2 if hollow else 1, "color": P.INK}}
+            hover = f"{which}<br>{HOVER_XY}<br>y %{{marker.color:.3g}}<extra></extra>"
+            traces.append(dict(type="scatter", x=X[:, 0], y=X[:, 1], mode="markers", name=f"{which} (colour = target)",
+                               marker=marker, hovertemplate=hover))
+    return traces, hidden
+
+
+def _class_scale(k: int) -> list:
+    """A colorscale for z = class + sureness (sureness in [0, 1)): class c's band runs light to strong."""
+    scale = []
+    for c in range(k):
+        scale.append([c / k, P.mix("#FFFFFF", class_color(c), LIGHT)])
+        scale.append([(c + 1) / k - 1e-9 if c < k - 1 else 1.0, P.mix("#FFFFFF", class_color(c), STRONG)])
+    return scale
 
 
 def _finite_part(out: np.ndarray) -> tuple[np.ndarray, str]:
@@ -55,157 +107,73 @@ def _finite_part(out: np.ndarray) -> tuple[np.ndarray, str]:
     return np.where(bad, np.nan, out), note
 
 
-def _shown(n: int) -> np.ndarray:
-    """Row indices drawn from a set of n: all of them, or MAX_POINTS evenly spaced."""
-    return np.arange(n) if n <= MAX_POINTS else np.linspace(0, n - 1, MAX_POINTS).round().astype(int)
+def _output_traces(out: np.ndarray, xs: np.ndarray, ys: np.ndarray, classification: bool) -> tuple[list[dict], str]:
+    """(the heatmap of the output ``out`` of shape (G, G, n_L) on the grid, and its contour; the title)."""
+    if classification and out.shape[2] == 1:
+        c0, c1 = class_color(0), class_color(1)
+        scale = [[0, P.mix("#FFFFFF", c0, STRONG)], [0.5, "#FFFFFF"], [1, P.mix("#FFFFFF", c1, STRONG)]]
+        heat = dict(type="heatmap", x=xs, y=ys, z=out[:, :, 0], zmin=0, zmax=1, colorscale=scale,
+                    colorbar={"title": {"text": "ŷ"}, "len": 0.8, "thickness": 16},
+                    hovertemplate=HOVER_XY + "<br>ŷ %{z:.3f}<extra></extra>", name="network output")  # fmt: skip
+        contour = dict(type="contour", x=xs, y=ys, z=out[:, :, 0], showscale=False, hoverinfo="skip",
+                       contours={"start": 0.5, "end": 0.5, "size": 1, "coloring": "none"},
+                       line={"color": P.INK, "width": 3, "dash": "dash"}, name="ŷ = 0.5")  # fmt: skip
+        return [heat, contour], "Decision boundary (dashed: ŷ = 0.5)"
+    if classification:
+        k = out.shape[2]
+        winner, best = np.argmax(np.nan_to_num(out, nan=-np.inf), axis=2), np.max(out, axis=2)
+        sure = (best - 1 / k) / (1 - 1 / k)
+        hover = HOVER_XY + "<br>predicted class %{customdata[0]} (output %{customdata[1]:.2f})<extra></extra>"
+        heat = dict(type="heatmap", x=xs, y=ys, z=winner + np.clip(sure, 0, 0.999), zmin=0, zmax=k,
+                    colorscale=_class_scale(k), showscale=False, customdata=np.stack([winner, best], axis=2),
+                    hovertemplate=hover, name="network output")  # fmt: skip
+        return [heat], "Decision regions (stronger colour: surer)"
+    heat = dict(type="heatmap", x=xs, y=ys, z=out[:, :, 0], colorscale=P.SEQUENTIAL,
+                colorbar={"title": {"text": "ŷ1"}, "len": 0.8, "thickness": 16},
+                hovertemplate=HOVER_XY + "<br>ŷ1 %{z:.3g}<extra></extra>", name="network output")  # fmt: skip
+    return [heat], "Network output ŷ1 over the input plane"
 
 
-def _sets(train_set: Dataset, test_set: Dataset | None) -> list[tuple[str, Dataset]]:
-    return [("train", train_set)] + ([("test", test_set)] if test_set is not None else [])
+def plane_layout(title: str, train_set: Dataset, extent, alt: str, height: int = 600, subtitle: str = "") -> dict:
+    """The layout of a picture of the input plane ``extent`` (x1 low, x1 high, x2 low, x2 high): equal units on
+    both axes, named by the set's first two features, the legend under it."""
+    f1, f2 = train_set.feature_names[:2]
+    f1, f2 = plotly(f1), plotly(f2)
+    layout = chart_layout(title, f1, f2, height=height, subtitle=subtitle, alt=alt)
+    layout["legend"] = {"orientation": "h", "x": 0.5, "xanchor": "center", "y": -0.14, "yanchor": "top"}
+    layout["margin"]["t"] = 84 if subtitle else 60
+    layout["xaxis"] = axis(f1, range=list(extent[:2]), showgrid=False, constrain="domain")
+    layout["yaxis"] = axis(f2, range=list(extent[2:]), showgrid=False, scaleanchor="x", constrain="domain")
+    return layout
 
 
-def _points(fig: go.Figure, train_set: Dataset, test_set: Dataset | None) -> int:
-    """Scatter the data of a 2-input set on ``fig``; returns how many rows were left out."""
-    hidden = 0
-    size = 16 if len(train_set) <= FEW else 11
-    for which, ds in _sets(train_set, test_set):
-        rows = _shown(len(ds))
-        hidden += len(ds) - len(rows)
-        X, hollow = ds.X[rows], which == "test"
-        if ds.is_classification:
-            labels = ds.labels[rows]
-            for c in range(ds.n_classes):
-                mine = labels == c
-                if not mine.any():
-                    continue
-                symbol = SYMBOLS[c % len(SYMBOLS)] + ("-open" if hollow else "")
-                name = plotly(f"class {ds.class_names[c]} ({which})")
-                fig.add_scatter(
-                    x=X[mine, 0],
-                    y=X[mine, 1],
-                    mode="markers",
-                    name=name,
-                    marker={
-                        "symbol": symbol,
-                        "size": size,
-                        "color": class_color(c),
-                        "line": {"width": 2 if hollow else 1, "color": class_color(c) if hollow else "#FFFFFF"},
-                    },
-                    hovertemplate=f"{name}<br>x1 %{{x:.3g}}, x2 %{{y:.3g}}<extra></extra>",
-                )
-        else:
-            y = ds.Y[rows, 0]
-            fig.add_scatter(
-                x=X[:, 0],
-                y=X[:, 1],
-                mode="markers",
-                name=f"{which} (colour = target)",
-                marker={
-                    "symbol": "circle-open" if hollow else "circle",
-                    "size": size,
-                    "color": y,
-                    "colorscale": P.SEQUENTIAL,
-                    "line": {"width": 2 if hollow else 1, "color": P.INK},
-                },
-                hovertemplate=f"{which}<br>x1 %{{x:.3g}}, x2 %{{y:.3g}}<br>y %{{marker.color:.3g}}<extra></extra>",
-            )
-    return hidden
-
-
-def _class_scale(k: int) -> list:
-    """A colorscale for z = class + sureness (sureness in [0, 1)): class c's band runs light to strong."""
-    scale = []
-    for c in range(k):
-        scale.append([c / k, P.mix("#FFFFFF", class_color(c), LIGHT)])
-        scale.append([(c + 1) / k - 1e-9 if c < k - 1 else 1.0, P.mix("#FFFFFF", class_color(c), STRONG)])
-    return scale
+def points_words(train_set: Dataset, test_set: Dataset | None) -> str:
+    """ "under 240 training and 60 test points (2 classes, one marker shape each)" """
+    kind = "coloured by target"
+    if train_set.is_classification:
+        kind = f"{train_set.n_classes} classes, one marker shape each"
+    return f"under {_count_points(train_set, test_set)} ({kind})"
 
 
 def boundary_figure(net: Network, train_set: Dataset, test_set: Dataset | None = None) -> go.Figure:
     """The input plane painted by the network's output (see the module docstring), data on top."""
-    both = train_set.X if test_set is None else np.vstack([train_set.X, test_set.X])
-    xs = np.linspace(*_span(both[:, 0]), GRID)
-    ys = np.linspace(*_span(both[:, 1]), GRID)
-    gx, gy = np.meshgrid(xs, ys)
-    out, blank = _finite_part(net.forward(np.c_[gx.ravel(), gy.ravel()]).reshape(GRID, GRID, -1))
-    n_out = out.shape[2]
-    fig = go.Figure()
-    hover = "x1 %{x:.3g}, x2 %{y:.3g}<br>"
-    if train_set.is_classification and n_out == 1:
-        c0, c1 = class_color(0), class_color(1)
-        fig.add_heatmap(
-            x=xs,
-            y=ys,
-            z=out[:, :, 0],
-            zmin=0,
-            zmax=1,
-            colorscale=[[0, P.mix("#FFFFFF", c0, STRONG)], [0.5, "#FFFFFF"], [1, P.mix("#FFFFFF", c1, STRONG)]],
-            colorbar={"title": {"text": "ŷ"}, "len": 0.8, "thickness": 16},
-            hovertemplate=hover + "ŷ %{z:.3f}<extra></extra>",
-            name="network output",
-        )
-        fig.add_contour(
-            x=xs,
-            y=ys,
-            z=out[:, :, 0],
-            contours={"start": 0.5, "end": 0.5, "size": 1, "coloring": "none"},
-            line={"color": P.INK, "width": 3, "dash": "dash"},
-            showscale=False,
-            hoverinfo="skip",
-            name="ŷ = 0.5",
-        )
-        title = "Decision boundary (dashed: ŷ = 0.5)"
-    elif train_set.is_classification:
-        k = n_out
-        winner = np.argmax(np.nan_to_num(out, nan=-np.inf), axis=2)
-        sure = (np.max(out, axis=2) - 1 / k) / (1 - 1 / k)
-        fig.add_heatmap(
-            x=xs,
-            y=ys,
-            z=winner + np.clip(sure, 0, 0.999),
-            zmin=0,
-            zmax=k,
-            colorscale=_class_scale(k),
-            showscale=False,
-            customdata=np.stack([winner, np.max(out, axis=2)], axis=2),
-            hovertemplate=hover + "predicted class %{customdata[0]} (output %{customdata[1]:.2f})<extra></extra>",
-            name="network output",
-        )
-        title = "Decision regions (stronger colour: surer)"
-    else:
-        fig.add_heatmap(
-            x=xs,
-            y=ys,
-            z=out[:, :, 0],
-            colorscale=P.SEQUENTIAL,
-            colorbar={"title": {"text": "ŷ1"}, "len": 0.8, "thickness": 16},
-            hovertemplate=hover + "ŷ1 %{z:.3g}<extra></extra>",
-            name="network output",
-        )
-        title = "Network output ŷ1 over the input plane"
-    hidden = _points(fig, train_set, test_set)
+    extent = data_extent(train_set, test_set)
+    maps = neuron_maps(net, extent, GRID)
+    out, blank = _finite_part(np.moveaxis(maps.values[-1], 0, 2))  # (G, G, n_L): row r is x2[r], column c is x1[c]
+    traces, title = _output_traces(out, maps.x1, maps.x2, train_set.is_classification)
+    points, hidden = points_traces(train_set, test_set)
     if hidden:
         title += f" · {hidden:,} points not drawn"
     title += blank
     f1, f2 = train_set.feature_names[:2]
-    points = _count_points(train_set, test_set)
-    kind = "coloured by target"
-    if train_set.is_classification:
-        kind = f"{train_set.n_classes} classes, one marker shape each"
-    alt = f"{title}: the network's output over the plane of {f1} and {f2}, under {points} ({kind})."
-    layout = chart_layout(title, plotly(f1), plotly(f2), height=600, alt=alt)
-    layout["legend"] = {"orientation": "h", "x": 0.5, "xanchor": "center", "y": -0.14, "yanchor": "top"}
-    layout["margin"]["t"] = 60
-    layout["xaxis"] = axis(plotly(f1), range=[xs[0], xs[-1]], showgrid=False, constrain="domain")
-    layout["yaxis"] = axis(plotly(f2), range=[ys[0], ys[-1]], showgrid=False, scaleanchor="x", constrain="domain")
-    fig.update_layout(layout)
-    return fig
+    alt = f"{title}: the network's output over the plane of {f1} and {f2}, {points_words(train_set, test_set)}."
+    return live_figure(traces + points, plane_layout(title, train_set, extent, alt))
 
 
 def fit_figure(net: Network, train_set: Dataset, test_set: Dataset | None = None) -> go.Figure:
     """The fitted curve ŷ(x) of a 1-input, 1-output network over its data points."""
     both = train_set.X if test_set is None else np.vstack([train_set.X, test_set.X])
-    xs = np.linspace(*_span(both[:, 0]), CURVE_POINTS)
+    xs = np.linspace(*span(both[:, 0]), CURVE_POINTS)
     fig = go.Figure()
     for which, ds in _sets(train_set, test_set):
         rows = _shown(len(ds))

@@ -7,6 +7,8 @@ must also show sign another way (line dash, a printed minus sign), never by
 colour alone.
 """
 
+import numpy as np
+
 # The standard eight-colour colour-blind-safe set, in its usual order.
 SAFE_COLOURS = {
     "black": "#000000",
@@ -74,6 +76,23 @@ def shade(value: float, vmax: float, floor: float = 0.12) -> str:
         return "#F7F7F7"
     t = floor + (1.0 - floor) * min(abs(value) / vmax, 1.0)
     return mix("#F7F7F7", POSITIVE if value > 0 else NEGATIVE, t)
+
+
+def diverging_scale(strength: float = 1.0) -> list:
+    """A Plotly colorscale for values in [−m, m] that matches ``shade``: NEGATIVE at −m, near-white at 0,
+    POSITIVE at m; ``strength`` below 1 stops that share of the way to the full colours (lighter, for data
+    drawn on top)."""
+    light = "#F7F7F7"
+    return [[0.0, mix(light, NEGATIVE, strength)], [0.5, light], [1.0, mix(light, POSITIVE, strength)]]
+
+
+def scale_colors(scale: list, n: int = 256) -> np.ndarray:
+    """The colours of a Plotly colorscale ``scale`` at n evenly spaced positions 0..1, interpolated in RGB
+    between its stops as Plotly does: an (n, 3) uint8 array."""
+    stops = np.array([s for s, _ in scale], dtype=float)
+    rgb = np.array([hex_to_rgb(c) for _, c in scale], dtype=float)
+    t = np.linspace(0.0, 1.0, n)
+    return np.rint(np.stack([np.interp(t, stops, rgb[:, c]) for c in range(3)], axis=1)).astype(np.uint8)
 
 
 def _luminance(color: str) -> float:

@@ -17,9 +17,11 @@ from bpviz.figures import palette as P
 from bpviz.lesson.plaintext import plotly
 from bpviz.runs.tracked import SampleHistory
 
-from .chart_layout import axis, chart_layout
+from .chart_layout import axis, chart_layout, live_figure
 
 MARKERS_UP_TO = 60  # points per curve drawn with markers; longer curves are plain lines
+HEIGHT = 420  # px of a curve's figure
+COMPACT_TOP = 66  # px above a compact figure's plot: its title and the legend's row
 DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
 
 
@@ -38,7 +40,8 @@ def _curve(history: Sequence[Progress], field: str, name: str, color: str, dash:
     x, y = _finite([p.epoch for p in history], [getattr(p, field) for p in history])
     if not y:
         return None
-    return go.Scatter(
+    return dict(
+        type="scatter",
         x=x,
         y=y,
         name=f"{name} · {format(y[-1], fmt)}",
@@ -76,10 +79,27 @@ def _loss_axis(title: str, log_y: bool, values: Sequence[float]) -> dict:
     return axis(title + " (log scale)", type="log", exponentformat="power", **({"dtick": 1} if wide else {}))
 
 
+def _sized(layout: dict, height: int, compact: bool) -> dict:
+    """``layout`` ``height`` px tall; ``compact``: without its subtitle, the title and legend in a tighter band
+    (a presentation fits the curves and the diagram in one window)."""
+    layout["height"] = height
+    if compact:
+        layout["title"].pop("subtitle", None)
+        layout["margin"]["t"] = COMPACT_TOP
+    return layout
+
+
 def loss_figure(
-    history: Sequence[Progress], loss: str, reduction: str, log_y: bool = False, x_max: int | None = None
+    history: Sequence[Progress],
+    loss: str,
+    reduction: str,
+    log_y: bool = False,
+    x_max: int | None = None,
+    height: int = HEIGHT,
+    compact: bool = False,
 ) -> go.Figure:
-    """Train and test loss by epoch; ``x_max`` fixes the epoch axis (the run's target) so the curve grows into it."""
+    """Train and test loss by epoch; ``x_max`` fixes the epoch axis (the run's target) so the curve grows into it;
+    ``height`` px tall, ``compact`` without the subtitle (``_sized``)."""
     traces = [
         _curve(history, "train_loss", "train", P.CATEGORICAL[0], "solid", ".4g"),
         _curve(history, "test_loss", "test", P.CATEGORICAL[1], "dash", ".4g"),
@@ -91,11 +111,14 @@ def loss_figure(
     layout = chart_layout("Loss", "epoch", "loss", subtitle=loss_label(loss, reduction), alt=alt)
     layout["xaxis"] = _epoch_axis(x_max)
     layout["yaxis"] = _loss_axis("loss", log_y, [v for p in history for v in (p.train_loss, p.test_loss)])
-    return go.Figure([t for t in traces if t is not None], layout)
+    return live_figure([t for t in traces if t is not None], _sized(layout, height, compact))
 
 
-def accuracy_figure(history: Sequence[Progress], x_max: int | None = None) -> go.Figure:
-    """Train and test accuracy (share of samples whose predicted class is right) by epoch, 0 to 100 %."""
+def accuracy_figure(
+    history: Sequence[Progress], x_max: int | None = None, height: int = HEIGHT, compact: bool = False
+) -> go.Figure:
+    """Train and test accuracy (share of samples whose predicted class is right) by epoch, 0 to 100 %;
+    ``height`` and ``compact`` as for ``loss_figure``."""
     traces = [
         _curve(history, "train_accuracy", "train", P.CATEGORICAL[0], "solid", ".1%"),
         _curve(history, "test_accuracy", "test", P.CATEGORICAL[1], "dash", ".1%"),
@@ -109,7 +132,7 @@ def accuracy_figure(history: Sequence[Progress], x_max: int | None = None) -> go
     )
     layout["xaxis"] = _epoch_axis(x_max)
     layout["yaxis"] = axis("accuracy", range=[0, 1.02], tickformat=".0%")
-    return go.Figure([t for t in traces if t is not None], layout)
+    return live_figure([t for t in traces if t is not None], _sized(layout, height, compact))
 
 
 def rate_comparison_figure(

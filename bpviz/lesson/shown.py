@@ -1,7 +1,8 @@
 """What the network diagram shows: the quantities on each layer's nodes and each weight layer's edges.
 
-On Design the nodes carry their names and the edges their weights. At a stage of a step, every node and edge
-the stage's equation uses carries the numbers it multiplies, and the result next to them:
+On Design the nodes carry their names and the edges their weights; on Train the same, with the weights' values
+on hover only. At a stage of a step, every node and edge the stage's equation uses carries the numbers it
+multiplies, and the result next to them:
 
     start, forward      a on the layers computed so far (x on the input), z then a on the layer computing;
                         edges: w
@@ -13,7 +14,7 @@ the stage's equation uses carries the numbers it multiplies, and the result next
 Each entry lists its quantities in the order they are printed; the first one also colours the node or edge.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -39,14 +40,15 @@ Shown = tuple[Quantity, ...] | None  # None: not computed yet (a hollow node, a 
 @dataclass(frozen=True)
 class DiagramView:
     """Per layer 0..L the quantities on its nodes (``()``: its names only), per weight layer 0..L−1 those on
-    its edges and on its bias edges, the layer the stage computes (highlighted) and whether the edges show a
-    change just applied."""
+    its edges and on its bias edges, the layer the stage computes (highlighted), whether the edges show a
+    change just applied and whether their values are printed along them (else on hover only)."""
 
     nodes: tuple[Shown, ...]
     edges: tuple[Shown, ...]
     biases: tuple[Shown, ...]
     active_layer: int | None = None
     changed: bool = False
+    edge_labels: bool = True
 
     def symbols(self, part: str) -> list[str]:
         """The symbols shown on "nodes", "edges" or "biases", each once, in order."""
@@ -61,6 +63,12 @@ def design_view(net: Network) -> DiagramView:
         edges=tuple((Quantity("w", W),) for W in net.W),
         biases=tuple((Quantity("b", b),) for b in net.b),
     )
+
+
+def train_view(net: Network) -> DiagramView:
+    """The Train page's view: names on the nodes, the weights on the edges as their colour and width, with
+    their values on hover only (they change several times a second while it trains)."""
+    return replace(design_view(net), edge_labels=False)
 
 
 def stage_view(w: Walk, index: int) -> DiagramView:

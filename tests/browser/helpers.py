@@ -55,6 +55,12 @@ def wait_for_rerun(page, after: int, timeout: float = TIMEOUT) -> None:
     page.wait_for_function(_IDLE_AFTER_JS, arg=after, timeout=timeout)
 
 
+def wait_for_count(page, after: int, timeout: float = TIMEOUT) -> None:
+    """Wait until the session has run the script more than ``after`` times, busy or not: on a page that trains,
+    the live panel's ticks can follow each other with no idle moment between them."""
+    page.wait_for_function(f"(after) => ({_RUNS_JS})() > after", arg=after, timeout=timeout)
+
+
 def wait_for_run(page, timeout: float = TIMEOUT) -> None:
     """After ``page.goto``: wait until the new session's first run has drawn its count and finished (the app
     reads idle before its first run starts, so idle alone is not enough), and until the rerun for the window's

@@ -31,6 +31,7 @@ from tests.browser.helpers import (
     load_preset,
     run_count,
     screenshot,
+    wait_for_count,
     wait_for_rerun,
     wait_for_run,
 )
@@ -137,14 +138,15 @@ def _go(page, label: str) -> None:
     page.locator(f'{SIDEBAR} [data-testid="stPageLink"] a').filter(has_text=label).first.click()
 
 
-def _on_each(sessions: list[Session], action) -> None:
+def _on_each(sessions: list[Session], action, idle: bool = True) -> None:
     """``action(session)`` on every session, one after the other without waiting, then wait for the rerun
-    each started: the servers' runs overlap, as strangers' would."""
+    each started (and, with ``idle``, for its page to be idle: a training page never may be): the servers'
+    runs overlap, as strangers' would."""
     before = [run_count(s.page) for s in sessions]
     for s in sessions:
         action(s)
     for s, runs in zip(sessions, before):
-        wait_for_rerun(s.page, runs)
+        (wait_for_rerun if idle else wait_for_count)(s.page, runs)
 
 
 def _progress(page) -> str:
@@ -252,9 +254,9 @@ def _start_long_runs(trainers: list[Session]) -> None:
     for s in trainers:
         assert s.page.locator(f".st-key-{train_ui.EPOCHS} input").input_value() == str(LONG_RUN)
         assert s.page.locator(_button(train_ui.START)).is_enabled()
-    _on_each(trainers, lambda s: s.page.locator(_button(train_ui.START)).click())
+    _on_each(trainers, lambda s: s.page.locator(_button(train_ui.START)).click(), idle=False)
     for s in trainers:
-        assert "Training" in _progress(s.page)
+        _expect(s.page.locator(PROGRESS).first).to_contain_text("Training")
 
 
 def _step(steppers: list[Session], sample) -> None:
@@ -283,10 +285,11 @@ def _stop_and_check(trainers: list[Session]) -> None:
     """Stop every run, then check its results are those of its own network."""
     for s in trainers:
         assert "Training" in _progress(s.page)
-    _on_each(trainers, lambda s: s.page.locator(_button(train_ui.STOP)).click())
-    for s in trainers:
+    _on_each(trainers, lambda s: s.page.locator(_button(train_ui.STOP)).click(), idle=False)
+    for s in trainers:  # the others' ticks may still be using the server: wait on what Stop shows
+        _expect(s.page.locator(PROGRESS).first).to_contain_text("Stopped", timeout=60_000)
+        wait_for_rerun(s.page, 0)
         assert s.page.get_by_text("Results after").count() == 1
-        assert "Stopped" in _progress(s.page)
         header = s.page.locator(f'{MAIN} [data-testid="stCaptionContainer"]').first.inner_text()
         assert header.startswith(f"Network {s.arch} "), (s.arch, header)
         assert int(s.page.locator('[data-testid="stMetricValue"]').first.inner_text().replace(",", "")) > 0

@@ -5,12 +5,16 @@ height), so every label sits where the layout engine put it; a chart stretched w
 boxes apart. Every clickable point carries ``customdata`` naming what it is: ``["node", layer, i]``,
 ``["edge", k, i, j]``, ``["bias", k, i]`` (the bias of neuron i of layer k+1) and ``["bias_node", k]`` (the
 constant-1 node, not selectable); ``bpviz.lesson.selection`` turns a click back into such a tuple.
+
+With ``maps`` (a 2-input network's ``bpviz.lesson.maps.NeuronMaps``) every node is a tile showing its
+neuron's activation over the input plane (``tiles``), as on the Train page.
 """
 
 import numpy as np
 import plotly.graph_objects as go
 
 from bpviz.engine.network import Network
+from bpviz.lesson.maps import NeuronMaps
 from bpviz.lesson.names import Names, layer_names, layer_title
 from bpviz.lesson.numbers import format_value
 from bpviz.lesson.selection import is_valid_selection
@@ -21,6 +25,7 @@ from . import edges as E
 from . import nodes as N
 from .legend import legend_traces
 from .plan import MAX_HEIGHT, Plan, plan, quantity_text
+from .tiles import check_maps, tile_images
 
 DEFAULT_WIDTH = 900  # px planned for when the page does not say (AppTest, the tests, exports)
 ALT_VALUES = 4  # values of a layer the text alternative lists
@@ -39,10 +44,12 @@ def network_figure(
     max_height: float = MAX_HEIGHT,
     scale: float = 1.0,
     max_per_layer: int = 32,
+    maps: NeuronMaps | None = None,
 ) -> go.Figure:
     """The diagram of ``net`` showing ``view`` (default: names and weights, as on Design) in ``width`` ×
     ``height`` px (height None: as tall as its columns want, up to ``max_height``), type and nodes ``scale``
-    times larger.
+    times larger; with ``maps`` (one (n_l, G, G) map per layer l = 0..L of a 2-input net) each drawn node is a
+    square tile painted with its neuron's map, its name and the map's range on hover.
 
     ``selected`` ("node", l, i), ("edge", k, i, j) or ("bias", k, i) is ringed or outlined (ignored when not
     drawn); ``show_bias`` draws the biases as edges from a constant-1 node per layer (the bias trick).
@@ -58,37 +65,55 @@ def network_figure(
     names = Names(spec) if names is None else names
     if selected is not None and not is_valid_selection(spec, selected):
         selected = None
+    if maps is not None:
+        check_maps(maps, spec.layers)
     p = plan(spec, view, names, width=float(width), height=height, scale=scale, decimals=decimals,
-             show_bias=show_bias, max_per_layer=max_per_layer, max_height=max_height, first=selected)  # fmt: skip
+             show_bias=show_bias, max_per_layer=max_per_layer, max_height=max_height, first=selected,
+             tiles=maps is not None)  # fmt: skip
     traces, annotations, shapes = [], [], []
     traces += _highlights(p, view, selected)
     traces += E.line_traces(p.edges, p.columns.pitch)
     hx, hy, hover = _edge_points(p, names, decimals)
     traces += E.hover_traces(p.edges, hx, hy, hover, max(8.0, min(16.0, p.columns.pitch / 4)))
     annotations += _edge_label_annotations(p)
-    traces += N.node_traces(p, view, spec, names, decimals)
+    traces += N.node_traces(p, view, spec, names, decimals, maps)
     if show_bias and spec.bias != "none":
         traces.append(N.bias_node_trace(p, spec))
-    if selected is not None and selected[0] == "node":
-        try:
-            x, y = p.columns.center(selected[1], selected[2])
-            traces.append(N.ring_trace(x, y, p.columns.diameter + 14))
-        except KeyError:
-            pass
-    hit = E.selected(p.edges, selected)  # none for a node
-    if hit.any():
-        e = int(np.flatnonzero(hit)[0])
-        marker = dict(size=14, symbol="diamond", color=P.SELECTED)
-        traces.append(dict(type="scatter", mode="markers", name="selected edge point", x=[float(hx[e])],
-                           y=[float(hy[e])], hoverinfo="skip", showlegend=False, marker=marker,
-                           meta=["selected"]))  # fmt: skip
+    traces += _selected_marks(p, selected, hx, hy, tiles=maps is not None)
     annotations += N.more_annotations(p, spec, names) + N.title_annotations(p, view.active_layer)
     if view.active_layer is not None:
         shapes.append(N.active_band(p, view.active_layer))
     samples, texts = legend_traces(p.legend, p.legend_lines, p.legend_boxes, p.legend_font)
     traces += samples
     annotations += texts
-    return go.Figure(dict(data=traces, layout=_layout(p, spec, view, names, annotations, shapes, show_bias, decimals)))
+    layout = _layout(p, spec, view, names, annotations, shapes, show_bias, decimals)
+    if maps is not None:
+        layout["images"] = tile_images(p, maps)
+        layout["meta"]["tiles"] = maps.grid
+        layout["meta"]["alt"] += " Each neuron is a tile showing its activation over the input plane."
+    # Built from plain dicts, plotly's per-property validation would take two thirds of the time of a figure
+    # the Train page redraws several times a second; the tests run every kind of diagram through it instead.
+    return go.Figure(dict(data=traces, layout=layout), _validate=False)
+
+
+def _selected_marks(p: Plan, selected: tuple | None, hx: np.ndarray, hy: np.ndarray, tiles: bool) -> list[dict]:
+    """The ring around a selected node (square around a tile), or the diamond on a selected edge's point."""
+    if selected is None:
+        return []
+    if selected[0] == "node":
+        try:
+            x, y = p.columns.center(selected[1], selected[2])
+        except KeyError:
+            return []
+        symbol, extra = ("square-open", 10) if tiles else ("circle-open", 14)
+        return [N.ring_trace(x, y, p.columns.diameter + extra, symbol)]
+    hit = E.selected(p.edges, selected)
+    if not hit.any():
+        return []
+    e = int(np.flatnonzero(hit)[0])
+    marker = dict(size=14, symbol="diamond", color=P.SELECTED)
+    return [dict(type="scatter", mode="markers", name="selected edge point", x=[float(hx[e])], y=[float(hy[e])],
+                 hoverinfo="skip", showlegend=False, marker=marker, meta=["selected"])]  # fmt: skip
 
 
 def _highlights(p: Plan, view: DiagramView, selected: tuple | None) -> list[dict]:

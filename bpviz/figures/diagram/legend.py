@@ -35,9 +35,16 @@ def _joined(symbols: list[str], fallback: str) -> str:
 
 
 def legend_entries(
-    view: DiagramView, with_bias: bool, notes, style: G.NodeStyle, decimals: int, edges: EdgeSet | None
+    view: DiagramView,
+    with_bias: bool,
+    notes,
+    style: G.NodeStyle,
+    decimals: int,
+    edges: EdgeSet | None,
+    tiles: bool = False,
 ) -> tuple[Entry, ...]:
-    """The entries for ``view`` drawn in ``style``; ``edges`` None gives the entries of a first estimate."""
+    """The entries for ``view`` drawn in ``style`` (``tiles``: nodes drawn as maps over the input plane);
+    ``edges`` None gives the entries of a first estimate."""
     firsts = [shown[0].symbol for shown in view.edges if shown]
     if with_bias:
         firsts += [bias_symbol(shown[0].symbol) for shown in view.biases if shown]
@@ -56,11 +63,18 @@ def legend_entries(
         out.append(Entry("line", "NaN or infinite (dotted)", P.FAINT, "dot", 2))
     if view.changed:
         out.append(Entry("line", "changed by the update", P.rgba(P.HIGHLIGHT, 0.9), width=9))
-    out += _node_entries(view)
+    out += TILE_ENTRIES if tiles else _node_entries(view)
     if with_bias:
         out.append(Entry("marker", "1 = bias input", P.NEUTRAL_FILL, symbol="square"))
     out += [Entry("note", text) for text in note_texts(view, notes, style, decimals)]
     return tuple(out)
+
+
+TILE_ENTRIES = (
+    Entry("marker", "a > 0", P.shade(1, 1), symbol="square"),
+    Entry("marker", "a < 0", P.shade(-1, 1), symbol="square"),
+    Entry("note", "tile: a over the input plane (x1 →, x2 ↑)"),
+)
 
 
 def _node_entries(view: DiagramView) -> list[Entry]:
@@ -112,6 +126,9 @@ def note_texts(view: DiagramView, notes, style: G.NodeStyle, decimals: int) -> l
         elif note.endswith(" on hover"):
             count = note.split()[0]
             out.append(f"{count} edge value{'s' if count != '1' else ''} on hover (no room)")
+    if "names on hover" in out and "edge values on hover" in out:  # one note, one line
+        out[out.index("names on hover")] = "names and edge values on hover"
+        out.remove("edge values on hover")
     return out
 
 
@@ -153,5 +170,6 @@ def legend_traces(entries, lines, boxes, font: float) -> tuple[list[dict], list[
             traces.append(dict(type="scatter", mode="markers", name=entry.text, x=[box.x0 + 11], y=[y], marker=marker,
                                hoverinfo="skip", showlegend=False, meta=["legend"]))  # fmt: skip
         annotations.append(dict(x=x_text, y=box.y0, xanchor="left", yanchor="top", text="<br>".join(text),
-                                showarrow=False, name="legend", font=dict(color=P.INK, size=font)))  # fmt: skip
+                                align="left", showarrow=False, name="legend",
+                                font=dict(color=P.INK, size=font)))  # fmt: skip
     return traces, annotations

@@ -2,12 +2,14 @@
 the "+N more" marks, the layer titles and the highlights of the selected element and the computing layer.
 
 A node whose value is not computed yet is a hollow circle with a dot and "?"; a value of exactly 0 is a grey
-disc, so the two never look alike (an 8×8 digit's blank pixels are zeros, not missing values).
+disc, so the two never look alike (an 8×8 digit's blank pixels are zeros, not missing values). A node drawn
+as a tile (its map painted under it, ``tiles``) is an empty square outline whose hover says its map's range.
 """
 
 import numpy as np
 
 from bpviz.engine.spec import NetworkSpec
+from bpviz.lesson.maps import NeuronMaps
 from bpviz.lesson.names import Names, layer_title
 from bpviz.lesson.numbers import format_value
 from bpviz.lesson.shown import DiagramView
@@ -22,9 +24,12 @@ def _fill(value: float, vmax: float) -> str:
     return P.ZERO_FILL if value == 0 else P.shade(value, vmax)
 
 
-def node_traces(plan: Plan, view: DiagramView, spec: NetworkSpec, names: Names, decimals: int) -> list[dict]:
+def node_traces(
+    plan: Plan, view: DiagramView, spec: NetworkSpec, names: Names, decimals: int, maps: NeuronMaps | None = None
+) -> list[dict]:
     """The node markers (with their click data and hover text) and their labels, one text trace per colour
-    (plotly dims the text of unselected points after a click unless a trace has one colour)."""
+    (plotly dims the text of unselected points after a click unless a trace has one colour); with ``maps``,
+    square outlines over the tiles."""
     cols, L = plan.columns, spec.depth
     vmax = [0.0, 0.0]  # the input's own scale, then the scale of layers 1..L
     for k, shown in enumerate(view.nodes):
@@ -55,6 +60,9 @@ def node_traces(plan: Plan, view: DiagramView, spec: NetworkSpec, names: Names, 
                 symbol.append("circle")
                 parts = [f"{q.symbol} = {format_value(q.values[i], decimals)}" for q in shown] if shown else []
                 hover.append("<br>".join([f"{name} · {title}", *parts]))
+            if maps is not None:
+                fill[-1], symbol[-1] = TRANSPARENT, "square"
+                hover[-1] += map_hover(maps, k, i, decimals)
             active = view.active_layer == k
             width.append(3.5 if active else 1.5)
             if active:
@@ -78,6 +86,16 @@ def node_traces(plan: Plan, view: DiagramView, spec: NetworkSpec, names: Names, 
         out.append(text_trace("node text", np.array(tx)[rows], np.array(ty)[rows], texts_arr[rows], color,
                               plan.style.font))  # fmt: skip
     return out
+
+
+TRANSPARENT = "rgba(0,0,0,0)"
+
+
+def map_hover(maps: NeuronMaps, layer: int, i: int, decimals: int) -> str:
+    """ "<br>a from −0.83 to 0.91 over the plane" for neuron i of ``layer`` (x for the input)."""
+    values = maps.values[layer][i]
+    low, high = format_value(float(np.nanmin(values)), decimals), format_value(float(np.nanmax(values)), decimals)
+    return f"<br>{'x' if layer == 0 else 'a'} from {low} to {high} over the plane"
 
 
 def text_trace(name: str, x, y, text, color: str, size: float) -> dict:
@@ -114,9 +132,9 @@ def bias_node_trace(plan: Plan, spec: NetworkSpec) -> dict:
     )
 
 
-def ring_trace(x: float, y: float, size: float) -> dict:
-    """The ring around the selected node."""
-    marker = dict(size=round(size, 1), symbol="circle-open", color=P.SELECTED, line=dict(width=4, color=P.SELECTED))
+def ring_trace(x: float, y: float, size: float, symbol: str = "circle-open") -> dict:
+    """The ring around the selected node (a square one, ``symbol`` "square-open", around a tile)."""
+    marker = dict(size=round(size, 1), symbol=symbol, color=P.SELECTED, line=dict(width=4, color=P.SELECTED))
     return dict(type="scatter", mode="markers", name="selected node", x=[x], y=[y], hoverinfo="skip",
                 showlegend=False, marker=marker, meta=["selected"])  # fmt: skip
 

@@ -24,6 +24,7 @@ MAX_DRAWN_EDGES = 3000  # the caps of wide layers drop (not below 8) until at mo
 MAX_EDGE_LABELS = 24  # more edges with values than this: the computing layer's alone are labelled, or none
 NATURAL_PITCH = 92  # px a row at scale 1 when the height is the diagram's own choice
 MIN_HEIGHT, MAX_HEIGHT = 360, 860
+MIN_TILE = 20  # px: the smallest side of a node drawn as a tile (its map stays readable; it prints no label)
 
 
 @dataclass(frozen=True)
@@ -62,18 +63,23 @@ def plan(
     max_per_layer: int,
     max_height: float = MAX_HEIGHT,
     first: tuple | None = None,
+    tiles: bool = False,
 ) -> Plan:
     """The plan of ``view`` of a network with ``spec`` in ``width`` × ``height`` px (height None: the diagram's
     own, from its tallest column, at most ``max_height``); ``scale`` multiplies the type and node sizes
-    (presentation mode); ``first``, an ("edge", k, i, j) or ("bias", k, i), gets its label placed first."""
+    (presentation mode); ``first``, an ("edge", k, i, j) or ("bias", k, i), gets its label placed first. With
+    ``tiles`` every node is a square of side ``columns.diameter`` that carries a picture (a map over the input
+    plane) and no label: rows may come as close as MIN_TILE / 0.86 px, names and values go to hover, and the
+    edges stop at the squares' sides."""
     fonts = Fonts(scale)
     with_bias = show_bias and spec.bias != "none"
     cap = _edge_cap(spec.layers, max_per_layer)
-    legend_h = _legend_height(legend_entries(view, with_bias, (), G.NodeStyle(decimals=decimals), decimals, None),
-                              width, fonts.legend)  # fmt: skip
+    known = ((G.DROP_NAMES,) if tiles else ()) + (() if view.edge_labels else ("edges on hover",))  # notes to come
+    entries = legend_entries(view, with_bias, known, G.NodeStyle(decimals=decimals), decimals, None, tiles=tiles)
+    legend_h = _legend_height(entries, width, fonts.legend)
     for last in (False, False, False, True):  # the legend gains notes of what did not fit: plan again, taller
-        made = _attempt(spec, view, names, (width, height, max_height, first), scale, fonts, decimals, with_bias,
-                        cap, legend_h, last)  # fmt: skip
+        made = _attempt(spec, view, names, (width, height, max_height, first), scale, fonts, decimals,
+                        (with_bias, tiles), cap, legend_h, last)  # fmt: skip
         need = _legend_height(made.legend, width, fonts.legend)
         if need <= legend_h:
             return made
@@ -102,11 +108,12 @@ class Fonts:
         return max(G.MIN_FONT, round(15 * (1 + (self.scale - 1) / 2), 1))
 
 
-def _attempt(spec, view, names, size, scale, fonts: Fonts, decimals, with_bias, cap, legend_h, trim) -> Plan:
+def _attempt(spec, view, names, size, scale, fonts: Fonts, decimals, kinds, cap, legend_h, trim) -> Plan:
     """One pass of ``plan`` in ``size`` = (width, height or None, max_height, the element labelled first) with a
-    legend band of ``legend_h`` px; ``trim``: the last pass, which leaves out notes at the legend's end that
-    find no room."""
+    legend band of ``legend_h`` px; ``kinds`` = (with the bias nodes, nodes as tiles); ``trim``: the last pass,
+    which leaves out notes at the legend's end that find no room."""
     width, height, max_height, first = size
+    with_bias, tiles = kinds
     font = title_font = fonts.text
     L = spec.depth
     spacing = (width - 2 * 60 * scale) / max(L, 1)
@@ -119,29 +126,61 @@ def _attempt(spec, view, names, size, scale, fonts: Fonts, decimals, with_bias, 
         height = float(np.clip(natural * NATURAL_PITCH * scale + title_h + legend_h, min(MIN_HEIGHT * scale, tallest),
                                tallest))  # fmt: skip
     area = G.Box(0, title_h, width, height - legend_h)
-    cols = G.columns(spec.layers, area, cap=cap, min_pitch=G.min_pitch(font), max_diameter=max_diameter, side=side,
+    pitch = MIN_TILE / 0.86 if tiles else G.min_pitch(font)
+    cols = G.columns(spec.layers, area, cap=cap, min_pitch=pitch, max_diameter=max_diameter, side=side,
                      with_bias=with_bias)  # fmt: skip
+    if tiles and any(y is not None for y in cols.more_y) and pitch < _mark_pitch(font):
+        cols = G.columns(spec.layers, area, cap=cap, min_pitch=_mark_pitch(font), max_diameter=max_diameter,
+                         side=side, with_bias=with_bias)  # fmt: skip  (a "+N more" mark needs its row)
     texts = node_texts(view, names, cols)
-    richest = G.NodeStyle(values=max((len(t.values) for col in texts for t in col), default=0), decimals=decimals)
-    snug = max(G.needed_diameter(texts, richest, font, format_value) + 10, 2.4 * font)
-    cols = replace(cols, diameter=min(cols.diameter, snug))  # no bigger than its label needs: room for edge labels
-    style, style_notes = G.node_style(texts, cols.diameter - 4, font, decimals, format_value)
-    if not any(view.nodes[k] for k in range(L + 1)):  # names only: no values to round or drop
-        style_notes = tuple(n for n in style_notes if n in (G.DROP_NAMES, G.HOVER_ONLY))
+    if tiles:  # the picture is the node's content: its name and values go to hover
+        style, style_notes = G.NodeStyle(hover_only=True), (G.DROP_NAMES,)
+    else:
+        style, style_notes, cols = _snug_style(texts, cols, font, decimals, names_only=not any(view.nodes))
     lines = tuple(tuple(style.lines(t, format_value) for t in col) for col in texts)
     edges = edge_set(cols, view, with_bias)
+    if tiles:
+        edges = clipped(edges, cols.diameter / 2)
     more_boxes = _more_boxes(spec.layers, cols, font)
     taken = [*title_boxes, *(b for b in more_boxes if b)]
     shown_decimals = style.decimals if not style.hover_only else decimals  # edges round as the nodes do
-    edge_labels, spots, edge_notes = _edge_labels(view, edges, cols, taken, _discs(cols, with_bias), font, first,
-                                                  shown_decimals)  # fmt: skip
-    legend = legend_entries(view, with_bias, style_notes + edge_notes, style, decimals, edges)
+    edge_labels, spots, edge_notes = _edge_labels(view, edges, cols, taken, _discs(cols, with_bias, tiles), font,
+                                                  first, shown_decimals)  # fmt: skip
+    legend = legend_entries(view, with_bias, style_notes + edge_notes, style, decimals, edges, tiles=tiles)
     while trim and legend[-1].kind == "note" and _legend_height(legend, width, fonts.legend) > legend_h:
         legend = legend[:-1]
     legend_lines, legend_boxes = G.legend_layout([e.text for e in legend], width - 16, 8, area.y1 + 8, fonts.legend)
     return Plan(width, height, font, title_font, fonts.legend, cols, tuple(titles), tuple(title_boxes), lines, style,
                 edges, edge_labels, spots, tuple(legend), tuple(map(tuple, legend_lines)), tuple(legend_boxes),
                 more_boxes)  # fmt: skip
+
+
+def _mark_pitch(font: float) -> float:
+    """The smallest row pitch that keeps a "+N more" mark (one line of ``font``) clear of the squares in the
+    rows above and below it: half its height and PAD within the 1 − 0.86 / 2 of a pitch a square leaves."""
+    return (G.LINE * font / 2 + G.PAD) / (1 - 0.86 / 2)
+
+
+def _snug_style(texts, cols: G.Columns, font: float, decimals: int, names_only: bool):
+    """(the richest node style that fits, its notes, ``cols`` with nodes no bigger than their labels need, so
+    the edge labels get room); a view of names only has no values to round or drop."""
+    richest = G.NodeStyle(values=max((len(t.values) for col in texts for t in col), default=0), decimals=decimals)
+    snug = max(G.needed_diameter(texts, richest, font, format_value) + 10, 2.4 * font)
+    cols = replace(cols, diameter=min(cols.diameter, snug))
+    style, notes = G.node_style(texts, cols.diameter - 4, font, decimals, format_value)
+    if names_only:
+        notes = tuple(n for n in notes if n in (G.DROP_NAMES, G.HOVER_ONLY))
+    return style, notes, cols
+
+
+def clipped(edges: EdgeSet, half: float) -> EdgeSet:
+    """``edges`` with each segment shortened to run between the sides of the squares of half-side ``half``
+    centred on its two ends (where it leaves one square and enters the other): a segment (dx, dy) long leaves
+    its square at t = half / max(|dx|, |dy|) of its length."""
+    dx, dy = edges.x1 - edges.x0, edges.y1 - edges.y0
+    t = half / np.maximum(np.maximum(np.abs(dx), np.abs(dy)), 1e-9)
+    t = np.minimum(t, 0.5)
+    return replace(edges, x0=edges.x0 + t * dx, y0=edges.y0 + t * dy, x1=edges.x1 - t * dx, y1=edges.y1 - t * dy)
 
 
 def _edge_cap(layers: Sequence[int], max_per_layer: int) -> int:
@@ -201,9 +240,9 @@ def node_texts(view: DiagramView, names: Names, cols: G.Columns) -> list[list[G.
     return out
 
 
-def _discs(cols: G.Columns, with_bias: bool) -> list[G.Circle]:
-    """The node discs (and the bias squares, as the discs around them) labels keep clear of."""
-    r = cols.diameter / 2
+def _discs(cols: G.Columns, with_bias: bool, tiles: bool = False) -> list[G.Circle]:
+    """The node discs (tiles and the bias squares as the discs around them) labels keep clear of."""
+    r = cols.diameter / 2 * (np.sqrt(2) if tiles else 1)
     discs = [G.Circle(x, float(y), r) for x, ys in zip(cols.x, cols.y) for y in ys]
     if with_bias:
         discs += [G.Circle(x, cols.bias_y, 0.8 * r * 1.42) for x in cols.x[:-1]]
@@ -235,18 +274,18 @@ def quantity_text(quantity: tuple, decimals: int, symbol: bool = True, change: b
 
 
 def _edge_labels(view: DiagramView, edges: EdgeSet, cols: G.Columns, taken, discs, font, first, decimals):
-    """(label lines per edge or None, spot per edge or None, notes): labels for views with few enough edges,
-    placed along their edges, the computing layer's edges first; the rest shown on hover (and said so). The
-    labels carry their symbol when the edges show more than one kind, unless dropping the symbols is what
-    makes them fit (the legend then says which edges show what). The edge ``first`` (the one the page
-    explains) is placed before all others."""
+    """(label lines per edge or None, spot per edge or None, notes): labels for views that print them
+    (``view.edge_labels``) with few enough edges, placed along their edges, the computing layer's edges first;
+    the rest shown on hover (and said so). The labels carry their symbol when the edges show more than one
+    kind, unless dropping the symbols is what makes them fit (the legend then says which edges show what). The
+    edge ``first`` (the one the page explains) is placed before all others."""
     n = len(edges)
     with_values = edges.given & np.array([bool(q) for q in edges.quantities], dtype=bool) if n else edges.given
     if not with_values.any():
         return (None,) * n, (None,) * n, ()
     if with_values.sum() > MAX_EDGE_LABELS and view.active_layer:  # a dense net: the computing layer's only
         with_values = with_values & (edges.k == view.active_layer - 1)
-    if not with_values.any() or with_values.sum() > MAX_EDGE_LABELS:
+    if not with_values.any() or with_values.sum() > MAX_EDGE_LABELS or not view.edge_labels:
         return (None,) * n, (None,) * n, ("edges on hover",)
     kinds = {q[0] for e in np.flatnonzero(with_values) for q in edges.quantities[e]} - {"b"}
     several = len(kinds) > 1 or any(len(q) > 1 for q in edges.quantities)

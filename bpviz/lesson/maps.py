@@ -1,0 +1,99 @@
+"""What every neuron computes over the input plane of a 2-input network: one forward pass of a grid.
+
+For a network with n_0 = 2 inputs, the plane (x1, x2) is sampled on a G × G grid over ``extent``; the grid's
+G² points go through the network as one batch (``bpviz.engine.backprop.forward_trace``), and every layer's
+activations are kept as maps:
+
+    values[l][i, r, c] = a⁽ˡ⁾_i at the point (x1[c], x2[r])      l = 0..L, shape (n_l, G, G)
+    z[l - 1][i, r, c]  = z⁽ˡ⁾_i at that point                       l = 1..L
+
+so ``values[0]`` holds x1 and x2 themselves and ``values[L]`` the output ŷ; where z⁽ˡ⁾_i = 0 the neuron
+switches (a straight line for the first hidden layer, bent by the layers after it).
+
+The points go through in blocks of ``block_rows`` rows: OpenBLAS spreads a matrix product over its threads
+once m·n·k passes 4·65536, and for products this small the threads mostly wait on each other; on a shared
+2-core machine a 60 × 60 grid through a 16-16 layer took three times longer that way than in blocks.
+
+Row r grows with x2 and column c with x1 (a picture of a map puts its last row on top). The Train page's
+diagram paints each neuron's map on its node, and draws the chosen one large.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from bpviz.engine.backprop import forward_trace
+from bpviz.engine.network import Network
+
+TILE_GRID = 24  # cells per side of the maps painted on the diagram's nodes
+PAD = 0.15  # margin around the data, as a share of its range
+BLAS_WORK = 200_000  # m·n·k of the largest product of one block (OpenBLAS stays on one thread below 262,144)
+
+
+@dataclass(frozen=True)
+class NeuronMaps:
+    """Every neuron's activation on a grid of the input plane (see the module docstring): ``x1`` and ``x2``,
+    shape (G,), the grid's coordinates; ``values[l]``, shape (n_l, G, G), layer l's activations; ``z[l - 1]``
+    layer l's weighted inputs."""
+
+    x1: np.ndarray
+    x2: np.ndarray
+    values: tuple[np.ndarray, ...]
+    z: tuple[np.ndarray, ...]
+
+    @property
+    def grid(self) -> int:
+        return len(self.x1)
+
+    @property
+    def extent(self) -> tuple[float, float, float, float]:
+        """(x1 low, x1 high, x2 low, x2 high) of the grid."""
+        return float(self.x1[0]), float(self.x1[-1]), float(self.x2[0]), float(self.x2[-1])
+
+    def color_range(self, layer: int, i: int) -> float:
+        """The half-width m of a symmetric colour range [−m, m] that holds every finite value of neuron i of
+        ``layer``: 1 for a sigmoid, tanh or softmax neuron (values within ±1), its largest |a| when larger."""
+        values = self.values[layer][i]
+        biggest = np.abs(values[np.isfinite(values)])
+        return max(1.0, float(biggest.max()) if biggest.size else 1.0)
+
+
+def span(values: np.ndarray, pad: float = PAD) -> tuple[float, float]:
+    """(low, high) of ``values`` widened by ``pad`` of their range on each side (1 when they are all equal)."""
+    lo, hi = float(np.min(values)), float(np.max(values))
+    with np.errstate(over="ignore"):
+        width = (hi - lo) or 1.0
+        out = lo - pad * width, hi + pad * width
+    return out if np.all(np.isfinite([width, *out])) else (lo, hi)  # data near ±1.8e308 keeps its own range
+
+
+def plane_extent(X: np.ndarray) -> tuple[float, float, float, float]:
+    """(x1 low, x1 high, x2 low, x2 high): the plane around 2-feature inputs ``X`` of shape (B, 2), with a
+    margin (``span``)."""
+    return (*span(X[:, 0]), *span(X[:, 1]))
+
+
+def block_rows(layers) -> int:
+    """Rows of a block whose largest product, (rows × n_{l−1}) · (n_{l−1} × n_l), stays under BLAS_WORK."""
+    widest = max(a * b for a, b in zip(layers, layers[1:]))
+    return max(64, BLAS_WORK // widest)
+
+
+def neuron_maps(net: Network, extent: tuple[float, float, float, float], grid: int = TILE_GRID) -> NeuronMaps:
+    """The activations of every layer of ``net`` (2 inputs) on a ``grid`` × ``grid`` grid over ``extent``
+    = (x1 low, x1 high, x2 low, x2 high), in one forward pass of its grid² points."""
+    if net.spec.layers[0] != 2:
+        raise ValueError(f"maps over the input plane need 2 inputs, not {net.spec.layers[0]}")
+    if grid < 2:
+        raise ValueError("a map needs a grid of at least 2 × 2")
+    x1 = np.linspace(extent[0], extent[1], grid)
+    x2 = np.linspace(extent[2], extent[3], grid)
+    g1, g2 = np.meshgrid(x1, x2)  # (G, G): row r is x2[r], column c is x1[c]
+    points, rows = np.c_[g1.ravel(), g2.ravel()], block_rows(net.spec.layers)
+    blocks = [forward_trace(net, points[start : start + rows]) for start in range(0, len(points), rows)]
+
+    def as_maps(part: int) -> tuple[np.ndarray, ...]:  # per layer: the blocks' (rows, n) joined, as (n, G, G)
+        layers = zip(*(block[part] for block in blocks))
+        return tuple(np.ascontiguousarray(np.concatenate(b).T.reshape(-1, grid, grid)) for b in layers)
+
+    return NeuronMaps(x1, x2, as_maps(1), as_maps(0))
