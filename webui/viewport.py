@@ -18,7 +18,8 @@ from webui.state import Viewport
 KEY = "bpviz_viewport"
 BOX = "bpviz_viewport_box"  # its container, hidden by CSS (setup.LAYOUT_CSS)
 # What the probe measures, rounded down to 16 px: [window width, height, main column's content width, top of the
-# fill element on the page, wherever the page is scrolled to]. tests/browser/helpers.py evaluates the same function to know a page is laid out.
+# fill element on the page, wherever the page is scrolled to]. tests/browser/helpers.py evaluates the same function
+# to know a page is laid out.
 MEASURE_JS = """() => {
   const m = document.querySelector('[data-testid="stMainBlockContainer"]');
   const style = m && getComputedStyle(m);
