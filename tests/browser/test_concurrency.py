@@ -43,6 +43,7 @@ from webui import train as train_ui
 MAX_RSS_MB = 1_500  # the whole server, every session open and half of them training
 MAX_GROWTH_PER_SESSION_MB = 60  # (peak − the server after its first session) per further session
 MIN_TRAIN_SECONDS = 3  # the load lasts at least this long (the runs train), however fast the stepping goes
+LOADED_MS = 60_000  # a page may take this long to show what a click did while the others train (8 browsers, 2 cores)
 PRESSES = 2  # Next presses per stepping page: up to a of layer 1
 LONG_RUN = 100_000  # epochs asked for, so every run is still training when Stop is pressed
 # (preset, size of hidden layer 1 set on Design or None, what the session does): a network per session.
@@ -256,7 +257,7 @@ def _start_long_runs(trainers: list[Session]) -> None:
         assert s.page.locator(_button(train_ui.START)).is_enabled()
     _on_each(trainers, lambda s: s.page.locator(_button(train_ui.START)).click(), idle=False)
     for s in trainers:
-        _expect(s.page.locator(PROGRESS).first).to_contain_text("Training")
+        _expect(s.page.locator(PROGRESS).first).to_contain_text("Training", timeout=LOADED_MS)
 
 
 def _step(steppers: list[Session], sample) -> None:
@@ -287,7 +288,7 @@ def _stop_and_check(trainers: list[Session]) -> None:
         assert "Training" in _progress(s.page)
     _on_each(trainers, lambda s: s.page.locator(_button(train_ui.STOP)).click(), idle=False)
     for s in trainers:  # the others' ticks may still be using the server: wait on what Stop shows
-        _expect(s.page.locator(PROGRESS).first).to_contain_text("Stopped", timeout=60_000)
+        _expect(s.page.locator(PROGRESS).first).to_contain_text("Stopped", timeout=LOADED_MS)
         wait_for_rerun(s.page, 0)
         assert s.page.get_by_text("Results after").count() == 1
         header = s.page.locator(f'{MAIN} [data-testid="stCaptionContainer"]').first.inner_text()
