@@ -11,9 +11,11 @@ from bpviz.lesson.equations import explain, stage_latex
 from bpviz.lesson.export import worked_example
 from bpviz.lesson.names import layer_title
 from bpviz.lesson.numbers import format_value
+from bpviz.lesson.presets import publication_of
+from bpviz.lesson.published import compare
 from bpviz.lesson.selection import anchor, element_choices, element_label, kept, neuron_choices, neuron_label, shown
 from bpviz.lesson.shown import applied_view, stage_view
-from bpviz.lesson.tables import gradcheck_table, neuron_table, update_table, weight_tables
+from bpviz.lesson.tables import gradcheck_table, neuron_table, published_table, update_table, weight_tables
 from webui import notices, state, viewport
 from webui import step as act
 from webui.diagram_view import show_diagram
@@ -151,8 +153,13 @@ with right:
 if presenting:
     st.stop()
 
-# --- tables and gradient check (only the open tab runs) ---------------------------------------
-tables_tab, check_tab = st.tabs(["Tables", "Gradient check"], key=act.TABS, on_change="rerun")
+# --- tables, gradient check and a worked example's published numbers (only the open tab runs) ---------------
+publication = publication_of(current.net, x, y)
+tables_tab, check_tab, *published_tab = st.tabs(
+    ["Tables", "Gradient check", *([act.PUBLISHED_TAB] if publication is not None else [])],
+    key=act.TABS,
+    on_change="rerun",
+)
 
 
 def _show_table(frame, scientific: tuple[str, ...] = ()) -> None:
@@ -191,3 +198,17 @@ if check_tab.open:
             kind = "success" if result.max_error < GOOD else "warning" if result.max_error < SUSPECT else "error"
             show(state.Notice(kind, f"{result.verdict} ({result.coverage}.)"))
             _show_table(gradcheck_table(spec, result, names).set_index("parameter"), scientific=("relative error",))
+
+if published_tab and published_tab[0].open:
+    with published_tab[0]:
+        rows = compare(current, publication)
+        good = sum(r.verdict != "differs" for r in rows)
+        notices.write(md("**{} of {} numbers the source prints for this step match bpviz's**", good, len(rows)))
+        notices.caption(
+            f"Source: {publication.title}; {publication.where}. bpviz computes in float64 and rounds to the "
+            "decimals printed. Apply an update or change the sample and this step is no longer the source's."
+        )
+        st.dataframe(published_table(rows), hide_index=True, height="content")
+        for r in rows:
+            if r.verdict == "corrected":
+                notices.say("info", f"{r.label}: printed {r.printed}, correct {r.bpviz}. {r.note}")

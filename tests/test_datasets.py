@@ -23,8 +23,9 @@ SHAPES = {
     "sine": (1, 1, None),
     "digits": (64, 10, 10),
     "mazur": (2, 2, None),
+    "textbook": (3, 1, None),
 }
-FIXED_SIZE = {"digits": 1797, "mazur": 1}
+FIXED_SIZE = {"digits": 1797, "mazur": 1, "textbook": 1}
 
 
 def test_every_named_dataset_is_covered():
@@ -79,6 +80,12 @@ def test_the_mazur_example_is_the_published_sample():
     ds = make_dataset("mazur")
     np.testing.assert_array_equal(ds.X, [[0.05, 0.10]])
     np.testing.assert_array_equal(ds.Y, [[0.01, 0.99]])
+
+
+def test_the_textbook_example_is_the_published_sample():
+    ds = make_dataset("textbook")
+    np.testing.assert_array_equal(ds.X, [[1, 0, 1]])
+    np.testing.assert_array_equal(ds.Y, [[1]])
 
 
 @pytest.mark.parametrize("name", ["xor", "circles", "moons", "spiral", "gaussians", "sine"])

@@ -64,6 +64,14 @@ SOURCES: dict[str, Source] = {
             {"n": 1, "noise": 0.0, "test_fraction": 0.0},
             splittable=False,
         ),
+        Source(
+            "textbook",
+            "3-2-1 textbook example (1 sample)",
+            (),
+            lambda n, e, s, k: D.textbook_example(),
+            {"n": 1, "noise": 0.0, "test_fraction": 0.0},
+            splittable=False,
+        ),
         Source("csv", "my CSV file…", (), None),
     )
 }
@@ -109,7 +117,7 @@ def make_dataset(name: str, n: int = 200, noise: float = 0.1, seed: int = 0, cla
     """A built-in dataset; ``n``, ``noise``, ``seed`` and ``classes`` apply where its Source takes them.
 
     Gates with n=4 and noise=0 are exactly the 4 points of the truth table; the
-    digits and the 1-sample ``mazur`` worked example are fixed.
+    digits and the 1-sample worked examples (``mazur``, ``textbook``) are fixed.
     """
     check_settings(name, n, noise, classes)
     noise = noise + 0.0  # a typed "-0" is -0.0, which NumPy refuses as a scale ("scale < 0")

@@ -92,6 +92,11 @@ def worked_example() -> Dataset:
     return Dataset("mazur", np.array([[0.05, 0.10]]), np.array([[0.01, 0.99]]), None, ("x1", "x2"))
 
 
+def textbook_example() -> Dataset:
+    """The one sample of the 3-2-1 textbook example: x = (1, 0, 1), class label 1 as the target y = (1,)."""
+    return Dataset("textbook", np.array([[1.0, 0.0, 1.0]]), np.array([[1.0]]), None, ("x1", "x2", "x3"))
+
+
 def output_choices(ds: Dataset) -> tuple[int, ...]:
     """Output sizes ``ds`` can train: (1, 2) for two classes, else (Y.shape[1],)."""
     if ds.is_classification and ds.n_classes == 2:

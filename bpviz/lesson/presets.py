@@ -15,6 +15,7 @@ from bpviz.engine.spec import NetworkSpec
 from bpviz.engine.training import TrainSettings
 
 from .names import Naming
+from .published import Printed, Publication
 
 # The 2-2-2 worked example's own names: inputs i1, i2, hidden h1, h2, outputs o1, o2; W⁽¹⁾ = [[w1, w2], [w3, w4]]
 # (w1: i1 → h1, w2: i2 → h1), W⁽²⁾ = [[w5, w6], [w7, w8]]; one shared bias a layer, b1 and b2; net, out, E_total.
@@ -26,12 +27,102 @@ TUTORIAL_NAMES = Naming(
     biases=(("b1", "b1"), ("b2", "b2")),
 )
 
+# The 3-2-1 textbook example's names: inputs x1..x3, units 4, 5 (hidden) and 6 (output); w_ij from unit i to
+# unit j, so W⁽¹⁾ = [[w14, w24, w34], [w15, w25, w35]] and W⁽²⁾ = [[w46, w56]]; the biases as w04, w05, w06;
+# net input I_j, output O_j, target T, loss E.
+TEXTBOOK_NAMES = Naming(
+    source="the textbook",
+    layers=(3, 2, 1),
+    neurons=(("x1", "x2", "x3"), ("4", "5"), ("6",)),
+    weights=((("w14", "w24", "w34"), ("w15", "w25", "w35")), (("w46", "w56"),)),
+    biases=(("w04", "w05"), ("w06",)),
+    loss="E",
+    z="I",
+    a="O",
+    target="T",
+)
+
+
+def _updated(names: str, printed: str, what: str, places: list[tuple[int, ...]]) -> tuple[Printed, ...]:
+    """Printed new values of the weights or biases ``names`` (space-separated) at ``places``."""
+    return tuple(Printed(f"{n} (new)", p, what, at) for n, p, at in zip(names.split(), printed.split(), places))
+
+
+# Every number the tutorial prints for its one step (its forward pass, E_total, the output and hidden
+# gradients, the eight new weights and the error after the update).
+TUTORIAL_PRINTS = Publication(
+    "“A Step by Step Backpropagation Example”, a blog post (March 2015) that lecturers paste into slides",
+    "the post's forward pass, backward pass (output and hidden layers) and its closing paragraph",
+    (0.05, 0.10),
+    (0.01, 0.99),
+    (
+        Printed("net_h1", "0.3775", "z", (1, 0)),
+        Printed("out_h1", "0.593269992", "a", (1, 0)),
+        Printed("out_h2", "0.596884378", "a", (1, 1)),
+        Printed("net_o1", "1.105905967", "z", (2, 0)),
+        Printed("out_o1", "0.75136507", "a", (2, 0)),
+        Printed("out_o2", "0.772928465", "a", (2, 1)),
+        Printed("E_total", "0.298371109", "loss"),
+        Printed("δ_o1 = ∂E_total/∂net_o1", "0.138498562", "delta", (2, 0)),
+        Printed("∂E_total/∂w5", "0.082167041", "grad_w", (1, 0, 0)),
+        *_updated("w5 w6 w7 w8", "0.35891648 0.408666186 0.511301270 0.561370121", "w_after",
+                  [(1, 0, 0), (1, 0, 1), (1, 1, 0), (1, 1, 1)]),  # fmt: skip
+        Printed("∂E_total/∂w1", "0.000438568", "grad_w", (0, 0, 0)),
+        *_updated("w1 w2 w3 w4", "0.149780716 0.19956143 0.24975114 0.29950229", "w_after",
+                  [(0, 0, 0), (0, 0, 1), (0, 1, 0), (0, 1, 1)]),  # fmt: skip
+        Printed(
+            "E_total after the update",
+            "0.291027924",
+            "loss_after",
+            corrected="0.291027774",
+            why="A forward pass with the eight new weights the post itself prints gives 0.291027774, as bpviz "
+            "does with its own: the printed figure is off from the seventh decimal.",
+        ),
+    ),
+)
+
+# Every number the textbook's sample calculation prints: net input and output of units 4 to 6, their
+# errors (the book's Err_j = O_j(1 − O_j)·…, that is −∂E/∂I_j: the negative of bpviz's δ) and the new weights
+# and biases.
+TEXTBOOK_PRINTS = Publication(
+    "Data Mining: Concepts and Techniques (Morgan Kaufmann), the sample calculation of its backpropagation "
+    "section",
+    "Example 9.1 of the third edition (2012): Figure 9.5 and Tables 9.1 to 9.3",
+    (1.0, 0.0, 1.0),
+    (1.0,),
+    (
+        Printed("I4", "-0.7", "z", (1, 0)),
+        Printed("O4", "0.332", "a", (1, 0)),
+        Printed("I5", "0.1", "z", (1, 1)),
+        Printed("O5", "0.525", "a", (1, 1)),
+        Printed("I6", "-0.105", "z", (2, 0)),
+        Printed("O6", "0.474", "a", (2, 0)),
+        Printed(
+            "Err6",
+            "0.1311",
+            "delta",
+            (2, 0),
+            sign=-1,
+            corrected="0.1312",
+            why="The book multiplies the rounded O6 = 0.474: 0.474 · 0.526 · 0.526 = 0.13114. Unrounded, "
+            "O6 = 0.473889 and Err6 = 0.131169, 0.1312 at four decimals; the new weights it prints agree either way.",
+        ),
+        Printed("Err5", "-0.0065", "delta", (1, 1), sign=-1),
+        Printed("Err4", "-0.0087", "delta", (1, 0), sign=-1),
+        *_updated("w46 w56", "-0.261 -0.138", "w_after", [(1, 0, 0), (1, 0, 1)]),
+        *_updated("w14 w15 w24 w25 w34 w35", "0.192 -0.306 0.4 0.1 -0.508 0.194", "w_after",
+                  [(0, 0, 0), (0, 1, 0), (0, 0, 1), (0, 1, 1), (0, 0, 2), (0, 1, 2)]),  # fmt: skip
+        *_updated("w06 w05 w04", "0.218 0.194 -0.408", "b_after", [(1, 0), (0, 1), (0, 0)]),
+    ),
+)
+
 
 @dataclass(frozen=True)
 class Preset:
     """A starting point: its menu ``key``, ``title`` and ``blurb``, the network (``spec`` and, where the source
     fixes them, ``weights`` and ``biases``), the data and training settings it is meant for, and the names its
-    source uses (``naming``, or None for bpviz's own)."""
+    source uses (``naming``, or None for bpviz's own) and, for a worked example, every number its source prints
+    for its step (``published``)."""
 
     key: str
     title: str
@@ -42,6 +133,7 @@ class Preset:
     weights: tuple | None = None
     biases: tuple | None = None
     naming: Naming | None = None
+    published: Publication | None = None
 
     def network(self) -> Network:
         if self.weights is None:
@@ -71,6 +163,20 @@ PRESETS: dict[str, Preset] = {
             weights=(((0.15, 0.20), (0.25, 0.30)), ((0.40, 0.45), (0.50, 0.55))),
             biases=((0.35, 0.35), (0.60, 0.60)),
             naming=TUTORIAL_NAMES,
+            published=TUTORIAL_PRINTS,
+        ),
+        Preset(
+            "textbook",
+            "The 3-2-1 textbook example",
+            "The sample calculation of a data-mining textbook: input (1, 0, 1), class label 1, learning rate "
+            "0.9, learned biases; units 4, 5 and 6, weights w14..w56, biases w04..w06.",
+            NetworkSpec((3, 2, 1), ("sigmoid", "sigmoid"), "half_sse", "sum", "learned", "uniform", 0, 0.9),
+            DATA_DEFAULTS["textbook"],
+            TrainSettings(epochs=1000, batch_size=1),
+            weights=(((0.2, 0.4, -0.5), (-0.3, 0.1, 0.2)), ((-0.3, -0.2),)),
+            biases=((-0.4, 0.2), (0.1,)),
+            naming=TEXTBOOK_NAMES,
+            published=TEXTBOOK_PRINTS,
         ),
         Preset(
             "circles",
@@ -138,3 +244,13 @@ class Recipe:
 
 # Digits 64-32-16-10 (sigmoid, ½SSE mean): 97% test accuracy after about 15 epochs, a fraction of a second.
 FAST = {"digits": Recipe(epochs=40, batch_size=8, learning_rate=0.5, momentum=0.9)}
+
+
+def publication_of(net: Network, x, y) -> Publication | None:
+    """The published numbers that apply to stepping the sample (x, y) through ``net``: those of the worked
+    example whose network ``net`` is (every number) and whose sample (x, y) is, else None."""
+    preset = PRESETS.get(preset_of(net) or "")
+    p = preset.published if preset is not None else None
+    if p is None or not (np.array_equal(np.ravel(x), p.x) and np.array_equal(np.ravel(y), p.y)):
+        return None
+    return p

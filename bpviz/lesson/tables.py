@@ -16,6 +16,7 @@ from bpviz.engine.gradcheck import GradCheck
 from bpviz.engine.spec import NetworkSpec
 from bpviz.lesson.names import Names, sup
 
+from .published import Row
 from .stages import Walk
 
 _CHECK_NAME = re.compile(r"^([Wb])(\d+)\[(\d+)(?:,(\d+))?\]$")
@@ -136,3 +137,19 @@ def update_table(w: Walk, names: Names | None = None, most: int = MAX_UPDATE_ROW
     frame = pd.DataFrame(rows[:most], columns=["parameter", "where", "before", "∂L/∂θ", "after"])
     frame["change"] = frame["after"] - frame["before"]
     return frame.set_index("parameter")
+
+
+VERDICT_MARKS = {"matches": "✓ matches", "corrected": "✓ corrected: the source is off", "differs": "✗ differs"}
+
+
+def published_table(rows: list[Row]) -> pd.DataFrame:
+    """One row per printed number (``published.compare``): its name in the source, as printed, bpviz's at the
+    same decimals, and the verdict."""
+    return pd.DataFrame(
+        {
+            "in the source": [r.label for r in rows],
+            "printed": [r.printed for r in rows],
+            "bpviz": [r.bpviz for r in rows],
+            "": [VERDICT_MARKS[r.verdict] for r in rows],
+        }
+    )
