@@ -13,8 +13,8 @@ from webui.notices import md
 from webui.setup import PAGE_ICONS, load_preset, setup_page
 
 CHAIN, DESIGN, STEP, TRAIN = "pages/0_Chain_rule.py", "pages/1_Design.py", "pages/2_Step.py", "pages/3_Train.py"
-# Where each preset is best met first: the worked example is for stepping through, the rest for looking at.
-OPENS = {"mazur": (STEP, "Step through it →"), "textbook": (STEP, "Step through it →")}
+# Where each preset is best met first: a published worked example is for stepping through, the rest for looking at.
+OPENS = {key: (STEP, "Step through it →") for key, p in PRESETS.items() if p.published is not None}
 OPENS_DEFAULT = (DESIGN, "Open in Design →")
 CARDS_PER_ROW = 3
 HOW_TO = {  # in teaching order

@@ -12,7 +12,7 @@ from bpviz.lesson.export import worked_example
 from bpviz.lesson.names import layer_title
 from bpviz.lesson.numbers import format_value
 from bpviz.lesson.presets import publication_of
-from bpviz.lesson.published import compare
+from bpviz.lesson.published import compare, published_summary
 from bpviz.lesson.selection import anchor, element_choices, element_label, kept, neuron_choices, neuron_label, shown
 from bpviz.lesson.shown import applied_view, stage_view
 from bpviz.lesson.tables import gradcheck_table, neuron_table, published_table, update_table, weight_tables
@@ -202,8 +202,7 @@ if check_tab.open:
 if published_tab and published_tab[0].open:
     with published_tab[0]:
         rows = compare(current, publication)
-        good = sum(r.verdict != "differs" for r in rows)
-        notices.write(md("**{} of {} numbers the source prints for this step match bpviz's**", good, len(rows)))
+        notices.write(published_summary(rows))
         notices.caption(
             f"Source: {publication.title}; {publication.where}. bpviz computes in float64 and rounds to the "
             "decimals printed. Apply an update or change the sample and this step is no longer the source's."

@@ -95,3 +95,16 @@ def compare(w: Walk, publication: Publication) -> list[Row]:
             verdict = "differs"
         rows.append(Row(p.label, p.printed, ours, verdict, p.why if verdict == "corrected" else ""))
     return rows
+
+
+def published_summary(rows: list[Row]) -> str:
+    """The comparison in one bold line: "**19 of the 20 numbers the source prints match bpviz's; 1 is off in
+    the source (corrected below)**" (Markdown of fixed words and counts)."""
+    count = {v: sum(r.verdict == v for r in rows) for v in ("matches", "corrected", "differs")}
+    text = f"{count['matches']} of the {len(rows)} numbers the source prints match bpviz's"
+    if count["corrected"]:
+        verb = "is" if count["corrected"] == 1 else "are"
+        text += f"; {count['corrected']} {verb} off in the source (corrected below)"
+    if count["differs"]:
+        text += f"; {count['differs']} differ{'s' if count['differs'] == 1 else ''}"
+    return f"**{text}**"
