@@ -126,6 +126,36 @@ def test_train_prints_progress_and_a_final_json_line(files, tmp_path):
     assert final["train_loss"] < batch_loss(xor.network(), X, [[0], [1], [1], [0]])
 
 
+def test_train_honours_the_pages_work_cap_or_a_max_work_given(files):
+    out = run("train", files["xor"], "--data", "xor", "--epochs", 100_000, "--max-work", 1_000_000)
+    assert out.returncode == 0, out.stderr
+    allowed = 1_000_000 // (4 * 9)  # the 4 points × the 9 parameters of 2-2-1
+    assert out.stderr.startswith(f"note: Capped at {allowed:,} of the 100,000 epochs asked for")
+    assert "Pass a larger --max-work" in out.stderr and len(out.stderr.splitlines()) == 1
+    assert json.loads(out.stdout.splitlines()[-1])["epochs"] == allowed
+    out = run("train", files["xor"], "--data", "xor", "--epochs", 10, "--max-work", 10)  # not even one epoch
+    assert out.returncode == 2 and out.stderr.startswith("error: epochs: one epoch is 4 samples × 9 parameters")
+
+
+def test_a_long_run_prints_progress_every_few_seconds(files, capsys):
+    """With a clock that moves PROGRESS_SECONDS a reading, every report is printed, not only every tenth."""
+    from bpviz.io import cli
+
+    class Clock:
+        now = 0.0
+
+        def __call__(self):
+            self.now += cli.PROGRESS_SECONDS
+            return self.now
+
+    args = cli.build_parser().parse_args(["train", str(files["xor"]), "--data", "xor", "--epochs", "300"])
+    cli.cmd_train(args, clock=Clock())
+    lines = capsys.readouterr().out.splitlines()[:-1]
+    assert len(lines) == 100 and lines[0].split()[:2] == ["epoch", "3"]  # a report every 3 epochs, each printed
+    cli.cmd_train(args)  # the real clock, a run of milliseconds: a line at every tenth
+    assert len(capsys.readouterr().out.splitlines()[:-1]) == 10
+
+
 def test_train_settings_given_override_the_datasets_own(files):
     out = run("train", files["xor"], "--data", "xor", "--n", 40, "--noise", 0.1, "--test-fraction", 0.25,
               "--epochs", 1)  # fmt: skip

@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -25,6 +26,9 @@ from bpviz.engine.network import QUIET
 from bpviz.engine.training import MAX_EPOCHS, Trainer
 from bpviz.io import netfile
 from bpviz.lesson.presets import get_preset
+from bpviz.runs.workcap import MAX_WORK, cap_epochs
+
+PROGRESS_SECONDS = 5.0  # a long run prints a line at least this often
 
 
 class _Parser(argparse.ArgumentParser):
@@ -99,7 +103,9 @@ def cmd_step(args) -> None:
     )
 
 
-def cmd_train(args) -> None:
+def cmd_train(args, clock=time.monotonic) -> None:
+    """Train as the Train page does, under the same work cap (``--max-work`` to change it); a progress line at
+    every tenth of the epochs and, on a long run, at least every PROGRESS_SECONDS of ``clock``."""
     out = _writable(args.out) if args.out else None
     net = netfile.loads(_read(args.net))
     given = {k: v for k in ("n", "noise", "classes", "test_fraction") if (v := getattr(args, k)) is not None}
@@ -113,17 +119,23 @@ def cmd_train(args) -> None:
     if ds.X.shape[1] != net.spec.layers[0]:
         raise BpvizError("data", f"{ds.X.shape[1]} features but the network has {net.spec.layers[0]} inputs")
     train_set, test_set = split(ds, data.test_fraction, net.spec.seed)
+    epochs, why = cap_epochs(args.epochs, len(train_set), net.spec.n_params, max_work=args.max_work,
+                             more="Pass a larger --max-work to train on")  # fmt: skip
+    if why is not None:
+        print(f"note: {why}", file=sys.stderr)
     trainer = Trainer(net, train_set, test_set, args.batch_size, args.lr, args.momentum)
-    every = max(1, args.epochs // 10)
-    last = None
-    for last in trainer.run(args.epochs, every):
+    shown, printed_at = 0, clock()
+    for last in trainer.run(epochs, max(1, epochs // 100)):
         if last.diverged:
             raise BpvizError(
                 "learning_rate", f"training diverged at epoch {last.epoch}: {last.diverged}; try a lower rate"
             )
-        acc = "" if last.train_accuracy is None else f"  train acc {last.train_accuracy:.4f}"
-        test = "" if last.test_loss is None else f"  test loss {last.test_loss:.6g}"
-        print(f"epoch {last.epoch:>6}  train loss {last.train_loss:.6g}{test}{acc}", flush=True)
+        tenth = 10 * last.epoch // epochs
+        if tenth > shown or clock() - printed_at >= PROGRESS_SECONDS:  # every 10 %, and on a long run every few s
+            shown, printed_at = tenth, clock()
+            acc = "" if last.train_accuracy is None else f"  train acc {last.train_accuracy:.4f}"
+            test = "" if last.test_loss is None else f"  test loss {last.test_loss:.6g}"
+            print(f"epoch {last.epoch:>6}  train loss {last.train_loss:.6g}{test}{acc}", flush=True)
     if out is not None:
         try:
             out.write_text(netfile.dumps(trainer.net), encoding="utf-8")
@@ -166,6 +178,8 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--noise", type=float, help=f"noise of a generated dataset ({own}: 0 for xor, and, or)")
     train.add_argument("--classes", type=int, help=f"classes of spiral and gaussians ({own})")
     train.add_argument("--out", help="write the trained network file here")
+    train.add_argument("--max-work", type=int, default=MAX_WORK, help="most epochs × samples × parameters one run "
+                       f"may do (default: the page's cap, {MAX_WORK:.0e}); fewer epochs run above it, with a note")
     train.set_defaults(run=cmd_train)
     preset = sub.add_parser("preset", help="print a preset as a network file")
     preset.add_argument("name")

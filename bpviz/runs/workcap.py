@@ -16,8 +16,10 @@ def work(epochs: int, n_samples: int, n_params: int, runs: int = 1) -> int:
     return runs * epochs * n_samples * n_params
 
 
-def cap_epochs(asked: int, n_samples: int, n_params: int, runs: int = 1, max_work: int = MAX_WORK):
-    """(epochs allowed, explanation or None): the most epochs ≤ ``asked`` with work ≤ ``max_work``.
+def cap_epochs(asked: int, n_samples: int, n_params: int, runs: int = 1, max_work: int = MAX_WORK,
+               more: str = "Press Resume afterwards to train on"):  # fmt: skip
+    """(epochs allowed, explanation or None): the most epochs ≤ ``asked`` with work ≤ ``max_work``; the
+    explanation offers ``more`` (how to train further where it is read) before fewer samples or a smaller net.
 
     Raises BpvizError when not even one epoch fits.
     """
@@ -35,5 +37,5 @@ def cap_epochs(asked: int, n_samples: int, n_params: int, runs: int = 1, max_wor
     return allowed, (
         f"Capped at {allowed:,} of the {asked:,} epochs asked for: one run may do at most {max_work:.3g} "
         f"updates (epochs × {each}), and {asked:,} epochs would be {work(asked, n_samples, n_params, runs):.3g}. "
-        "Press Resume afterwards to train on, or use fewer samples or a smaller network."
+        f"{more}, or use fewer samples or a smaller network."
     )
