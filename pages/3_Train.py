@@ -27,12 +27,14 @@ from bpviz.lesson.presets import FAST
 from bpviz.runs.evaluation import class_report, confusion
 from bpviz.runs.run import Run, with_rate
 from bpviz.runs.tracked import MAX_TRACKED, sample_name
+from bpviz.runs.verdict import verdict
 from webui import notices, state, viewport
 from webui import train as act
 from webui import train_diagram as view
 from webui.notices import md, show
 from webui.setup import setup_page
 
+VERDICT_NOTICE = {"learned": "success", "stalled": "info", "rose": "warning", "chance": "warning"}
 CHART = {"theme": None, "width": "stretch", "config": {"displaylogo": False}}
 
 setup_page("Train")
@@ -218,12 +220,15 @@ def live(panel, every: float, *args, active: bool | None = None) -> None:
 
 
 def status_panel() -> None:
-    """One tick of training, then the progress and the metrics (a rerun of the page when the run ends)."""
+    """One tick of training, then the progress, the verdict once the run ends or stops, and the metrics."""
     if act.tick():
         st.rerun()
     run = act.current_run()
     if run is not None:
         progress(run)
+        said = verdict(run)
+        if said is not None:
+            notices.say(VERDICT_NOTICE[said.kind], said.text)
         if not state.presenting():
             metrics(run)
 

@@ -1,0 +1,117 @@
+"""What a stopped or finished run did, in words: learned, stalled, loss rose, or no better than chance.
+
+``verdict(run)`` reads the run's reports (epoch 0 first) and, for classification, the trained network's
+predictions on the set it is judged on (the test set when there is one). The kinds, first match wins:
+
+- "chance": accuracy at most the chance level + 2 points, where chance is the share of the commonest class
+  (what always answering that class scores; 1/k for k balanced classes). It names the class the network
+  predicts for most samples, and the suggestion depends on how the loss moved: up or jumping about
+  (the rate is too high), hardly at all (the starting weights or the rate are too small to move it), down
+  and then flat (saturated by a high rate, or a plateau), or still down (more epochs).
+- "rose": the last training loss is above the first.
+- "stalled": the second half of the run moved the loss by less than 1 % (and it is still above 5 % of its
+  start: a loss near 0 that no longer moves has learned).
+- "learned": anything else; the loss fell, and by how much.
+
+A run that diverged has its own message (``Run.divergence_text``) and no verdict here.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from bpviz.engine.training import predict_labels
+
+from .run import Run
+
+CHANCE_MARGIN = 0.02  # accuracy within this of the chance level counts as chance
+STALL = 0.01  # the second half of a run fell by less than this share of the first loss: stalled
+FLAT = 0.01  # the whole run moved the loss by less than this share: it hardly moved
+JUMPY = 1.05  # a report above the first loss by this factor: the loss went up on the way
+NEAR_ZERO = 0.05  # a loss below this share of its start has learned, however flat its end
+LOW_RATE = 0.01  # below this, a loss that hardly moved is the rate's doing
+HIGH_RATE = 1.0  # a rate at least this high can saturate sigmoid and tanh units in its first updates
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """``kind`` ("learned", "stalled", "rose", "chance") and the sentence the page shows (plain text)."""
+
+    kind: str
+    text: str
+
+
+def verdict(run: Run) -> Verdict | None:
+    """The verdict on ``run`` once it has stopped or finished after at least one epoch, else None."""
+    if run.running or run.divergence is not None or run.epoch == 0:
+        return None
+    losses = [p.train_loss for p in run.history]
+    first, last = losses[0], losses[-1]
+    judged = run.test_set if run.test_set is not None else run.train_set
+    if judged.is_classification:
+        chance = _chance(run, judged, losses)
+        if chance is not None:
+            return chance
+    if last > first:
+        return Verdict("rose", f"The training loss rose from {first:.4g} to {last:.4g}: each update overshot. "
+                               f"Try a learning rate a third as large (η = {run.learning_rate / 3:.3g}).")  # fmt: skip
+    if _flat_late(losses) and last > NEAR_ZERO * first:
+        return Verdict("stalled", f"The loss barely changed over the second half of the run "
+                                  f"({losses[len(losses) // 2]:.4g} → {last:.4g}): it may sit on a plateau. Train on "
+                                  "(Resume) to see whether it escapes, or try momentum or a higher rate.")  # fmt: skip
+    return Verdict("learned", f"It learned: the training loss fell from {first:.4g} to {last:.4g}"
+                              f"{_accuracy_words(run)}.")  # fmt: skip
+
+
+def _flat_late(losses: list[float]) -> bool:
+    """True when the second half of the reports moved the loss by less than STALL of the halfway loss."""
+    half = losses[len(losses) // 2]
+    return abs(half - losses[-1]) < STALL * half
+
+
+def _chance(run: Run, judged, losses: list[float]) -> Verdict | None:
+    """The "chance" verdict when the judged accuracy is within CHANCE_MARGIN of the chance level, else None."""
+    last = run.history[-1]
+    accuracy = last.test_accuracy if run.test_set is not None else last.train_accuracy
+    labels = np.asarray(judged.labels)
+    counts = np.bincount(labels, minlength=judged.n_classes)
+    level = counts.max() / counts.sum()
+    if accuracy > level + CHANCE_MARGIN:
+        return None
+    predicted = predict_labels(run.net.forward(judged.X))
+    common = np.bincount(predicted, minlength=judged.n_classes)
+    top = int(common.argmax())
+    which = "test" if run.test_set is not None else "training"
+    text = (f"No better than chance: {accuracy:.1%} of the {which} samples right, where always answering the "
+            f"commonest class scores {level:.1%}. The network answers “{judged.class_names[top]}” for "
+            f"{common[top] / common.sum():.0%} of them. ")  # fmt: skip
+    first = losses[0]
+    if max(losses) > JUMPY * first or losses[-1] > first:
+        text += (f"The loss went up on the way: the rate is too high for this network. Try η = "
+                 f"{run.learning_rate / 10:.3g}, a tenth of it.")  # fmt: skip
+    elif abs(first - losses[-1]) < FLAT * first and run.learning_rate < LOW_RATE:
+        text += (f"The loss hardly moved from its start: η = {run.learning_rate:g} is too small to move the "
+                 f"weights in {run.epoch:,} epochs. Try η = {min(100 * run.learning_rate, 0.1):.3g}.")
+    elif abs(first - losses[-1]) < FLAT * first:
+        text += ("The loss hardly moved from its start: the gradients reaching the weights are tiny, which points "
+                 "at the starting weights (saturated or vanishing units). Try another initialisation (Xavier for "
+                 "tanh and sigmoid, He for ReLU) or ReLU units.")
+    elif _flat_late(losses) and run.learning_rate >= HIGH_RATE:
+        text += (f"The loss fell at first and has been flat since: a rate as high as η = {run.learning_rate:g} "
+                 "pushes the units into saturation in the first updates (their outputs pinned near 0 or 1, "
+                 f"where no gradient gets through). Try η = {run.learning_rate / 10:.3g}, a tenth of it.")
+    elif _flat_late(losses):
+        text += ("The loss fell at first and has been flat since: it may sit on a plateau. Train on (Resume), or "
+                 "try momentum or a higher rate.")
+    else:
+        text += "The loss is still falling: train for more epochs (Resume), or with momentum."
+    return Verdict("chance", text)
+
+
+def _accuracy_words(run: Run) -> str:
+    last = run.history[-1]
+    if last.test_accuracy is not None:
+        return f", and {last.test_accuracy:.1%} of the test samples are right"
+    if last.train_accuracy is not None:
+        return f", and {last.train_accuracy:.1%} of the training samples are right"
+    return ""
