@@ -9,6 +9,7 @@ from bpviz import BpvizError
 from bpviz.engine.gradcheck import GOOD, SUSPECT
 from bpviz.lesson.equations import explain, stage_latex
 from bpviz.lesson.export import worked_example
+from bpviz.lesson.guide import STEP_GUIDE
 from bpviz.lesson.names import layer_title
 from bpviz.lesson.numbers import format_value
 from bpviz.lesson.presets import publication_of
@@ -77,6 +78,8 @@ else:
                "from them).")  # fmt: skip
     nav.button("Undo", key=act.UNDO, on_click=act.undo, disabled=not state.can_undo(), width="content",
                help="Restore the weights from before the last applied update.")  # fmt: skip
+    with nav.popover("What am I looking at?", icon=":material/help:", key=act.GUIDE):
+        notices.write(md(STEP_GUIDE))
     nav.download_button("Export this step", data=lambda: worked_example(w, decimals, names=names), key=act.EXPORT,
                         file_name=f"bpviz-step-{'-'.join(map(str, spec.layers))}.md", mime="text/markdown",
                         width="content", help="All stages with their equations and numbers, as Markdown with LaTeX "

@@ -279,3 +279,11 @@ def test_the_worked_example_speaks_its_tutorials_names_and_can_switch_them_off()
     text = latex(at)
     assert "w_{5}" not in text and r"w^{(2)}_{1,1}" in text and "E_{" not in text
     assert not at.exception
+
+
+def test_a_first_time_learner_can_open_the_guide_and_a_lecture_does_not_see_it():
+    at = mazur()
+    guide = [m.value for m in at.main.markdown if "Not yet, or zero?" in m.value]
+    assert len(guide) == 1 and "δ = ∂L/∂z" in guide[0] and "hollow circle" in guide[0]
+    presenting = open_page(get_preset("mazur").network(), get_preset("mazur").data, query={"present": "1"})
+    assert not [m for m in presenting.main.markdown if "Not yet, or zero?" in m.value]

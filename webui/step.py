@@ -36,6 +36,7 @@ RUN_CHECK = "step_run_check"
 PANES = "panes_step"  # container of the diagram and equation panes (see setup.LAYOUT_CSS)
 CHART = "step_diagram"
 TABS = "step_tabs"
+GUIDE = "step_guide"  # the "What am I looking at?" popover
 PUBLISHED_TAB = "Published numbers"  # the third tab, for a worked example's own step
 
 
