@@ -250,16 +250,23 @@ def diagram_panel(train_set: Dataset, test_set: Dataset | None, size: view.Sizes
 
 
 def data_panel(train_set: Dataset, test_set: Dataset | None, size: view.Sizes) -> None:
-    """The chosen neuron's map beside the decision boundary or the fitted curve (for 2-D data)."""
-    net = act.live_net()
-    data = data_figure(net, train_set, test_set)
+    """The chosen neuron's map beside the decision boundary or the fitted curve (for 2-D data), with
+    TensorFlow Playground's output toggles: the test points shown or not, the regions flat or shaded."""
+    net, t = act.live_net(), state.train()
+    data = data_figure(net, train_set, test_set, show_test=t.show_test, discrete=t.discrete)
+    if data is None:
+        return
+    where = st
     if view.has_maps(net):
-        left, right = st.container(key=act.MAP_PANES).columns(2, gap="medium")
+        left, where = st.container(key=act.MAP_PANES).columns(2, gap="medium")
         with left:
             view.neuron_panel(net, train_set, test_set, size.map)
-        chart(right, data, act.DATA_CHART)
-    elif data is not None:
-        chart(st, data, act.DATA_CHART)
+    row = where.container(horizontal=True)
+    row.toggle("Show test data", disabled=test_set is None, **state.bind_field(act.SHOW_TEST, t, "show_test"))
+    if train_set.is_classification:
+        row.toggle("Discretize output", help="Each point of the plane the colour of the class it is given, "
+                   "however sure; off: stronger colour where surer.", **state.bind_field(act.DISCRETE, t, "discrete"))
+    chart(where, data, act.DATA_CHART)
 
 
 def live_view(train_set: Dataset, test_set: Dataset | None) -> None:

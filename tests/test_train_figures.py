@@ -256,3 +256,37 @@ def test_the_live_figures_pass_plotlys_own_checks():
     for fig in figures:
         go.Figure(fig.to_dict())  # raises on any property plotly does not know or a value it refuses
         assert no_nan_in(fig)
+
+
+def _circles_sets():
+    p = get_preset("circles")
+    d = p.data
+    data = make_dataset(d.name, n=d.n, noise=d.noise, seed=0, classes=d.classes)
+    return p.network(), *split(data.for_outputs(1), d.test_fraction, 0)
+
+
+def test_the_test_points_can_be_hidden_and_the_plane_still_spans_them():
+    net, train_set, test_set = _circles_sets()
+    shown = boundary_figure(net, train_set, test_set)
+    hidden = boundary_figure(net, train_set, test_set, show_test=False)
+
+    def names(fig):
+        return [t.name for t in fig.data if t.type == "scatter"]
+
+    assert any("(test)" in n for n in names(shown)) and not any("(test)" in n for n in names(hidden))
+    assert shown.layout.xaxis.range == hidden.layout.xaxis.range  # the same plane, fewer points
+    assert "60 test" not in hidden.layout.meta["alt"] and "60 test" in shown.layout.meta["alt"]
+
+
+def test_a_discretized_output_paints_each_class_flat():
+    net, train_set, test_set = _circles_sets()
+    heat = next(t for t in boundary_figure(net, train_set, test_set, discrete=True).data if t.type == "heatmap")
+    scale = [c for _, c in heat.colorscale]
+    assert len(set(scale)) == 2 and scale[0] == scale[1] and scale[2] == scale[3]  # two flat colours split at 0.5
+    spiral = get_preset("spiral")
+    d = spiral.data
+    data = make_dataset(d.name, n=d.n, noise=d.noise, seed=0, classes=d.classes).for_outputs(3)
+    regions = next(t for t in boundary_figure(spiral.network(), data, None, discrete=True).data if t.type == "heatmap")
+    z = np.asarray(regions.z)
+    assert np.allclose(z - np.floor(z), 0.999)  # every point at full strength: the class, not its sureness
+    assert boundary_figure(spiral.network(), data, None, discrete=True).layout.title.text.startswith("Decision regions")

@@ -331,3 +331,15 @@ def test_presentation_puts_the_curves_and_the_diagram_in_the_window():
     normal = open_train("circles")
     assert normal.title and chart(normal, view.DIAGRAM)["layout"]["height"] > 600
     assert not at.exception
+
+
+def test_the_output_toggles_hide_the_test_points_and_flatten_the_regions():
+    at = open_train("circles")
+    assert any("(test)" in t["name"] for t in chart(at, train_ui.DATA_CHART)["data"] if t["type"] == "scatter")
+    at.toggle(key=train_ui.SHOW_TEST).set_value(False).run()
+    assert not any("(test)" in t["name"] for t in chart(at, train_ui.DATA_CHART)["data"] if t["type"] == "scatter")
+    at.toggle(key=train_ui.DISCRETE).set_value(True).run()
+    heat = next(t for t in chart(at, train_ui.DATA_CHART)["data"] if t["type"] == "heatmap")
+    assert len({c for _, c in heat["colorscale"]}) == 2
+    assert at.session_state[state.TRAIN].show_test is False and at.session_state[state.TRAIN].discrete is True
+    assert not at.exception

@@ -149,11 +149,11 @@ class Step:
 
 @dataclass
 class Train:
-    """The run being trained or last trained and the learning-rate comparison, made at version ``made_at``;
-    the notices beside the buttons; the tracked training rows (() = pick automatically); the log-scale
-    choices; the rates to compare; what was clicked or picked on the diagram (("node", l, i), an edge or a
-    bias: its neuron's map is drawn large); the session's lock (a click's script thread waits for a training
-    tick of an overlapping one) and the clock runs measure time with."""
+    """The run being trained or last trained and the learning-rate comparison, made at version ``made_at``; the notices
+    beside the buttons; the tracked training rows (() = pick automatically); the log-scale choices; the rates to
+    compare; what was clicked or picked on the diagram (("node", l, i), an edge or a bias: its neuron's map is
+    drawn large); the data picture's output toggles; the session's lock (a click's script thread waits for a
+    training tick of an overlapping one) and the clock runs measure time with."""
 
     run: Run | None = None
     comparison: Comparison | None = None
@@ -165,6 +165,8 @@ class Train:
     compare_log: bool = True
     rates: str = "0.01, 0.1, 0.5, 2"
     selected: tuple | None = None
+    show_test: bool = True
+    discrete: bool = False
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
     clock: Callable[[], float] = time.perf_counter
 

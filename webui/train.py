@@ -46,6 +46,8 @@ DATA_CHART = "train_data_chart"
 COMPARE_CHART = "train_compare_chart"
 PANES = "panes_train"  # the curves beside the diagram (panes stack in a narrow window: setup.LAYOUT_CSS)
 FILL = "fill_train"  # the panes' container: in presentation mode, measured to fill the rest of the window
+SHOW_TEST = "train_show_test"  # the data picture's toggles
+DISCRETE = "train_discrete"
 MAP_PANES = "panes_train_maps"  # the chosen neuron's map beside the decision boundary
 
 

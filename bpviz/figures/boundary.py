@@ -107,11 +107,16 @@ def _finite_part(out: np.ndarray) -> tuple[np.ndarray, str]:
     return np.where(bad, np.nan, out), note
 
 
-def _output_traces(out: np.ndarray, xs: np.ndarray, ys: np.ndarray, classification: bool) -> tuple[list[dict], str]:
-    """(the heatmap of the output ``out`` of shape (G, G, n_L) on the grid, and its contour; the title)."""
+def _output_traces(out: np.ndarray, xs: np.ndarray, ys: np.ndarray, classification: bool,
+                   discrete: bool = False) -> tuple[list[dict], str]:  # fmt: skip
+    """(the heatmap of the output ``out`` of shape (G, G, n_L) on the grid, and its contour; the title). With
+    ``discrete``, a classifier's regions are flat: each point the colour of the class it is given, however sure."""
     if classification and out.shape[2] == 1:
         c0, c1 = class_color(0), class_color(1)
         scale = [[0, P.mix("#FFFFFF", c0, STRONG)], [0.5, "#FFFFFF"], [1, P.mix("#FFFFFF", c1, STRONG)]]
+        if discrete:
+            scale = [[0, P.mix("#FFFFFF", c0, STRONG)], [0.5, P.mix("#FFFFFF", c0, STRONG)],
+                     [0.5, P.mix("#FFFFFF", c1, STRONG)], [1, P.mix("#FFFFFF", c1, STRONG)]]  # fmt: skip
         heat = dict(type="heatmap", x=xs, y=ys, z=out[:, :, 0], zmin=0, zmax=1, colorscale=scale,
                     colorbar={"title": {"text": "ŷ"}, "len": 0.8, "thickness": 16},
                     hovertemplate=HOVER_XY + "<br>ŷ %{z:.3f}<extra></extra>", name="network output")  # fmt: skip
@@ -122,12 +127,12 @@ def _output_traces(out: np.ndarray, xs: np.ndarray, ys: np.ndarray, classificati
     if classification:
         k = out.shape[2]
         winner, best = np.argmax(np.nan_to_num(out, nan=-np.inf), axis=2), np.max(out, axis=2)
-        sure = (best - 1 / k) / (1 - 1 / k)
+        sure = np.full_like(best, 0.999) if discrete else (best - 1 / k) / (1 - 1 / k)
         hover = HOVER_XY + "<br>predicted class %{customdata[0]} (output %{customdata[1]:.2f})<extra></extra>"
         heat = dict(type="heatmap", x=xs, y=ys, z=winner + np.clip(sure, 0, 0.999), zmin=0, zmax=k,
                     colorscale=_class_scale(k), showscale=False, customdata=np.stack([winner, best], axis=2),
                     hovertemplate=hover, name="network output")  # fmt: skip
-        return [heat], "Decision regions (stronger colour: surer)"
+        return [heat], "Decision regions" + ("" if discrete else " (stronger colour: surer)")
     heat = dict(type="heatmap", x=xs, y=ys, z=out[:, :, 0], colorscale=P.SEQUENTIAL,
                 colorbar={"title": {"text": "ŷ1"}, "len": 0.8, "thickness": 16},
                 hovertemplate=HOVER_XY + "<br>ŷ1 %{z:.3g}<extra></extra>", name="network output")  # fmt: skip
@@ -155,18 +160,21 @@ def points_words(train_set: Dataset, test_set: Dataset | None) -> str:
     return f"under {_count_points(train_set, test_set)} ({kind})"
 
 
-def boundary_figure(net: Network, train_set: Dataset, test_set: Dataset | None = None) -> go.Figure:
-    """The input plane painted by the network's output (see the module docstring), data on top."""
+def boundary_figure(net: Network, train_set: Dataset, test_set: Dataset | None = None, show_test: bool = True,
+                    discrete: bool = False) -> go.Figure:  # fmt: skip
+    """The input plane painted by the network's output (see the module docstring), data on top: the test points
+    too unless ``show_test`` is False (the plane still spans them); ``discrete`` for flat class regions."""
     extent = data_extent(train_set, test_set)
     maps = neuron_maps(net, extent, GRID)
     out, blank = _finite_part(np.moveaxis(maps.values[-1], 0, 2))  # (G, G, n_L): row r is x2[r], column c is x1[c]
-    traces, title = _output_traces(out, maps.x1, maps.x2, train_set.is_classification)
-    points, hidden = points_traces(train_set, test_set)
+    traces, title = _output_traces(out, maps.x1, maps.x2, train_set.is_classification, discrete)
+    shown_test = test_set if show_test else None
+    points, hidden = points_traces(train_set, shown_test)
     if hidden:
         title += f" · {hidden:,} points not drawn"
     title += blank
     f1, f2 = train_set.feature_names[:2]
-    alt = f"{title}: the network's output over the plane of {f1} and {f2}, {points_words(train_set, test_set)}."
+    alt = f"{title}: the network's output over the plane of {f1} and {f2}, {points_words(train_set, shown_test)}."
     return live_figure(traces + points, plane_layout(title, train_set, extent, alt))
 
 
@@ -212,11 +220,13 @@ def _count_points(train_set: Dataset, test_set: Dataset | None) -> str:
     return f"{len(train_set):,} training" + (f" and {len(test_set):,} test" if test_set is not None else "") + " points"
 
 
-def data_figure(net: Network, train_set: Dataset, test_set: Dataset | None = None) -> go.Figure | None:
-    """``boundary_figure`` for 2 inputs, ``fit_figure`` for 1 input and 1 output, otherwise None."""
+def data_figure(net: Network, train_set: Dataset, test_set: Dataset | None = None, show_test: bool = True,
+                discrete: bool = False) -> go.Figure | None:  # fmt: skip
+    """``boundary_figure`` for 2 inputs, ``fit_figure`` for 1 input and 1 output (its test points left out
+    unless ``show_test``), otherwise None."""
     n_in, n_out = net.spec.layers[0], net.spec.layers[-1]
     if n_in == 2:
-        return boundary_figure(net, train_set, test_set)
+        return boundary_figure(net, train_set, test_set, show_test, discrete)
     if n_in == 1 and n_out == 1:
-        return fit_figure(net, train_set, test_set)
+        return fit_figure(net, train_set, test_set if show_test else None)
     return None
