@@ -17,7 +17,7 @@ from bpviz.lesson.published import compare, published_summary
 from bpviz.lesson.selection import anchor, element_choices, element_label, kept, neuron_choices, neuron_label, shown
 from bpviz.lesson.shown import applied_view, stage_view
 from bpviz.lesson.tables import gradcheck_table, neuron_table, published_table, update_table, weight_tables
-from webui import notices, state, viewport
+from webui import autoplay, notices, state, viewport
 from webui import step as act
 from webui.diagram_view import show_diagram
 from webui.notices import md, show
@@ -35,6 +35,7 @@ with st.sidebar:
     st.markdown("**Display**")
     st.number_input("Decimals", 0, 9, step=1, **state.bind_field(act.DECIMALS, record, "decimals"))
     st.toggle("Show biases on the diagram", **state.bind_field(act.SHOW_BIAS, state.shared(), "show_bias"))
+    autoplay.controls()
     naming = state.source_naming()
     if naming is not None:
         st.toggle(f"Names as in {naming.source}", **state.bind_field(act.TEXTBOOK, state.shared(), "textbook"),
@@ -84,6 +85,7 @@ else:
                         file_name=f"bpviz-step-{'-'.join(map(str, spec.layers))}.md", mime="text/markdown",
                         width="content", help="All stages with their equations and numbers, as Markdown with LaTeX "
                         "for lecture notes.")  # fmt: skip
+autoplay.ticker(n_stages)
 # A presentation clicker sends PageDown / PageUp: two more buttons, hidden by CSS, take those keys.
 with st.container(key=act.CLICKER):
     st.button("Next stage", key=act.CLICKER_NEXT, shortcut="PageDown", on_click=act.move, args=(1, n_stages))

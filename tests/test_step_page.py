@@ -4,13 +4,13 @@ import json
 
 import numpy as np
 import pytest
-from conftest import ROOT, open_app
+from conftest import ROOT, StepClock, open_app
 from streamlit.testing.v1 import AppTest
 
 from bpviz import Network, NetworkSpec, backprop, get_preset, sgd_step
 from bpviz.data.catalog import DataSettings
 from bpviz.lesson.numbers import factor, number
-from webui import setup, state, step_sample
+from webui import autoplay, setup, state, step_sample
 from webui import step as step_ui
 
 PAGE = str(ROOT / "pages" / "2_Step.py")
@@ -287,3 +287,17 @@ def test_a_first_time_learner_can_open_the_guide_and_a_lecture_does_not_see_it()
     assert len(guide) == 1 and "δ = ∂L/∂z" in guide[0] and "hollow circle" in guide[0]
     presenting = open_page(get_preset("mazur").network(), get_preset("mazur").data, query={"present": "1"})
     assert not [m for m in presenting.main.markdown if "Not yet, or zero?" in m.value]
+
+
+def test_auto_play_advances_one_stage_a_pace_and_stops_at_the_last():
+    at = mazur()
+    record = at.session_state[state.STEP]
+    record.clock = StepClock(0.0)  # time stands still: nothing moves
+    at.toggle(key=autoplay.PLAYING).set_value(True).run()
+    assert record.playing and record.stage == 0
+    record.clock = StepClock(record.pace)  # each reading a pace later: every run moves a stage
+    at.run()
+    n_stages = len(record.walk.value.stages)
+    assert record.stage == n_stages - 1 and not record.playing  # played to the end, then stopped
+    assert not at.toggle(key=autoplay.PLAYING).value
+    assert not at.exception

@@ -126,7 +126,8 @@ class Step:
     "manual": the typed ``x_text``, ``y_text``, and ``manual``, the last typed (x, y) that parsed); decimals;
     the walk and gradient check (computed once per key); the networks before each applied update, newest last,
     valid while ``undo_at`` is current; ``applied``, the walk whose update was just applied, shown until Next
-    passes its last stage."""
+    passes its last stage; auto-play (``playing``, one stage every ``pace`` s, the last step at ``played_at``
+    of ``clock``)."""
 
     stage: int = 0
     selected: tuple | None = None
@@ -141,6 +142,10 @@ class Step:
     undo: tuple[Network, ...] = ()
     undo_at: int | None = None
     applied: Walk | None = None
+    playing: bool = False
+    pace: float = 3.0
+    played_at: float = 0.0
+    clock: Callable[[], float] = field(default=time.monotonic, repr=False, compare=False)
 
     def move(self, by: int, n_stages: int) -> None:
         """Next (+1) or Back (−1), kept within the ``n_stages`` stages."""

@@ -3,7 +3,16 @@
 Every read of the page follows a finished rerun (helpers.rerun), when Streamlit has removed the elements of
 the run before: while a rerun is under way the old and the new progress bar can both be in the page."""
 
-from tests.browser.helpers import assert_no_exception, click_point, load_preset, press, screenshot, wait_for_run
+from tests.browser.helpers import (
+    assert_no_exception,
+    click,
+    click_point,
+    load_preset,
+    press,
+    screenshot,
+    wait_for_layout,
+    wait_for_run,
+)
 from webui import step as step_ui
 
 CHART = f".st-key-{step_ui.CHART} .js-plotly-plot"
@@ -88,4 +97,25 @@ def test_backward_stage_edge_gradient(app_url, page):
     _press(page, "PageDown", 3)
     assert "Stage 11 of 11" in _stage(page)
     assert "0.4087" in _panel(page)  # w6⁺: the clicked edge stayed selected while stepping
+    assert_no_exception(page)
+
+
+def test_auto_play_advances_by_itself_and_any_key_stops_it(app_url, page):
+    from webui import autoplay
+
+    _load_mazur(page, app_url)
+    switch = page.locator(f".st-key-{autoplay.PLAYING} label")
+    click(page, switch)
+    ticker = page.locator(f".st-key-{autoplay.TICKER}")
+    _expect(ticker).to_have_count(1)
+    _expect(page.locator(PROGRESS)).to_contain_text("Stage 2 of 11", timeout=30_000)  # one pace (3 s) later
+    _expect(page.locator(PROGRESS)).to_contain_text("Stage 3 of 11", timeout=30_000)  # and again
+    screenshot(page, "step_autoplay")
+    page.evaluate("document.activeElement.blur()")
+    page.keyboard.press("s")  # any key: not one of the page's shortcuts
+    _expect(ticker).to_have_count(0, timeout=30_000)  # the play, and with it the fragment that advances, ends
+    wait_for_layout(page)
+    assert page.locator(f".st-key-{autoplay.PLAYING} input").is_checked() is False
+    stopped = _stage(page)
+    assert stopped.startswith(("Stage 3 of 11", "Stage 4 of 11")), stopped  # a tick may have beaten the key
     assert_no_exception(page)

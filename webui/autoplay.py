@@ -1,0 +1,67 @@
+"""Auto-play on the Step page: the stages advance by themselves, one every ``state.Step.pace`` seconds, for a
+lecture; any key stops it, and so does the last stage.
+
+While playing, ``ticker`` draws a fragment that reruns every pace: once the pace has passed on the record's
+clock (``state.Step.clock``), it moves one stage and reruns the page. ``key_stop`` mounts a tiny component
+(static JavaScript, no HTML) that listens for a key press anywhere on the page and reports it; its callback
+stops the play. The arrow keys and a clicker's PageDown still do their own step as well.
+"""
+
+import streamlit as st
+
+from webui import state
+from webui import step as act
+
+PLAYING = "step_playing"  # the sidebar's toggle
+PACE = "step_pace"  # its seconds per stage
+TICKER = "step_autoplay_ticker"  # a container only while playing (browser tests wait on it)
+KEYS = "step_autoplay_keys"
+MIN_PACE, MAX_PACE = 1.0, 15.0
+
+_JS = """
+export default function(component) {
+  const { setTriggerValue } = component;
+  const pressed = (event) => { if (!event.repeat) setTriggerValue("pressed", event.key); };
+  document.addEventListener("keydown", pressed, true);
+  return () => document.removeEventListener("keydown", pressed, true);
+}
+"""
+_keys = st.components.v2.component("bpviz_autoplay_keys", js=_JS)
+
+
+def controls() -> None:
+    """The sidebar's Auto-play switch and its pace."""
+    s = state.step()
+    st.toggle("Auto-play the stages", help="Next, by itself, every few seconds; any key stops it.",
+              **state.bind(PLAYING, s.playing, _play))  # fmt: skip
+    st.slider("Seconds per stage", MIN_PACE, MAX_PACE, step=0.5, **state.bind_field(PACE, s, "pace"))
+
+
+def _play() -> None:
+    s = state.step()
+    s.playing, s.played_at = bool(state.widget(PLAYING)), s.clock()
+
+
+def stop() -> None:
+    state.step().playing = False
+
+
+def ticker(n_stages: int) -> None:
+    """While playing and before the last stage: the fragment that advances, and the key listener."""
+    s = state.step()
+    if s.playing and s.stage >= n_stages - 1:  # switched on at the last stage: nothing to play
+        s.playing = False
+        st.rerun()  # so the switch reads off
+    if not s.playing:
+        return
+    with st.container(key=TICKER):
+        _keys(key=KEYS, on_pressed_change=stop)
+        st.fragment(_tick, run_every=s.pace)(n_stages)
+
+
+def _tick(n_stages: int) -> None:
+    s = state.step()
+    if s.playing and s.clock() - s.played_at >= s.pace * 0.9:  # the run drawing the fragment is not a tick
+        act.move(1, n_stages)
+        s.played_at, s.playing = s.clock(), s.stage < n_stages - 1  # the last stage ends the play
+        st.rerun(scope="app")
