@@ -37,6 +37,11 @@ def _gate(name: str) -> Callable[[int, float, int, int], Dataset]:
     return lambda n, noise, seed, classes: D.gate(name, n, noise, seed)
 
 
+def _one_sample(name: str, label: str, make: Callable[[], Dataset]) -> Source:
+    """A worked example's one fixed sample: no settings, all of it for training."""
+    return Source(name, label, (), lambda n, e, s, k: make(), {"n": 1, "noise": 0.0, "test_fraction": 0.0}, False)
+
+
 TRUTH_TABLE = MappingProxyType({"n": 4, "noise": 0.0, "test_fraction": 0.0})
 SOURCES: dict[str, Source] = {
     s.name: s
@@ -56,22 +61,8 @@ SOURCES: dict[str, Source] = {
             lambda n, e, s, k: D.digits(),
             {"n": 1797, "noise": 0.0, "test_fraction": 0.25},
         ),
-        Source(
-            "mazur",
-            "2-2-2 worked example (1 sample)",
-            (),
-            lambda n, e, s, k: D.worked_example(),
-            {"n": 1, "noise": 0.0, "test_fraction": 0.0},
-            splittable=False,
-        ),
-        Source(
-            "textbook",
-            "3-2-1 textbook example (1 sample)",
-            (),
-            lambda n, e, s, k: D.textbook_example(),
-            {"n": 1, "noise": 0.0, "test_fraction": 0.0},
-            splittable=False,
-        ),
+        _one_sample("mazur", "2-2-2 worked example (1 sample)", D.worked_example),
+        _one_sample("textbook", "3-2-1 textbook example (1 sample)", D.textbook_example),
         Source("csv", "my CSV file…", (), None),
     )
 }
