@@ -27,7 +27,7 @@ from bpviz.lesson.presets import FAST
 from bpviz.runs.evaluation import class_report, confusion
 from bpviz.runs.run import Run, with_rate
 from bpviz.runs.tracked import MAX_TRACKED, sample_name
-from bpviz.runs.verdict import verdict
+from bpviz.runs.verdict import Verdict, verdict
 from webui import notices, state, viewport
 from webui import train as act
 from webui import train_diagram as view
@@ -176,7 +176,8 @@ def metrics(run: Run) -> None:
         row.metric(label, value, delta, delta_color=color, width="content")
 
 
-def progress(run: Run) -> None:
+def progress(run: Run, said: Verdict | None = None) -> None:
+    """The progress bar, its line ending with the verdict's headline when ``said`` (presentation mode)."""
     if run.running:
         status = "Training"
     elif run.divergence is not None:
@@ -184,7 +185,14 @@ def progress(run: Run) -> None:
     else:
         status = "Finished" if run.finished else "Stopped"
     fraction = min(run.epoch / run.target, 1.0) if run.target else 0.0
-    st.progress(fraction, text=f"**{status}** · epoch {run.epoch:,} of {run.target:,} · {run.elapsed:.1f} s")
+    verdict_words = f" · **{said.headline}**" if said is not None else ""
+    st.progress(fraction, text=f"**{status}** · epoch {run.epoch:,} of {run.target:,} · {run.elapsed:.1f} s"
+                               f"{verdict_words}")  # fmt: skip
+
+
+def verdict_notice(said: Verdict | None) -> None:
+    if said is not None:
+        notices.say(VERDICT_NOTICE[said.kind], said.text)
 
 
 def log_toggle(widget_key: str, name: str) -> bool:
@@ -220,16 +228,18 @@ def live(panel, every: float, *args, active: bool | None = None) -> None:
 
 
 def status_panel() -> None:
-    """One tick of training, then the progress, the verdict once the run ends or stops, and the metrics."""
+    """One tick of training, then the progress, the verdict once the run ends or stops, and the metrics (in
+    presentation mode only the progress line, with the verdict's headline)."""
     if act.tick():
         st.rerun()
     run = act.current_run()
     if run is not None:
-        progress(run)
         said = verdict(run)
-        if said is not None:
-            notices.say(VERDICT_NOTICE[said.kind], said.text)
-        if not state.presenting():
+        if state.presenting():  # the headline in the progress line; the whole verdict under the panes
+            progress(run, said)
+        else:
+            progress(run)
+            verdict_notice(said)
             metrics(run)
 
 
@@ -406,6 +416,7 @@ def main() -> None:
     live_view(train_set, test_set)
     run = act.current_run()
     if presenting:
+        verdict_notice(verdict(run) if run is not None else None)
         st.divider()
         settings_panel(train_set, run)
     if run is not None and not run.running and run.epoch > 0:

@@ -1,13 +1,13 @@
 """The browser window's size, so the diagrams are laid out for the room they get.
 
 A tiny component (static JavaScript, no HTML) reports [window width, window height, content width of the main
-column, top of the page's "fill" element], each rounded down to 16 px, when a page loads and whenever one of
-them changes (a resize, the sidebar opening, content above the fill element growing); the last report lives in
-``state.Shared.viewport``. A page marks the element that should fill the rest of the window with a container
-keyed "fill_…" (``fill``: in presentation mode only, the Step panes and the chain-rule graph). The last
-report is passed back to the component, which stays silent when nothing changed, so a page switch costs no
-extra run. Without a browser (AppTest) the default of a 1600 × 1000 window with the sidebar open is used
-(``state.Viewport``).
+column, top of the page's "fill" element], the sizes rounded down to 16 px and the top up (so the room under it
+is never overestimated), when a page loads and whenever one of them changes (a resize, the sidebar opening,
+content above the fill element growing); the last report lives in ``state.Shared.viewport``. A page marks the
+element that should fill the rest of the window with a container keyed "fill_…" (``fill``: in presentation mode
+only, the Step and Train panes and the chain-rule graph). The last report is passed back to the component, which
+stays silent when nothing changed, so a page switch costs no extra run. Without a browser (AppTest) the default
+of a 1600 × 1000 window with the sidebar open is used (``state.Viewport``).
 """
 
 import streamlit as st
@@ -17,9 +17,9 @@ from webui.state import Viewport
 
 KEY = "bpviz_viewport"
 BOX = "bpviz_viewport_box"  # its container, hidden by CSS (setup.LAYOUT_CSS)
-# What the probe measures, rounded down to 16 px: [window width, height, main column's content width, top of the
-# fill element on the page, wherever the page is scrolled to]. tests/browser/helpers.py evaluates the same function
-# to know a page is laid out.
+# What the probe measures, in 16 px steps (the sizes down, the top up): [window width, height, main column's
+# content width, top of the fill element on the page, wherever the page is scrolled to]. tests/browser/helpers.py
+# evaluates the same function to know a page is laid out.
 MEASURE_JS = """() => {
   const m = document.querySelector('[data-testid="stMainBlockContainer"]');
   const style = m && getComputedStyle(m);
@@ -27,7 +27,8 @@ MEASURE_JS = """() => {
   const fill = document.querySelector('[class*="st-key-fill_"]:not([data-stale="true"])');
   let top = fill ? fill.getBoundingClientRect().top + window.scrollY : 0;  // as if nothing were scrolled:
   for (let e = fill && fill.parentElement; e; e = e.parentElement) top += e.scrollTop;  // Streamlit scrolls stMain
-  return [window.innerWidth, window.innerHeight, main, top].map((v) => 16 * Math.floor(v / 16));
+  const down = (v) => 16 * Math.floor(v / 16);
+  return [down(window.innerWidth), down(window.innerHeight), down(main), 16 * Math.ceil(top / 16)];  // top: up
 }"""
 JS = f"""
 export default function(component) {{

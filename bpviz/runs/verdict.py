@@ -33,12 +33,20 @@ LOW_RATE = 0.01  # below this, a loss that hardly moved is the rate's doing
 HIGH_RATE = 1.0  # a rate at least this high can saturate sigmoid and tanh units in its first updates
 
 
+HEADLINES = {"learned": "it learned", "stalled": "stalled", "rose": "the loss rose", "chance": "no better than chance"}
+
+
 @dataclass(frozen=True)
 class Verdict:
     """``kind`` ("learned", "stalled", "rose", "chance") and the sentence the page shows (plain text)."""
 
     kind: str
     text: str
+
+    @property
+    def headline(self) -> str:
+        """A few words for a progress line: "it learned", "no better than chance"."""
+        return HEADLINES[self.kind]
 
 
 def verdict(run: Run) -> Verdict | None:
