@@ -221,20 +221,21 @@ def live(panel, every: float, *args, active: bool | None = None) -> None:
         with state.train().lock:
             panel(*args)
 
-    if act.training() if active is None else active:
+    if active is None:
+        active = act.training()
+    if active:
         st.fragment(locked_panel, run_every=every)(*args)
     else:
         locked_panel(*args)
 
 
-def status_panel() -> None:
-    """One tick of training, then the progress, the verdict once the run ends or stops, and the metrics (in
-    presentation mode only the progress line, with the verdict's headline)."""
+def status_panel(said: Verdict | None) -> None:
+    """One tick of training, then the progress, the verdict ``said`` (None while a run trains) and the metrics
+    (in presentation mode only the progress line, with the verdict's headline)."""
     if act.tick():
-        st.rerun()
+        st.rerun()  # the run ended in this tick: the page's next run has its verdict
     run = act.current_run()
     if run is not None:
-        said = verdict(run)
         if state.presenting():  # the headline in the progress line; the whole verdict under the panes
             progress(run, said)
         else:
@@ -279,12 +280,12 @@ def data_panel(train_set: Dataset, test_set: Dataset | None, size: view.Sizes) -
     chart(where, data, act.DATA_CHART)
 
 
-def live_view(train_set: Dataset, test_set: Dataset | None) -> None:
+def live_view(train_set: Dataset, test_set: Dataset | None, said: Verdict | None) -> None:
     """The progress and metrics, then the curves beside the diagram (in presentation mode both fill the
     window), then the chosen neuron's map beside the decision boundary. Each part is its own fragment, paced
     by what it costs the browser to draw: the numbers every tick, the curves a few times a second, the
     diagram with its tiles and the maps about once a second (act.PACE)."""
-    live(status_panel, act.PACE.tick)
+    live(status_panel, act.PACE.tick, said)
     size = view.sizes(state.presenting(), two_curves=train_set.is_classification)
     left, right = viewport.fill(act.FILL).container(key=act.PANES).columns(2, gap="medium")
     with left:
@@ -413,10 +414,11 @@ def main() -> None:
     show(state.train().notice)
     if run is not None and run.divergence is not None:
         notices.say("error", run.divergence_text())
-    live_view(train_set, test_set)
+    said = verdict(run) if run is not None else None  # once a page run: a forward pass over the judged set
+    live_view(train_set, test_set, said)
     run = act.current_run()
     if presenting:
-        verdict_notice(verdict(run) if run is not None else None)
+        verdict_notice(said)
         st.divider()
         settings_panel(train_set, run)
     if run is not None and not run.running and run.epoch > 0:

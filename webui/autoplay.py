@@ -2,9 +2,9 @@
 lecture; any key stops it, and so does the last stage.
 
 While playing, ``ticker`` draws a fragment that reruns every pace: once the pace has passed on the record's
-clock (``state.Step.clock``), it moves one stage and reruns the page. ``key_stop`` mounts a tiny component
-(static JavaScript, no HTML) that listens for a key press anywhere on the page and reports it; its callback
-stops the play. The arrow keys and a clicker's PageDown still do their own step as well.
+clock (``state.Step.clock``), it moves one stage and reruns the page. Beside it, ``ticker`` mounts a tiny
+component (static JavaScript, no HTML) that listens for a key press anywhere on the page and reports it; its
+callback, ``stop``, ends the play. The arrow keys and a clicker's PageDown still do their own step as well.
 """
 
 import streamlit as st

@@ -1,7 +1,7 @@
 """What the Train page's buttons and settings do: widget callbacks and the per-tick step.
 
 A training run (``bpviz.runs.run.Run``) and a learning-rate comparison (``bpviz.runs.comparison.Comparison``)
-live in ``state.Train``. ``tick`` trains the run for about ``TICK_SECONDS`` and is called by the page's live
+live in ``state.Train``. ``tick`` trains the run for about ``TICK_SECONDS`` and is called by the page's status
 fragment on every rerun, so in a browser the run advances several times a second and in AppTest
 (which has no timers) every script run is one tick. Networks go back to the shared state through
 ``state.share_from_train``: the trained one when a run stops, ends or diverges, the starting one on Reset.

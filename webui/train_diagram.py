@@ -1,4 +1,4 @@
-"""The Train page's network diagram and the chosen neuron's map, both redrawn with the curves after every tick.
+"""The Train page's network diagram and the chosen neuron's map, both redrawn at the figures' pace while it trains.
 
 ``diagram`` draws the network as it is now, its edges coloured and widened by the weights; for 2-input data
 each node is a tile painted with its neuron's activation over the input plane (``bpviz.lesson.maps``, a
