@@ -102,7 +102,7 @@ def case(name: str):
     data = make_dataset(d.name, n=d.n, noise=d.noise, seed=net.spec.seed, classes=d.classes)
     train_set, test_set = split(data.for_outputs(net.spec.layers[-1]), d.test_fraction, net.spec.seed)
     t = preset.train
-    recipe = FAST.get(name) or Recipe(t.epochs, t.batch_size, net.spec.learning_rate, t.momentum)
+    recipe = FAST.get(name) or Recipe(t.epochs, t.batch_size, net.spec.learning_rate, t.optimiser)
     return net, train_set, test_set, recipe
 
 
@@ -112,7 +112,7 @@ def ticked_run(net, train_set, test_set, recipe: Recipe, epochs: int, draws: Dra
     whose pace has come round, serialised as the page does. Returns (seconds, ticks, run); with
     ``until_accuracy`` it stops after the tick whose reports first reach that test accuracy."""
     start = time.perf_counter()
-    run = Run(net, train_set, test_set, recipe.batch_size, recipe.learning_rate, recipe.momentum)
+    run = Run(net, train_set, test_set, recipe.batch_size, recipe.learning_rate, recipe.optimiser)
     run.go(epochs)
     ticks, drawn = 0, [-math.inf] * len(draws)
     while run.running:
@@ -168,7 +168,7 @@ def overheads(name: str, epochs: int, repeats: int) -> None:
     net, train_set, test_set, recipe = case(name)
 
     def engine():
-        trainer = Trainer(net, train_set, test_set, recipe.batch_size, recipe.learning_rate, recipe.momentum)
+        trainer = Trainer(net, train_set, test_set, recipe.batch_size, recipe.learning_rate, recipe.optimiser)
         return list(trainer.run(epochs, max(1, math.ceil(epochs / 500))))  # the run's report interval
 
     def ticks(draw):
@@ -178,7 +178,7 @@ def overheads(name: str, epochs: int, repeats: int) -> None:
                     "+ diagram, every tick": ticks(EVERY_TICK), "+ diagram, paced (now)": ticks(PACED)},
                    repeats)  # fmt: skip
     print(f"{name} {'-'.join(map(str, net.spec.layers))}: {epochs} epochs, batch {recipe.batch_size}, lr "
-          f"{recipe.learning_rate:g}, momentum {recipe.momentum:g} (fastest of {repeats})")  # fmt: skip
+          f"{recipe.learning_rate:g}, {recipe.optimiser.describe()} (fastest of {repeats})")  # fmt: skip
     engine_times = best.pop("engine alone")
     print(f"  {'engine alone':<26} wall {engine_times[0]:6.2f} s   cpu {engine_times[1]:6.2f} s")
     for variant, (wall, cpu) in best.items():
@@ -204,7 +204,7 @@ def bench_train_97(repeats: int = 5) -> None:
     seconds = statistics.median(r[0] for r in results)
     print(
         f"digits, fast settings: {recipe.epochs} epochs max, batch {recipe.batch_size}, lr {recipe.learning_rate:g},"
-        f" momentum {recipe.momentum:g}"
+        f" {recipe.optimiser.describe()}"
     )
     first = next(p for p in results[0][2].history if p.test_accuracy >= 0.97)
     print(

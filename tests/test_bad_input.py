@@ -723,9 +723,24 @@ CASES = [
     Case(
         "`--momentum 0.995`",
         "command line, `python -m bpviz train`",
-        "error: momentum: 0.995; choose from 0 to 0.99",
+        "error: momentum: 0.995; choose μ from 0 to 0.99",
         cli("train", "{dir}/xor.json", "--data", "xor", "--momentum", "0.995", files={"xor.json": XOR_FILE}),
         "(the Train field's range: 0 to 0.99)",
+    ),
+    Case(
+        "`--optimizer adam --beta2 1.5`",
+        "command line, `python -m bpviz train`",
+        "error: beta2: 1.5; choose β₂ from 0 to 0.999999",
+        cli("train", "{dir}/xor.json", "--data", "xor", "--optimizer", "adam", "--beta2", "1.5",
+            files={"xor.json": XOR_FILE}),
+        "(each hyper-parameter has the Train field's range)",
+    ),
+    Case(
+        "`--l1 0.01 --l2 0.01`",
+        "command line, `python -m bpviz step`",
+        "error: regularisation: give --l1 or --l2, not both",
+        cli("step", "{dir}/xor.json", "--x", "0,1", "--y", "1", "--l1", "0.01", "--l2", "0.01",
+            files={"xor.json": XOR_FILE}),
     ),
     Case(
         "`--epochs 200000`",

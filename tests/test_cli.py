@@ -9,11 +9,14 @@ import numpy as np
 import pytest
 from conftest import ROOT
 
-from bpviz import backprop, batch_loss, get_preset, sgd_step
+from bpviz import Trainer, backprop, batch_loss, get_preset, make_dataset, sgd_step
+from bpviz.engine import optimisers
+from bpviz.engine.optimisers import Optimiser, Penalty
 from bpviz.io import netfile
 from bpviz.io.cli import main
 
-STEP_KEYS = {"z", "a", "loss", "delta", "grad_W", "grad_b", "weights_after", "biases_after", "loss_after"}
+STEP_KEYS = {"z", "a", "loss", "delta", "grad_W", "grad_b", "weights_after", "biases_after", "loss_after", "penalty",
+             "penalty_after", "optimiser_state"}  # fmt: skip
 
 
 def command(*args) -> list[str]:
@@ -106,6 +109,38 @@ def test_step_with_a_batch_and_negative_values(files):
         assert result[key] == [a.tolist() for a in arrays], key  # JSON floats round-trip exactly
     assert result["loss"] == t.loss and result["loss_after"] == batch_loss(after, x, y)
     assert np.shape(result["z"][0]) == (3, 2)
+    assert result["optimiser_state"] == {"t": 1} and result["penalty"] == 0
+
+
+def test_step_with_adam_and_l2_prints_the_state_after_the_step(files):
+    """``--optimizer adam --l2 λ``: the step of ``optimisers.step``, and m, v in the parameters' shapes."""
+    out = run("step", files["mazur"], "--x", "0.05,0.10", "--y", "0.01,0.99", "--optimizer", "adam", "--beta1",
+              "0.8", "--l2", "0.001")  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout)
+    net = netfile.loads(files["mazur"].read_text())
+    t = backprop(net, [0.05, 0.10], [0.01, 0.99])
+    after, state = optimisers.step(net, t.grad_W, t.grad_b, None, Optimiser("adam", beta1=0.8), None,
+                                   Penalty("l2", 0.001))  # fmt: skip
+    assert result["weights_after"] == [w.tolist() for w in after.W]
+    m = result["optimiser_state"]["m"]
+    assert result["optimiser_state"]["t"] == 1 and set(result["optimiser_state"]) == {"t", "m", "v"}
+    assert m["W"][1][0][0] == pytest.approx(0.2 * (t.grad_W[1][0, 0] + 0.001 * net.W[1][0, 0]), rel=1e-12)
+    assert m["b"] == [[0.0, 0.0], [0.0, 0.0]]  # the worked example's biases are frozen
+    assert state.buffers["m"][0] == m["W"][0][0][0]
+    assert result["penalty"] == pytest.approx(0.0005 * sum(float(np.sum(w * w)) for w in net.W), rel=1e-12)
+
+
+def test_train_with_an_optimiser_and_a_penalty_trains_as_the_trainer_does(files):
+    out = run("train", files["xor"], "--data", "xor", "--epochs", "20", "--optimiser", "rmsprop", "--rho", "0.9",
+              "--l1", "0.001", "--lr", "0.01")  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    final = json.loads(out.stdout.splitlines()[-1])
+    net = netfile.loads(files["xor"].read_text())
+    ds = make_dataset("xor", n=4, noise=0.0, seed=net.spec.seed)
+    trainer = Trainer(net, ds, None, 1, 0.01, Optimiser("rmsprop", rho=0.9), Penalty("l1", 0.001))
+    *_, last = trainer.run(20)
+    assert final["train_loss"] == last.train_loss
 
 
 def test_train_prints_progress_and_a_final_json_line(files, tmp_path):

@@ -1,8 +1,9 @@
 """Every named quantity of the engine against PyTorch float64 autograd, to 1e-9.
 
 z, a, the per-sample and reduced loss, delta = dL/dz of the reduced batch loss (``retain_grad`` on z),
-grad_W, grad_b, and the parameters after ``sgd_step`` (plain, and with momentum over several steps,
-against ``torch.optim.SGD``) for every activation/loss pair the spec accepts, both reductions and every
+grad_W, grad_b, and the parameters after several steps of every optimiser, with and without a weight penalty
+(``bpviz.engine.optimisers.step`` against ``torch.optim``: SGD with and without momentum and Nesterov, RMSprop,
+Adam, Adagrad) for every activation/loss pair the spec accepts, both reductions and every
 bias mode. Skipped without torch, unless BPVIZ_REQUIRE_TORCH=1, when a missing torch fails.
 """
 
@@ -10,9 +11,11 @@ import numpy as np
 import pytest
 from conftest import accepted_output_losses, require
 
-from bpviz import Network, NetworkSpec, backprop, get_preset, sgd_step
+from bpviz import Network, NetworkSpec, backprop, get_preset
+from bpviz.engine import optimisers
 from bpviz.engine.activations import ACTIVATIONS, LEAKY_SLOPE
 from bpviz.engine.losses import REDUCTIONS
+from bpviz.engine.optimisers import NO_PENALTY, PENALTIES, RULES, SGD, Optimiser, Penalty
 from bpviz.engine.spec import BIAS_MODES
 
 if require("BPVIZ_REQUIRE_TORCH"):
@@ -105,24 +108,54 @@ def compare_trace(net: Network, x, y) -> None:
         agree("a", k, t.a[k], a[k])
 
 
-def compare_steps(net: Network, x, y, momentum: float, steps: int) -> None:
-    """``steps`` SGD steps on one batch: engine ``sgd_step`` vs ``torch.optim.SGD``, parameters after each.
+def torch_optimiser(opt: Optimiser, groups: list, lr: float):
+    """The ``torch.optim`` counterpart of ``opt`` over parameter ``groups`` (dicts with "params")."""
+    return {
+        "sgd": lambda: torch.optim.SGD(groups, lr),
+        "momentum": lambda: torch.optim.SGD(groups, lr, momentum=opt.momentum),
+        "nesterov": lambda: torch.optim.SGD(groups, lr, momentum=opt.momentum, nesterov=True),
+        "rmsprop": lambda: torch.optim.RMSprop(groups, lr, alpha=opt.rho, eps=opt.eps),
+        "adam": lambda: torch.optim.Adam(groups, lr, betas=(opt.beta1, opt.beta2), eps=opt.eps),
+        "adagrad": lambda: torch.optim.Adagrad(groups, lr, eps=opt.eps),
+    }[opt.name]()
+
+
+def compare_steps(net: Network, x, y, optimiser: Optimiser, steps: int, penalty: Penalty = NO_PENALTY) -> None:
+    """``steps`` steps on one batch: the engine's ``optimisers.step`` (its state carried from step to step) vs
+    ``torch.optim``, parameters after each. A penalty goes to torch as an explicit term of the loss (L1), or as
+    the optimiser's weight decay on the weights' group (L2: torch adds λ·w to the gradient, as the engine does).
 
     Only learned biases go to the optimiser; frozen and absent ones must stay where they are in both.
     """
     spec = net.spec
     params = torch_params(net)
-    opt = torch.optim.SGD(params if spec.bias == "learned" else params[: spec.depth], spec.learning_rate, momentum)
-    velocity = [np.zeros_like(p) for p in (*net.W, *net.b)]
+    weights, biases = params[: spec.depth], params[spec.depth :]
+    decay = penalty.rate if penalty.kind == "l2" else 0.0
+    groups = [{"params": weights, "weight_decay": decay}]
+    if spec.bias == "learned":
+        groups.append({"params": biases, "weight_decay": 0.0})
+    opt = torch_optimiser(optimiser, groups, spec.learning_rate)
+    state = None
     for step in range(1, steps + 1):
         t = backprop(net, x, y)
-        net = sgd_step(net, t.grad_W, t.grad_b, momentum=momentum, velocity=velocity)
+        net, state = optimisers.step(net, t.grad_W, t.grad_b, optimiser=optimiser, state=state, penalty=penalty)
         opt.zero_grad()
-        torch_forward(spec, params, x, y)[-1].backward()
+        loss = torch_forward(spec, params, x, y)[-1]
+        if penalty.kind == "l1":
+            loss = loss + penalty.rate * sum(w.abs().sum() for w in weights)
+        loss.backward()
         opt.step()
         for k in range(spec.depth):
-            agree(f"W after step {step}", k + 1, net.W[k], params[k])
-            agree(f"b after step {step}", k + 1, net.b[k], params[spec.depth + k])
+            agree(f"W after {optimiser.name} step {step}", k + 1, net.W[k], params[k])
+            agree(f"b after {optimiser.name} step {step}", k + 1, net.b[k], params[spec.depth + k])
+
+
+def test_the_penalty_of_the_loss_is_the_engines():
+    """Ω itself against torch: (λ/2)·Σw² and λ·Σ|w| over the weights only."""
+    net, _, _ = case(3, "sigmoid", "sse", "mean", "learned")
+    weights = torch_params(net)[: net.spec.depth]
+    agree("L2 penalty", None, Penalty("l2", 0.3).value(net.W), 0.15 * sum((w**2).sum() for w in weights))
+    agree("L1 penalty", None, Penalty("l1", 0.3).value(net.W), 0.3 * sum(w.abs().sum() for w in weights))
 
 
 # ---------------------------------------------------------------- cases
@@ -160,7 +193,49 @@ def test_trace_matches_torch(output, loss, reduction, bias):
 @pytest.mark.parametrize("bias", BIAS_MODES)
 @pytest.mark.parametrize("output, loss", PAIRS)
 def test_sgd_steps_match_torch_optim(output, loss, bias, momentum):
-    compare_steps(*case(PAIRS.index((output, loss)), output, loss, "mean", bias), momentum=momentum, steps=3)
+    optimiser = Optimiser("momentum", momentum=momentum) if momentum else SGD
+    compare_steps(*case(PAIRS.index((output, loss)), output, loss, "mean", bias), optimiser, steps=3)
+
+
+def random_optimiser(name: str, rng: np.random.Generator) -> Optimiser:
+    """``name`` with hyper-parameters drawn away from their defaults (a rule that read another's would show)."""
+    return Optimiser(
+        name,
+        momentum=float(rng.uniform(0.5, 0.95)),
+        beta1=float(rng.uniform(0.6, 0.95)),
+        beta2=float(rng.uniform(0.9, 0.999)),
+        rho=float(rng.uniform(0.8, 0.99)),
+        eps=float(10 ** rng.uniform(-8, -3)),
+    )
+
+
+@pytest.mark.parametrize("kind", PENALTIES)
+@pytest.mark.parametrize("bias", BIAS_MODES)
+@pytest.mark.parametrize("name", RULES)
+def test_every_optimiser_and_penalty_matches_torch_optim(name, bias, kind):
+    """Five steps of every rule, with every bias mode and penalty, on random nets and random hyper-parameters."""
+    for i in range(2):
+        seed = 1000 + 10 * list(RULES).index(name) + i
+        rng = np.random.default_rng(seed)
+        output, loss = PAIRS[seed % len(PAIRS)]
+        penalty = Penalty(kind, float(rng.uniform(0.01, 0.2)) if kind != "none" else 0.0)
+        compare_steps(*case(seed, output, loss, "mean", bias), random_optimiser(name, rng), steps=5, penalty=penalty)
+
+
+def test_the_step_oracle_can_fail():
+    """Adam read with another β₂ than torch's drifts past the tolerance within five steps."""
+    net, x, y = case(5, "sigmoid", "sse", "mean", "learned")
+    with pytest.raises(AssertionError, match="after adam step"):
+        params = torch_params(net)
+        opt = torch_optimiser(Optimiser("adam", beta2=0.99), [{"params": params}], net.spec.learning_rate)
+        state = None
+        for _ in range(5):
+            t = backprop(net, x, y)
+            net, state = optimisers.step(net, t.grad_W, t.grad_b, optimiser=Optimiser("adam"), state=state)
+            opt.zero_grad()
+            torch_forward(net.spec, params, x, y)[-1].backward()
+            opt.step()
+            agree("W after adam step", 1, net.W[0], params[0])
 
 
 @pytest.mark.parametrize("hidden", HIDDEN)
@@ -189,7 +264,7 @@ def test_a_registered_activation_matches_torch(softplus, monkeypatch):
     ):
         for reduction in REDUCTIONS:
             compare_trace(*case(seed, output, loss, reduction, "learned", hidden=hidden))
-        compare_steps(*case(seed, output, loss, "mean", "frozen", hidden=hidden), momentum=0.9, steps=3)
+        compare_steps(*case(seed, output, loss, "mean", "frozen", hidden=hidden), Optimiser("momentum"), steps=3)
 
 
 def test_one_sample_as_a_vector():

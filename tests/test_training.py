@@ -1,12 +1,15 @@
-"""The training loop: reporting, seeded sample order, divergence, bias modes, batch clamping, and the presets
-reaching their targets (XOR ½SSE < 0.01 on most seeds, digits ≥ 96 % test accuracy)."""
+"""The training loop: reporting, seeded sample order, every optimiser and penalty step by step, divergence, bias
+modes, batch clamping, and the presets reaching their targets (XOR ½SSE < 0.01 on most seeds, digits ≥ 96 % test
+accuracy)."""
 
 import numpy as np
 import pytest
 
 from bpviz import BpvizError, Network, NetworkSpec, Trainer, backprop, batch_loss, get_preset, sgd_step, split
 from bpviz.data.catalog import make_dataset
+from bpviz.engine import optimisers
 from bpviz.engine import training as training_module
+from bpviz.engine.optimisers import NO_PENALTY, RULES, Optimiser, Penalty
 
 
 def params(net: Network) -> list[np.ndarray]:
@@ -72,19 +75,19 @@ def test_training_lowers_the_loss(blobs):
 def test_the_seed_fixes_the_sample_order(blobs):
     runs = []
     for _ in range(2):
-        trainer = Trainer(blob_net(), blobs, batch_size=1, momentum=0.5)
+        trainer = Trainer(blob_net(), blobs, batch_size=1, optimiser=Optimiser("momentum", momentum=0.5))
         list(trainer.run(3))
         runs.append(trainer.net)
     assert bitwise_equal(*runs)
-    other = Trainer(blob_net(), blobs, batch_size=1, momentum=0.5, seed=99)
+    other = Trainer(blob_net(), blobs, batch_size=1, optimiser=Optimiser("momentum", momentum=0.5), seed=99)
     list(other.run(3))
     assert not bitwise_equal(runs[0], other.net)
 
 
 def test_chunks_resume_where_they_stopped(blobs):
-    whole = Trainer(blob_net(), blobs, batch_size=5, momentum=0.9)
+    whole = Trainer(blob_net(), blobs, batch_size=5, optimiser=Optimiser("adam"))
     list(whole.run(6))
-    chunked = Trainer(blob_net(), blobs, batch_size=5, momentum=0.9)
+    chunked = Trainer(blob_net(), blobs, batch_size=5, optimiser=Optimiser("adam"))
     for _ in range(3):
         list(chunked.run(2))
     assert chunked.epoch == whole.epoch == 6
@@ -112,21 +115,28 @@ def test_every_sample_once_per_epoch_in_a_fresh_order(blobs, monkeypatch):
     assert not np.array_equal(epochs[0], epochs[1])
 
 
-def test_an_epoch_is_the_sgd_steps_of_its_batches(blobs):
-    """run_epoch is exactly sgd_step over the batches of a seeded permutation (the Step page's update)."""
-    trainer = Trainer(blob_net(), blobs, batch_size=8, momentum=0.9, seed=5)
+@pytest.mark.parametrize("bias", ["learned", "frozen"])
+@pytest.mark.parametrize("penalty", [NO_PENALTY, Penalty("l2", 0.01), Penalty("l1", 0.003)])
+@pytest.mark.parametrize("name", RULES)
+def test_an_epoch_is_the_optimiser_steps_of_its_batches(blobs, name, penalty, bias):
+    """run_epoch is exactly ``optimisers.step`` over the batches of a seeded permutation, the state carried from
+    batch to batch (the Step page's update): every rule, with and without a penalty, learned and frozen biases."""
+    optimiser = Optimiser(name, momentum=0.8)
+    trainer = Trainer(blob_net(bias), blobs, batch_size=8, optimiser=optimiser, penalty=penalty, seed=5)
     start = trainer.net
     trainer.run_epoch()
     trainer.run_epoch()
-    net, velocity = start, [np.zeros_like(p) for p in params(start)]
+    net, state = start, None
     rng = np.random.default_rng(5)
     Y = blobs.for_outputs(3).Y
     for _ in range(2):
         order = rng.permutation(len(blobs))
         for i in range(0, len(order), 8):
             t = backprop(net, blobs.X[order[i : i + 8]], Y[order[i : i + 8]])
-            net = sgd_step(net, t.grad_W, t.grad_b, momentum=0.9, velocity=velocity)
-    assert bitwise_equal(net, trainer.net)
+            net, state = optimisers.step(net, t.grad_W, t.grad_b, None, optimiser, state, penalty)
+    assert trainer.state.t == state.t == 2 * -(-len(blobs) // 8)
+    for p, q in zip(params(net), params(trainer.net)):
+        np.testing.assert_allclose(p, q, rtol=1e-13, atol=1e-15)  # the same operations, up to summation order
 
 
 def test_training_never_changes_a_network_it_was_given_or_handed_out(blobs):
@@ -172,20 +182,20 @@ def test_divergence_from_the_start_goes_back_to_the_initial_network():
 # ---------------------------------------------------------------- biases
 
 
-@pytest.mark.parametrize("momentum", [0.0, 0.9])
-def test_frozen_biases_are_untouched(blobs, momentum):
-    trainer = Trainer(blob_net("frozen"), blobs, batch_size=3, momentum=momentum)
+@pytest.mark.parametrize("name", RULES)
+def test_frozen_biases_are_untouched(blobs, name):
+    trainer = Trainer(blob_net("frozen"), blobs, batch_size=3, optimiser=Optimiser(name), penalty=Penalty("l2", 0.1))
     list(trainer.run(4))
     assert [b.tolist() for b in trainer.net.b] == [[0.25] * 6, [0.25] * 3]
     assert not bitwise_equal(trainer.net, blob_net("frozen"))  # the weights did learn
 
 
-@pytest.mark.parametrize("momentum", [0.0, 0.9])
-def test_absent_biases_stay_zero_and_learned_ones_learn(blobs, momentum):
-    trainer = Trainer(blob_net("none"), blobs, batch_size=3, momentum=momentum)
+@pytest.mark.parametrize("name", RULES)
+def test_absent_biases_stay_zero_and_learned_ones_learn(blobs, name):
+    trainer = Trainer(blob_net("none"), blobs, batch_size=3, optimiser=Optimiser(name))
     list(trainer.run(4))
     assert all(np.all(b == 0) for b in trainer.net.b)
-    learned = Trainer(blob_net("learned"), blobs, batch_size=3, momentum=momentum)
+    learned = Trainer(blob_net("learned"), blobs, batch_size=3, optimiser=Optimiser(name))
     list(learned.run(4))
     assert all(np.any(b != 0) for b in learned.net.b)
 
@@ -211,8 +221,8 @@ def test_batch_size_beyond_the_dataset_is_one_full_batch():
         ({"batch_size": 0}, "batch_size"),
         ({"batch_size": 2.5}, "batch_size"),
         ({"batch_size": "8"}, "batch_size"),
-        ({"momentum": 1.0}, "momentum"),
-        ({"momentum": -0.1}, "momentum"),
+        ({"optimiser": "adam"}, "optimiser"),
+        ({"penalty": 0.1}, "optimiser"),
         ({"learning_rate": 0.0}, "learning_rate"),
         ({"learning_rate": -1.0}, "learning_rate"),
         ({"learning_rate": float("nan")}, "learning_rate"),
@@ -265,7 +275,7 @@ def test_digits_preset_with_its_own_settings():
     """The preset as shipped: per-sample SGD, 100 epochs, 25 % test split seeded by the spec (~8 s)."""
     preset, train, test = preset_data("digits")
     assert len(test) == round(0.25 * (len(train) + len(test)))
-    trainer = Trainer(preset.network(), train, test, preset.train.batch_size, momentum=preset.train.momentum)
+    trainer = Trainer(preset.network(), train, test, preset.train.batch_size, optimiser=preset.train.optimiser)
     *_, last = trainer.run(preset.train.epochs, report_every=preset.train.epochs)
     assert last.test_accuracy >= 0.96, last
 
@@ -273,6 +283,6 @@ def test_digits_preset_with_its_own_settings():
 def test_digits_reaches_96_percent_with_mini_batches_and_momentum():
     """The same net and split, batch 32 with momentum 0.9 at rate 0.5: the fast route (under a second)."""
     preset, train, test = preset_data("digits")
-    trainer = Trainer(preset.network(), train, test, batch_size=32, learning_rate=0.5, momentum=0.9)
+    trainer = Trainer(preset.network(), train, test, batch_size=32, learning_rate=0.5, optimiser=Optimiser("momentum"))
     *_, last = trainer.run(100, report_every=100)
     assert last.test_accuracy >= 0.96, last

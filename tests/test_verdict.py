@@ -6,29 +6,30 @@ from conftest import open_app
 
 from bpviz import get_preset, split
 from bpviz.data.catalog import make_dataset
+from bpviz.engine.optimisers import SGD, Optimiser
 from bpviz.runs.run import Run, with_rate
 from bpviz.runs.verdict import verdict
 from webui import state
 from webui import train as train_ui
 
-# (preset, learning rate, epochs, momentum or None for the preset's): the kind and words of its verdict.
+# (preset, learning rate, epochs, optimiser or None for the preset's): the kind and words of its verdict.
 CASES = [
     (("circles", 0.5, 300, None), "learned", "It learned: the training loss fell from 0.7209 to"),
     (("xor", 0.5, 20, None), "stalled", "it may sit on a plateau"),
     (("circles", 30, 300, None), "rose", "Try a learning rate a third as large (η = 10)"),
     (("digits", 100, 20, None), "chance", "a rate as high as η = 100 pushes the units into saturation"),
     (("spiral", 3, 200, None), "chance", "The loss went up on the way: the rate is too high"),
-    (("circles", 0.0001, 100, 0.0), "chance", "η = 0.0001 is too small to move the weights in 100 epochs"),
+    (("circles", 0.0001, 100, SGD), "chance", "η = 0.0001 is too small to move the weights in 100 epochs"),
 ]
 
 
-def trained(name: str, rate: float, epochs: int, momentum: float | None) -> Run:
+def trained(name: str, rate: float, epochs: int, optimiser: Optimiser | None) -> Run:
     """A preset's network at ``rate`` trained ``epochs`` on its own data and split, as the Train page does."""
     p = get_preset(name)
     net, d = with_rate(p.network(), rate), p.data
     data = make_dataset(d.name, n=d.n, noise=d.noise, seed=net.spec.seed, classes=d.classes)
     train_set, test_set = split(data.for_outputs(net.spec.layers[-1]), d.test_fraction, net.spec.seed)
-    run = Run(net, train_set, test_set, p.train.batch_size, rate, p.train.momentum if momentum is None else momentum)
+    run = Run(net, train_set, test_set, p.train.batch_size, rate, optimiser or p.train.optimiser)
     run.go(epochs)
     while run.running:
         run.step(60.0)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import optimisers
 from .activations import ACTIVATIONS
 from .errors import BpvizError
 from .losses import LOSSES
@@ -127,49 +128,8 @@ def batch_loss(net: Network, x, y) -> float:
         return reduce_losses(LOSSES[net.spec.loss].value(out, y, z), net.spec.reduction)
 
 
-def sgd_step(
-    net: Network,
-    grad_W: list[np.ndarray],
-    grad_b: list[np.ndarray],
-    learning_rate: float | None = None,
-    momentum: float = 0.0,
-    velocity: list[np.ndarray] | None = None,
-) -> Network:
-    """A new network after one step θ ← θ + v, v ← μv − η·dL/dθ (μ = momentum, v starts at 0).
-
-    Every gradient must come from the weights before the step; each parameter
-    is updated exactly once. Biases change only in bias mode 'learned'.
-    ``velocity`` (same layout as W followed by b) is updated in place when given.
-    """
-    lr = net.spec.learning_rate if learning_rate is None else learning_rate
-    new = net.copy()
-    params, grads = new.W, grad_W
-    if net.spec.bias == "learned":
-        params, grads = [*new.W, *new.b], [*grad_W, *grad_b]
-    if velocity is not None:
-        velocity[:] = [np.array(v, dtype=float) for v in velocity]
-    with np.errstate(**QUIET):
-        step_in_place(params, grads, lr, momentum, velocity)
-    return new
-
-
-def step_in_place(
-    params: list[np.ndarray],
-    grads: list[np.ndarray],
-    learning_rate: float,
-    momentum: float = 0.0,
-    velocity: list[np.ndarray] | None = None,
-) -> None:
-    """The update of ``sgd_step`` on arrays, in place: θ ← θ − η·g, or with ``velocity``
-    v ← μv − η·g, then θ ← θ + v (``velocity[i]`` belongs to ``params[i]``)."""
-    for i, (p, g) in enumerate(zip(params, grads)):
-        if velocity is None:
-            p -= learning_rate * g
-        elif momentum == 0:
-            np.multiply(g, -learning_rate, out=velocity[i])  # μv vanishes: v ← −η·g
-            p += velocity[i]
-        else:
-            v = velocity[i]
-            v *= momentum
-            v -= learning_rate * g
-            p += v
+def sgd_step(net: Network, grad_W: list[np.ndarray], grad_b: list[np.ndarray], learning_rate: float | None = None):
+    """A new network after one plain step θ ← θ − η·dL/dθ (η: the spec's learning rate unless given). Every
+    gradient must come from the weights before the step; biases change only in bias mode 'learned'. Other
+    rules and penalties: ``bpviz.engine.optimisers.step``."""
+    return optimisers.step(net, grad_W, grad_b, learning_rate)[0]

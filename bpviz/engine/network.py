@@ -74,9 +74,34 @@ class Network:
                 a = ACTIVATIONS[name].f(z)
         return z, a
 
+    def flat(self) -> np.ndarray:
+        """Every parameter in one new vector laid out W1..WL (row by row), then b1..bL (see ``packed``)."""
+        return np.concatenate([p.ravel() for p in (*self.W, *self.b)])
+
+    def n_trainable(self) -> int:
+        """How many of ``flat()``'s entries a step changes, from the front: the weights, and the biases
+        when they are learned."""
+        return self.spec.n_params if self.spec.bias == "learned" else self.n_weights()
+
+    def n_weights(self) -> int:
+        """How many of ``flat()``'s entries, from the front, are weights (the ones a penalty acts on)."""
+        return sum(r * c for r, c in self.spec.shapes)
+
     def is_finite(self) -> bool:
         """True when every parameter is a finite number."""
         return all(np.all(np.isfinite(p)) for p in (*self.W, *self.b))
+
+
+def packed(spec: NetworkSpec, buffer: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """(W, b) of ``spec``'s shapes as views into one flat buffer laid out W1..WL, b1..bL."""
+    W, b, i = [], [], 0
+    for r, c in spec.shapes:
+        W.append(buffer[i : i + r * c].reshape(r, c))
+        i += r * c
+    for r, _ in spec.shapes:
+        b.append(buffer[i : i + r])
+        i += r
+    return W, b
 
 
 def _checked_array(field: str, l: int, value, shape: tuple[int, ...]) -> np.ndarray:

@@ -1,9 +1,11 @@
-"""Mini-batch SGD as a resumable loop that reports progress every few epochs.
+"""Mini-batch training as a resumable loop that reports progress every few epochs.
 
 ``Trainer`` holds everything a run needs between chunks (the network, the
-momentum buffers, the shuffling generator, the epoch count), so a UI can run a
-few epochs, draw, and go on later; ``Trainer.run`` is the generator that yields
-``Progress`` records.
+optimiser and its state, the penalty, the shuffling generator, the epoch count),
+so a UI can run a few epochs, draw, and go on later; ``Trainer.run`` is the
+generator that yields ``Progress`` records. Each mini-batch is one
+``bpviz.engine.optimisers`` step: the data gradient from backprop, plus the
+penalty's, handed to the update rule.
 """
 
 from collections.abc import Iterator
@@ -13,24 +15,28 @@ import numpy as np
 
 from bpviz.engine.dataset import Dataset
 
-from .backprop import backward, forward_trace, reduce_losses, step_in_place
+from .backprop import backward, forward_trace, reduce_losses
 from .errors import BpvizError
 from .finite import check_outputs
 from .losses import LOSSES
-from .network import QUIET, Network
+from .network import QUIET, Network, packed
+from .optimisers import HYPERS, NO_PENALTY, SGD, Optimiser, Penalty, State, apply
 from .spec import check_learning_rate
 
 EXPLODED_LOSS = 1e12
 EXPLODED_WEIGHT = 1e4
 # The ranges of the training settings on every way in (the Train page, the CLI); the learning rate's is the spec's.
 MAX_EPOCHS = 100_000  # epochs of one Start or Resume
-MAX_MOMENTUM = 0.99
+MAX_MOMENTUM = HYPERS["momentum"].high
+MAX_BATCH = 20_000  # the most samples a dataset has (bpviz.data.datasets.MAX_SAMPLES): one batch, the whole set
 
 
 @dataclass(frozen=True)
 class Progress:
-    """One report: losses use the spec's batch reduction over the whole set; accuracy is None for
-    regression; ``diverged`` says why the run stopped when it blew up."""
+    """One report: losses are the data loss with the spec's batch reduction over the whole set; ``penalty``
+    is the weight penalty Ω at the same weights (0 without one), so the loss training minimises is
+    ``train_loss + penalty``; accuracy is None for regression; ``diverged`` says why the run stopped when
+    it blew up."""
 
     epoch: int
     train_loss: float
@@ -38,15 +44,31 @@ class Progress:
     train_accuracy: float | None
     test_accuracy: float | None
     diverged: str | None = None
+    penalty: float = 0.0
+
+    @property
+    def total_loss(self) -> float:
+        """The training loss with the penalty: what the updates descend."""
+        return self.train_loss + self.penalty
 
 
 @dataclass(frozen=True)
 class TrainSettings:
-    """How a run trains besides its network and data: epochs, mini-batch size and momentum μ."""
+    """How a run trains besides its network and data: epochs, mini-batch size, the update rule with its
+    hyper-parameters, and the weight penalty."""
 
     epochs: int = 100
     batch_size: int = 1
-    momentum: float = 0.0
+    optimiser: Optimiser = SGD
+    penalty: Penalty = NO_PENALTY
+
+    def __post_init__(self):
+        for name, high in (("epochs", MAX_EPOCHS), ("batch_size", MAX_BATCH)):
+            value = getattr(self, name)
+            if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or not 1 <= value <= high:
+                raise BpvizError(name, f"{value!r}; choose a whole number from 1 to {high:,}")
+        if not isinstance(self.optimiser, Optimiser) or not isinstance(self.penalty, Penalty):
+            raise BpvizError("optimiser", "expected an Optimiser and a Penalty")
 
 
 def evaluate(net: Network, ds: Dataset) -> tuple[float, float | None]:
@@ -65,7 +87,8 @@ def predict_labels(out: np.ndarray) -> np.ndarray:
 
 
 class Trainer:
-    """A resumable SGD run of ``net`` on ``train_set`` (targets already match the output size)."""
+    """A resumable run of ``net`` on ``train_set`` (targets already match the output size) with ``optimiser``
+    (plain SGD by default) and ``penalty`` (none by default)."""
 
     def __init__(
         self,
@@ -74,13 +97,14 @@ class Trainer:
         test_set: Dataset | None = None,
         batch_size: int = 1,
         learning_rate: float | None = None,
-        momentum: float = 0.0,
+        optimiser: Optimiser = SGD,
+        penalty: Penalty = NO_PENALTY,
         seed: int | None = None,
     ):
         if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
             raise BpvizError("batch_size", f"{batch_size!r}; choose a whole number ≥ 1")
-        if isinstance(momentum, bool) or not (0 <= momentum <= MAX_MOMENTUM):
-            raise BpvizError("momentum", f"{momentum!r}; choose from 0 to {MAX_MOMENTUM:g}")
+        if not isinstance(optimiser, Optimiser) or not isinstance(penalty, Penalty):
+            raise BpvizError("optimiser", "expected an Optimiser and a Penalty")
         lr = net.spec.learning_rate if learning_rate is None else learning_rate
         check_learning_rate(lr)
         self.net = net
@@ -91,39 +115,42 @@ class Trainer:
                 _startable(net, ds, which)
         self.batch_size = min(int(batch_size), len(self.train_set))
         self.learning_rate = lr
-        self.momentum = momentum
-        self._velocity = np.zeros(sum(p.size for p in (*net.W, *net.b)))  # momentum, laid out W1..WL, b1..bL
+        self.optimiser = optimiser
+        self.penalty = penalty
+        self.state = State.fresh(optimiser, net.n_trainable())  # laid out as Network.flat(), trainable part
         self.rng = np.random.default_rng(net.spec.seed if seed is None else seed)
         self.epoch = 0
         self.diverged = False
 
     def run_epoch(self) -> None:
-        """One pass over the training set in a fresh random order, one ``step_in_place`` per mini-batch.
+        """One pass over the training set in a fresh random order, one optimiser step per mini-batch (what
+        ``bpviz.engine.optimisers.step`` does, the Step page's update).
 
         To keep the loop lean, the steps update one flat copy of every parameter in
         place (W and b are views into it), so a network handed out earlier never changes.
         """
-        spec, bs = self.net.spec, self.batch_size
+        spec, bs, opt, penalty = self.net.spec, self.batch_size, self.optimiser, self.penalty
         order = self.rng.permutation(len(self.train_set.X))
         X, Y = self.train_set.X[order], self.train_set.Y[order]  # batches are then slices, not fancy indexing
-        flat = np.concatenate([p.ravel() for p in (*self.net.W, *self.net.b)])
+        flat = self.net.flat()
         net = Network(spec, *packed(spec, flat))
         grads = np.empty_like(flat)
         out = packed(spec, grads)
-        n = flat.size if spec.bias == "learned" else sum(r * c for r, c in spec.shapes)
-        params, grads, velocity = [flat[:n]], [grads[:n]], [self._velocity[:n]]
-        with np.errstate(over="ignore", invalid="ignore"):
+        n, n_w = net.n_trainable(), net.n_weights()
+        theta, g, weights, grad_w = flat[:n], grads[:n], flat[:n_w], grads[:n_w]
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             for start in range(0, len(order), bs):
                 z, a = forward_trace(net, X[start : start + bs])
                 backward(net, z, a, Y[start : start + bs], out)
-                step_in_place(params, grads, self.learning_rate, self.momentum, velocity)
+                penalty.add_gradient(weights, grad_w)
+                apply(opt, theta, g, self.state, self.learning_rate)
         self.net = net
         self.epoch += 1
 
     def report(self) -> Progress:
         train_loss, train_acc = evaluate(self.net, self.train_set)
         test_loss, test_acc = evaluate(self.net, self.test_set) if self.test_set is not None else (None, None)
-        return Progress(self.epoch, train_loss, test_loss, train_acc, test_acc)
+        return Progress(self.epoch, train_loss, test_loss, train_acc, test_acc, penalty=self.penalty.value(self.net.W))
 
     def run(self, epochs: int, report_every: int = 1) -> Iterator[Progress]:
         """Generator: train ``epochs`` more epochs, yielding progress every ``report_every`` and after the last.
@@ -151,18 +178,6 @@ class Trainer:
             bad_epoch = self.epoch
             self.net, self.epoch, self.diverged = good_net, good_epoch, True
             yield Progress(bad_epoch, float("nan"), None, None, None, diverged=reason)
-
-
-def packed(spec, buffer: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """(W, b) of ``spec``'s shapes as views into one flat buffer laid out W1..WL, b1..bL."""
-    W, b, i = [], [], 0
-    for r, c in spec.shapes:
-        W.append(buffer[i : i + r * c].reshape(r, c))
-        i += r * c
-    for r, _ in spec.shapes:
-        b.append(buffer[i : i + r])
-        i += r
-    return W, b
 
 
 def _startable(net: Network, ds: Dataset, which: str) -> None:

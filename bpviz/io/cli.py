@@ -16,14 +16,16 @@ from pathlib import Path
 
 import numpy as np
 
-from bpviz.data.catalog import DATA_DEFAULTS, DATASETS, make_dataset
+from bpviz.data.catalog import DATA_DEFAULTS, DATASETS, DataSettings, make_dataset
 from bpviz.data.csvfile import read_csv
 from bpviz.data.datasets import split
-from bpviz.engine.backprop import backprop, batch_loss, sgd_step
+from bpviz.engine.backprop import backprop, batch_loss
+from bpviz.engine.dataset import Dataset
 from bpviz.engine.errors import BpvizError
 from bpviz.engine.finite import check_step
-from bpviz.engine.network import QUIET
-from bpviz.engine.training import MAX_EPOCHS, Trainer
+from bpviz.engine.network import QUIET, packed
+from bpviz.engine.optimisers import HYPERS, PENALTIES, RULES, Optimiser, Penalty, State, step
+from bpviz.engine.training import MAX_EPOCHS, Trainer, TrainSettings
 from bpviz.io import netfile
 from bpviz.lesson.presets import get_preset
 from bpviz.runs.workcap import MAX_WORK, cap_epochs
@@ -79,13 +81,16 @@ def _writable(path: str) -> Path:
 
 
 def cmd_step(args) -> None:
-    net = netfile.loads(_read(args.net))
+    doc = netfile.read(_read(args.net))
+    net = doc.net
     x = [_numbers(v, "x") for v in args.x]
     y = [_numbers(v, "y") for v in args.y]
     if len(x) != len(y):
         raise BpvizError("y", f"{len(x)} --x but {len(y)} --y; give one --y per --x")
+    settings = _training(args, doc.train or TrainSettings())
+    optimiser, penalty = settings.optimiser, settings.penalty
     t = backprop(net, x, y)
-    after = sgd_step(net, t.grad_W, t.grad_b)
+    after, state = step(net, t.grad_W, t.grad_b, optimiser=optimiser, penalty=penalty)
     loss_after = batch_loss(after, x, y)
     check_step(net, t, after, loss_after)
     _print_json(
@@ -99,31 +104,76 @@ def cmd_step(args) -> None:
             "weights_after": _lists(after.W),
             "biases_after": _lists(after.b),
             "loss_after": loss_after,
+            "penalty": penalty.value(net.W),
+            "penalty_after": penalty.value(after.W),
+            "optimiser_state": _state(net, state),
         }
     )
+
+
+def _state(net, state: State) -> dict:
+    """The optimiser's state as JSON: the step count t and each buffer in the parameters' shapes ("W" per layer,
+    then "b" per layer; entries of parameters the step leaves alone, such as frozen biases, are 0)."""
+    out = {"t": state.t}
+    for name, buffer in state.buffers.items():
+        full = np.zeros(net.flat().size)
+        full[: buffer.size] = buffer
+        W, b = packed(net.spec, full)
+        out[name] = {"W": _lists(W), "b": _lists(b)}
+    return out
+
+
+def _training(args, base: TrainSettings) -> TrainSettings:
+    """The training settings of the command line over ``base`` (the network file's, else the defaults): each
+    option given replaces its setting; ``--momentum`` with no optimiser turns plain SGD into SGD with momentum."""
+    opt = base.optimiser
+    name = args.optimiser or ("momentum" if args.momentum and opt.name == "sgd" else opt.name)
+    hypers = {h: v for h in HYPERS if (v := getattr(args, h)) is not None}
+    if args.l1 is not None and args.l2 is not None:
+        raise BpvizError("regularisation", "give --l1 or --l2, not both")
+    kind = "l1" if args.l1 is not None else "l2" if args.l2 is not None else None
+    given = {k: v for k in ("epochs", "batch_size") if (v := getattr(args, k, None)) is not None}
+    return replace(
+        base,
+        **given,
+        optimiser=replace(opt, name=name, **hypers),
+        penalty=Penalty(kind, getattr(args, kind)) if kind else base.penalty,
+    )
+
+
+def _dataset(args, doc: netfile.Document) -> tuple[str, DataSettings, Dataset]:
+    """(name, settings, dataset) of ``--data`` (a built-in dataset or a CSV path), else of the dataset the file
+    carries; ``--n``, ``--noise``, ``--classes`` and ``--test-fraction`` replace its settings."""
+    name = args.data or (doc.data.name if doc.data is not None else None)
+    if name is None:
+        raise BpvizError("data", "give --data: this network file carries no dataset")
+    given = {k: v for k in ("n", "noise", "classes", "test_fraction") if (v := getattr(args, k)) is not None}
+    carried = doc.data is not None and doc.data.name == name
+    data = replace(doc.data if carried else DATA_DEFAULTS.get(name, DATA_DEFAULTS["csv"]), **given)  # validated
+    if name in DATASETS:
+        return name, data, make_dataset(name, n=data.n, noise=data.noise, seed=doc.net.spec.seed, classes=data.classes)
+    if name.endswith(".csv") or Path(name).is_file():
+        return name, data, read_csv(_read(name), name)
+    raise BpvizError("data", f"{name!r} is neither a dataset ({', '.join(DATASETS)}) nor a CSV file")
 
 
 def cmd_train(args, clock=time.monotonic) -> None:
     """Train as the Train page does, under the same work cap (``--max-work`` to change it); a progress line at
     every tenth of the epochs and, on a long run, at least every PROGRESS_SECONDS of ``clock``."""
     out = _writable(args.out) if args.out else None
-    net = netfile.loads(_read(args.net))
-    given = {k: v for k in ("n", "noise", "classes", "test_fraction") if (v := getattr(args, k)) is not None}
-    data = replace(DATA_DEFAULTS.get(args.data, DATA_DEFAULTS["csv"]), **given)  # validated, like Design's
-    if args.data in DATASETS:
-        ds = make_dataset(args.data, n=data.n, noise=data.noise, seed=net.spec.seed, classes=data.classes)
-    elif args.data.endswith(".csv") or Path(args.data).is_file():
-        ds = read_csv(_read(args.data), args.data)
-    else:
-        raise BpvizError("data", f"{args.data!r} is neither a dataset ({', '.join(DATASETS)}) nor a CSV file")
+    doc = netfile.read(_read(args.net))
+    net, settings = doc.net, _training(args, doc.train or TrainSettings())
+    if args.lr is not None:  # the rate trained with is the one the trained file keeps
+        net = net.with_spec(net.spec.replace(learning_rate=args.lr))
+    name, data, ds = _dataset(args, doc)
     if ds.X.shape[1] != net.spec.layers[0]:
         raise BpvizError("data", f"{ds.X.shape[1]} features but the network has {net.spec.layers[0]} inputs")
     train_set, test_set = split(ds, data.test_fraction, net.spec.seed)
-    epochs, why = cap_epochs(args.epochs, len(train_set), net.spec.n_params, max_work=args.max_work,
+    epochs, why = cap_epochs(settings.epochs, len(train_set), net.spec.n_params, max_work=args.max_work,
                              more="Pass a larger --max-work to train on")  # fmt: skip
     if why is not None:
         print(f"note: {why}", file=sys.stderr)
-    trainer = Trainer(net, train_set, test_set, args.batch_size, args.lr, args.momentum)
+    trainer = Trainer(net, train_set, test_set, settings.batch_size, None, settings.optimiser, settings.penalty)
     shown, printed_at = 0, clock()
     for last in trainer.run(epochs, max(1, epochs // 100)):
         if last.diverged:
@@ -138,7 +188,8 @@ def cmd_train(args, clock=time.monotonic) -> None:
             print(f"epoch {last.epoch:>6}  train loss {last.train_loss:.6g}{test}{acc}", flush=True)
     if out is not None:
         try:
-            out.write_text(netfile.dumps(trainer.net), encoding="utf-8")
+            saved = data if name in DATASETS else None
+            out.write_text(netfile.dumps(trainer.net, train=settings, data=saved), encoding="utf-8")
         except OSError as err:
             raise BpvizError("out", f"cannot write {args.out}: {err.strerror or err}") from None
     final = trainer.report()
@@ -154,26 +205,28 @@ def cmd_train(args, clock=time.monotonic) -> None:
 
 
 def cmd_preset(args) -> None:
-    print(netfile.dumps(get_preset(args.name).network()))
+    preset = get_preset(args.name)
+    print(netfile.dumps(preset.network(), train=preset.train, data=preset.data))
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m bpviz", description="Backprop Playground engine on the command line.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    step = sub.add_parser("step", help="one forward/backward pass and one SGD step; prints JSON")
-    step.add_argument("net")
-    step.add_argument("--x", action="append", required=True, help="inputs of one sample, e.g. 0.05,0.10 (repeatable)")
-    step.add_argument("--y", action="append", required=True, help="targets of one sample (repeatable)")
-    step.set_defaults(run=cmd_step)
+    one = sub.add_parser("step", help="one forward/backward pass and one optimiser step; prints JSON")
+    one.add_argument("net")
+    one.add_argument("--x", action="append", required=True, help="inputs of one sample, e.g. 0.05,0.10 (repeatable)")
+    one.add_argument("--y", action="append", required=True, help="targets of one sample (repeatable)")
+    _training_options(one)
+    one.set_defaults(run=cmd_step)
     train = sub.add_parser("train", help="train on a dataset or CSV; prints progress and a final JSON line")
     train.add_argument("net")
-    train.add_argument("--data", required=True, help=f"one of {', '.join(DATASETS)}, or a CSV path")
-    train.add_argument("--epochs", type=int, default=100)
-    train.add_argument("--batch-size", type=int, default=1)
+    train.add_argument("--data", help=f"one of {', '.join(DATASETS)}, or a CSV path (default: the file's dataset)")
+    train.add_argument("--epochs", type=int, help="default: the file's training settings, else 100")
+    train.add_argument("--batch-size", type=int, help="default: the file's training settings, else 1")
     own = "default: the dataset's own, as on the Design page"
     train.add_argument("--test-fraction", type=float, help=f"share held out for testing ({own}; 0.2 for a CSV)")
     train.add_argument("--lr", type=float, default=None, help="learning rate (default: the file's)")
-    train.add_argument("--momentum", type=float, default=0.0)
+    _training_options(train)
     train.add_argument("--n", type=int, help=f"samples of a generated dataset ({own}: 4 for xor, and, or)")
     train.add_argument("--noise", type=float, help=f"noise of a generated dataset ({own}: 0 for xor, and, or)")
     train.add_argument("--classes", type=int, help=f"classes of spiral and gaussians ({own})")
@@ -181,16 +234,28 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--max-work", type=int, default=MAX_WORK, help="most epochs × samples × parameters one run "
                        f"may do (default: the page's cap, {MAX_WORK:.0e}); fewer epochs run above it, with a note")
     train.set_defaults(run=cmd_train)
-    preset = sub.add_parser("preset", help="print a preset as a network file")
+    preset = sub.add_parser("preset", help="print a preset as a network file, with its dataset and training settings")
     preset.add_argument("name")
     preset.set_defaults(run=cmd_preset)
     return parser
 
 
+def _training_options(parser: argparse.ArgumentParser) -> None:
+    """--optimiser (or --optimizer) with its hyper-parameters, and --l1 or --l2."""
+    parser.add_argument("--optimiser", "--optimizer", dest="optimiser", choices=tuple(RULES),
+                        help="the update rule (default: sgd, or momentum when --momentum is given)")
+    for name, h in HYPERS.items():
+        default = getattr(Optimiser(), name)
+        parser.add_argument(f"--{name}", type=float, help=f"{h.symbol}, {h.meaning} (default {default:g})")
+    for kind in ("l1", "l2"):
+        parser.add_argument(f"--{kind}", type=float, metavar="λ", help=f"weight penalty {PENALTIES[kind]}; biases are "
+                            "not penalised")
+
+
 def main(argv=None) -> int:
     try:
         args = build_parser().parse_args(argv)
-        if not 1 <= getattr(args, "epochs", 1) <= MAX_EPOCHS:
+        if not 1 <= (getattr(args, "epochs", None) or 1) <= MAX_EPOCHS:
             raise BpvizError("epochs", f"{args.epochs}; choose 1 to {MAX_EPOCHS:,} epochs")
         with np.errstate(**QUIET):
             args.run(args)

@@ -11,6 +11,7 @@ import numpy as np
 from bpviz.data.catalog import DATA_DEFAULTS, DataSettings
 from bpviz.engine.errors import BpvizError
 from bpviz.engine.network import Network
+from bpviz.engine.optimisers import Optimiser
 from bpviz.engine.spec import NetworkSpec
 from bpviz.engine.training import TrainSettings
 
@@ -117,6 +118,9 @@ TEXTBOOK_PRINTS = Publication(
 )
 
 
+MOMENTUM = Optimiser("momentum", momentum=0.9)  # SGD with momentum μ = 0.9: the presets that train in batches
+
+
 @dataclass(frozen=True)
 class Preset:
     """A starting point: its menu ``key``, ``title`` and ``blurb``, the network (``spec`` and, where the source
@@ -184,7 +188,7 @@ PRESETS: dict[str, Preset] = {
             "One ring inside another: a tanh hidden layer bends the boundary into a circle.",
             NetworkSpec((2, 8, 1), ("tanh", "sigmoid"), "binary_cross_entropy", "mean", "learned", "xavier", 0, 0.5),
             DATA_DEFAULTS["circles"],
-            TrainSettings(epochs=300, batch_size=16, momentum=0.9),
+            TrainSettings(epochs=300, batch_size=16, optimiser=MOMENTUM),
         ),
         Preset(
             "spiral",
@@ -192,7 +196,7 @@ PRESETS: dict[str, Preset] = {
             "Three interleaved arms: two ReLU layers and a softmax output.",
             NetworkSpec((2, 16, 16, 3), ("relu", "relu", "softmax"), "cross_entropy", "mean", "learned", "he", 0, 0.1),
             DATA_DEFAULTS["spiral"],
-            TrainSettings(epochs=500, batch_size=16, momentum=0.9),
+            TrainSettings(epochs=500, batch_size=16, optimiser=MOMENTUM),
         ),
         Preset(
             "digits",
@@ -239,11 +243,11 @@ class Recipe:
     epochs: int
     batch_size: int
     learning_rate: float
-    momentum: float
+    optimiser: Optimiser
 
 
 # Digits 64-32-16-10 (sigmoid, ½SSE mean): 97% test accuracy after about 15 epochs, a fraction of a second.
-FAST = {"digits": Recipe(epochs=40, batch_size=8, learning_rate=0.5, momentum=0.9)}
+FAST = {"digits": Recipe(epochs=40, batch_size=8, learning_rate=0.5, optimiser=MOMENTUM)}
 
 
 def publication_of(net: Network, x, y) -> Publication | None:

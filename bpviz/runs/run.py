@@ -21,6 +21,7 @@ import numpy as np
 from bpviz.engine.dataset import Dataset
 from bpviz.engine.errors import BpvizError
 from bpviz.engine.network import Network
+from bpviz.engine.optimisers import NO_PENALTY, SGD, Optimiser, Penalty, State
 from bpviz.engine.spec import MIN_LEARNING_RATE
 from bpviz.engine.training import Progress, Trainer
 
@@ -79,13 +80,14 @@ class Run:
         test_set: Dataset | None,
         batch_size: int,
         learning_rate: float,
-        momentum: float,
+        optimiser: Optimiser = SGD,
+        penalty: Penalty = NO_PENALTY,
         tracked: Sequence[int] = (),
         clock: Callable[[], float] = time.perf_counter,
     ):
         self.start_net = net
         self.clock = clock
-        self.trainer = Trainer(net, train_set, test_set, batch_size, learning_rate, momentum)
+        self.trainer = Trainer(net, train_set, test_set, batch_size, learning_rate, optimiser, penalty)
         self.tracked = np.asarray(sorted(set(tracked)), dtype=int)
         if len(self.tracked) and not (0 <= self.tracked[0] and self.tracked[-1] < len(train_set)):
             raise BpvizError("samples", f"tracked rows must lie in 0..{len(train_set) - 1}")
@@ -147,20 +149,25 @@ class Run:
         return divergence_message(self.divergence, self.epoch, self.learning_rate)
 
     # -- driving -----------------------------------------------------------------------------
-    def configure(self, batch_size: int, learning_rate: float, momentum: float) -> None:
-        """Use these settings from the next epoch on; a run that diverged goes on from its last finite
-        network with a fresh optimiser (momentum buffers at 0), the same epoch count and batch order."""
+    def configure(
+        self, batch_size: int, learning_rate: float, optimiser: Optimiser = SGD, penalty: Penalty = NO_PENALTY
+    ) -> None:
+        """Use these settings from the next epoch on. A new update rule starts with a fresh state (its buffers
+        at 0); new hyper-parameters of the same rule keep its state. A run that diverged goes on from its last
+        finite network with a fresh state, the same epoch count and batch order."""
         t = self.trainer
-        wanted = (min(batch_size, len(t.train_set)), learning_rate, momentum)
-        if wanted == (t.batch_size, t.learning_rate, t.momentum) and not t.diverged:
+        wanted = (min(batch_size, len(t.train_set)), learning_rate, optimiser, penalty)
+        if wanted == (t.batch_size, t.learning_rate, t.optimiser, t.penalty) and not t.diverged:
             return
-        fresh = Trainer(t.net, t.train_set, t.test_set, batch_size, learning_rate, momentum)  # validates
+        fresh = Trainer(t.net, t.train_set, t.test_set, batch_size, learning_rate, optimiser, penalty)  # validates
         if t.diverged:
             fresh.epoch, fresh.rng = t.epoch, t.rng
             self.trainer = fresh
             self.divergence = None
-        else:
-            t.batch_size, t.learning_rate, t.momentum = fresh.batch_size, fresh.learning_rate, fresh.momentum
+            return
+        if optimiser.name != t.optimiser.name:
+            t.state = State.fresh(optimiser, t.net.n_trainable())
+        t.batch_size, t.learning_rate, t.optimiser, t.penalty = wanted
 
     def go(self, target: int) -> None:
         """Run until epoch ``target`` (reports at most about MAX_POINTS times over the whole run)."""
@@ -180,7 +187,8 @@ class Run:
         if not self.running:
             return []
         if self.trainer.diverged:
-            self.configure(self.trainer.batch_size, self.trainer.learning_rate, self.trainer.momentum)
+            t = self.trainer
+            self.configure(t.batch_size, t.learning_rate, t.optimiser, t.penalty)
         self._clock(MAX_GAP)
         deadline = self.clock() + seconds
         new = []
