@@ -322,14 +322,17 @@ def files() -> None:
     with left:
         st.download_button(
             "Download the network (JSON)",
-            lambda: netfile.dumps(net),  # written on click: a big network's file takes seconds and megabytes
+            lambda: netfile.dumps(net, train=state.train_settings(), data=state.data_settings()),  # written on click
             file_name=f"bpviz-{architecture(spec)}.json",
             mime="application/json",
             key=form.DOWNLOAD,
             on_click="ignore",
             icon=":material/download:",
         )
-        st.caption("Sizes, activations, loss, conventions, seed and every weight and bias, exactly.")
+        st.caption(
+            "Sizes, activations, loss, conventions, seed and every weight and bias, exactly, with the dataset "
+            "and the Train page's settings (a big network's file takes seconds to write)."
+        )
     with right:
         st.file_uploader(
             "Import a network file", type=["json"], key=form.NET_UPLOAD, on_change=form.import_network

@@ -1,5 +1,6 @@
-"""Train: set epochs, batch size, learning rate, momentum and the split; Start, Stop, Resume, Reset;
-watch the loss, accuracy and decision boundary as the network learns; compare learning rates.
+"""Train: set epochs, batch size, learning rate, the optimiser, the weight penalty and the split; Start, Stop,
+Resume, Reset; watch the loss, accuracy and decision boundary as the network learns; compare learning rates or
+optimisers.
 
 The run lives in session state; the live panel is a fragment that trains a short chunk per tick
 (``webui.train_actions.tick``) and redraws, so the rest of the page stays usable while it trains.
@@ -16,12 +17,12 @@ from bpviz import Dataset
 from bpviz.data.catalog import SOURCES
 from bpviz.data.datasets import MAX_TEST_FRACTION
 from bpviz.engine.errors import BpvizError
+from bpviz.engine.optimisers import HYPERS, MAX_PENALTY_RATE, PENALTIES, RULES
 from bpviz.engine.spec import MAX_LEARNING_RATE, MIN_LEARNING_RATE
-from bpviz.engine.training import MAX_MOMENTUM
 from bpviz.figures.boundary import data_figure
 from bpviz.figures.chart_layout import alt_text
 from bpviz.figures.confusion import confusion_figure
-from bpviz.figures.training import accuracy_figure, loss_figure, loss_label, rate_comparison_figure, sample_figure
+from bpviz.figures.training import accuracy_figure, comparison_figure, loss_figure, loss_label, sample_figure
 from bpviz.io import netfile
 from bpviz.lesson.presets import FAST
 from bpviz.runs.evaluation import class_report, confusion
@@ -83,14 +84,13 @@ def settings_panel(train_set: Dataset, run: Run | None) -> None:
         help="Step size of each update θ ← θ − η·dL/dθ. Stored with the network, so the Step page uses it too.",
         **state.bind(act.LR, float(act.learning_rate()), act.set_learning_rate),
     )
-    cols[3].number_input(
-        "Momentum μ",
-        min_value=0.0,
-        max_value=MAX_MOMENTUM,
-        step=0.05,
-        format="%.2f",
-        help="v ← μv − η·dL/dθ, θ ← θ + v. 0 is plain SGD.",
-        **state.bind(act.MOMENTUM, float(s.momentum), act.set_train_setting, "momentum", act.MOMENTUM),
+    opt = s.optimiser
+    cols[3].selectbox(
+        "Optimiser",
+        options=tuple(RULES),
+        format_func=lambda name: RULES[name].label,
+        help="How each step turns the gradient into new weights; its hyper-parameters are in the row below.",
+        **state.bind(act.OPTIMISER, opt.name, act.set_train_part, "optimiser", "name", act.OPTIMISER),
     )
     cols[4].slider(
         "Test set (%)",
@@ -101,6 +101,7 @@ def settings_panel(train_set: Dataset, run: Run | None) -> None:
         help="Share of the data held out to measure generalisation. Press Reset to change it after training.",
         **state.bind(act.SPLIT, round(100 * state.data_settings().test_fraction), act.set_split),
     )
+    optimiser_row(s)
     with st.expander("Samples to watch by epoch", expanded=False):
         st.multiselect(
             f"Training samples whose prediction and error are plotted after training (up to {MAX_TRACKED})",
@@ -111,6 +112,45 @@ def settings_panel(train_set: Dataset, run: Run | None) -> None:
             help="Fixed for a run: press Reset to choose others.",
             **state.bind(act.TRACKED, act.tracked_rows(train_set), act.set_tracked),
         )
+
+
+def optimiser_row(s) -> None:
+    """The chosen optimiser's hyper-parameters and its update, then the weight penalty and its rate λ."""
+    opt, penalty = s.optimiser, s.penalty
+    cols = st.columns(5)
+    for col, name in zip(cols, opt.rule.hypers):
+        h = HYPERS[name]
+        col.number_input(
+            h.label,
+            min_value=h.low,
+            max_value=h.high,
+            step=h.step,
+            format="%g",
+            help=f"{h.symbol}: {h.meaning}.",
+            **state.bind(act.HYPER_KEYS[name], float(getattr(opt, name)), act.set_train_part, "optimiser", name,
+                         act.HYPER_KEYS[name]),
+        )  # fmt: skip
+    cols[3].selectbox(
+        "Regularisation",
+        options=tuple(PENALTIES),
+        format_func=PENALTIES.get,
+        help="A penalty on the weights (never the biases) added to the loss of every batch: its gradient "
+        "λ·w (L2) or λ·sign(w) (L1) joins δ·a in every weight's gradient. The curves show the data loss and, "
+        "dotted, the loss with the penalty.",
+        **state.bind(act.PENALTY, penalty.kind, act.set_train_part, "penalty", "kind", act.PENALTY),
+    )
+    cols[4].number_input(
+        "Rate λ",
+        min_value=0.0,
+        max_value=MAX_PENALTY_RATE,
+        step=0.001,
+        format="%g",
+        disabled=penalty.kind == "none",
+        help="How strongly the penalty pulls the weights towards 0.",
+        **state.bind(act.PENALTY_RATE, float(penalty.rate), act.set_train_part, "penalty", "rate", act.PENALTY_RATE),
+    )
+    notices.caption(f"Update: {opt.describe()}, penalty: {penalty.describe()}.")
+    st.latex(r"\quad ".join(opt.rule.latex) + r",\quad g = \frac{\partial L}{\partial \theta}")
 
 
 def buttons(train_set: Dataset, test_set: Dataset | None, run: Run | None) -> None:
@@ -151,7 +191,7 @@ def buttons(train_set: Dataset, test_set: Dataset | None, run: Run | None) -> No
             icon=":material/bolt:",
             disabled=running,
             on_click=act.use_fast_settings,
-            help=f"{r.epochs} epochs, batch size {r.batch_size}, η = {r.learning_rate:g}, μ = {r.momentum:g}: "
+            help=f"{r.epochs} epochs, batch size {r.batch_size}, η = {r.learning_rate:g}, {r.optimiser.describe()}: "
             "about 97% test accuracy in well under a second.",
         )
 
@@ -323,7 +363,10 @@ def results(run: Run, train_set: Dataset, test_set: Dataset | None) -> None:
     left, right = st.columns(2)
     left.download_button(
         "Download the trained network",
-        data=partial(netfile.dumps, with_rate(run.net, act.learning_rate())),  # written on click: big nets take seconds
+        data=partial(  # written on click: a big network's file takes seconds
+            netfile.dumps, with_rate(run.net, act.learning_rate()), train=state.train_settings(),
+            data=state.data_settings(),
+        ),
         file_name=f"bpviz-{layers}-epoch{run.epoch}.json",
         mime="application/json",
         key=act.DOWNLOAD,
@@ -333,20 +376,32 @@ def results(run: Run, train_set: Dataset, test_set: Dataset | None) -> None:
 
 
 def comparison_section(train_set: Dataset, test_set: Dataset | None, run: Run | None) -> None:
-    comparing = act.comparing()
+    comparing, t = act.comparing(), state.train()
     st.divider()
-    st.subheader("Learning-rate comparison")
+    st.subheader("Comparison")
     start = "the run's starting network" if run is not None else "the current network"
-    notices.caption(
-        f"Trains {start} once per rate, with the same weights and the same batches in the same order, using "
-        "the epochs, batch size and momentum above. A higher rate falls faster, until it is too high: "
-        "then the loss overshoots, oscillates or diverges."
-    )
     row = st.container(horizontal=True, vertical_alignment="bottom")
-    row.text_input(
-        "Learning rates η to compare (commas between them)",
-        **state.bind_field(act.RATES, state.train(), "rates"),
+    row.segmented_control(
+        "Compare", options=("learning rates", "optimisers"), **state.bind_field(act.COMPARE_WHAT, t, "compare_what")
     )
+    if t.compare_what == "optimisers":
+        notices.caption(
+            f"Trains {start} once per optimiser, with the same weights and the same batches in the same order, "
+            "using the epochs, batch size, hyper-parameters and penalty above. Write a rate after a name "
+            f"(adam 0.003) or leave it out: SGD, momentum and Nesterov then take η = {act.learning_rate():g} from "
+            "above, the adaptive rules (RMSProp, Adam, Adagrad) a rate that suits them, since their steps are "
+            "about η long whatever the size of the gradient."
+        )
+        label, key, name = "Optimisers to compare, each with an optional rate", act.OPTIMISERS, "optimisers"
+    else:
+        notices.caption(
+            f"Trains {start} once per rate, with the same weights and the same batches in the same order, using "
+            "the epochs, batch size, optimiser and penalty above. A higher rate falls faster, until it is too high: "
+            "then the loss overshoots, oscillates or diverges."
+        )
+        label, key, name = "Learning rates η to compare (commas between them)", act.RATES, "rates"
+    row = st.container(horizontal=True, vertical_alignment="bottom")
+    row.text_input(label, **state.bind_field(key, t, name))
     row.button(
         "Compare",
         key=act.COMPARE,
@@ -363,7 +418,7 @@ def comparison_section(train_set: Dataset, test_set: Dataset | None, run: Run | 
         disabled=not comparing,
         on_click=act.stop_comparison,
     )
-    show(state.train().compare_notice)
+    show(t.compare_notice)
     live(compare_panel, act.PACE.tick, active=comparing)
 
 
@@ -378,15 +433,16 @@ def compare_panel() -> None:
     if comparison.running:
         done = sum(r.epoch for r in runs.values()) / (comparison.epochs * len(runs))
         st.progress(
-            min(done, 1.0), text=f"**Comparing** {len(runs)} learning rates · {comparison.epochs:,} epochs each"
+            min(done, 1.0), text=f"**Comparing** {len(runs)} {comparison.what} · {comparison.epochs:,} epochs each"
         )
     spec = next(iter(runs.values())).net.spec
     log_y = log_toggle(act.COMPARE_LOG, "compare_log")
-    figure = rate_comparison_figure(
-        {rate: r.history for rate, r in runs.items()},
-        {rate: (r.divergence.epoch if r.divergence else None) for rate, r in runs.items()},
+    figure = comparison_figure(
+        {label: r.history for label, r in runs.items()},
+        {label: (r.divergence.epoch if r.divergence else None) for label, r in runs.items()},
         spec.loss,
         spec.reduction,
+        comparison.what,
         log_y=log_y,
         x_max=comparison.epochs,
     )

@@ -16,7 +16,7 @@ from bpviz.figures.chart_layout import alt_text
 from bpviz.figures.confusion import confusion_figure
 from bpviz.figures.diagram import network_figure
 from bpviz.figures.graph import graph_figure
-from bpviz.figures.training import accuracy_figure, loss_figure, rate_comparison_figure, sample_figure
+from bpviz.figures.training import accuracy_figure, comparison_figure, loss_figure, sample_figure
 from bpviz.lesson.shown import stage_view
 from bpviz.lesson.stages import walk
 from bpviz.runs.run import Run
@@ -66,14 +66,14 @@ def test_curves_say_where_they_start_and_end():
     loss = alt_text(loss_figure(HISTORY, "half_sse", "mean"))
     assert "train 1 at epoch 0 → 0.09091 at epoch 10" in loss and "test 1.2 at epoch 0" in loss
     assert "train 0.0% at epoch 0 → 100.0% at epoch 10" in alt_text(accuracy_figure(HISTORY))
-    rates = alt_text(rate_comparison_figure({0.1: HISTORY, 5.0: HISTORY[:3]}, {5.0: 3}, "mse", "mean"))
+    rates = alt_text(comparison_figure({"η = 0.1": HISTORY, "η = 5": HISTORY[:3]}, {"η = 5": 3}, "mse", "mean"))
     assert "2 learning rates" in rates and "η = 5: 1 at epoch 0 → 0.333 at epoch 2, diverged at epoch 3" in rates
     assert "no values yet" in alt_text(loss_figure([], "mse", "mean"))
 
 
 def test_tracked_samples_confusion_and_data_figures_name_their_numbers():
     ds = make_dataset("xor", n=4, noise=0.0).for_outputs(1)
-    run = Run(get_preset("xor").network(), ds, None, 1, 0.5, 0.0, tracked=[0, 3])
+    run = Run(get_preset("xor").network(), ds, None, 1, 0.5, tracked=[0, 3])
     run.go(5)
     while run.running:
         run.step(0.01)
@@ -110,7 +110,7 @@ def test_sign_and_series_never_by_colour_alone():
     from bpviz.figures import palette as P
 
     assert P.contrast_ratio(P.POSITIVE_TEXT, "#FFFFFF") >= 4.5 and P.contrast_ratio(P.NEGATIVE_TEXT, "#FFFFFF") >= 4.5
-    rates = rate_comparison_figure({r: HISTORY for r in (0.01, 0.1, 1.0, 10.0)}, {}, "mse", "mean")
+    rates = comparison_figure({f"η = {r}": HISTORY for r in (0.01, 0.1, 1.0, 10.0)}, {}, "mse", "mean")
     assert len({t.line.dash for t in rates.data}) == 4  # each rate its own dash, and named in the legend
     confusion = confusion_figure(np.eye(3, dtype=int) * 5, ["a", "b", "c"], "Confusion")
     assert confusion.data[0].texttemplate == "%{z}"  # counts printed, not only shaded

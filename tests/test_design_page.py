@@ -8,7 +8,10 @@ from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
 from bpviz import Network, NetworkSpec
+from bpviz.data.catalog import DataSettings
 from bpviz.design.edits import is_initial
+from bpviz.engine.optimisers import Optimiser, Penalty
+from bpviz.engine.training import TrainSettings
 from bpviz.io import netfile
 from bpviz.lesson.presets import PRESETS
 from webui import design as design_ui
@@ -195,6 +198,19 @@ def test_importing_a_network_for_other_data_switches_the_dataset():
     assert net(at).spec.layers == (64, 32, 16, 10)
     assert at.session_state[state.SHARED].data.name == "digits"
     assert any("The dataset is now" in s.value for s in at.success)
+
+
+def test_importing_a_file_restores_the_dataset_and_training_settings_it_carries():
+    """A circles network saved with its data and an Adam + L2 recipe: XOR (which would fit it too) gives way
+    to the file's circles, and the Train page's settings become the file's."""
+    train = TrainSettings(40, 8, Optimiser("adam"), Penalty("l2", 0.001))
+    data = DataSettings("circles", n=120, noise=0.05, test_fraction=0.25)
+    at = design()
+    upload_network(at, "ring.json", netfile.dumps(PRESETS["circles"].network(), train=train, data=data))
+    assert at.session_state[state.SHARED].data == data and at.session_state[state.SHARED].train == train
+    said = " ".join(s.value for s in at.success)
+    assert "The dataset is now the one it was saved with, circles." in said
+    assert "Training settings: 40 epochs, batch size 8, Adam (β₁ = 0.9, β₂ = 0.999, ε = 1e-08), L2, λ = 0.001" in said
 
 
 BAD_FILES = {

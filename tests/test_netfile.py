@@ -9,7 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bpviz import BpvizError, Network, NetworkSpec, get_preset
+from bpviz.data.catalog import DataSettings
+from bpviz.engine.optimisers import Optimiser, Penalty
 from bpviz.engine.spec import SPEC_FIELDS
+from bpviz.engine.training import TrainSettings
 from bpviz.io import netfile
 
 SPEC_KEYS = {"format", "version", "layers", "activations", "loss", "reduction", "bias", "init", "seed", "learning_rate"}
@@ -200,3 +203,52 @@ def test_the_largest_network_allowed_round_trips_through_its_file():
     assert len(text) <= netfile.MAX_FILE_BYTES
     back = netfile.loads(text)
     assert all(np.array_equal(p, q) for p, q in zip((*back.W, *back.b), (*net.W, *net.b)))
+
+
+# ---------------------------------------------------------------- what travels besides the network
+
+TRAINED = TrainSettings(250, 8, Optimiser("adam", beta2=0.99), Penalty("l2", 0.001))
+CIRCLES = DataSettings("circles", n=240, noise=0.1, test_fraction=0.25)
+
+
+def test_training_and_data_settings_round_trip_and_old_files_have_none():
+    net = random_net()
+    doc = netfile.read(netfile.dumps(net, train=TRAINED, data=CIRCLES))
+    assert (doc.train, doc.data) == (TRAINED, CIRCLES) and bits(doc.net) == bits(net)
+    assert json.loads(netfile.dumps(net, train=TRAINED))["training"]["optimiser"]["name"] == "adam"
+    old = netfile.read(netfile.dumps(net))
+    assert (old.train, old.data) == (None, None)
+    assert "data" not in json.loads(netfile.dumps(net, data=DataSettings("csv")))  # a CSV cannot travel
+
+
+def _with(**parts) -> str:
+    d = netfile.to_dict(random_net(), train=TRAINED, data=CIRCLES)
+    for key, value in parts.items():
+        section, _, name = key.partition("__")
+        if name:
+            d[section] = {**d[section], name: value}
+        else:
+            d[section] = value
+    return json.dumps(d)
+
+
+@pytest.mark.parametrize(
+    "text, field, words",
+    [
+        (_with(training=[1, 2]), "training", "must be a JSON object"),
+        (_with(training__epochs="ten"), "epochs", "'ten'; choose a whole number from 1 to 100,000"),
+        (_with(training__epochs=True), "epochs", "True; choose a whole number"),
+        (_with(training__schedule="cosine"), "training", "unknown key(s): schedule"),
+        (_with(training__optimiser={"name": "lbfgs"}), "optimiser", "unknown optimiser 'lbfgs'"),
+        (_with(training__optimiser={"name": "adam", "beta3": 0.9}), "training.optimiser", "unknown key(s): beta3"),
+        (_with(training__optimiser="adam"), "training", "optimiser must be a JSON object"),
+        (_with(training__penalty={"kind": "l2", "rate": -1}), "regularisation rate", "choose λ from 0 to 10"),
+        (_with(data={"name": "csv"}), "data", "an uploaded CSV cannot travel in a network file"),
+        (_with(data__n=-5), "n", ""),
+        (_with(data__colour="red"), "data", "unknown key(s): colour"),
+    ],
+)
+def test_bad_training_or_data_settings_are_named(text, field, words):
+    with pytest.raises(BpvizError) as err:
+        netfile.read(text)
+    assert err.value.field == field and words in err.value.message, str(err.value)

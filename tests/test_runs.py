@@ -1,6 +1,8 @@
 """bpviz.runs: tick-driven runs, the work cap, rate comparisons, tracked samples, reports."""
 
 
+import re
+
 import numpy as np
 import pytest
 from sklearn.metrics import classification_report
@@ -8,8 +10,10 @@ from sklearn.metrics import classification_report
 from bpviz import BpvizError, Network, Trainer, get_preset, split
 from bpviz.data.catalog import make_dataset
 from bpviz.engine.losses import LOSSES
-from bpviz.io.text import parse_rates
-from bpviz.runs.comparison import Comparison
+from bpviz.engine.optimisers import SGD, Optimiser, Penalty
+from bpviz.io.text import parse_optimisers, parse_rates
+from bpviz.lesson.presets import MOMENTUM
+from bpviz.runs.comparison import Comparison, optimiser_variants, rate_variants
 from bpviz.runs.evaluation import class_report, confusion
 from bpviz.runs.run import MAX_GAP, MAX_POINTS, Run, with_rate
 from bpviz.runs.tracked import pick_samples, sample_name
@@ -99,7 +103,7 @@ def test_with_rate_changes_only_the_rate():
 # -- runs -------------------------------------------------------------------------------------------
 def test_history_starts_at_epoch_zero_and_holds_one_point_per_epoch():
     net, ds = xor()
-    run = Run(net, ds, None, 1, 0.5, 0.0)
+    run = Run(net, ds, None, 1, 0.5)
     assert [p.epoch for p in run.history] == [0] and not run.running
     run.go(40)
     finish(run)
@@ -109,7 +113,7 @@ def test_history_starts_at_epoch_zero_and_holds_one_point_per_epoch():
 
 def test_long_runs_report_at_most_max_points_times():
     net, ds = xor()
-    run = Run(net, ds, None, 1, 0.5, 0.0)
+    run = Run(net, ds, None, 1, 0.5)
     run.go(5000)
     finish(run, 0.05)
     epochs = [p.epoch for p in run.history]
@@ -119,7 +123,7 @@ def test_long_runs_report_at_most_max_points_times():
 
 def test_stepping_in_ticks_with_a_stop_and_resume_trains_exactly_like_one_trainer():
     net, train, test = spiral()
-    run = Run(net, train, test, 16, 0.1, 0.9)
+    run = Run(net, train, test, 16, 0.1, MOMENTUM)
     run.go(30)
     run.step(0.0)  # one report interval
     run.stop()
@@ -127,7 +131,7 @@ def test_stepping_in_ticks_with_a_stop_and_resume_trains_exactly_like_one_traine
     assert run.step(1.0) == [] and run.epoch == 1  # a stopped run does not train
     run.go(30)
     finish(run, 0.0)
-    reference = Trainer(net, train, test, 16, 0.1, 0.9)
+    reference = Trainer(net, train, test, 16, 0.1, MOMENTUM)
     expected = list(reference.run(30))
     assert run.history[1:] == expected
     assert all(np.array_equal(a, b) for a, b in zip(run.net.W, reference.net.W))
@@ -135,13 +139,13 @@ def test_stepping_in_ticks_with_a_stop_and_resume_trains_exactly_like_one_traine
 
 def test_configure_changes_the_rate_from_the_next_epoch_and_keeps_the_order_of_batches():
     net, train, test = spiral()
-    run = Run(net, train, test, 16, 0.1, 0.9)
+    run = Run(net, train, test, 16, 0.1, MOMENTUM)
     run.go(2)
     finish(run, 0.0)
-    run.configure(16, 0.05, 0.9)
+    run.configure(16, 0.05, MOMENTUM)
     run.go(4)
     finish(run, 0.0)
-    reference = Trainer(net, train, test, 16, 0.1, 0.9)
+    reference = Trainer(net, train, test, 16, 0.1, MOMENTUM)
     list(reference.run(2))
     reference.learning_rate = 0.05
     list(reference.run(2))
@@ -151,7 +155,7 @@ def test_configure_changes_the_rate_from_the_next_epoch_and_keeps_the_order_of_b
 def test_elapsed_is_wall_time_but_a_long_gap_between_ticks_counts_as_max_gap():
     clock = [0.0]
     net, ds = xor()
-    run = Run(net, ds, None, 1, 0.5, 0.0, clock=lambda: clock[0])
+    run = Run(net, ds, None, 1, 0.5, clock=lambda: clock[0])
     run.go(100)
     clock[0] = 0.1
     run.step(0.0)
@@ -168,7 +172,7 @@ def test_elapsed_is_wall_time_but_a_long_gap_between_ticks_counts_as_max_gap():
 
 def test_a_diverging_rate_stops_with_a_message_and_keeps_the_last_finite_network():
     net, train, test = spiral()
-    run = Run(net, train, test, 8, 1e6, 0.0)
+    run = Run(net, train, test, 8, 1e6)
     run.go(50)
     finish(run)
     assert run.divergence is not None and not run.running
@@ -184,11 +188,11 @@ def test_a_diverging_rate_stops_with_a_message_and_keeps_the_last_finite_network
 
 def test_resume_after_divergence_with_a_lower_rate_trains_on():
     net, train, test = spiral()
-    run = Run(net, train, test, 8, 1e6, 0.0)
+    run = Run(net, train, test, 8, 1e6)
     run.go(10)
     finish(run)
     kept = run.epoch
-    run.configure(8, 0.05, 0.0)
+    run.configure(8, 0.05)
     assert run.divergence is None
     run.go(kept + 5)
     finish(run)
@@ -216,7 +220,7 @@ def test_sample_names_show_inputs_and_class():
 
 def test_sample_history_records_the_true_class_output_and_the_loss_at_every_report():
     net, train, test = spiral()
-    run = Run(net, train, test, 16, 0.1, 0.9, tracked=[0, 7, 60])
+    run = Run(net, train, test, 16, 0.1, MOMENTUM, tracked=[0, 7, 60])
     run.go(5)
     finish(run, 0.0)
     h = run.sample_history()
@@ -234,7 +238,7 @@ def test_sample_history_of_several_regression_outputs_watches_each():
     spec = get_preset("mazur").spec
     net = get_preset("mazur").network()
     ds = make_dataset("mazur")
-    run = Run(net, ds, None, 1, spec.learning_rate, 0.0, tracked=[0])
+    run = Run(net, ds, None, 1, spec.learning_rate, tracked=[0])
     run.go(3)
     finish(run, 0.0)
     h = run.sample_history()
@@ -245,34 +249,66 @@ def test_sample_history_of_several_regression_outputs_watches_each():
 
 def test_no_tracked_samples_means_no_history_and_bad_rows_are_refused():
     net, ds = xor()
-    assert Run(net, ds, None, 1, 0.5, 0.0).sample_history() is None
+    assert Run(net, ds, None, 1, 0.5).sample_history() is None
     with pytest.raises(BpvizError, match="0..3"):
-        Run(net, ds, None, 1, 0.5, 0.0, tracked=[4])
+        Run(net, ds, None, 1, 0.5, tracked=[4])
 
 
 # -- comparison -------------------------------------------------------------------------------------
 def test_comparison_trains_the_same_start_once_per_rate_as_a_lone_run_would():
     net, train, test = spiral()
-    comparison = Comparison(net, train, test, (0.01, 0.1, 1e6), 5, 16, 0.0)
-    assert list(comparison.runs) == [0.01, 0.1, 1e6]
+    comparison = Comparison(net, train, test, rate_variants((0.01, 0.1, 1e6), SGD), 5, 16)
+    assert list(comparison.runs) == ["η = 0.01", "η = 0.1", "η = 1e+06"]
     steps = 0
     while comparison.running:
         comparison.step(0.02)
         steps += 1
     assert steps >= 1
-    lone = Run(net, train, test, 16, 0.1, 0.0)
+    lone = Run(net, train, test, 16, 0.1)
     lone.go(5)
     finish(lone, 0.0)
-    assert comparison.runs[0.1].history == lone.history
-    assert comparison.runs[0.01].history[0] == comparison.runs[0.1].history[0]  # the same start
-    assert comparison.runs[1e6].divergence is not None
-    assert comparison.runs[0.1].history[-1].train_loss < comparison.runs[0.01].history[-1].train_loss
+    assert comparison.runs["η = 0.1"].history == lone.history
+    assert comparison.runs["η = 0.01"].history[0] == comparison.runs["η = 0.1"].history[0]  # the same start
+    assert comparison.runs["η = 1e+06"].divergence is not None
+    assert comparison.runs["η = 0.1"].history[-1].train_loss < comparison.runs["η = 0.01"].history[-1].train_loss
+
+
+def test_optimiser_comparison_trains_each_rule_as_a_lone_run_would_with_the_same_penalty():
+    net, train, test = spiral()
+    chosen = parse_optimisers("sgd, momentum 0.05, adam", MOMENTUM, 0.1)
+    penalty = Penalty("l2", 0.001)
+    comparison = Comparison(net, train, test, optimiser_variants(chosen), 4, 16, penalty, what="optimisers")
+    assert list(comparison.runs) == ["SGD, η = 0.1", "SGD with momentum, η = 0.05", "Adam, η = 0.01"]
+    while comparison.running:
+        comparison.step(0.05)
+    lone = Run(net, train, test, 16, 0.01, Optimiser("adam"), penalty)
+    lone.go(4)
+    finish(lone, 0.0)
+    assert comparison.runs["Adam, η = 0.01"].history == lone.history
+    finals = {label: run.history[-1].total_loss for label, run in comparison.runs.items()}
+    assert len(set(finals.values())) == 3 and all(run.history[-1].penalty > 0 for run in comparison.runs.values())
+
+
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("", "enter at least one optimiser"),
+        ("adamw", "'adamw' is not an optimiser; use sgd, momentum, nesterov, rmsprop, adam, adagrad"),
+        ("adam 0.01 0.1", "write a name and at most one rate"),
+        ("adam fast", "'fast' is not a number"),
+        ("sgd 2e6", "outside the learning rates allowed"),
+        ("sgd 1, sgd 2, sgd 3, sgd 4, sgd 5, sgd 6, sgd 7", "7 optimisers; compare at most 6"),
+    ],
+)
+def test_a_bad_list_of_optimisers_says_what_is_wrong(text, words):
+    with pytest.raises(BpvizError, match=re.escape(words)):
+        parse_optimisers(text, SGD, 0.1)
 
 
 # -- evaluation -------------------------------------------------------------------------------------
 def test_confusion_and_report_agree_with_the_reported_accuracy():
     net, train, test = spiral()
-    run = Run(net, train, test, 16, 0.1, 0.9)
+    run = Run(net, train, test, 16, 0.1, MOMENTUM)
     run.go(20)
     finish(run, 0.0)
     counts = confusion(run.net, test)

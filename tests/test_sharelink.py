@@ -1,6 +1,7 @@
 """Share links: every field round-trips; tampered links raise BpvizError, never anything else."""
 
-from dataclasses import fields
+import re
+from dataclasses import fields, replace
 from urllib.parse import parse_qsl, urlsplit
 
 import numpy as np
@@ -8,7 +9,9 @@ import pytest
 
 from bpviz import BpvizError, Network, NetworkSpec
 from bpviz.data.catalog import DataSettings
+from bpviz.engine.optimisers import Optimiser, Penalty
 from bpviz.engine.spec import SPEC_FIELDS
+from bpviz.engine.training import TrainSettings
 from bpviz.io.sharelink import FIELDS, KEYS, MAX_SHARED_PARAMS, Lesson, decode, encode, link, url_params
 from bpviz.lesson.presets import PRESETS
 
@@ -62,14 +65,45 @@ def test_round_trip_every_field(lesson):
         np.testing.assert_array_equal(got, want)
 
 
+TRAINED = TrainSettings(7, 3, Optimiser("adam", 0.5, 0.8, 0.99, 0.9, 1e-6), Penalty("l1", 0.002))  # none default
+
+
 def test_the_field_table_covers_every_setting_of_a_lesson_once():
-    """A spec or data setting missing from FIELDS would silently take its default in every opened link."""
-    held = {part: [f.attr for f in FIELDS if f.part == part] for part in ("spec", "data", "step", "net")}
+    """A spec, data or training setting missing from FIELDS would silently take its default in every opened
+    link; training settings at their defaults are left out of a link."""
+    held = {part: [f.attr for f in FIELDS if f.part == part] for part in ("spec", "data", "step", "net", "train")}
     assert sorted(held["spec"]) == sorted(SPEC_FIELDS)
     assert sorted(held["data"]) == sorted(f.name for f in fields(DataSettings))
     assert held["step"] == ["sample", "stage"] and held["net"] == [None]
+    nested = {"optimiser": Optimiser, "penalty": Penalty}
+    every = [f"{f.name}.{g.name}" if f.name in nested else f.name for f in fields(TrainSettings)
+             for g in (fields(nested[f.name]) if f.name in nested else [None])]  # fmt: skip
+    assert sorted(held["train"]) == sorted(every)
     assert len(set(KEYS)) == len(KEYS) == len(FIELDS)
-    assert list(encode(LESSONS[0])) == list(KEYS)
+    assert list(encode(replace(LESSONS[0], train=TRAINED))) == list(KEYS)
+    assert list(encode(LESSONS[0])) == [f.key for f in FIELDS if f.part != "train"]
+
+
+def test_training_settings_round_trip_and_old_links_open_with_the_defaults():
+    link_params = encode(replace(LESSONS[1], train=TRAINED))
+    assert decode(link_params, DEFAULT).train == TRAINED
+    assert decode(encode(LESSONS[1]), replace(DEFAULT, train=TRAINED)).train == TrainSettings()
+
+
+@pytest.mark.parametrize(
+    "key, value, words",
+    [
+        ("opt", "lbfgs", "unknown optimiser 'lbfgs'"),
+        ("ep", "0", "epochs: 0; choose a whole number from 1 to 100,000"),
+        ("bs", "two", "bs: 'two' is not a whole number"),
+        ("b2", "1.5", "choose β₂ from 0 to 0.999999"),
+        ("reg", "l3", "unknown kind 'l3'"),
+        ("lam", "nan", "lam: 'nan' is not a finite number"),
+    ],
+)
+def test_tampered_training_settings_are_named(key, value, words):
+    with pytest.raises(BpvizError, match=re.escape(words)):
+        decode({**encode(LESSONS[1]), key: value}, DEFAULT)
 
 
 def test_weights_travel_only_when_hand_set_and_small():

@@ -13,7 +13,7 @@ from bpviz.data.catalog import make_dataset
 from bpviz.figures.boundary import GRID, MAX_POINTS, boundary_figure, data_figure, fit_figure
 from bpviz.figures.confusion import confusion_figure
 from bpviz.figures.neuron_map import neuron_map_figure
-from bpviz.figures.training import accuracy_figure, loss_figure, rate_comparison_figure, sample_figure
+from bpviz.figures.training import accuracy_figure, comparison_figure, loss_figure, sample_figure
 from bpviz.lesson.maps import neuron_maps
 from bpviz.runs.evaluation import confusion
 from bpviz.runs.run import Run
@@ -96,8 +96,8 @@ def test_long_curves_are_plain_lines_short_ones_show_markers():
 
 
 def test_rate_comparison_has_one_curve_per_rate_and_marks_divergence():
-    curves = {0.01: history(6), 0.5: history(6), 1e6: history(2)}
-    fig = rate_comparison_figure(curves, {0.01: None, 0.5: None, 1e6: 3}, "half_sse", "mean")
+    curves = {"η = 0.01": history(6), "η = 0.5": history(6), "η = 1e+06": history(2)}
+    fig = comparison_figure(curves, {"η = 0.01": None, "η = 0.5": None, "η = 1e+06": 3}, "half_sse", "mean")
     lines = [t for t in fig.data if t.showlegend is not False]
     assert [t.name.split(" ·")[0] for t in lines] == ["η = 0.01", "η = 0.5", "η = 1e+06"]
     assert lines[2].name == "η = 1e+06 · diverged at epoch 3"
@@ -111,7 +111,7 @@ def test_rate_comparison_has_one_curve_per_rate_and_marks_divergence():
 def test_sample_figure_draws_prediction_and_error_of_each_tracked_sample():
     net = get_preset("xor").network()
     ds = make_dataset("xor", n=4, noise=0.0).for_outputs(1)
-    run = Run(net, ds, None, 1, 0.5, 0.0, tracked=[0, 1, 2, 3])
+    run = Run(net, ds, None, 1, 0.5, tracked=[0, 1, 2, 3])
     run.go(20)
     while run.running:
         run.step(0.01)

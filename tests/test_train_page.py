@@ -14,7 +14,9 @@ from streamlit.testing.v1 import AppTest
 
 from bpviz import Network, NetworkSpec, get_preset
 from bpviz.data.catalog import DataSettings
+from bpviz.engine.optimisers import Optimiser, Penalty
 from bpviz.engine.training import TrainSettings
+from bpviz.lesson.presets import MOMENTUM
 from webui import setup, state, viewport
 from webui import train as train_ui
 from webui import train_diagram as view
@@ -112,7 +114,7 @@ def test_digits_fast_settings_reach_96_percent_with_stop_and_resume():
     at = open_train("digits", clock_step=0.05)  # a tick trains about 3 epochs: Stop comes in mid-run
     click(at, train_ui.FAST_BUTTON)
     settings = at.session_state[state.SHARED].train
-    assert (settings.batch_size, settings.momentum) == (8, 0.9)
+    assert (settings.batch_size, settings.optimiser) == (8, Optimiser("momentum", momentum=0.9))
     assert at.session_state[state.SHARED].net.spec.learning_rate == 0.5
     assert at.number_input(key=train_ui.LR).value == 0.5
     click(at, train_ui.START)
@@ -177,11 +179,62 @@ def test_the_learning_rate_comparison_draws_one_curve_per_rate():
     spec = chart(at, train_ui.COMPARE_CHART)
     curves = [t for t in spec["data"] if t.get("showlegend") is not False]
     assert [t["name"].split(" ·")[0] for t in curves] == ["η = 0.01", "η = 0.1", "η = 0.5", "η = 2"]
+    assert spec["layout"]["title"]["text"].startswith("Training loss by learning rate")
     for trace, run in zip(curves, comparison.runs.values()):
         assert trace["x"] == [p.epoch for p in run.history] and run.epoch == 1000
     final = [run.history[-1].train_loss for run in comparison.runs.values()]
     assert final[3] < final[2] < min(final[:2])  # on XOR's plateau a higher rate escapes sooner
     assert spec["layout"]["yaxis"]["type"] == "log"
+    assert not at.exception
+
+
+def test_the_optimiser_and_penalty_chosen_are_what_the_run_trains_with_and_what_the_loss_curve_shows():
+    at = open_train("circles")
+    at.selectbox(key=train_ui.OPTIMISER).select("adam").run()
+    assert at.number_input(key=train_ui.HYPER_KEYS["beta1"]).value == 0.9  # Adam's own fields appear
+    assert not [w for w in at.number_input if w.key == train_ui.HYPER_KEYS["momentum"]]
+    at.number_input(key=train_ui.HYPER_KEYS["beta2"]).set_value(0.99).run()
+    at.selectbox(key=train_ui.PENALTY).select("l2").run()
+    at.number_input(key=train_ui.PENALTY_RATE).set_value(0.01).run()
+    at.number_input(key=train_ui.LR).set_value(0.01).run()
+    at.switch_page("app.py").run()
+    at.switch_page("pages/3_Train.py").run()
+    assert at.selectbox(key=train_ui.OPTIMISER).value == "adam"
+    assert at.number_input(key=train_ui.HYPER_KEYS["beta2"]).value == 0.99
+    said = "Update: Adam (β₁ = 0.9, β₂ = 0.99, ε = 1e-08), penalty: L2, λ = 0.01."
+    assert said in " ".join(c.value for c in at.caption)
+    at.number_input(key=train_ui.EPOCHS).set_value(20).run()
+    click(at, train_ui.START)
+    drive(at)
+    run = run_of(at)
+    assert run.trainer.optimiser == Optimiser("adam", beta2=0.99) and run.trainer.penalty == Penalty("l2", 0.01)
+    assert run.trainer.state.t == 20 * -(-len(run.train_set) // run.trainer.batch_size)
+    curves = [t["name"].split(" ·")[0] for t in chart(at, train_ui.LOSS_CHART)["data"]]
+    assert curves == ["train", "test", "train + penalty"]
+    assert not at.exception
+
+
+def test_the_optimiser_comparison_draws_one_curve_per_optimiser():
+    at = open_train("circles")
+    at.number_input(key=train_ui.EPOCHS).set_value(30).run()
+    at.segmented_control(key=train_ui.COMPARE_WHAT).set_value("optimisers").run()
+    at.text_input(key=train_ui.OPTIMISERS).input("sgd, momentum, nesterov, rmsprop, adam, adagrad").run()
+    click(at, train_ui.COMPARE)
+    n = 0
+    while at.session_state[state.TRAIN].comparison.running:
+        at.run()
+        n += 1
+        assert n < 200
+    comparison = at.session_state[state.TRAIN].comparison
+    spec = chart(at, train_ui.COMPARE_CHART)
+    curves = [t for t in spec["data"] if t.get("showlegend") is not False]
+    assert [t["name"].split(" ·")[0] for t in curves] == [
+        "SGD, η = 0.5", "SGD with momentum, η = 0.5", "Nesterov momentum, η = 0.5",
+        "RMSProp, η = 0.01", "Adam, η = 0.01", "Adagrad, η = 0.1",
+    ]  # fmt: skip
+    assert spec["layout"]["title"]["text"].startswith("Training loss by optimiser")
+    starts = {run.history[0].train_loss for run in comparison.runs.values()}
+    assert len(starts) == 1 and all(run.epoch == 30 for run in comparison.runs.values())  # the same start
     assert not at.exception
 
 
@@ -221,7 +274,6 @@ def test_a_network_changed_elsewhere_clears_the_run():
     [
         (train_ui.EPOCHS, 123, lambda at: at.session_state[state.SHARED].train.epochs),
         (train_ui.BATCH, 3, lambda at: at.session_state[state.SHARED].train.batch_size),
-        (train_ui.MOMENTUM, 0.5, lambda at: at.session_state[state.SHARED].train.momentum),
     ],
 )
 def test_settings_survive_a_page_switch(key, value, stored):
@@ -239,7 +291,7 @@ def test_regression_on_one_input_draws_the_fitted_curve_and_no_accuracy():
     spec = NetworkSpec((1, 8, 1), ("tanh", "linear"), "mse", "mean", seed=0, learning_rate=0.1)
     at.session_state[state.SHARED].net = Network.initialise(spec)
     at.session_state[state.SHARED].data = DataSettings("sine", n=80, noise=0.05, test_fraction=0.25)
-    at.session_state[state.SHARED].train = TrainSettings(epochs=150, batch_size=8, momentum=0.9)
+    at.session_state[state.SHARED].train = TrainSettings(epochs=150, batch_size=8, optimiser=MOMENTUM)
     at.switch_page("pages/3_Train.py").run()
     click(at, train_ui.START)
     drive(at)
@@ -343,3 +395,31 @@ def test_the_output_toggles_hide_the_test_points_and_flatten_the_regions():
     assert len({c for _, c in heat["colorscale"]}) == 2
     assert at.session_state[state.TRAIN].show_test is False and at.session_state[state.TRAIN].discrete is True
     assert not at.exception
+
+
+def test_a_share_link_opened_fresh_restores_the_training_settings_and_starts_the_same_run():
+    """Two new sessions open one link (then the Train page): its settings are in the fields, and Start
+    trains the same run in both (every report equal), with the link's optimiser and penalty."""
+    source = open_train("circles")
+    source.selectbox(key=train_ui.OPTIMISER).select("nesterov").run()
+    source.number_input(key=train_ui.HYPER_KEYS["momentum"]).set_value(0.8).run()
+    source.selectbox(key=train_ui.PENALTY).select("l1").run()
+    source.number_input(key=train_ui.PENALTY_RATE).set_value(0.002).run()
+    source.number_input(key=train_ui.EPOCHS).set_value(12).run()
+    params = dict(source.query_params)
+    assert (params["opt"], params["mu"], params["reg"], params["lam"], params["ep"]) == (
+        "nesterov", "0.8", "l1", "0.002", "12"
+    )  # fmt: skip
+    runs = []
+    for _ in range(2):
+        train_record = {state.TRAIN: state.Train(clock=StepClock(TICK_CLOCK))}
+        at = open_app("pages/3_Train.py", params, home_first=True, **train_record)  # page links resolve
+        assert at.selectbox(key=train_ui.OPTIMISER).value == "nesterov"
+        assert at.number_input(key=train_ui.HYPER_KEYS["momentum"]).value == 0.8
+        assert at.number_input(key=train_ui.PENALTY_RATE).value == 0.002
+        click(at, train_ui.START)
+        drive(at)
+        runs.append(run_of(at))
+    assert runs[0].trainer.optimiser == Optimiser("nesterov", momentum=0.8)
+    assert runs[0].trainer.penalty == Penalty("l1", 0.002) and runs[0].epoch == 12
+    assert runs[0].history == runs[1].history

@@ -18,7 +18,7 @@ from bpviz.engine.inits import INITS
 from bpviz.engine.spec import NetworkSpec
 from bpviz.io import netfile
 from bpviz.lesson.selection import is_valid_selection
-from bpviz.lesson.summary import architecture
+from bpviz.lesson.summary import architecture, training_summary
 from webui import notices, state
 
 # Widget keys (browser tests find them as .st-key-<key>): filled from the network and data by ``sync``.
@@ -251,16 +251,22 @@ def import_network() -> None:
     d.imported = upload.file_id
     current = state.data_settings()
     try:
-        new = netfile.loads(upload.getvalue())
-        data = data_for(new, current, lambda ds: state.dataset(ds, new.spec.seed))
+        doc = netfile.read(upload.getvalue())
+        new = doc.net
+        data = data_for(new, current, lambda ds: state.dataset(ds, new.spec.seed), doc.data)
     except BpvizError as err:
         _notice("error", f"Could not import {upload.name}: {err}. Your network is unchanged.")
         return
     state.set_data(data)
     state.set_net(new)
     text = f"Imported {upload.name}: a {architecture(new.spec)} network with its weights."
-    if data != current:
+    if data == doc.data and data != current:
+        text += f" The dataset is now the one it was saved with, {SOURCES[data.name].label}."
+    elif data != current:
         text += f" The dataset is now {SOURCES[data.name].label}, which fits its inputs and outputs."
+    if doc.train is not None:
+        state.set_train_settings(**vars(doc.train))
+        text += f" Training settings: {training_summary(doc.train)}."
     _notice("success", text)
 
 

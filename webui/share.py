@@ -76,8 +76,8 @@ def share_box() -> None:
             sample += " of the dataset (a sample typed by hand does not travel)"
         notices.caption(
             md(
-                "Opens this network with {}, the data, and the Step page's {} and stage {}. Add `&present=1` to "
-                "open it in presentation mode.",
+                "Opens this network with {}, the data, the Step page's {} and stage {}, and the training "
+                "settings. Add `&present=1` to open it in presentation mode.",
                 weights,
                 sample,
                 lesson.stage + 1,

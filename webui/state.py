@@ -154,11 +154,12 @@ class Step:
 
 @dataclass
 class Train:
-    """The run being trained or last trained and the learning-rate comparison, made at version ``made_at``; the notices
-    beside the buttons; the tracked training rows (() = pick automatically); the log-scale choices; the rates to
-    compare; what was clicked or picked on the diagram (("node", l, i), an edge or a bias: its neuron's map is
-    drawn large); the data picture's output toggles; the session's lock (a click's script thread waits for a
-    training tick of an overlapping one) and the clock runs measure time with."""
+    """The run being trained or last trained and the comparison, made at version ``made_at``; the notices
+    beside the buttons; the tracked training rows (() = pick automatically); the log-scale choices; what the
+    comparison compares, and the rates or optimisers it compares; what was clicked or picked on the diagram
+    (("node", l, i), an edge or a bias: its neuron's map is drawn large); the data picture's output toggles;
+    the session's lock (a click's script thread waits for a training tick of an overlapping one) and the clock
+    runs measure time with."""
 
     run: Run | None = None
     comparison: Comparison | None = None
@@ -169,6 +170,8 @@ class Train:
     log: bool = False
     compare_log: bool = True
     rates: str = "0.01, 0.1, 0.5, 2"
+    compare_what: str = "learning rates"  # or "optimisers"
+    optimisers: str = "sgd, momentum, nesterov, rmsprop, adam, adagrad"
     selected: tuple | None = None
     show_test: bool = True
     discrete: bool = False
@@ -426,19 +429,21 @@ def default_lesson() -> Lesson:
 
 
 def lesson() -> Lesson | None:
-    """What a share link carries now: the network, the data settings, the Step page's sample and stage;
-    None with an uploaded CSV (it cannot travel in a link)."""
+    """What a share link carries now: the network, the data settings, the Step page's sample and stage, the
+    training settings; None with an uploaded CSV (it cannot travel in a link)."""
     data = data_settings()
     if data.name == "csv":
         return None
     sample = min(step().sample, data.n - 1)  # the Step page clamps it the same way
-    return Lesson(net(), data, sample, step().stage)
+    return Lesson(net(), data, sample, step().stage, train_settings())
 
 
 def load_lesson(new: Lesson) -> None:
-    """Make a share link's lesson the session's: its network, data settings, and Step sample and stage."""
+    """Make a share link's lesson the session's: its network, data settings, Step sample and stage, and
+    training settings."""
     s = step()
     s.source, s.sample, s.stage = "dataset", new.sample, new.stage
+    shared().train = new.train
     set_data(new.data)
     set_net(new.net)
     shared().preset = preset_of(new.net)

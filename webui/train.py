@@ -1,22 +1,24 @@
 """What the Train page's buttons and settings do: widget callbacks and the per-tick step.
 
-A training run (``bpviz.runs.run.Run``) and a learning-rate comparison (``bpviz.runs.comparison.Comparison``)
-live in ``state.Train``. ``tick`` trains the run for about ``TICK_SECONDS`` and is called by the page's status
-fragment on every rerun, so in a browser the run advances several times a second and in AppTest
-(which has no timers) every script run is one tick. Networks go back to the shared state through
-``state.share_from_train``: the trained one when a run stops, ends or diverges, the starting one on Reset.
-Every action that changes the run, the comparison or the shared network holds the session's training lock;
-runs measure time with the session's ``state.Train.clock``.
+A training run (``bpviz.runs.run.Run``) and a comparison of learning rates or optimisers
+(``bpviz.runs.comparison.Comparison``) live in ``state.Train``. ``tick`` trains the run for about
+``TICK_SECONDS`` and is called by the page's status fragment on every rerun, so in a browser the run advances
+several times a second and in AppTest (which has no timers) every script run is one tick. Networks go back
+to the shared state through ``state.share_from_train``: the trained one when a run stops, ends or diverges,
+the starting one on Reset. Every action that changes the run, the comparison or the shared network holds the
+session's training lock; runs measure time with the session's ``state.Train.clock``.
 """
 
 import functools
+from dataclasses import replace
 
 from bpviz import Dataset
 from bpviz.engine.errors import BpvizError
+from bpviz.engine.optimisers import HYPERS
 from bpviz.engine.training import MAX_EPOCHS  # noqa: F401  (the Epochs field's bound, the engine's)
-from bpviz.io.text import parse_rates
+from bpviz.io.text import parse_optimisers, parse_rates
 from bpviz.lesson.presets import FAST
-from bpviz.runs.comparison import Comparison
+from bpviz.runs.comparison import Comparison, optimiser_variants, rate_variants
 from bpviz.runs.run import PACE, TICK_SECONDS, Run, with_rate  # noqa: F401  (PACE: the page's)
 from bpviz.runs.tracked import MAX_TRACKED, pick_samples
 from bpviz.runs.workcap import cap_epochs
@@ -25,13 +27,18 @@ from webui import state
 # Widget keys (browser tests find them as .st-key-<key>).
 EPOCHS = "train_epochs_input"
 BATCH = "train_batch_input"
-MOMENTUM = "train_momentum_input"
+OPTIMISER = "train_optimiser_input"
+HYPER_KEYS = {name: f"train_{name}_input" for name in HYPERS}  # μ, β₁, β₂, ρ, ε
+PENALTY = "train_penalty_input"
+PENALTY_RATE = "train_penalty_rate_input"
 LR = "train_lr_input"
 SPLIT = "train_split_input"  # the test fraction, in percent
 TRACKED = "train_tracked_input"
 LOG = "train_log_input"
 COMPARE_LOG = "train_compare_log_input"
 RATES = "train_rates_input"
+COMPARE_WHAT = "train_compare_what_input"
+OPTIMISERS = "train_optimisers_input"
 START = "train_start"
 STOP = "train_stop"
 RESUME = "train_resume"
@@ -105,8 +112,18 @@ def tracked_rows(train_set: Dataset) -> list[int]:
 
 # -- settings --------------------------------------------------------------------------------------
 def set_train_setting(name: str, widget_key: str) -> None:
-    """Store one TrainSettings field (epochs, batch_size, momentum) from its widget."""
+    """Store one TrainSettings field (epochs, batch_size) from its widget."""
     state.set_train_settings(**{name: state.widget(widget_key)})
+
+
+def set_train_part(part: str, name: str, widget_key: str) -> None:
+    """Store one field of the run settings' ``part`` ("optimiser": its rule or a hyper-parameter; "penalty": its
+    kind or rate λ) from its widget; a run uses it from its next tick. A refused value is said, not stored."""
+    settings = state.train_settings()
+    try:
+        state.set_train_settings(**{part: replace(getattr(settings, part), **{name: state.widget(widget_key)})})
+    except BpvizError as err:
+        _say("error", str(err))
 
 
 @locked
@@ -136,14 +153,14 @@ def set_tracked() -> None:
 
 @locked
 def use_fast_settings() -> None:
-    """Epochs, batch size, rate and momentum known to train this dataset quickly (``bpviz.lesson.presets.FAST``)."""
+    """Epochs, batch size, rate and optimiser known to train this dataset quickly (``bpviz.lesson.presets.FAST``)."""
     recipe = FAST[state.data_settings().name]
-    state.set_train_settings(epochs=recipe.epochs, batch_size=recipe.batch_size, momentum=recipe.momentum)
+    state.set_train_settings(epochs=recipe.epochs, batch_size=recipe.batch_size, optimiser=recipe.optimiser)
     state.share_from_train(with_rate(state.net(), recipe.learning_rate))
     _say(
         "success",
         f"Fast settings: {recipe.epochs} epochs, batch size {recipe.batch_size}, "
-        f"learning rate {recipe.learning_rate:g}, momentum {recipe.momentum:g}.",
+        f"learning rate {recipe.learning_rate:g}, {recipe.optimiser.describe()}.",
     )
 
 
@@ -173,7 +190,8 @@ def start(train_set: Dataset, test_set: Dataset | None) -> None:
             test_set,
             settings.batch_size,
             learning_rate(),
-            settings.momentum,
+            settings.optimiser,
+            settings.penalty,
             tracked_rows(train_set),
             clock=t.clock,
         )
@@ -201,7 +219,7 @@ def resume(train_set: Dataset) -> None:
     if epochs is None:
         return
     try:
-        run.configure(settings.batch_size, learning_rate(), settings.momentum)
+        run.configure(settings.batch_size, learning_rate(), settings.optimiser, settings.penalty)
     except BpvizError as err:
         _say("error", str(err))
         return
@@ -232,7 +250,7 @@ def tick() -> bool:
     if run is None or not run.running:
         return False
     try:
-        run.configure(settings.batch_size, learning_rate(), settings.momentum)
+        run.configure(settings.batch_size, learning_rate(), settings.optimiser, settings.penalty)
     except BpvizError as err:
         run.stop()
         _say("error", str(err))
@@ -247,15 +265,20 @@ def tick() -> bool:
 # -- the comparison ---------------------------------------------------------------------------------
 @locked
 def compare(train_set: Dataset, test_set: Dataset | None) -> None:
-    """Train one starting network once per learning rate in ``state.Train.rates``, with the epochs, batch
-    size and momentum of the run settings: the run's starting network when there is a run, else the shared one."""
+    """Train one starting network once per learning rate in ``state.Train.rates`` (with the optimiser of the run
+    settings) or once per optimiser in ``state.Train.optimisers``, as ``state.Train.compare_what`` says, with the
+    epochs, batch size and penalty of the run settings: the run's starting network when there is a run, else the
+    shared one."""
     settings, run, t = state.train_settings(), current_run(), state.train()
     net = run.start_net if run is not None else state.net()
     try:
-        rates = parse_rates(t.rates)
-        epochs, why = cap_epochs(settings.epochs, len(train_set), net.spec.n_params, runs=len(rates))
+        if t.compare_what == "optimisers":
+            variants = optimiser_variants(parse_optimisers(t.optimisers, settings.optimiser, learning_rate()))
+        else:
+            variants = rate_variants(parse_rates(t.rates), settings.optimiser)
+        epochs, why = cap_epochs(settings.epochs, len(train_set), net.spec.n_params, runs=len(variants))
         comparison = Comparison(
-            net, train_set, test_set, rates, epochs, settings.batch_size, settings.momentum, clock=t.clock
+            net, train_set, test_set, variants, epochs, settings.batch_size, settings.penalty, t.clock, t.compare_what
         )
     except BpvizError as err:
         t.compare_notice = state.Notice("error", str(err))

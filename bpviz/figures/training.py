@@ -1,4 +1,4 @@
-"""Training curves: loss (train and test), accuracy, a learning-rate comparison, tracked samples by epoch.
+"""Training curves: loss (train and test), accuracy, a comparison of rates or optimisers, tracked samples by epoch.
 
 The curves take ``bpviz.training.Progress`` reports, one point per report. A diverged report never
 reaches them (``bpviz.runs.Run`` keeps it apart) and any value that is None or not finite is left
@@ -98,19 +98,19 @@ def loss_figure(
     height: int = HEIGHT,
     compact: bool = False,
 ) -> go.Figure:
-    """Train and test loss by epoch; ``x_max`` fixes the epoch axis (the run's target) so the curve grows into it;
-    ``height`` px tall, ``compact`` without the subtitle (``_sized``)."""
-    traces = [
-        _curve(history, "train_loss", "train", P.CATEGORICAL[0], "solid", ".4g"),
-        _curve(history, "test_loss", "test", P.CATEGORICAL[1], "dash", ".4g"),
-    ]
-    alt = _alt(
-        f"Loss by epoch ({loss_label(loss, reduction)})",
-        [_trend(history, "train_loss", "train", ".4g"), _trend(history, "test_loss", "test", ".4g")],
-    )
-    layout = chart_layout("Loss", "epoch", "loss", subtitle=loss_label(loss, reduction), alt=alt)
+    """Train and test (data) loss by epoch and, when a weight penalty was on, the training loss with it (the
+    total the updates descend) as a dotted curve; ``x_max`` fixes the epoch axis (the run's target) so the
+    curve grows into it; ``height`` px tall, ``compact`` without the subtitle (``_sized``)."""
+    curves = [("train_loss", "train", "solid"), ("test_loss", "test", "dash")]
+    if any(p.penalty for p in history):
+        curves.append(("total_loss", "train + penalty", "dot"))
+    traces = [_curve(history, f, name, P.CATEGORICAL[i], dash, ".4g") for i, (f, name, dash) in enumerate(curves)]
+    alt = _alt(f"Loss by epoch ({loss_label(loss, reduction)})", [_trend(history, f, n, ".4g") for f, n, _ in curves])
+    subtitle = loss_label(loss, reduction) + (" · the penalty Ω on weights only" if len(curves) > 2 else "")
+    layout = chart_layout("Loss", "epoch", "loss", subtitle=subtitle, alt=alt)
     layout["xaxis"] = _epoch_axis(x_max)
-    layout["yaxis"] = _loss_axis("loss", log_y, [v for p in history for v in (p.train_loss, p.test_loss)])
+    values = [getattr(p, f) for p in history for f, _, _ in curves]
+    layout["yaxis"] = _loss_axis("loss", log_y, values)
     return live_figure([t for t in traces if t is not None], _sized(layout, height, compact))
 
 
@@ -135,35 +135,37 @@ def accuracy_figure(
     return live_figure([t for t in traces if t is not None], _sized(layout, height, compact))
 
 
-def rate_comparison_figure(
-    curves: Mapping[float, Sequence[Progress]],
-    diverged_at: Mapping[float, int | None],
+def comparison_figure(
+    curves: Mapping[str, Sequence[Progress]],
+    diverged_at: Mapping[str, int | None],
     loss: str,
     reduction: str,
+    what: str = "learning rates",
     log_y: bool = True,
     x_max: int | None = None,
 ) -> go.Figure:
-    """Training loss by epoch, one curve per learning rate η; a diverged rate ends in a ✕ and says at which epoch."""
+    """Training loss (with the penalty, if any: what the updates descend) by epoch, one curve per variant
+    labelled as in ``curves`` ("η = 0.1", "Adam, η = 0.01"); a diverged one ends in a ✕ and says at which epoch."""
     trends = [
-        (_trend(history, "train_loss", f"η = {rate:g}:", ".3g") or f"η = {rate:g}")
-        + (f", diverged at epoch {diverged_at[rate]:,}" if diverged_at.get(rate) is not None else "")
-        for rate, history in curves.items()
+        (_trend(history, "total_loss", f"{label}:", ".3g") or label)
+        + (f", diverged at epoch {diverged_at[label]:,}" if diverged_at.get(label) is not None else "")
+        for label, history in curves.items()
     ]
-    alt = _alt(f"Training loss by epoch for {len(curves)} learning rates ({loss_label(loss, reduction)})", trends)
+    alt = _alt(f"Training loss by epoch for {len(curves)} {what} ({loss_label(loss, reduction)})", trends)
+    penalised = any(p.penalty for h in curves.values() for p in h)
+    subtitle = loss_label(loss, reduction) + (" + the weight penalty" if penalised else "")
     fig = go.Figure(
-        layout=chart_layout(
-            "Training loss by learning rate", "epoch", "loss", subtitle=loss_label(loss, reduction), alt=alt
-        )
+        layout=chart_layout(f"Training loss by {what.removesuffix('s')}", "epoch", "loss", subtitle=subtitle, alt=alt)
     )
     fig.update_layout(
         xaxis=_epoch_axis(x_max),
-        yaxis=_loss_axis("training loss", log_y, [p.train_loss for h in curves.values() for p in h]),
+        yaxis=_loss_axis("training loss", log_y, [p.total_loss for h in curves.values() for p in h]),
     )
-    for i, (rate, history) in enumerate(curves.items()):
+    for i, (label, history) in enumerate(curves.items()):
         color, dash = P.CATEGORICAL[i % len(P.CATEGORICAL)], DASHES[i % len(DASHES)]
-        x, y = _finite([p.epoch for p in history], [p.train_loss for p in history])
-        bad = diverged_at.get(rate)
-        name = f"η = {rate:g}" + (f" · diverged at epoch {bad}" if bad is not None else f" · {y[-1]:.3g}" if y else "")
+        x, y = _finite([p.epoch for p in history], [p.total_loss for p in history])
+        bad = diverged_at.get(label)
+        name = label + (f" · diverged at epoch {bad}" if bad is not None else f" · {y[-1]:.3g}" if y else "")
         fig.add_scatter(
             x=x,
             y=y,
@@ -171,7 +173,7 @@ def rate_comparison_figure(
             mode="lines+markers" if len(y) <= MARKERS_UP_TO else "lines",
             line={"color": color, "width": 3, "dash": dash},
             marker={"size": 6},
-            hovertemplate=f"η = {rate:g}<br>epoch %{{x}}<br>loss %{{y:.4g}}<extra></extra>",
+            hovertemplate=f"{label}<br>epoch %{{x}}<br>loss %{{y:.4g}}<extra></extra>",
         )
         if bad is not None and y:
             fig.add_scatter(
@@ -180,7 +182,7 @@ def rate_comparison_figure(
                 mode="markers",
                 marker={"symbol": "x", "size": 18, "color": color, "line": {"width": 2, "color": P.INK}},
                 showlegend=False,
-                hovertemplate=f"η = {rate:g} diverged at epoch {bad}<extra></extra>",
+                hovertemplate=f"{label} diverged at epoch {bad}<extra></extra>",
             )
     return fig
 

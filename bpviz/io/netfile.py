@@ -5,26 +5,51 @@
      "loss": "half_sse", "reduction": "sum", "bias": "learned", "init": "normal_scaled",
      "seed": 0, "learning_rate": 0.5,
      "weights": [W1, W2],   # W[l] as nested lists, shape (neurons of layer l+1, neurons of layer l)
-     "biases": [b1, b2]}    # optional together with "weights": omitted, they come from init and seed
+     "biases": [b1, b2],    # optional together with "weights": omitted, they come from init and seed
+     "training": {"epochs": 300, "batch_size": 16,                        # optional: how it trains
+                  "optimiser": {"name": "adam", "momentum": 0.9, "beta1": 0.9, "beta2": 0.999,
+                                "rho": 0.99, "eps": 1e-08},
+                  "penalty": {"kind": "l2", "rate": 0.001}},
+     "data": {"name": "circles", "n": 300, "noise": 0.08, "classes": 3,  # optional: what it trains on
+              "test_fraction": 0.2}}
 
 Floats are written with Python's shortest round-trip repr, so save then load gives identical numbers.
+``read`` gives the network with the training and data settings the file carries (None where it has none;
+files written before they travelled have none); ``loads`` gives the network alone. An uploaded CSV's data
+settings are never written (the file cannot carry the CSV).
 """
 
 import json
 import sys
+from dataclasses import asdict, dataclass, fields
 
+from bpviz.data.catalog import DataSettings
 from bpviz.engine.errors import BpvizError
 from bpviz.engine.network import Network
+from bpviz.engine.optimisers import Optimiser, Penalty
 from bpviz.engine.spec import SPEC_FIELDS, NetworkSpec
+from bpviz.engine.training import TrainSettings
 
 FORMAT = "bpviz-network"
 VERSION = 1
 MAX_FILE_BYTES = 40_000_000  # the largest network allowed (1,000,000 weights) writes about 26 MB
-KEYS = ("format", "version", *SPEC_FIELDS, "weights", "biases")
+KEYS = ("format", "version", *SPEC_FIELDS, "weights", "biases", "training", "data")
 
 
-def to_dict(net: Network, with_weights: bool = True) -> dict:
-    """The file's JSON object for ``net``."""
+@dataclass(frozen=True)
+class Document:
+    """What a network file holds: the network, and the training and data settings when it carries them."""
+
+    net: Network
+    train: TrainSettings | None = None
+    data: DataSettings | None = None
+
+
+def to_dict(
+    net: Network, with_weights: bool = True, train: TrainSettings | None = None, data: DataSettings | None = None
+) -> dict:
+    """The file's JSON object for ``net`` (with ``train`` and ``data`` when given; an uploaded CSV's data
+    settings are left out)."""
     s = net.spec
     doc = {
         "format": FORMAT,
@@ -41,12 +66,18 @@ def to_dict(net: Network, with_weights: bool = True) -> dict:
     if with_weights:
         doc["weights"] = [w.tolist() for w in net.W]
         doc["biases"] = [b.tolist() for b in net.b]
+    if train is not None:
+        doc["training"] = asdict(train)
+    if data is not None and data.name != "csv":
+        doc["data"] = asdict(data)
     return doc
 
 
-def dumps(net: Network, with_weights: bool = True) -> str:
+def dumps(
+    net: Network, with_weights: bool = True, train: TrainSettings | None = None, data: DataSettings | None = None
+) -> str:
     """The network file as text."""
-    return json.dumps(to_dict(net, with_weights), indent=1)
+    return json.dumps(to_dict(net, with_weights, train, data), indent=1)
 
 
 def _reject_constant(name: str):
@@ -64,7 +95,54 @@ def _object(pairs: list[tuple[str, object]]) -> dict:
 
 
 def from_dict(doc) -> Network:
-    """A validated network from the file's JSON object."""
+    """A validated network from the file's JSON object (its training and data settings checked too)."""
+    return document(doc).net
+
+
+def document(doc) -> Document:
+    """The validated network, training and data settings of the file's JSON object."""
+    net = _network(doc)
+    train = _record("training", doc.get("training"), _training)
+    data = _record("data", doc.get("data"), lambda d: DataSettings(**_known("data", d, DataSettings)))
+    if data is not None and data.name == "csv":
+        raise BpvizError("data", "an uploaded CSV cannot travel in a network file")
+    return Document(net, train, data)
+
+
+def _record(key: str, value, make):
+    """``make(value)`` for an object under ``key`` (None when the file has none); its problems name ``key``."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise BpvizError(key, "must be a JSON object")
+    try:
+        return make(value)
+    except TypeError as err:  # a value of the wrong kind where a record expected a number or text
+        raise BpvizError(key, str(err)) from None
+
+
+def _known(key: str, value: dict, record) -> dict:
+    """``value`` when every key of it is a field of the dataclass ``record``; else BpvizError naming the first."""
+    unknown = sorted(set(value) - {f.name for f in fields(record)})
+    if unknown:
+        raise BpvizError(key, f"unknown key(s): {', '.join(map(str, unknown))}")
+    return value
+
+
+def _training(value: dict) -> TrainSettings:
+    t = _known("training", value, TrainSettings)
+    parts = {}
+    for name, record in (("optimiser", Optimiser), ("penalty", Penalty)):
+        part = t.get(name, {})
+        if not isinstance(part, dict):
+            raise BpvizError("training", f"{name} must be a JSON object")
+        parts[name] = record(**_known(f"training.{name}", part, record))
+    defaults = TrainSettings()
+    return TrainSettings(t.get("epochs", defaults.epochs), t.get("batch_size", defaults.batch_size), **parts)
+
+
+def _network(doc) -> Network:
+    """The validated network of the file's JSON object."""
     if not isinstance(doc, dict):
         raise BpvizError("file", "a network file is a JSON object")
     if doc.get("format") != FORMAT:
@@ -126,6 +204,11 @@ def _json_problem(err: json.JSONDecodeError) -> str:
 
 def loads(text: str | bytes) -> Network:
     """A validated network from the file's text; every problem is a BpvizError."""
+    return read(text).net
+
+
+def read(text: str | bytes) -> Document:
+    """The validated network, training and data settings of the file's text; every problem is a BpvizError."""
     if len(text) > MAX_FILE_BYTES:
         raise BpvizError("file", f"larger than {MAX_FILE_BYTES // 1_000_000} MB")
     if not text.strip():
@@ -142,4 +225,4 @@ def loads(text: str | bytes) -> Network:
         raise BpvizError("file", "not valid JSON (lists or objects nested too deeply)") from None
     except ValueError:  # none known besides those above; the promise is a BpvizError for any file
         raise BpvizError("file", "not valid JSON (the text could not be read)") from None
-    return from_dict(doc)
+    return document(doc)

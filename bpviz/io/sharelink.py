@@ -2,13 +2,16 @@
 
     net=2-2-2  act=sig.sig  loss=half_sse  red=sum  bias=frozen  init=uniform  seed=0  lr=0.5
     data=mazur  n=1  noise=0  k=3  test=0  sample=0  stage=3
+    ep=300  bs=16  opt=adam  mu=0.9  b1=0.9  b2=0.999  rho=0.99  eps=1e-08  reg=l2  lam=0.001
     w=0.15_0.2_0.25_0.3_0.35_0.35_0.4_0.45_0.5_0.55_0.6_0.6   (only hand-set nets of ≤ 200 parameters)
 
 ``FIELDS`` is the one table of the keys: each row names the part of the lesson a key belongs
 to, the attribute it holds and the ``Codec`` that writes it and reads it back; ``encode`` and
 ``decode`` both walk it, in its order. ``w`` lists W[0], b[0], W[1], b[1], … flattened row by
 row (rows = receiving neurons); every number is in Python's shortest round-trip form, so a link
-reproduces the numbers exactly. Keys left out take their defaults. ``decode`` validates
+reproduces the numbers exactly. Keys left out take their defaults: the training settings (epochs to lam) are
+written only where they differ from ``TrainSettings()``'s, and read back from those, so a link made before
+they travelled opens with the defaults. ``decode`` validates
 everything and raises BpvizError on any tampered or stale value.
 
 The address bar holds a lesson's keys next to others the app keeps there
@@ -18,6 +21,7 @@ writes the URL to copy.
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 from urllib.parse import urlencode
 
@@ -27,9 +31,12 @@ from bpviz.data.catalog import DataSettings
 from bpviz.engine.activations import ACTIVATIONS
 from bpviz.engine.errors import BpvizError
 from bpviz.engine.network import Network
+from bpviz.engine.optimisers import Optimiser, Penalty
 from bpviz.engine.spec import NetworkSpec
+from bpviz.engine.training import TrainSettings
 
 MAX_SHARED_PARAMS = 200
+TRAIN_DEFAULTS = TrainSettings()
 MAX_VALUE_CHARS = 8_000
 MAX_STAGE = 1_000
 PRESENT = "present"  # not a lesson key: "1" opens the pages in presentation mode
@@ -43,6 +50,7 @@ class Lesson:
     data: DataSettings
     sample: int = 0
     stage: int = 0
+    train: TrainSettings = TrainSettings()
 
 
 # ----------------------------------------------------------------------------- codecs
@@ -114,8 +122,9 @@ WEIGHTS = Codec(_write_weights, lambda text, key: [_float(v, key) for v in text.
 @dataclass(frozen=True)
 class Field:
     """One query key: the ``part`` of the lesson it belongs to ("spec": the NetworkSpec, "data": the
-    DataSettings, "step": the Step page's sample and stage, "net": the network's W and b), the ``attr``
-    of that part it holds (None for "net": all of W and b) and its ``codec``."""
+    DataSettings, "step": the Step page's sample and stage, "train": the TrainSettings, "net": the network's W
+    and b), the ``attr`` of that part it holds ("optimiser.name": a field of a field; None for "net": all of W
+    and b) and its ``codec``."""
 
     key: str
     part: str
@@ -139,6 +148,16 @@ FIELDS = (
     Field("test", "data", "test_fraction", NUMBER),
     Field("sample", "step", "sample", WHOLE),
     Field("stage", "step", "stage", WHOLE),
+    Field("ep", "train", "epochs", WHOLE),
+    Field("bs", "train", "batch_size", WHOLE),
+    Field("opt", "train", "optimiser.name", TEXT),
+    Field("mu", "train", "optimiser.momentum", NUMBER),
+    Field("b1", "train", "optimiser.beta1", NUMBER),
+    Field("b2", "train", "optimiser.beta2", NUMBER),
+    Field("rho", "train", "optimiser.rho", NUMBER),
+    Field("eps", "train", "optimiser.eps", NUMBER),
+    Field("reg", "train", "penalty.kind", TEXT),
+    Field("lam", "train", "penalty.rate", NUMBER),
     Field("w", "net", None, WEIGHTS),  # only for hand-set nets of up to MAX_SHARED_PARAMS parameters
 )
 KEYS = tuple(f.key for f in FIELDS)
@@ -155,7 +174,10 @@ def encode(lesson: Lesson) -> dict[str, str]:
     if data.name == "csv":
         raise BpvizError("dataset", "an uploaded CSV cannot travel in a link; share a built-in dataset")
     parts = {"spec": net.spec, "data": data, "step": lesson}
-    params = {f.key: f.codec.write(getattr(parts[f.part], f.attr)) for f in FIELDS if f.part in parts}
+    params = {f.key: f.codec.write(attrgetter(f.attr)(parts[f.part])) for f in FIELDS if f.part in parts}
+    for f in FIELDS:
+        if f.part == "train" and (value := attrgetter(f.attr)(lesson.train)) != attrgetter(f.attr)(TRAIN_DEFAULTS):
+            params[f.key] = f.codec.write(value)
     if net.spec.n_params <= MAX_SHARED_PARAMS and _hand_set(net):
         params[WEIGHTS_FIELD.key] = WEIGHTS_FIELD.codec.write(net)
     return params
@@ -168,12 +190,23 @@ def _hand_set(net: Network) -> bool:
 
 
 def _read(params: Mapping[str, str], part: str, default) -> dict[str, Any]:
-    """Every attribute of ``part``: read by its field's codec where ``params`` has the key, else ``default``'s."""
+    """Every attribute of ``part``: read by its field's codec where ``params`` has the key, else ``default``'s
+    (a dotted attribute keeps its dots: {"optimiser.name": "adam"})."""
     values = {}
     for f in FIELDS:
         if f.part == part:
-            values[f.attr] = f.codec.read(params[f.key], f.key) if f.key in params else getattr(default, f.attr)
+            values[f.attr] = f.codec.read(params[f.key], f.key) if f.key in params else attrgetter(f.attr)(default)
     return values
+
+
+def _train(params: Mapping[str, str]) -> TrainSettings:
+    """The training settings of a link, each left out as in ``TrainSettings()``, validated by their records."""
+    values = _read(params, "train", TRAIN_DEFAULTS)
+    nested = {part: {k.split(".")[1]: v for k, v in values.items() if k.startswith(part + ".")}
+              for part in ("optimiser", "penalty")}  # fmt: skip
+    return TrainSettings(
+        values["epochs"], values["batch_size"], Optimiser(**nested["optimiser"]), Penalty(**nested["penalty"])
+    )
 
 
 def one_value_each(query: Mapping[str, Sequence[str]]) -> dict[str, str]:
@@ -187,7 +220,7 @@ def one_value_each(query: Mapping[str, Sequence[str]]) -> dict[str, str]:
 
 def decode(params: Mapping[str, str], default: Lesson) -> Lesson:
     """The lesson a link describes; keys it leaves out come from ``default`` (sample and stage from 0).
-    Raises BpvizError. The parts are read and checked in turn: spec, data, weights, sample and stage."""
+    Raises BpvizError. The parts are read and checked in turn: spec, data, weights, sample and stage, training."""
     for key, value in params.items():
         if len(str(value)) > MAX_VALUE_CHARS:
             raise BpvizError(key, f"longer than {MAX_VALUE_CHARS} characters")
@@ -205,7 +238,7 @@ def decode(params: Mapping[str, str], default: Lesson) -> Lesson:
         raise BpvizError("sample", f"{step['sample']} is not a sample index from 0 to {data.n - 1}")
     if not 0 <= step["stage"] <= MAX_STAGE:
         raise BpvizError("stage", f"{step['stage']} is not a stage number")
-    return Lesson(net, data, **step)
+    return Lesson(net, data, **step, train=_train(params))
 
 
 def _weights(spec: NetworkSpec, text: str) -> Network:

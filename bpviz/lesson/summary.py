@@ -1,5 +1,6 @@
 """What a network spec amounts to, in words and formulas: its architecture, parameter counts,
-the shapes of every W and b, and the forward pass and loss in general LaTeX form. The menu labels
+the shapes of every W and b, and the forward pass and loss in general LaTeX form; and its training
+settings in a line. The menu labels
 and LaTeX of each activation and loss are their records' (``bpviz.engine.activations``, ``.losses``).
 
 Shapes follow the engine: W^(l) is (n_l, n_{l-1}) (rows = the layer's own neurons) and
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from bpviz.engine.activations import ACTIVATIONS
 from bpviz.engine.losses import LOSSES
 from bpviz.engine.spec import NetworkSpec
+from bpviz.engine.training import TrainSettings
 
 
 def architecture(spec: NetworkSpec) -> str:
@@ -90,3 +92,10 @@ def loss_equation(spec: NetworkSpec) -> str:
     per_sample = LOSSES[spec.loss].latex.replace("a_j", r"\hat y_j")
     reduce = r"\frac{1}{B}\sum_{n=1}^{B}" if spec.reduction == "mean" else r"\sum_{n=1}^{B}"
     return rf"L = {reduce} \ell\big(y_n, \hat y_n\big), \qquad \ell(y, \hat y) = {per_sample}"
+
+
+def training_summary(train: TrainSettings) -> str:
+    """ "300 epochs, batch size 16, SGD with momentum (μ = 0.9), no regularisation"."""
+    return f"{train.epochs:,} epochs, batch size {train.batch_size:,}, {train.optimiser.describe()}, " + (
+        train.penalty.describe()
+    )
