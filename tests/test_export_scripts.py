@@ -24,13 +24,12 @@ from bpviz.engine.losses import LOSSES, REDUCTIONS
 from bpviz.engine.spec import BIAS_MODES
 from bpviz.lesson.presets import PRESETS
 from bpviz.lesson.script_code import ACTIVATION_CODE, LOSS_CODE
-from bpviz.lesson.scripts import numpy_script, script_file_name, torch_script, unsupported
+from bpviz.lesson.scripts import SCRIPTS, numpy_script, script_file_name, unsupported
 from bpviz.lesson.stages import walk
 
 PAIRS = accepted_output_losses()
 HIDDEN = [name for name, act in ACTIVATIONS.items() if not act.output_only]
 TOLERANCE = {"numpy": (1e-12, 1e-15), "torch": (1e-9, 1e-12)}  # (relative, absolute near 0)
-WRITE = {"numpy": numpy_script, "torch": torch_script}
 RUNNER = """\
 import contextlib, runpy, sys
 for path in sys.argv[1:]:
@@ -126,7 +125,7 @@ def agree(printed: dict, expected: dict, library: str, case: str) -> None:
 
 def run_all(library: str, cases: list, tmp_path, texts: list[str] | None = None) -> list[dict]:
     """Write each case's script (or the given ``texts``) and run them all in one subprocess; their outputs."""
-    texts = texts or [WRITE[library](walk(*case)) for case in cases]
+    texts = texts or [SCRIPTS[library](walk(*case)) for case in cases]
     paths = []
     for i, text in enumerate(texts):
         paths.append(tmp_path / f"case{i}-{library}.py")
@@ -149,7 +148,7 @@ def check_library(library: str, tmp_path) -> None:
     """The worked example's script run alone as its docstring says; every other preset and the random cases in
     one run: each prints the engine's numbers."""
     net, x, y = preset_case("mazur")
-    printed = run_alone(WRITE[library](walk(net, x, y)), script_file_name(net.spec, library), tmp_path)
+    printed = run_alone(SCRIPTS[library](walk(net, x, y)), script_file_name(net.spec, library), tmp_path)
     agree(printed, engine_numbers(net, x, y), library, "mazur")
     cases = [preset_case(key) for key in PRESETS if key != "mazur"] + random_cases()
     for case, printed in zip(cases, run_all(library, cases, tmp_path), strict=True):
@@ -200,7 +199,7 @@ def test_an_activation_without_script_code_is_refused_by_name(softplus):
     assert unsupported(spec) == "No script code for softplus."
     assert unsupported(spec.replace(activations=("tanh", "sigmoid"))) is None
     w = walk(Network.initialise(spec), [0.5, -0.5], [1.0])
-    for write in WRITE.values():
+    for write in SCRIPTS.values():
         with pytest.raises(BpvizError, match="softplus"):
             write(w)
 
@@ -211,20 +210,20 @@ def masked(text: str) -> list[tuple[int, str]]:
     return [(t.type, "N" if t.type == tokenize.NUMBER else t.string) for t in tokens if t.string != "-"]
 
 
-@pytest.mark.parametrize("library", WRITE)
+@pytest.mark.parametrize("library", SCRIPTS)
 def test_only_the_numbers_depend_on_the_networks_parameters_and_sample(library):
     """Two nets of one spec with other weights, biases and samples give scripts that differ in numbers only:
     nothing but numbers (and the spec's registry names and sizes) reaches a script."""
     net, x, y = random_case(5, "softmax", "cross_entropy", "sum", "learned")
     other = Network.from_arrays(net.spec, [-2 * w for w in net.W], [b + 1 for b in net.b])
-    first, second = WRITE[library](walk(net, x, y)), WRITE[library](walk(other, -x, y[::-1]))
+    first, second = SCRIPTS[library](walk(net, x, y)), SCRIPTS[library](walk(other, -x, y[::-1]))
     assert first != second and masked(first) == masked(second)
 
 
 def test_the_docstring_says_what_the_script_is_and_how_to_run_it():
     net, x, y = preset_case("mazur")
     for library, title in (("numpy", "NumPy"), ("torch", "PyTorch")):
-        doc = ast.get_docstring(ast.parse(WRITE[library](walk(net, x, y))))
+        doc = ast.get_docstring(ast.parse(SCRIPTS[library](walk(net, x, y))))
         assert doc.startswith(f"One step of backpropagation exported from bpviz, as a {title} script.")
         assert "The bpviz network 2-2-2: activations sigmoid, sigmoid" in doc
         assert f"python bpviz-step-2-2-2-{library}.py" in doc and "dL/dW[l]" in doc

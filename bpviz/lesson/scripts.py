@@ -11,6 +11,9 @@ The code of each activation and loss comes from ``script_code`` (a table keyed b
 else reaches a script but numbers and registry names: no dataset name, no file name, no text a user typed.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import numpy as np
 
 from bpviz.engine.errors import BpvizError
@@ -112,33 +115,50 @@ with torch.no_grad():
     return _script(w, "torch", functions, "", step)
 
 
-LIBRARIES = {
-    "numpy": ("NumPy", "import numpy as np", "np.array({})", "np.asarray(value).tolist()"),
-    "torch": ("PyTorch", "import torch", "tensor({})", "value.detach().tolist()"),
-}
+@dataclass(frozen=True)
+class Library:
+    """What a script needs of its library: its ``title``; ``top``, the imports and helpers the script starts
+    with; ``make``, an array from a list literal put in for {}; ``trained``, what ``make`` adds for a trained
+    parameter; ``listed``, a printed ``value`` as nested Python lists."""
 
-TENSOR = '''def tensor(values, trained=False):
+    title: str
+    top: str
+    make: str
+    trained: str
+    listed: str
+
+
+LIBRARIES = {
+    "numpy": Library("NumPy", "import numpy as np", "np.array({})", "", "np.asarray(value).tolist()"),
+    "torch": Library(
+        "PyTorch",
+        '''import torch
+
+
+def tensor(values, trained=False):
     """A float64 tensor; a trained one (W, and b unless there are none) collects dL/d(itself) in .grad."""
-    return torch.tensor(values, dtype=torch.float64, requires_grad=trained)
-'''
+    return torch.tensor(values, dtype=torch.float64, requires_grad=trained)''',
+        "tensor({})",
+        ", trained=True",
+        "value.detach().tolist()",
+    ),
+}
 
 
 def _script(w: Walk, library: str, functions: list[str], tables: str, step: str) -> str:
     """The whole script: header, data, ``functions``, ``tables`` (more per-layer tables), the forward pass,
     ``step`` (loss, backward, update) and the printing."""
     spec = w.net.spec
-    title, imports, make, listed = LIBRARIES[library]
-    trained = ", trained=True" if library == "torch" else ""
+    lib = LIBRARIES[library]
     params = [("W", w.net.W)] + ([("b", w.net.b)] if spec.bias != "none" else [])
-    data = [f"x = {make.format(_literal(w.trace.x))}", f"y = {make.format(_literal(w.trace.y))}"]
+    data = [f"x = {lib.make.format(_literal(w.trace.x))}", f"y = {lib.make.format(_literal(w.trace.y))}"]
     for letter, values in params:
-        rows = "".join(f"    {l}: {make.format(_literal(v, 4) + trained)},\n" for l, v in enumerate(values, 1))
+        rows = "".join(f"    {l}: {lib.make.format(_literal(v, 4) + lib.trained)},\n" for l, v in enumerate(values, 1))
         data.append(f"{letter} = {{\n{rows}}}")
     activations = ", ".join(f"{l}: {a}" for l, a in enumerate(spec.activations, 1))
     parts = [
-        _header(spec, title, library),
-        imports,
-        TENSOR if library == "torch" else "",
+        _header(spec, lib.title, library),
+        lib.top,
         f"L = {spec.depth}  # layers after the input\nLAYERS = range(1, L + 1)\n"
         f"LEARNING_RATE = {float(spec.learning_rate)!r}\n",
         "\n".join(data) + "\n",
@@ -156,7 +176,7 @@ def _script(w: Walk, library: str, functions: list[str], tables: str, step: str)
             "show",
             "name, value",
             "Print one line: name = value, each number by repr (every digit).",
-            f'print(name, "=", repr({listed}))',
+            f'print(name, "=", repr({lib.listed}))',
         ),  # fmt: skip
         _printing(spec),
     ]
@@ -260,3 +280,6 @@ def _literal(values, indent: int = 0) -> str:
         return repr(array.tolist())
     pad = " " * (indent + 4)
     return "[\n" + "".join(f"{pad}{row!r},\n" for row in array.tolist()) + " " * indent + "]"
+
+
+SCRIPTS: dict[str, Callable[[Walk], str]] = {"numpy": numpy_script, "torch": torch_script}  # by LIBRARIES key
