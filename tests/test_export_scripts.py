@@ -57,9 +57,10 @@ def preset_case(key: str) -> tuple[Network, np.ndarray, np.ndarray]:
     return preset.network(), x, y
 
 
-def random_case(seed: int, output: str, loss: str, reduction: str, bias: str):
+def random_case(seed: int, output: str, loss: str, reduction: str, bias: str, batch: int = 1):
     """A net of 1 or 2 hidden layers of 1 to 4 neurons, its hidden activations taken in turn from the
-    registry, random parameters, learning rate and sample (cross-entropy targets that need not sum to 1)."""
+    registry, random parameters, learning rate and sample (cross-entropy targets that need not sum to 1);
+    ``batch`` > 1 makes x and y batches of that many rows."""
     rng = np.random.default_rng(seed)
     hidden = [HIDDEN[(seed + i) % len(HIDDEN)] for i in range(1 + seed % 2)]
     layers = (int(rng.integers(1, 5)), *rng.integers(1, 5, len(hidden)), 2 + seed % 2)
@@ -67,18 +68,27 @@ def random_case(seed: int, output: str, loss: str, reduction: str, bias: str):
     spec = NetworkSpec(layers, (*hidden, output), loss, reduction, bias, "xavier", seed, lr)
     W = [rng.normal(0.0, 0.9, s) for s in spec.shapes]
     b = [rng.normal(0.0, 0.5, r) if bias != "none" else np.zeros(r) for r, _ in spec.shapes]
-    n_out = layers[-1]
+    rows, n_out = (batch,) if batch > 1 else (), layers[-1]
     if loss == "cross_entropy" and seed % 3 == 0:
-        y = np.eye(n_out)[seed % n_out]  # one-hot
+        y = np.eye(n_out)[rng.integers(0, n_out, rows)]  # one-hot
     else:
-        y = rng.random(n_out) if loss in ("cross_entropy", "binary_cross_entropy") else rng.normal(size=n_out)
-    return Network.from_arrays(spec, W, b), rng.normal(0.0, 1.0, layers[0]), y
+        y = (
+            rng.random((*rows, n_out))
+            if loss in ("cross_entropy", "binary_cross_entropy")
+            else rng.normal(size=(*rows, n_out))
+        )
+    return Network.from_arrays(spec, W, b), rng.normal(0.0, 1.0, (*rows, layers[0])), y
 
 
 def random_cases() -> list:
-    """One random case for each accepted (output activation, loss), reduction and bias mode."""
+    """One random case for each accepted (output activation, loss), reduction and bias mode; and a few batches
+    of three, where a mean over the batch and a sum differ (the scripts' code is written for a batch, as the
+    engine's is, and prints the first row of z, a and δ)."""
     combos = itertools.product(PAIRS, REDUCTIONS, BIAS_MODES)
-    return [random_case(seed, *pair, reduction, bias) for seed, (pair, reduction, bias) in enumerate(combos)]
+    cases = [random_case(seed, *pair, reduction, bias) for seed, (pair, reduction, bias) in enumerate(combos)]
+    batches = [("softmax", "cross_entropy", "mean", "learned"), ("sigmoid", "binary_cross_entropy", "sum", "frozen"),
+               ("linear", "mse", "mean", "none"), ("relu", "half_sse", "sum", "learned")]  # fmt: skip
+    return cases + [random_case(seed, *combo, batch=3) for seed, combo in enumerate(batches)]
 
 
 def engine_numbers(net: Network, x, y) -> dict[str, np.ndarray]:

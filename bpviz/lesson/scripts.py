@@ -70,7 +70,7 @@ def numpy_script(w: Walk) -> str:
         _function("loss_per_sample", "a, y, z", loss.doc, loss.numpy),
         _function(
             "output_delta", "z, a, y", f"δ = dL/dz of the output layer for each sample: {about}.", f"return {delta}"
-        ),  # fmt: skip
+        ),
     ]
     scale = " / len(x)" if spec.reduction == "mean" else ""
     why = "divided by the batch size for the mean over the batch" if scale else "the batch loss is the sum"
@@ -169,7 +169,7 @@ def _script(w: Walk, library: str, functions: list[str], tables: str, step: str)
             "per_sample",
             f"The batch loss: the {REDUCTIONS[spec.reduction]} of the losses.",
             f"return per_sample.{spec.reduction}()",
-        ),  # fmt: skip
+        ),
         _forward(spec),
         step + "\n" + _after(spec, library),
         _function(
@@ -177,7 +177,7 @@ def _script(w: Walk, library: str, functions: list[str], tables: str, step: str)
             "name, value",
             "Print one line: name = value, each number by repr (every digit).",
             f'print(name, "=", repr({lib.listed}))',
-        ),  # fmt: skip
+        ),
         _printing(spec),
     ]
     text = "\n\n\n".join(p.strip("\n") for p in parts if p)
