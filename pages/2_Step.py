@@ -14,6 +14,7 @@ from bpviz.lesson.names import layer_title
 from bpviz.lesson.numbers import format_value
 from bpviz.lesson.presets import publication_of
 from bpviz.lesson.published import compare, published_summary
+from bpviz.lesson.scripts import LIBRARIES, SCRIPTS, script_file_name, unsupported
 from bpviz.lesson.selection import anchor, element_choices, element_label, kept, neuron_choices, neuron_label, shown
 from bpviz.lesson.shown import applied_view, stage_view
 from bpviz.lesson.tables import gradcheck_table, neuron_table, published_table, update_table, weight_tables
@@ -81,10 +82,18 @@ else:
                help="Restore the weights from before the last applied update.")  # fmt: skip
     with nav.popover("What am I looking at?", icon=":material/help:", key=act.GUIDE):
         notices.write(md(STEP_GUIDE))
-    nav.download_button("Export this step", data=lambda: worked_example(w, decimals, names=names), key=act.EXPORT,
-                        file_name=f"bpviz-step-{'-'.join(map(str, spec.layers))}.md", mime="text/markdown",
-                        width="content", help="All stages with their equations and numbers, as Markdown with LaTeX "
-                        "for lecture notes.")  # fmt: skip
+    with nav.popover("Export this step", icon=":material/download:", key=act.EXPORT_MENU):
+        st.download_button("Markdown with LaTeX (.md)", data=lambda: worked_example(w, decimals, names=names),
+                           key=act.EXPORT, file_name=f"bpviz-step-{'-'.join(map(str, spec.layers))}.md",
+                           mime="text/markdown", help="All stages with their equations and numbers, for lecture "
+                           "notes.")  # fmt: skip
+        missing = unsupported(spec)  # an activation registered for a while has no script code
+        for library, write in SCRIPTS.items():
+            st.download_button(f"{LIBRARIES[library].title} script (.py)", data=lambda write=write: write(w),
+                               key=act.EXPORT_SCRIPT[library], file_name=script_file_name(spec, library),
+                               mime="text/x-python", disabled=missing is not None,
+                               help=missing or "This network, sample and update as a runnable script that "
+                               "prints every number of the step.")  # fmt: skip
 autoplay.ticker(n_stages)
 # A presentation clicker sends PageDown / PageUp: two more buttons, hidden by CSS, take those keys.
 with st.container(key=act.CLICKER):

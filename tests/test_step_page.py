@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 from bpviz import Network, NetworkSpec, backprop, get_preset, sgd_step
 from bpviz.data.catalog import DataSettings
 from bpviz.lesson.numbers import factor, number
+from bpviz.lesson.scripts import SCRIPTS
 from webui import autoplay, setup, state, step_sample
 from webui import step as step_ui
 
@@ -301,3 +302,43 @@ def test_auto_play_advances_one_stage_a_pace_and_stops_at_the_last():
     assert record.stage == n_stages - 1 and not record.playing  # played to the end, then stopped
     assert not at.toggle(key=autoplay.PLAYING).value
     assert not at.exception
+
+
+def recorded_downloads(monkeypatch) -> dict:
+    """{file id: (data callable, mime type, file name)} of every deferred download the page offers from now on,
+    recorded as Streamlit registers them (AppTest runs no browser that could fetch them)."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    made, register = {}, MediaFileManager.add_deferred
+
+    def recording(self, data, mimetype, coordinates, file_name=None, **kwargs):
+        file_id = register(self, data, mimetype, coordinates, file_name, **kwargs)
+        made[file_id] = (data, mimetype, file_name)
+        return file_id
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", recording)
+    return made
+
+
+def test_export_offers_the_step_as_markdown_and_as_a_numpy_and_a_pytorch_script(monkeypatch):
+    made = recorded_downloads(monkeypatch)
+    at = mazur()
+    at.button(key=step_ui.NEXT).click().run()  # the scripts hold the whole step whatever the stage
+    shown = at.session_state[state.STEP].walk.value
+    buttons = {b.key: b.proto for b in at.get("download_button")}
+    assert buttons[step_ui.EXPORT].label == "Markdown with LaTeX (.md)"
+    for library, title in (("numpy", "NumPy"), ("torch", "PyTorch")):
+        proto = buttons[step_ui.EXPORT_SCRIPT[library]]
+        data, mime, file_name = made[proto.deferred_file_id]
+        assert proto.label == f"{title} script (.py)" and not proto.disabled
+        assert data() == SCRIPTS[library](shown) and f"as a {title} script" in data()
+        assert (mime, file_name) == ("text/x-python", f"bpviz-step-2-2-2-{library}.py")
+
+
+def test_a_network_whose_activation_has_no_script_code_offers_no_script(softplus):
+    spec = NetworkSpec((2, 3, 1), ("softplus", "sigmoid"), "half_sse", "mean", "learned", "uniform", 5, 0.5)
+    at = open_page(Network.initialise(spec), get_preset("xor").data)
+    buttons = {b.key: b.proto for b in at.get("download_button")}
+    assert not buttons[step_ui.EXPORT].disabled
+    for key in step_ui.EXPORT_SCRIPT.values():
+        assert buttons[key].disabled and buttons[key].help == "No script code for softplus."
