@@ -19,6 +19,7 @@ import numpy as np
 from bpviz.data.catalog import DATA_DEFAULTS, DATASETS, make_dataset
 from bpviz.data.csvfile import read_csv
 from bpviz.data.datasets import split
+from bpviz.data.features import FEATURES
 from bpviz.engine.backprop import backprop, batch_loss, sgd_step
 from bpviz.engine.errors import BpvizError
 from bpviz.engine.finite import check_step
@@ -108,10 +109,11 @@ def cmd_train(args, clock=time.monotonic) -> None:
     every tenth of the epochs and, on a long run, at least every PROGRESS_SECONDS of ``clock``."""
     out = _writable(args.out) if args.out else None
     net = netfile.loads(_read(args.net))
-    given = {k: v for k in ("n", "noise", "classes", "test_fraction") if (v := getattr(args, k)) is not None}
+    knobs = ("n", "noise", "classes", "test_fraction", "features")
+    given = {k: v for k in knobs if (v := getattr(args, k)) is not None}
     data = replace(DATA_DEFAULTS.get(args.data, DATA_DEFAULTS["csv"]), **given)  # validated, like Design's
     if args.data in DATASETS:
-        ds = make_dataset(args.data, n=data.n, noise=data.noise, seed=net.spec.seed, classes=data.classes)
+        ds = make_dataset(args.data, data.n, data.noise, net.spec.seed, data.classes, data.features)
     elif args.data.endswith(".csv") or Path(args.data).is_file():
         ds = read_csv(_read(args.data), args.data)
     else:
@@ -177,6 +179,8 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--n", type=int, help=f"samples of a generated dataset ({own}: 4 for xor, and, or)")
     train.add_argument("--noise", type=float, help=f"noise of a generated dataset ({own}: 0 for xor, and, or)")
     train.add_argument("--classes", type=int, help=f"classes of spiral and gaussians ({own})")
+    train.add_argument("--features", type=lambda text: tuple(text.split(",")), help="input features of the 2-D "
+                       f"datasets' points, comma-separated, one input each: {', '.join(FEATURES)} (default: x1,x2)")
     train.add_argument("--out", help="write the trained network file here")
     train.add_argument("--max-work", type=int, default=MAX_WORK, help="most epochs × samples × parameters one run "
                        f"may do (default: the page's cap, {MAX_WORK:.0e}); fewer epochs run above it, with a note")
