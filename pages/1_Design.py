@@ -9,6 +9,7 @@ import streamlit as st
 from bpviz import BpvizError
 from bpviz.data.catalog import SOURCES
 from bpviz.data.datasets import MAX_SAMPLES, MAX_TEST_FRACTION, describe_dataset, output_choices
+from bpviz.data.features import FEATURES
 from bpviz.design.edits import can_add_layer, is_initial
 from bpviz.design.weights import BIAS_COLUMN, MAX_EDITABLE, apply_table, differs, editable, weight_table
 from bpviz.engine.activations import ACTIVATIONS
@@ -79,6 +80,8 @@ def data_controls() -> None:
         with column:
             widgets[knob]()
             form.explain(form.FIELD_WIDGET[knob])
+    if SOURCES[name].plane:
+        feature_controls()
     if name == "csv":
         st.file_uploader(
             "CSV file: a **label** column (classification) or **target…** columns (regression); "
@@ -100,6 +103,21 @@ def data_controls() -> None:
         data_preview()
 
 
+def feature_controls() -> None:
+    """TensorFlow Playground's input features of the 2-D points: each chosen one is an input neuron."""
+    st.multiselect(
+        "Input features",
+        list(FEATURES),
+        format_func=lambda key: FEATURES[key].label,
+        help="What the network gets of each point (x1, x2): x1 and x2 themselves, or their squares, product or "
+        "sines. With x1² and x2² a circle is a straight line, so no hidden layer is needed to separate circles.",
+        **form.edit(form.FEATURES),
+    )
+    form.explain(form.FEATURES)
+    notices.caption("One input neuron per feature: a change resizes the input layer and draws new weights from "
+                    "the seed.")  # fmt: skip
+
+
 def data_preview() -> None:
     """The data (train and test) under what the network predicts now, for 1-D and 2-D inputs."""
     train, test = state.train_test()
@@ -117,7 +135,8 @@ def layer_controls() -> None:
     row = st.columns(widths, vertical_alignment="center")
     row[0].markdown("**Input** x")
     notices.write(md("{}", spec.layers[0]), row[1])
-    row[2].caption("one neuron per feature of the data")
+    inputs = names.nodes(0) if spec.layers[0] <= 8 else []
+    notices.caption(md("one neuron per feature of the data{}", f": {', '.join(inputs)}" if inputs else ""), row[2])
     for l in range(1, spec.depth):
         units, act = form.layer_key("units", l), form.layer_key("act", l)
         row = st.columns(widths, vertical_alignment="center")

@@ -297,7 +297,7 @@ def diagram_panel(train_set: Dataset, test_set: Dataset | None, size: view.Sizes
     net = act.live_net()
     view.diagram(net, train_set, test_set, size.width, size.height, size.tallest)
     if not state.presenting():
-        notices.caption(view.legend_words(net))
+        notices.caption(view.legend_words(net, train_set))
 
 
 def data_panel(train_set: Dataset, test_set: Dataset | None, size: view.Sizes) -> None:
@@ -308,7 +308,7 @@ def data_panel(train_set: Dataset, test_set: Dataset | None, size: view.Sizes) -
     if data is None:
         return
     where = st
-    if view.has_maps(net):
+    if view.has_maps(net, train_set):
         left, where = st.container(key=act.MAP_PANES).columns(2, gap="medium")
         with left:
             view.neuron_panel(net, train_set, test_set, size.map)

@@ -33,11 +33,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bpviz import Trainer, get_preset, split  # noqa: E402
 from bpviz.data.catalog import make_dataset  # noqa: E402
-from bpviz.figures.boundary import data_extent, data_figure  # noqa: E402
+from bpviz.figures.boundary import data_figure, data_maps, has_plane  # noqa: E402
 from bpviz.figures.diagram import network_figure  # noqa: E402
 from bpviz.figures.neuron_map import neuron_map_figure  # noqa: E402
 from bpviz.figures.training import accuracy_figure, loss_figure  # noqa: E402
-from bpviz.lesson.maps import neuron_maps  # noqa: E402
 from bpviz.lesson.presets import FAST, Recipe  # noqa: E402
 from bpviz.lesson.shown import train_view  # noqa: E402
 from bpviz.runs.run import PACE, TICK_SECONDS, Run  # noqa: E402
@@ -75,9 +74,9 @@ def boundary(run: Run, train_set, test_set) -> list:
 def diagram(run: Run, train_set, test_set) -> list:
     """The diagram of the run's network (with its maps for 2 inputs) and, for 2 inputs, the chosen neuron's map."""
     net = run.net
-    if net.spec.layers[0] != 2:
+    if not has_plane(net, train_set):
         return [network_figure(net, train_view(net), width=DIAGRAM_WIDTH, max_height=DIAGRAM_TALLEST)]
-    maps = neuron_maps(net, data_extent(train_set, test_set))
+    maps = data_maps(net, train_set, test_set)
     fig = network_figure(net, train_view(net), maps=maps, selected=("node", 1, 0), width=DIAGRAM_WIDTH,
                          max_height=DIAGRAM_TALLEST)  # fmt: skip
     return [fig, neuron_map_figure(net, 1, 0, train_set, test_set)]

@@ -52,7 +52,14 @@ LESSONS = [
         DataSettings("moons", 1000, 1.5, 4, 0.5),
     ),
     _lesson(PRESETS["digits"].spec, PRESETS["digits"].data, sample=1000, stage=3),
+    _lesson(  # input features of the circles' points: one input each
+        NetworkSpec((3, 2, 1), ("tanh", "sigmoid"), "binary_cross_entropy", "mean"),
+        DataSettings("circles", 200, 0.1, 3, 0.2, ("x1sq", "x2sq", "x1x2")),
+        sample=3,
+        hand_set=True,
+    ),
 ]
+FEATURED = LESSONS[-1]
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: "-".join(map(str, lesson.net.spec.layers)))
@@ -80,8 +87,8 @@ def test_the_field_table_covers_every_setting_of_a_lesson_once():
              for g in (fields(nested[f.name]) if f.name in nested else [None])]  # fmt: skip
     assert sorted(held["train"]) == sorted(every)
     assert len(set(KEYS)) == len(KEYS) == len(FIELDS)
-    assert list(encode(replace(LESSONS[0], train=TRAINED))) == list(KEYS)
-    assert list(encode(LESSONS[0])) == [f.key for f in FIELDS if f.part != "train"]
+    assert list(encode(replace(FEATURED, train=TRAINED))) == list(KEYS)
+    assert list(encode(LESSONS[0])) == [f.key for f in FIELDS if f.part != "train" and f.key != "feat"]
 
 
 def test_training_settings_round_trip_and_old_links_open_with_the_defaults():
@@ -104,6 +111,25 @@ def test_training_settings_round_trip_and_old_links_open_with_the_defaults():
 def test_tampered_training_settings_are_named(key, value, words):
     with pytest.raises(BpvizError, match=re.escape(words)):
         decode({**encode(LESSONS[1]), key: value}, DEFAULT)
+
+
+def test_input_features_travel_as_feat_and_only_when_chosen():
+    assert encode(FEATURED)["feat"] == "x1sq.x2sq.x1x2"
+    assert all("feat" not in encode(lesson) for lesson in LESSONS[:-1])  # the raw (x1, x2): as links always were
+    assert decode({**encode(LESSONS[3]), "feat": "x1.x2"}, DEFAULT).data == LESSONS[3].data
+
+
+@pytest.mark.parametrize(
+    "feat, message",
+    [
+        ("x1.x3", "features: unknown input feature 'x3'; choose from x1, x2, x1sq, x2sq, x1x2, sin_x1, sin_x2"),
+        ("x1.x1", "features: 'x1' is chosen twice; each input feature is one input"),
+    ],
+)
+def test_a_link_with_bad_features_is_refused(feat, message):
+    with pytest.raises(BpvizError) as err:
+        decode({**encode(FEATURED), "feat": feat}, DEFAULT)
+    assert str(err.value) == message
 
 
 def test_weights_travel_only_when_hand_set_and_small():

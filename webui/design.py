@@ -11,6 +11,7 @@ message in ``state.Design.error`` for the page to show beside the control.
 
 from bpviz import BpvizError, Network
 from bpviz.data.catalog import DATA_DEFAULTS, SOURCES, DataSettings
+from bpviz.data.features import FEATURES as INPUT_FEATURES
 from bpviz.design.edits import add_hidden_layer, form_spec, next_network, redraws, remove_hidden_layer
 from bpviz.design.imports import data_for
 from bpviz.design.weights import set_parameter
@@ -27,6 +28,7 @@ N = "design_n"
 NOISE = "design_noise"
 CLASSES = "design_classes"
 TEST_FRACTION = "design_test_fraction"
+FEATURES = "design_features"
 CSV_UPLOAD = "design_csv_upload"
 N_OUT = "design_n_out"
 OUT_ACTIVATION = "design_out_activation"
@@ -66,6 +68,7 @@ FIELD_WIDGET = {
     "noise": NOISE,
     "classes": CLASSES,
     "test_fraction": TEST_FRACTION,
+    "features": FEATURES,
     "loss": LOSS,
     "reduction": REDUCTION,
     "bias": BIAS,
@@ -83,6 +86,7 @@ def data_values(data: DataSettings) -> dict:
         NOISE: float(data.noise),
         CLASSES: int(data.classes),
         TEST_FRACTION: float(data.test_fraction),
+        FEATURES: list(data.features),
     }
 
 
@@ -153,7 +157,8 @@ def _draft(changed: str, csv: tuple[str, bytes] | None) -> tuple[DataSettings, N
     v = {k: state.widget(k, value) for k, value in form_values(net.spec, current).items()}
     hidden = range(1, net.spec.depth)
     try:
-        data = DataSettings(v[DATASET], n=v[N], noise=v[NOISE], classes=v[CLASSES], test_fraction=v[TEST_FRACTION])
+        features = tuple(k for k in INPUT_FEATURES if k in v[FEATURES])  # in the registry's order
+        data = DataSettings(v[DATASET], v[N], v[NOISE], v[CLASSES], v[TEST_FRACTION], features)
         spec = form_spec(
             state.dataset(data, v[SEED], csv),
             [v[layer_key("units", l)] for l in hidden],

@@ -353,8 +353,9 @@ def source_naming() -> Naming | None:
 
 
 def names() -> Names:
-    """The names of this lesson: the source's where it has them and ``Shared.textbook`` is on, else bpviz's."""
-    return Names(net().spec, source_naming() if shared().textbook else None)
+    """The names of this lesson: the source's where it has them and ``Shared.textbook`` is on, else bpviz's,
+    its inputs called by the data's input features."""
+    return Names(net().spec, source_naming() if shared().textbook else None, data_settings().features)
 
 
 def show_bias() -> bool:
@@ -393,8 +394,8 @@ def read_link_once() -> bool:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _generated(name: str, n: int, noise: float, seed: int, classes: int) -> Dataset:
-    return make_dataset(name, n=n, noise=noise, seed=seed, classes=classes)
+def _generated(name: str, n: int, noise: float, seed: int, classes: int, features: tuple[str, ...]) -> Dataset:
+    return make_dataset(name, n=n, noise=noise, seed=seed, classes=classes, features=features)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -411,7 +412,7 @@ def dataset(settings: DataSettings | None = None, seed: int | None = None, csv=N
         if upload is None:
             raise BpvizError("dataset", "no CSV file uploaded yet")
         return _uploaded(*upload)
-    return _generated(d.name, d.n, d.noise, net().spec.seed if seed is None else seed, d.classes)
+    return _generated(d.name, d.n, d.noise, net().spec.seed if seed is None else seed, d.classes, d.features)
 
 
 def train_test() -> tuple[Dataset, Dataset | None]:

@@ -13,11 +13,10 @@ import streamlit as st
 
 from bpviz import Dataset, Network
 from bpviz.engine.spec import NetworkSpec
-from bpviz.figures.boundary import data_extent
+from bpviz.figures.boundary import data_maps, has_plane
 from bpviz.figures.chart_layout import alt_text
 from bpviz.figures.neuron_map import neuron_map_figure
 from bpviz.figures.training import HEIGHT
-from bpviz.lesson.maps import neuron_maps
 from bpviz.lesson.selection import anchor, kept, neuron_choices, neuron_label
 from bpviz.lesson.shown import train_view
 from webui import state, viewport
@@ -60,18 +59,19 @@ def sizes(presenting: bool, two_curves: bool) -> Sizes:
     return Sizes(width, None, max(column, 480), HEIGHT, 600)
 
 
-def legend_words(net: Network) -> str:
+def legend_words(net: Network, train_set: Dataset) -> str:
     """What the diagram shows, in words, under it."""
     text = "Edges: blue solid for a positive weight, vermillion dashed for a negative one, wider when larger."
-    if has_maps(net):
+    if has_maps(net, train_set):
         text += (" Each tile: what its neuron computes over the input plane (x1 across, x2 up), coloured from −1"
                  " to 1; click one to see it large.")
     return text + " Hover for the names and values."
 
 
-def has_maps(net: Network) -> bool:
-    """True when the network's nodes can show maps over an input plane (2 inputs)."""
-    return net.spec.layers[0] == 2
+def has_maps(net: Network, train_set: Dataset) -> bool:
+    """True when the network's nodes can show maps over the input plane of ``train_set`` (2-D data, one input
+    per feature)."""
+    return has_plane(net, train_set)
 
 
 def chosen(spec: NetworkSpec) -> tuple[int, int]:
@@ -85,18 +85,19 @@ def diagram(net: Network, train_set: Dataset, test_set: Dataset | None, width: f
             tallest: float) -> None:  # fmt: skip
     """The diagram of ``net`` in ``width`` × ``height`` px (None: its own height, at most ``tallest``), with
     the maps on its tiles for 2-input data and the chosen neuron ringed."""
-    maps = neuron_maps(net, data_extent(train_set, test_set)) if has_maps(net) else None
+    maps = data_maps(net, train_set, test_set) if has_maps(net, train_set) else None
     selected = ("node", *chosen(net.spec)) if maps is not None else None
     show_diagram(net, selected, DIAGRAM, state.train(), view=train_view(net), maps=maps, width=width, height=height,
-                 max_height=tallest, scale=figure_scale())  # fmt: skip
+                 max_height=tallest, scale=figure_scale(), names=state.names())  # fmt: skip
 
 
 def neuron_panel(net: Network, train_set: Dataset, test_set: Dataset | None, height: int) -> None:
     """The menu of neurons and the chosen one's map over the input plane, ``height`` px tall, data on top."""
-    spec = net.spec
+    spec, names = net.spec, state.names()
     st.selectbox("Neuron drawn large (or click its tile)", neuron_choices(spec),
-                 format_func=lambda o: neuron_label(spec, *o), **state.bind(NEURON, chosen(spec), _pick))  # fmt: skip
-    figure = neuron_map_figure(net, *chosen(spec), train_set, test_set, height=height)
+                 format_func=lambda o: neuron_label(spec, *o, names),
+                 **state.bind(NEURON, chosen(spec), _pick))  # fmt: skip
+    figure = neuron_map_figure(net, *chosen(spec), train_set, test_set, names=names, height=height)
     st.plotly_chart(figure, key=NEURON_CHART, alt=alt_text(figure), **CHART)
 
 

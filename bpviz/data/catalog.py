@@ -16,6 +16,7 @@ from bpviz.engine.errors import BpvizError
 
 from . import datasets as D
 from .datasets import MAX_SAMPLES, check_test_fraction
+from .features import DEFAULT_FEATURES, check_features, with_features
 
 KNOB_FIELDS = ("n", "noise", "classes")
 
@@ -23,7 +24,8 @@ KNOB_FIELDS = ("n", "noise", "classes")
 @dataclass(frozen=True)
 class Source:
     """A dataset the app can draw: ``knobs`` are the settings it takes besides the test fraction, ``start``
-    overrides DataSettings' defaults, ``make(n, noise, seed, classes)`` draws it (None for an uploaded CSV)."""
+    overrides DataSettings' defaults, ``make(n, noise, seed, classes)`` draws it (None for an uploaded CSV);
+    ``plane``: its points lie in the (x1, x2) plane, so its inputs may be features of them (``features.py``)."""
 
     name: str
     label: str
@@ -31,6 +33,7 @@ class Source:
     make: Callable[[int, float, int, int], Dataset] | None
     start: Mapping = field(default_factory=dict)
     splittable: bool = True
+    plane: bool = False
 
 
 def _gate(name: str) -> Callable[[int, float, int, int], Dataset]:
@@ -46,13 +49,20 @@ TRUTH_TABLE = MappingProxyType({"n": 4, "noise": 0.0, "test_fraction": 0.0})
 SOURCES: dict[str, Source] = {
     s.name: s
     for s in (
-        Source("xor", "XOR (4 corners)", ("n", "noise"), _gate("xor"), TRUTH_TABLE),
-        Source("and", "AND (4 corners)", ("n", "noise"), _gate("and"), TRUTH_TABLE),
-        Source("or", "OR (4 corners)", ("n", "noise"), _gate("or"), TRUTH_TABLE),
-        Source("circles", "circles", ("n", "noise"), lambda n, e, s, k: D.circles(n, e, s), {"n": 300, "noise": 0.08}),
-        Source("moons", "moons", ("n", "noise"), lambda n, e, s, k: D.moons(n, e, s)),
-        Source("spiral", "spiral", ("n", "noise", "classes"), D.spiral, {"n": 300, "noise": 0.2}),
-        Source("gaussians", "Gaussian blobs", ("n", "noise", "classes"), D.gaussians),
+        Source("xor", "XOR (4 corners)", ("n", "noise"), _gate("xor"), TRUTH_TABLE, plane=True),
+        Source("and", "AND (4 corners)", ("n", "noise"), _gate("and"), TRUTH_TABLE, plane=True),
+        Source("or", "OR (4 corners)", ("n", "noise"), _gate("or"), TRUTH_TABLE, plane=True),
+        Source(
+            "circles",
+            "circles",
+            ("n", "noise"),
+            lambda n, e, s, k: D.circles(n, e, s),
+            {"n": 300, "noise": 0.08},
+            plane=True,
+        ),
+        Source("moons", "moons", ("n", "noise"), lambda n, e, s, k: D.moons(n, e, s), plane=True),
+        Source("spiral", "spiral", ("n", "noise", "classes"), D.spiral, {"n": 300, "noise": 0.2}, plane=True),
+        Source("gaussians", "Gaussian blobs", ("n", "noise", "classes"), D.gaussians, plane=True),
         Source("sine", "sine curve (regression)", ("n", "noise"), lambda n, e, s, k: D.sine(n, e, s), {"n": 100}),
         Source(
             "digits",
@@ -73,7 +83,9 @@ def _is_int(x) -> bool:
     return isinstance(x, (int, np.integer)) and not isinstance(x, bool)
 
 
-def check_settings(name: str, n, noise, classes, test_fraction=0.0, allowed=DATASETS) -> None:
+def check_settings(
+    name: str, n, noise, classes, test_fraction=0.0, allowed=DATASETS, features=DEFAULT_FEATURES
+) -> None:
     """Raise BpvizError naming the first bad dataset setting."""
     if name not in allowed:
         raise BpvizError("dataset", f"unknown dataset {name!r}; choose one of {', '.join(DATASETS)} or a CSV file")
@@ -84,32 +96,40 @@ def check_settings(name: str, n, noise, classes, test_fraction=0.0, allowed=DATA
     if not (_is_int(classes) and 2 <= classes <= 10):
         raise BpvizError("classes", f"{classes!r}; choose 2 to 10 classes")
     check_test_fraction(test_fraction)
+    check_features(features)
+    if features != DEFAULT_FEATURES and not SOURCES[name].plane:
+        raise BpvizError("features", f"input features are for 2-D points; {SOURCES[name].label} keeps its own inputs")
 
 
 @dataclass(frozen=True)
 class DataSettings:
     """Which dataset and how it is drawn (validated): see ``make_dataset`` and ``datasets.split``.
-    ``name`` is a key of SOURCES ("csv" for the uploaded file)."""
+    ``name`` is a key of SOURCES ("csv" for the uploaded file); ``features``, the input features its points
+    go into the network as (``bpviz.data.features``: other than the raw (x1, x2) only for a ``plane`` source)."""
 
     name: str
     n: int = 200
     noise: float = 0.1
     classes: int = 3
     test_fraction: float = 0.2
+    features: tuple[str, ...] = DEFAULT_FEATURES
 
     def __post_init__(self):
-        check_settings(self.name, self.n, self.noise, self.classes, self.test_fraction, allowed=tuple(SOURCES))
+        check_settings(self.name, self.n, self.noise, self.classes, self.test_fraction, tuple(SOURCES), self.features)
 
 
 DATA_DEFAULTS: dict[str, DataSettings] = {name: DataSettings(name, **s.start) for name, s in SOURCES.items()}
 
 
-def make_dataset(name: str, n: int = 200, noise: float = 0.1, seed: int = 0, classes: int = 3) -> Dataset:
-    """A built-in dataset; ``n``, ``noise``, ``seed`` and ``classes`` apply where its Source takes them.
+def make_dataset(
+    name: str, n: int = 200, noise: float = 0.1, seed: int = 0, classes: int = 3, features=DEFAULT_FEATURES
+) -> Dataset:
+    """A built-in dataset; ``n``, ``noise``, ``seed`` and ``classes`` apply where its Source takes them, and its
+    inputs are the ``features`` of its points (``features.with_features``; the raw points by default).
 
     Gates with n=4 and noise=0 are exactly the 4 points of the truth table; the
     digits and the 1-sample worked examples (``mazur``, ``textbook``) are fixed.
     """
-    check_settings(name, n, noise, classes)
+    check_settings(name, n, noise, classes, features=features)
     noise = noise + 0.0  # a typed "-0" is -0.0, which NumPy refuses as a scale ("scale < 0")
-    return SOURCES[name].make(n, noise, seed, classes)
+    return with_features(SOURCES[name].make(n, noise, seed, classes), features)

@@ -14,7 +14,9 @@ from .errors import BpvizError
 
 @dataclass(frozen=True)
 class Dataset:
-    """X (N, n_in), Y (N, n_out), labels (N,) or None for regression, and names for display."""
+    """X (N, n_in), Y (N, n_out), labels (N,) or None for regression, and names for display. ``points`` (N, 2)
+    are the points of the plane X was computed from when X holds input features of them (``features`` their
+    keys, see ``bpviz.data.features``); None (and ()) when X is the data as drawn."""
 
     name: str
     X: np.ndarray
@@ -22,6 +24,8 @@ class Dataset:
     labels: np.ndarray | None
     feature_names: tuple[str, ...]
     class_names: tuple[str, ...] = ()
+    points: np.ndarray | None = None
+    features: tuple[str, ...] = ()
 
     @property
     def is_classification(self) -> bool:
@@ -44,7 +48,8 @@ class Dataset:
 
     def subset(self, idx: np.ndarray) -> "Dataset":
         labels = None if self.labels is None else self.labels[idx]
-        return replace(self, X=self.X[idx], Y=self.Y[idx], labels=labels)
+        points = None if self.points is None else self.points[idx]
+        return replace(self, X=self.X[idx], Y=self.Y[idx], labels=labels, points=points)
 
 
 def encode_labels(labels: np.ndarray, n_classes: int, n_out: int) -> np.ndarray:

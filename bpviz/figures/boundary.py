@@ -1,6 +1,7 @@
 """What the network computes over its input space, with the data on top.
 
-- 2 inputs: ``boundary_figure`` paints the plane by the network's output a^L on a grid. One sigmoid
+- 2-D data (its inputs x1 and x2, or input features of them such as x1², ``bpviz.data.features``):
+  ``boundary_figure`` paints the plane (x1, x2) by the network's output a^L on a grid. One sigmoid
   output for two classes runs from the class-0 colour through white at ŷ = 0.5 (the decision
   boundary, drawn as a line) to the class-1 colour; k outputs paint each point by the winning class,
   stronger where the network is surer; a regression output uses a sequential scale.
@@ -8,7 +9,8 @@
 
 Training points are filled, test points hollow; classes also differ by marker shape, not only colour.
 ``data_figure`` picks the view that applies, or returns None (e.g. the 64-input digits). The plane is the
-data's extent with a margin (``bpviz.lesson.maps.plane_extent``), the same one the neuron maps use. Class and
+data's extent with a margin (``bpviz.lesson.maps.plane_extent``), the same one the neuron maps use, and its
+grid goes into the network as the data's features (``data_maps``, the one place that does it). Class and
 feature names come from the user's CSV and go into the figure through ``plaintext.plotly``; where the network's
 output is not a finite number the plane is left blank and the title says so.
 
@@ -20,10 +22,11 @@ ten times the rest).
 import numpy as np
 import plotly.graph_objects as go
 
+from bpviz.data.features import plane
 from bpviz.engine.dataset import Dataset
 from bpviz.engine.network import Network
 from bpviz.figures import palette as P
-from bpviz.lesson.maps import neuron_maps, plane_extent, span
+from bpviz.lesson.maps import TILE_GRID, NeuronMaps, neuron_maps, plane_extent, span
 from bpviz.lesson.plaintext import plotly
 
 from .chart_layout import axis, chart_layout, live_figure
@@ -51,20 +54,32 @@ def _sets(train_set: Dataset, test_set: Dataset | None) -> list[tuple[str, Datas
 
 
 def data_extent(train_set: Dataset, test_set: Dataset | None) -> tuple[float, float, float, float]:
-    """(x1 low, x1 high, x2 low, x2 high) of the plane a 2-input set is drawn on (both sets, with a margin)."""
-    both = train_set.X if test_set is None else np.vstack([train_set.X, test_set.X])
-    return plane_extent(both)
+    """(x1 low, x1 high, x2 low, x2 high) of the plane a 2-D set is drawn on (both sets' points, with a margin)."""
+    both = [plane(ds).points for _, ds in _sets(train_set, test_set)]
+    return plane_extent(np.vstack(both))
+
+
+def data_maps(net: Network, train_set: Dataset, test_set: Dataset | None, grid: int = TILE_GRID) -> NeuronMaps:
+    """Every neuron of ``net`` over the plane of a 2-D set (``data_extent``), the grid's points going in as the
+    set's input features."""
+    return neuron_maps(net, data_extent(train_set, test_set), grid, plane(train_set).features)
+
+
+def has_plane(net: Network, ds: Dataset) -> bool:
+    """True when ``ds`` is 2-D data (its points or features of them) with one input of ``net`` per feature."""
+    p = plane(ds)
+    return p is not None and net.spec.layers[0] == len(p.features)
 
 
 def points_traces(train_set: Dataset, test_set: Dataset | None) -> tuple[list[dict], int]:
-    """(scatter traces of the data of a 2-input set, how many rows were left out): one trace per class and set
+    """(scatter traces of the data of a 2-D set at its points, how many rows were left out): one trace per class and set
     (training filled, test hollow), or per set coloured by target for regression."""
     traces, hidden = [], 0
     size = 16 if len(train_set) <= FEW else 11
     for which, ds in _sets(train_set, test_set):
         rows = _shown(len(ds))
         hidden += len(ds) - len(rows)
-        X, hollow = ds.X[rows], which == "test"
+        X, hollow = plane(ds).points[rows], which == "test"
         if ds.is_classification:
             labels = ds.labels[rows]
             for c in range(ds.n_classes):
@@ -141,9 +156,9 @@ def _output_traces(out: np.ndarray, xs: np.ndarray, ys: np.ndarray, classificati
 
 def plane_layout(title: str, train_set: Dataset, extent, alt: str, height: int = 600, subtitle: str = "") -> dict:
     """The layout of a picture of the input plane ``extent`` (x1 low, x1 high, x2 low, x2 high): equal units on
-    both axes, named by the set's first two features, the legend under it."""
-    f1, f2 = train_set.feature_names[:2]
-    f1, f2 = plotly(f1), plotly(f2)
+    both axes, named by the set's plane axes (its first two features, or x1 and x2 under features), the legend
+    under it."""
+    f1, f2 = (plotly(name) for name in plane(train_set).axes)
     layout = chart_layout(title, f1, f2, height=height, subtitle=subtitle, alt=alt)
     layout["legend"] = {"orientation": "h", "x": 0.5, "xanchor": "center", "y": -0.14, "yanchor": "top"}
     layout["margin"]["t"] = 84 if subtitle else 60
@@ -164,8 +179,8 @@ def boundary_figure(net: Network, train_set: Dataset, test_set: Dataset | None =
                     discrete: bool = False) -> go.Figure:  # fmt: skip
     """The input plane painted by the network's output (see the module docstring), data on top: the test points
     too unless ``show_test`` is False (the plane still spans them); ``discrete`` for flat class regions."""
-    extent = data_extent(train_set, test_set)
-    maps = neuron_maps(net, extent, GRID)
+    maps = data_maps(net, train_set, test_set, GRID)
+    extent = maps.extent
     out, blank = _finite_part(np.moveaxis(maps.values[-1], 0, 2))  # (G, G, n_L): row r is x2[r], column c is x1[c]
     traces, title = _output_traces(out, maps.x1, maps.x2, train_set.is_classification, discrete)
     shown_test = test_set if show_test else None
@@ -173,7 +188,7 @@ def boundary_figure(net: Network, train_set: Dataset, test_set: Dataset | None =
     if hidden:
         title += f" · {hidden:,} points not drawn"
     title += blank
-    f1, f2 = train_set.feature_names[:2]
+    f1, f2 = plane(train_set).axes
     alt = f"{title}: the network's output over the plane of {f1} and {f2}, {points_words(train_set, shown_test)}."
     return live_figure(traces + points, plane_layout(title, train_set, extent, alt))
 
@@ -222,10 +237,10 @@ def _count_points(train_set: Dataset, test_set: Dataset | None) -> str:
 
 def data_figure(net: Network, train_set: Dataset, test_set: Dataset | None = None, show_test: bool = True,
                 discrete: bool = False) -> go.Figure | None:  # fmt: skip
-    """``boundary_figure`` for 2 inputs, ``fit_figure`` for 1 input and 1 output (its test points left out
-    unless ``show_test``), otherwise None."""
+    """``boundary_figure`` for 2-D data (``has_plane``), ``fit_figure`` for 1 input and 1 output (its test points
+    left out unless ``show_test``), otherwise None."""
     n_in, n_out = net.spec.layers[0], net.spec.layers[-1]
-    if n_in == 2:
+    if has_plane(net, train_set):
         return boundary_figure(net, train_set, test_set, show_test, discrete)
     if n_in == 1 and n_out == 1:
         return fit_figure(net, train_set, test_set if show_test else None)

@@ -1,6 +1,6 @@
-"""One neuron's map drawn large: its activation over the input plane of a 2-input network, the data on top.
+"""One neuron's map drawn large: its activation over the input plane of 2-D data, the data on top.
 
-The plane and the points are those of the decision boundary (``boundary.data_extent``, ``points_traces``), so
+The plane and the points are those of the decision boundary (``boundary.data_maps``, ``points_traces``), so
 the two pictures line up. The colours are the diagram's tiles' (blue > 0, vermillion < 0, near-white 0), on
 a range that holds all of the neuron's values (``NeuronMaps.color_range``) and lighter, so the points read on
 top; a dashed line marks z = 0, where the neuron
@@ -11,14 +11,14 @@ depends on every z of its layer, so it has no such line.
 import numpy as np
 import plotly.graph_objects as go
 
+from bpviz.data.features import plane
 from bpviz.engine.dataset import Dataset
 from bpviz.engine.network import Network
-from bpviz.lesson.maps import neuron_maps
 from bpviz.lesson.names import Names, layer_title
 from bpviz.lesson.numbers import format_value
 
 from . import palette as P
-from .boundary import GRID, HOVER_XY, data_extent, plane_layout, points_traces, points_words
+from .boundary import GRID, HOVER_XY, data_maps, plane_layout, points_traces, points_words
 from .chart_layout import live_figure
 
 STRENGTH = 0.7  # how far toward the full sign colours the map goes (lighter than the tiles: points on top)
@@ -34,11 +34,11 @@ def neuron_map_figure(
     names: Names | None = None,
     height: int = 600,
 ) -> go.Figure:
-    """Neuron ``i`` of layer ``layer`` (0 = the inputs) of ``net`` (2 inputs) over the plane of the data, on a
+    """Neuron ``i`` of layer ``layer`` (0 = the inputs) of ``net`` (one per feature) over the plane of the data, on a
     GRID × GRID grid, with the z = 0 line (hidden and non-softmax output neurons) and the data points."""
     names = names or Names(net.spec)
-    extent = data_extent(train_set, test_set)
-    maps = neuron_maps(net, extent, GRID)
+    maps = data_maps(net, train_set, test_set, GRID)
+    extent = maps.extent
     values, m = maps.values[layer][i], maps.color_range(layer, i)
     name, symbol = names.node(layer, i), "x" if layer == 0 else "a"
     heat = dict(type="heatmap", x=maps.x1, y=maps.x2, z=values.astype(np.float32), zmin=-m, zmax=m,
@@ -58,7 +58,7 @@ def neuron_map_figure(
     subtitle += f" · {hidden:,} points not drawn" if hidden else ""
     low, high = format_value(float(values.min()), 3), format_value(float(values.max()), 3)
     alt = (f"{title}, {subtitle}: {symbol} of neuron {name} from {low} to {high} over the plane of "
-           f"{' and '.join(train_set.feature_names[:2])}, {points_words(train_set, test_set)}.")  # fmt: skip
+           f"{' and '.join(plane(train_set).axes)}, {points_words(train_set, test_set)}.")  # fmt: skip
     layout = plane_layout(title, train_set, extent, alt, height, subtitle)
     layout["meta"].update(figure="neuron map", neuron=[layer, i])
     return live_figure(traces + points, layout)

@@ -19,6 +19,7 @@ import numpy as np
 from bpviz.data.catalog import DATA_DEFAULTS, DATASETS, DataSettings, make_dataset
 from bpviz.data.csvfile import read_csv
 from bpviz.data.datasets import split
+from bpviz.data.features import FEATURES
 from bpviz.engine.backprop import backprop, batch_loss
 from bpviz.engine.dataset import Dataset
 from bpviz.engine.errors import BpvizError
@@ -143,15 +144,16 @@ def _training(args, base: TrainSettings) -> TrainSettings:
 
 def _dataset(args, doc: netfile.Document) -> tuple[str, DataSettings, Dataset]:
     """(name, settings, dataset) of ``--data`` (a built-in dataset or a CSV path), else of the dataset the file
-    carries; ``--n``, ``--noise``, ``--classes`` and ``--test-fraction`` replace its settings."""
+    carries; ``--n``, ``--noise``, ``--classes``, ``--test-fraction`` and ``--features`` replace its settings."""
     name = args.data or (doc.data.name if doc.data is not None else None)
     if name is None:
         raise BpvizError("data", "give --data: this network file carries no dataset")
-    given = {k: v for k in ("n", "noise", "classes", "test_fraction") if (v := getattr(args, k)) is not None}
+    knobs = ("n", "noise", "classes", "test_fraction", "features")
+    given = {k: v for k in knobs if (v := getattr(args, k)) is not None}
     carried = doc.data is not None and doc.data.name == name
     data = replace(doc.data if carried else DATA_DEFAULTS.get(name, DATA_DEFAULTS["csv"]), **given)  # validated
     if name in DATASETS:
-        return name, data, make_dataset(name, n=data.n, noise=data.noise, seed=doc.net.spec.seed, classes=data.classes)
+        return name, data, make_dataset(name, data.n, data.noise, doc.net.spec.seed, data.classes, data.features)
     if name.endswith(".csv") or Path(name).is_file():
         return name, data, read_csv(_read(name), name)
     raise BpvizError("data", f"{name!r} is neither a dataset ({', '.join(DATASETS)}) nor a CSV file")
@@ -230,6 +232,8 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--n", type=int, help=f"samples of a generated dataset ({own}: 4 for xor, and, or)")
     train.add_argument("--noise", type=float, help=f"noise of a generated dataset ({own}: 0 for xor, and, or)")
     train.add_argument("--classes", type=int, help=f"classes of spiral and gaussians ({own})")
+    train.add_argument("--features", type=lambda text: tuple(text.split(",")), help="input features of the 2-D "
+                       f"datasets' points, comma-separated, one input each: {', '.join(FEATURES)} (default: x1,x2)")
     train.add_argument("--out", help="write the trained network file here")
     train.add_argument("--max-work", type=int, default=MAX_WORK, help="most epochs × samples × parameters one run "
                        f"may do (default: the page's cap, {MAX_WORK:.0e}); fewer epochs run above it, with a note")

@@ -103,7 +103,7 @@ def document(doc) -> Document:
     """The validated network, training and data settings of the file's JSON object."""
     net = _network(doc)
     train = _record("training", doc.get("training"), _training)
-    data = _record("data", doc.get("data"), lambda d: DataSettings(**_known("data", d, DataSettings)))
+    data = _record("data", doc.get("data"), _data)
     if data is not None and data.name == "csv":
         raise BpvizError("data", "an uploaded CSV cannot travel in a network file")
     return Document(net, train, data)
@@ -127,6 +127,12 @@ def _known(key: str, value: dict, record) -> dict:
     if unknown:
         raise BpvizError(key, f"unknown key(s): {', '.join(map(str, unknown))}")
     return value
+
+
+def _data(value: dict) -> DataSettings:
+    """Data settings from the file's object; its lists (the input features) as the tuples the settings hold."""
+    d = _known("data", value, DataSettings)
+    return DataSettings(**{k: tuple(v) if isinstance(v, list) else v for k, v in d.items()})
 
 
 def _training(value: dict) -> TrainSettings:

@@ -1,18 +1,18 @@
 """Share links: the state that defines a lesson, as short URL query parameters.
 
     net=2-2-2  act=sig.sig  loss=half_sse  red=sum  bias=frozen  init=uniform  seed=0  lr=0.5
-    data=mazur  n=1  noise=0  k=3  test=0  sample=0  stage=3
-    ep=300  bs=16  opt=adam  mu=0.9  b1=0.9  b2=0.999  rho=0.99  eps=1e-08  reg=l2  lam=0.001
+    data=mazur  n=1  noise=0  k=3  test=0  [feat=x1sq.x2sq]  sample=0  stage=3
+    [ep=300  bs=16  opt=adam  mu=0.9  b1=0.9  b2=0.999  rho=0.99  eps=1e-08  reg=l2  lam=0.001]
     w=0.15_0.2_0.25_0.3_0.35_0.35_0.4_0.45_0.5_0.55_0.6_0.6   (only hand-set nets of ≤ 200 parameters)
 
 ``FIELDS`` is the one table of the keys: each row names the part of the lesson a key belongs
 to, the attribute it holds and the ``Codec`` that writes it and reads it back; ``encode`` and
 ``decode`` both walk it, in its order. ``w`` lists W[0], b[0], W[1], b[1], … flattened row by
 row (rows = receiving neurons); every number is in Python's shortest round-trip form, so a link
-reproduces the numbers exactly. Keys left out take their defaults: the training settings (epochs to lam) are
-written only where they differ from ``TrainSettings()``'s, and read back from those, so a link made before
-they travelled opens with the defaults. ``decode`` validates
-everything and raises BpvizError on any tampered or stale value.
+reproduces the numbers exactly. Keys left out take their defaults; the keys added after links were first
+shared (``feat``, the input features, and the training settings ``ep`` to ``lam``) are left out at their
+defaults (the raw inputs; ``TrainSettings()``), so an older link re-encodes to its own text and opens with
+them. ``decode`` validates everything and raises BpvizError on any tampered or stale value.
 
 The address bar holds a lesson's keys next to others the app keeps there
 (``present=1`` for presentation mode): ``url_params`` merges them, ``link``
@@ -28,6 +28,7 @@ from urllib.parse import urlencode
 import numpy as np
 
 from bpviz.data.catalog import DataSettings
+from bpviz.data.features import DEFAULT_FEATURES
 from bpviz.engine.activations import ACTIVATIONS
 from bpviz.engine.errors import BpvizError
 from bpviz.engine.network import Network
@@ -114,6 +115,7 @@ NUMBER = Codec(_num, _float)
 LAYERS = Codec(lambda layers: "-".join(map(str, layers)), _layers)
 ACTIVATION_CODES = Codec(lambda names: ".".join(ACTIVATIONS[a].code for a in names), _activations)
 WEIGHTS = Codec(_write_weights, lambda text, key: [_float(v, key) for v in text.split("_")])
+KEYS_JOINED = Codec(".".join, lambda text, key: tuple(text.split(".")))  # the data settings check each key
 
 
 # ----------------------------------------------------------------------------- the table
@@ -124,12 +126,18 @@ class Field:
     """One query key: the ``part`` of the lesson it belongs to ("spec": the NetworkSpec, "data": the
     DataSettings, "step": the Step page's sample and stage, "train": the TrainSettings, "net": the network's W
     and b), the ``attr`` of that part it holds ("optimiser.name": a field of a field; None for "net": all of W
-    and b) and its ``codec``."""
+    and b) and its ``codec``; at the value ``left_out`` (when not None) the key is left out of a link."""
 
     key: str
     part: str
     attr: str | None
     codec: Codec
+    left_out: Any = None
+
+
+def _train_field(key: str, attr: str, codec: Codec) -> Field:
+    """A training setting's key, left out of a link at its default (``TrainSettings()``'s)."""
+    return Field(key, "train", attr, codec, attrgetter(attr)(TRAIN_DEFAULTS))
 
 
 FIELDS = (
@@ -146,18 +154,19 @@ FIELDS = (
     Field("noise", "data", "noise", NUMBER),
     Field("k", "data", "classes", WHOLE),
     Field("test", "data", "test_fraction", NUMBER),
+    Field("feat", "data", "features", KEYS_JOINED, DEFAULT_FEATURES),
     Field("sample", "step", "sample", WHOLE),
     Field("stage", "step", "stage", WHOLE),
-    Field("ep", "train", "epochs", WHOLE),
-    Field("bs", "train", "batch_size", WHOLE),
-    Field("opt", "train", "optimiser.name", TEXT),
-    Field("mu", "train", "optimiser.momentum", NUMBER),
-    Field("b1", "train", "optimiser.beta1", NUMBER),
-    Field("b2", "train", "optimiser.beta2", NUMBER),
-    Field("rho", "train", "optimiser.rho", NUMBER),
-    Field("eps", "train", "optimiser.eps", NUMBER),
-    Field("reg", "train", "penalty.kind", TEXT),
-    Field("lam", "train", "penalty.rate", NUMBER),
+    _train_field("ep", "epochs", WHOLE),
+    _train_field("bs", "batch_size", WHOLE),
+    _train_field("opt", "optimiser.name", TEXT),
+    _train_field("mu", "optimiser.momentum", NUMBER),
+    _train_field("b1", "optimiser.beta1", NUMBER),
+    _train_field("b2", "optimiser.beta2", NUMBER),
+    _train_field("rho", "optimiser.rho", NUMBER),
+    _train_field("eps", "optimiser.eps", NUMBER),
+    _train_field("reg", "penalty.kind", TEXT),
+    _train_field("lam", "penalty.rate", NUMBER),
     Field("w", "net", None, WEIGHTS),  # only for hand-set nets of up to MAX_SHARED_PARAMS parameters
 )
 KEYS = tuple(f.key for f in FIELDS)
@@ -174,10 +183,9 @@ def encode(lesson: Lesson) -> dict[str, str]:
     if data.name == "csv":
         raise BpvizError("dataset", "an uploaded CSV cannot travel in a link; share a built-in dataset")
     parts = {"spec": net.spec, "data": data, "step": lesson}
-    params = {f.key: f.codec.write(attrgetter(f.attr)(parts[f.part])) for f in FIELDS if f.part in parts}
-    for f in FIELDS:
-        if f.part == "train" and (value := attrgetter(f.attr)(lesson.train)) != attrgetter(f.attr)(TRAIN_DEFAULTS):
-            params[f.key] = f.codec.write(value)
+    parts = {"spec": net.spec, "data": data, "step": lesson, "train": lesson.train}
+    values = {f: attrgetter(f.attr)(parts[f.part]) for f in FIELDS if f.part in parts}
+    params = {f.key: f.codec.write(v) for f, v in values.items() if f.left_out is None or v != f.left_out}
     if net.spec.n_params <= MAX_SHARED_PARAMS and _hand_set(net):
         params[WEIGHTS_FIELD.key] = WEIGHTS_FIELD.codec.write(net)
     return params

@@ -186,7 +186,7 @@ def _node(s: _Scope, index: int, l: int, i: int) -> Explanation:
     if l == 0:
         x = t.x[0, i]
         lhs = names.a_tex(0, i)
-        rhs = f"x_{{{i + 1}}} = {number(x, s.d)}" if not names.textbook else number(x, s.d)
+        rhs = f"{names.input_tex(i)} = {number(x, s.d)}" if not names.textbook else number(x, s.d)
         eq = _equation(w, index, "a", 0, "Input", lambda: (f"{lhs} = {rhs}", x))
         return Explanation(title, (eq,))
     eqs = [

@@ -1,14 +1,15 @@
-"""What every neuron computes over the input plane of a 2-input network: one forward pass of a grid.
+"""What every neuron computes over the input plane of 2-D data: one forward pass of a grid.
 
-For a network with n_0 = 2 inputs, the plane (x1, x2) is sampled on a G × G grid over ``extent``; the grid's
-G² points go through the network as one batch (``bpviz.engine.backprop.forward_trace``), and every layer's
-activations are kept as maps:
+The plane (x1, x2) is sampled on a G × G grid over ``extent``; the grid's G² points go into the network as the
+input features it was built for (``bpviz.data.features.expand``: x1 and x2 themselves by default, or e.g. x1²
+and x2², so n_0 = the number of features) and through it as one batch
+(``bpviz.engine.backprop.forward_trace``), and every layer's activations are kept as maps:
 
     values[l][i, r, c] = a⁽ˡ⁾_i at the point (x1[c], x2[r])      l = 0..L, shape (n_l, G, G)
     z[l - 1][i, r, c]  = z⁽ˡ⁾_i at that point                       l = 1..L
 
-so ``values[0]`` holds x1 and x2 themselves and ``values[L]`` the output ŷ; where z⁽ˡ⁾_i = 0 the neuron
-switches (a straight line for the first hidden layer, bent by the layers after it).
+so ``values[0]`` holds the input features themselves and ``values[L]`` the output ŷ; where z⁽ˡ⁾_i = 0 the
+neuron switches (a straight line in the features for the first hidden layer, bent by the layers after it).
 
 The points go through in blocks of ``block_rows`` rows: OpenBLAS spreads a matrix product over its threads
 once m·n·k passes 4·65536, and for products this small the threads mostly wait on each other; on a shared
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from bpviz.data.features import DEFAULT_FEATURES, expand
 from bpviz.engine.backprop import forward_trace
 from bpviz.engine.network import Network
 
@@ -79,17 +81,19 @@ def block_rows(layers) -> int:
     return max(64, BLAS_WORK // widest)
 
 
-def neuron_maps(net: Network, extent: tuple[float, float, float, float], grid: int = TILE_GRID) -> NeuronMaps:
-    """The activations of every layer of ``net`` (2 inputs) on a ``grid`` × ``grid`` grid over ``extent``
-    = (x1 low, x1 high, x2 low, x2 high), in one forward pass of its grid² points."""
-    if net.spec.layers[0] != 2:
-        raise ValueError(f"maps over the input plane need 2 inputs, not {net.spec.layers[0]}")
+def neuron_maps(
+    net: Network, extent: tuple[float, float, float, float], grid: int = TILE_GRID, features=DEFAULT_FEATURES
+) -> NeuronMaps:
+    """The activations of every layer of ``net`` (one input per feature of ``features``) on a ``grid`` × ``grid``
+    grid over ``extent`` = (x1 low, x1 high, x2 low, x2 high), in one forward pass of its grid² points."""
+    if net.spec.layers[0] != len(features):
+        raise ValueError(f"maps over the input plane need {len(features)} inputs, not {net.spec.layers[0]}")
     if grid < 2:
         raise ValueError("a map needs a grid of at least 2 × 2")
     x1 = np.linspace(extent[0], extent[1], grid)
     x2 = np.linspace(extent[2], extent[3], grid)
     g1, g2 = np.meshgrid(x1, x2)  # (G, G): row r is x2[r], column c is x1[c]
-    points, rows = np.c_[g1.ravel(), g2.ravel()], block_rows(net.spec.layers)
+    points, rows = expand(np.c_[g1.ravel(), g2.ravel()], features), block_rows(net.spec.layers)
     blocks = [forward_trace(net, points[start : start + rows]) for start in range(0, len(points), rows)]
 
     def as_maps(part: int) -> tuple[np.ndarray, ...]:  # per layer: the blocks' (rows, n) joined, as (n, G, G)

@@ -5,11 +5,15 @@ bpviz's own names number everything: inputs x1.., hidden neurons h{layer}_{i}, o
 W[k][i, j] from neuron j of layer k to neuron i of layer l = k+1 is w⁽ˡ⁾ᵢ,ⱼ (LaTeX w^{(l)}_{i,j}), and z, a,
 δ carry the layer and neuron the same way. A worked example can bring its source's names instead (a
 ``Naming``: the 2-2-2 tutorial's i1, h1, o1, w1..w8, b1, b2, net_h1, out_h1, E_total); ``Names`` uses them
-for exactly the architecture they were written for and bpviz's own otherwise.
+for exactly the architecture they were written for and bpviz's own otherwise. Inputs that are features of 2-D
+data (``bpviz.data.features``: x1², x1·x2, sin x1, …) are called by their features, in the diagram as in the
+equations (x_{1}^{2}).
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bpviz.data.features import FEATURES
 from bpviz.engine.network import Network
 from bpviz.engine.spec import NetworkSpec
 
@@ -55,11 +59,14 @@ def _tex(name: str) -> str:
 
 class Names:
     """Every name of one network's lesson: ``Names(spec)`` for bpviz's own, ``Names(spec, naming)`` for a
-    source's (used when ``naming.layers`` is the network's; ``textbook`` says which)."""
+    source's (used when ``naming.layers`` is the network's; ``textbook`` says which); ``features``, the keys
+    of the input features its inputs are (used when there is one per input and no source's names)."""
 
-    def __init__(self, spec: NetworkSpec | Network, naming: Naming | None = None):
+    def __init__(self, spec: NetworkSpec | Network, naming: Naming | None = None, features: Sequence[str] = ()):
         self.spec = spec.spec if isinstance(spec, Network) else spec
         self.naming = naming if naming is not None and naming.layers == self.spec.layers else None
+        fit = self.naming is None and len(features) == self.spec.layers[0]
+        self.features = tuple(FEATURES[k] for k in features) if fit else ()
 
     @property
     def textbook(self) -> bool:
@@ -79,6 +86,8 @@ class Names:
             raise ValueError(f"neuron {i} is not in 0..{layers[layer] - 1} of layer {layer}")
         if self.naming:
             return self.naming.neurons[layer][i]
+        if layer == 0 and self.features:
+            return self.features[i].label
         return neuron_name(layer, i, self.depth)
 
     def nodes(self, layer: int) -> list[str]:
@@ -118,6 +127,10 @@ class Names:
         if self.naming and layer == 0:
             return _tex(self.node(0, i))
         return self._of(rf"\mathrm{{{self.naming.a}}}" if self.naming else "", "a", layer, i, "")
+
+    def input_tex(self, i: int) -> str:
+        """What input i is, as LaTeX: x_{i+1}, or its feature's (x_{1}^{2})."""
+        return self.features[i].tex if self.features else f"x_{{{i + 1}}}"
 
     def delta_tex(self, layer: int, i: int) -> str:
         return self._of(r"\delta", r"\delta", layer, i, "")

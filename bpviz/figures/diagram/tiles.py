@@ -58,5 +58,5 @@ def check_maps(maps: NeuronMaps, layers) -> None:
     """ValueError unless ``maps`` holds one (n_l, G, G) array per layer of a net with ``layers``."""
     shapes = [v.shape for v in maps.values]
     G = maps.grid
-    if layers[0] != 2 or shapes != [(n, G, G) for n in layers] or len(maps.x2) != G:
+    if shapes != [(n, G, G) for n in layers] or len(maps.x2) != G:
         raise ValueError(f"maps of shapes {shapes} do not fit a {'-'.join(map(str, layers))} network")
