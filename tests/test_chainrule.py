@@ -105,7 +105,7 @@ def test_library_matches_central_differences_at_defaults(key):
 
 
 @pytest.mark.parametrize("key", list(LIB))
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40, deadline=None, derandomize=True)
 @given(data=st.data())
 def test_library_matches_central_differences_at_random_inputs(key, data):
     g = LIB[key]
@@ -114,7 +114,7 @@ def test_library_matches_central_differences_at_random_inputs(key, data):
     assert_matches_central_differences(g, inputs)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150, deadline=None, derandomize=True)
 @given(
     steps=st.lists(st.tuples(st.sampled_from(cr.MENU), st.sampled_from([-1.0, 0.5, 2.0, 3.0])), min_size=1, max_size=4),
     values=st.lists(st.floats(-2, 2), min_size=5, max_size=5),

@@ -125,7 +125,7 @@ def test_what_is_not_read_is_refused_with_its_position(text, message):
     assert e.value.field == "expression"
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(st.text(max_size=200), st.text("xyzab01.+-*/^()×÷−·σ,=;\n _[]'\"explogtanhrumaxValue", max_size=120)))
 def test_any_text_is_read_or_refused_with_a_bpviz_error(text):
     try:
@@ -196,7 +196,7 @@ def torch_value(tree, leaves):
     return {"+": torch.add, "-": torch.sub, "*": torch.mul, "/": torch.div, "max": torch.maximum}[op](a[0], a[1])
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, derandomize=True)
 @given(tree=trees, values=st.tuples(*(st.floats(-2, 2) for _ in NAMES)), typed=st.booleans())
 def test_random_expressions_match_pytorch(tree, values, typed):
     if not require("BPVIZ_REQUIRE_TORCH"):
@@ -223,7 +223,7 @@ def test_random_expressions_match_pytorch(tree, values, typed):
         assert r.grads[x] == pytest.approx(expected, rel=1e-9, abs=1e-9), x
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, derandomize=True)
 @given(tree=trees, values=st.tuples(*(st.floats(-2, 2) for _ in NAMES)))
 def test_the_written_out_expression_reads_back_to_the_same_function(tree, values):
     """graph.expression() brackets only where needed; reading it back must compute the same f."""
