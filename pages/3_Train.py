@@ -35,7 +35,7 @@ from webui import train_diagram as view
 from webui.notices import md, show
 from webui.setup import setup_page
 
-VERDICT_NOTICE = {"learned": "success", "stalled": "info", "rose": "warning", "chance": "warning"}
+VERDICT_NOTICE = {"learned": "success", "stalled": "info", "rose": "warning", "chance": "warning", "diverged": "error"}
 CHART = {"theme": None, "width": "stretch", "config": {"displaylogo": False}}
 
 setup_page("Train")
@@ -225,7 +225,7 @@ def progress(run: Run, said: Verdict | None = None) -> None:
     else:
         status = "Finished" if run.finished else "Stopped"
     fraction = min(run.epoch / run.target, 1.0) if run.target else 0.0
-    verdict_words = f" · **{said.headline}**" if said is not None else ""
+    verdict_words = f" · **{said.headline}**" if said is not None and said.kind != "diverged" else ""  # said already
     st.progress(fraction, text=f"**{status}** · epoch {run.epoch:,} of {run.target:,} · {run.elapsed:.1f} s"
                                f"{verdict_words}")  # fmt: skip
 
@@ -468,8 +468,6 @@ def main() -> None:
         settings_panel(train_set, run)
     buttons(train_set, test_set, run)
     show(state.train().notice)
-    if run is not None and run.divergence is not None:
-        notices.say("error", run.divergence_text())
     said = verdict(run) if run is not None else None  # once a page run: a forward pass over the judged set
     live_view(train_set, test_set, said)
     run = act.current_run()

@@ -377,7 +377,8 @@ CASES = [
         "learning rate 1e6, then Start",
         "Design, then Train",
         "Training diverged at epoch 1: a weight grew to 1.28e+05 (beyond ±10000). Kept the starting network, "
-        "the last one before it blew up. Try a lower learning rate than 1e+06, for example 100000.",
+        "the last one before it blew up. η = 1e+06 is far above the rates that train networks like this with SGD "
+        "(0.001 to 1): start from η = 0.1.",
         diverges(design_ui.LR, 1e6),
     ),
     Case(

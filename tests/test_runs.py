@@ -17,6 +17,7 @@ from bpviz.runs.comparison import Comparison, optimiser_variants, rate_variants
 from bpviz.runs.evaluation import class_report, confusion
 from bpviz.runs.run import MAX_GAP, MAX_POINTS, Run, with_rate
 from bpviz.runs.tracked import pick_samples, sample_name
+from bpviz.runs.verdict import verdict
 from bpviz.runs.workcap import MAX_WORK, cap_epochs, work
 
 
@@ -181,9 +182,9 @@ def test_a_diverging_rate_stops_with_a_message_and_keeps_the_last_finite_network
     assert run.net.is_finite()
     if run.epoch == 0:
         assert all(np.array_equal(a, b) for a, b in zip(run.net.W, net.W))
-    text = run.divergence_text()
+    text = verdict(run).text
     assert f"diverged at epoch {run.divergence.epoch}" in text
-    assert "lower learning rate than 1e+06, for example 100000" in text
+    assert "η = 1e+06 is far above the rates that train networks like this with SGD (0.001 to 1)" in text
 
 
 def test_resume_after_divergence_with_a_lower_rate_trains_on():

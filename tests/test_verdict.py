@@ -1,10 +1,13 @@
-"""The verdict on a finished or stopped run, on a case that produces each kind: learned, stalled, rose and no
-better than chance (three causes, three suggestions), as the Train page shows it."""
+"""The verdict on a finished, stopped or diverged run, on a case that produces each kind: diverged (a rate far
+too high, huge inputs, high momentum), learned, stalled, rose and no better than chance (its causes and
+suggestions), as the Train page shows it."""
+
+from dataclasses import replace
 
 import pytest
 from conftest import open_app
 
-from bpviz import get_preset, split
+from bpviz import Network, NetworkSpec, get_preset, split
 from bpviz.data.catalog import make_dataset
 from bpviz.engine.optimisers import SGD, Optimiser
 from bpviz.runs.run import Run, with_rate
@@ -16,9 +19,17 @@ from webui import train as train_ui
 CASES = [
     (("circles", 0.5, 300, None), "learned", "It learned: the training loss fell from 0.7209 to"),
     (("xor", 0.5, 20, None), "stalled", "it may sit on a plateau"),
-    (("circles", 30, 300, None), "rose", "Try a learning rate a third as large (η = 10)"),
+    (("circles", 3, 300, None), "rose", "each update overshot. Try η = 1, a third of it."),
+    (("circles", 30, 300, None), "rose", "η = 30 is far above the rates that train networks like this with SGD with "
+                                         "momentum (0.001 to 1): start from η = 0.1."),
     (("digits", 100, 20, None), "chance", "a rate as high as η = 100 pushes the units into saturation"),
     (("spiral", 3, 200, None), "chance", "The loss went up on the way: the rate is too high"),
+    (("circles", 1e6, 50, None), "diverged", "Kept the starting network, the last one before it blew up. η = 1e+06 "
+                                             "is far above the rates that train networks like this with SGD with "
+                                             "momentum (0.001 to 1): start from η = 0.1."),
+    (("spiral", 1000, 50, Optimiser("adam")), "chance", "The loss went up on the way: the rate is too high for this "
+                                                         "network. η = 1000 is far above the rates that train networks "
+                                                         "like this with Adam (0.0001 to 0.1): start from η = 0.01."),
     (("circles", 0.0001, 100, SGD), "chance", "η = 0.0001 is too small to move the weights in 100 epochs"),
 ]
 
@@ -50,12 +61,51 @@ def test_chance_names_the_class_it_always_answers_and_the_chance_level():
     )
 
 
-def test_no_verdict_while_running_or_after_a_divergence():
+def test_no_verdict_while_running():
     run = trained("circles", 0.5, 10, None)
     run.go(1000)
     assert verdict(run) is None  # running again
-    diverged = trained("circles", 1e6, 50, None)
-    assert diverged.divergence is not None and verdict(diverged) is None  # its own message says what happened
+
+
+def test_a_divergence_from_huge_inputs_says_to_scale_them_not_to_blame_the_rate():
+    """The spiral's points times 300 (a CSV's raw columns can be that large): η = 0.1 blows up at once."""
+    p = get_preset("spiral")
+    d = p.data
+    data = make_dataset(d.name, n=d.n, noise=d.noise, seed=0, classes=d.classes)
+    train_set, test_set = split(replace(data, X=300 * data.X), d.test_fraction, 0)
+    run = Run(p.network(), train_set, test_set, 16, 0.1)
+    run.go(50)
+    while run.running:
+        run.step(60.0)
+    said = verdict(run)
+    assert said.kind == "diverged" and said.text.startswith(f"Training diverged at epoch {run.divergence.epoch}: ")
+    assert "The inputs reach |x| = 299, so even a modest rate takes huge steps: scale each feature" in said.text
+
+
+def test_a_divergence_under_high_momentum_names_the_momentum():
+    """A 1-16-1 regression of the sine with μ = 0.99: the steps pile up."""
+    train_set, test_set = split(make_dataset("sine", n=100, noise=0.05, seed=0), 0.2, 0)
+    net = Network.initialise(NetworkSpec((1, 16, 1), ("tanh", "linear"), "mse", "mean", learning_rate=0.1))
+    run = Run(net, train_set, test_set, 8, 0.1, Optimiser("momentum", momentum=0.99))
+    run.go(200)
+    while run.running:
+        run.step(60.0)
+    said = verdict(run)
+    assert said.kind == "diverged"
+    assert "Momentum μ = 0.99 keeps nearly every past step, so the steps pile up: try μ = 0.9, or η = 0.01." in (
+        said.text
+    )
+
+
+def test_the_train_page_shows_a_divergence_as_its_verdict():
+    p = get_preset("circles")
+    at = open_app("pages/3_Train.py", home_first=True, net=with_rate(p.network(), 1e6), data=p.data, train=p.train)
+    at.button(key=train_ui.START).click().run()
+    while at.session_state[state.TRAIN].run.running:
+        at.run()
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and "start from η = 0.1" in errors[0] and "Training diverged at epoch 1" in errors[0]
+    assert at.main.get("progress")[0].proto.text.startswith("**Diverged**")
 
 
 def test_the_train_page_warns_when_a_run_ends_no_better_than_chance():

@@ -22,7 +22,6 @@ from bpviz.engine.dataset import Dataset
 from bpviz.engine.errors import BpvizError
 from bpviz.engine.network import Network
 from bpviz.engine.optimisers import NO_PENALTY, SGD, Optimiser, Penalty, State
-from bpviz.engine.spec import MIN_LEARNING_RATE
 from bpviz.engine.training import Progress, Trainer
 
 from .tracked import MAX_TRACKED, SampleHistory, sample_history
@@ -53,21 +52,6 @@ def with_rate(net: Network, learning_rate: float) -> Network:
     if net.spec.learning_rate == learning_rate:
         return net
     return net.with_spec(net.spec.replace(learning_rate=learning_rate))
-
-
-def divergence_message(diverged: Progress, kept_epoch: int, learning_rate: float) -> str:
-    """What went wrong, where, what was kept, and what to try."""
-    kept = "the starting network" if kept_epoch == 0 else f"the network of epoch {kept_epoch}"
-    lower = max(learning_rate / 10, MIN_LEARNING_RATE)
-    advice = (
-        f"Try a lower learning rate than {learning_rate:g}, for example {lower:g}."
-        if lower < learning_rate
-        else f"{learning_rate:g} is the lowest learning rate allowed: look at the weights and the data instead."
-    )
-    return (
-        f"Training diverged at epoch {diverged.epoch}: {diverged.diverged}. Kept {kept}, the last one before "
-        f"it blew up. {advice}"
-    )
 
 
 class Run:
@@ -142,11 +126,6 @@ class Run:
         now = self.clock()
         self._elapsed += min(now - self._mark, cap)
         self._mark = now
-
-    def divergence_text(self) -> str | None:
-        if self.divergence is None:
-            return None
-        return divergence_message(self.divergence, self.epoch, self.learning_rate)
 
     # -- driving -----------------------------------------------------------------------------
     def configure(
