@@ -87,7 +87,7 @@ else:
                            key=act.EXPORT, file_name=f"bpviz-step-{'-'.join(map(str, spec.layers))}.md",
                            mime="text/markdown", help="All stages with their equations and numbers, for lecture "
                            "notes.")  # fmt: skip
-        missing = unsupported(spec)  # an activation registered for a while has no script code
+        missing = unsupported(spec, w.optimiser, w.penalty)  # a registered activation without code; not SGD
         for library, write in SCRIPTS.items():
             st.download_button(f"{LIBRARIES[library].title} script (.py)", data=lambda write=write: write(w),
                                key=act.EXPORT_SCRIPT[library], file_name=script_file_name(spec, library),
@@ -103,7 +103,7 @@ st.html(f"<style>.st-key-{act.CLICKER} {{display: none;}}</style>")
 
 if not presenting:  # in presentation mode the navigation row says the stage
     st.progress((index + 1) / n_stages, text=f"**Stage {index + 1} of {n_stages}** · {stage.label}")
-    st.latex(stage_latex(spec, stage, names))
+    st.latex(stage_latex(spec, stage, names, w.optimiser, w.penalty))
 if applied and last:
     show(state.Notice("success", act.applied_text(w, decimals)), st)
 if stage.kind == "update" and not presenting:

@@ -27,6 +27,7 @@ from bpviz import BpvizError, Dataset, Network, split
 from bpviz import chainrule as cr
 from bpviz.data.catalog import DataSettings, make_dataset
 from bpviz.data.csvfile import read_csv
+from bpviz.engine.optimisers import State as OptimiserState
 from bpviz.engine.training import TrainSettings
 from bpviz.io.sharelink import Lesson
 from bpviz.lesson.names import Names, Naming
@@ -120,14 +121,25 @@ class Design:
     selected: tuple | None = None
 
 
+@dataclass(frozen=True)
+class Carried:
+    """An optimiser's state between applied updates: the rule it belongs to, the state, and the version of the
+    network it belongs to (a network changed elsewhere, or another rule, starts afresh)."""
+
+    rule: str
+    state: OptimiserState
+    at: int
+
+
 @dataclass
 class Step:
     """The stage index; the user's selection (None: follow the stage); the sample ("dataset": row ``sample``;
     "manual": the typed ``x_text``, ``y_text``, and ``manual``, the last typed (x, y) that parsed); decimals;
-    the walk and gradient check (computed once per key); the networks before each applied update, newest last,
-    valid while ``undo_at`` is current; ``applied``, the walk whose update was just applied, shown until Next
-    passes its last stage; auto-play (``playing``, one stage every ``pace`` s, the last step at ``played_at``
-    of ``clock``)."""
+    the walk and gradient check (computed once per key); the networks before each applied update, each with the
+    optimiser state it had (``Carried``), newest last, valid while ``undo_at`` is current; ``carried``, the
+    optimiser state the last applied update (or Undo) left, which the next step's update starts from;
+    ``applied``, the walk whose update was just applied, shown until Next passes its last stage; auto-play
+    (``playing``, one stage every ``pace`` s, the last step at ``played_at`` of ``clock``)."""
 
     stage: int = 0
     selected: tuple | None = None
@@ -139,8 +151,9 @@ class Step:
     decimals: int = 4
     walk: Memo | None = None
     check: Memo | None = None
-    undo: tuple[Network, ...] = ()
+    undo: tuple[tuple[Network, "Carried | None"], ...] = ()
     undo_at: int | None = None
+    carried: "Carried | None" = None
     applied: Walk | None = None
     playing: bool = False
     pace: float = 3.0
@@ -479,13 +492,22 @@ def can_undo() -> bool:
     return bool(s.undo) and is_current(s.undo_at)
 
 
-def apply_update(new: Network) -> None:
-    """Make ``new`` the shared network, remembering the current one for ``undo``."""
+def carried_state(rule: str) -> OptimiserState | None:
+    """The state of optimiser ``rule`` the Step page's next update starts from: the one the last applied update
+    left, while the network is still the one it left and the rule the same; else None (a fresh state)."""
+    c = step().carried
+    return c.state if c is not None and c.rule == rule and is_current(c.at) else None
+
+
+def apply_update(new: Network, rule: str, state_after: OptimiserState) -> None:
+    """Make ``new`` the shared network and ``state_after`` (of optimiser ``rule``) the carried optimiser state,
+    remembering the current network and state for ``undo``."""
     s = step()
     stack = s.undo if can_undo() else ()
-    s.undo = (*stack, net())[-undo_depth(net().spec.n_params) :]
+    s.undo = (*stack, (net(), s.carried))[-undo_depth(net().spec.n_params) :]
     set_net(new)
     s.undo_at = version()
+    s.carried = Carried(rule, state_after, version())
 
 
 def undo() -> bool:
@@ -494,10 +516,11 @@ def undo() -> bool:
     if not can_undo():
         s.undo = ()
         return False
-    *rest, previous = s.undo
+    *rest, (previous, carried) = s.undo
     s.undo = tuple(rest)
     set_net(previous)
     s.undo_at = version()
+    s.carried = None if carried is None else replace(carried, at=version())
     return True
 
 

@@ -56,15 +56,19 @@ FILL = "fill_step"  # the container of the panes: in presentation mode, the rest
 
 
 def current_walk(x: np.ndarray, y: np.ndarray) -> Walk:
-    """The walk of the sample (x, y) through the shared network, computed once per version and sample."""
-    net = state.net()
-    return state.memo(state.step(), "walk", (state.version(), tuple(x), tuple(y)), lambda: walk(net, x, y))
+    """The walk of the sample (x, y) through the shared network, its update by the Train page's optimiser and
+    penalty from the state the last applied update left; computed once per version, sample and settings."""
+    net, t = state.net(), state.train_settings()
+    carried = state.carried_state(t.optimiser.name)
+    key = (state.version(), tuple(x), tuple(y), t.optimiser, t.penalty, carried is None)  # carried: of this version
+    return state.memo(state.step(), "walk", key, lambda: walk(net, x, y, t.optimiser, t.penalty, carried))
 
 
 def check(x: np.ndarray, y: np.ndarray) -> GradCheck:
-    """The gradient check of the current walk's sample, computed once per walk."""
-    net, key = state.net(), state.step().walk.key
-    return state.memo(state.step(), "check", key, lambda: gradient_check(net, x, y))
+    """The gradient check of the current walk's sample (the loss with the walk's penalty), once per walk."""
+    s = state.step()
+    net, key, penalty = state.net(), s.walk.key, s.walk.value.penalty
+    return state.memo(s, "check", key, lambda: gradient_check(net, x, y, penalty=penalty))
 
 
 def checked() -> GradCheck | None:
@@ -116,7 +120,7 @@ def apply() -> None:
         state.flash("warning", "The network changed since this step was computed; nothing was applied.")
         return
     current = kept[1]
-    state.apply_update(current.updated)
+    state.apply_update(current.updated, current.optimiser.name, current.state_after)
     s = state.step()
     s.applied, s.stage = current, len(current.stages) - 1
 
@@ -125,10 +129,17 @@ def applied_text(w: Walk, decimals: int) -> str:
     """What the applied-update banner says."""
     before, after = format_value(w.trace.loss, decimals), format_value(w.loss_after, decimals)
     return (
-        f"Update applied: every trained parameter moved by −η·∂L/∂θ (η = {w.net.spec.learning_rate:g}), and the "
+        f"Update applied: every trained parameter moved by {_moved_by(w)} (η = {w.net.spec.learning_rate:g}), and the "
         f"loss on this sample fell from {before} to {after}. Next starts a new step from the new weights (Train "
         "continues from them too); Undo takes the update back."
     )
+
+
+def _moved_by(w: Walk) -> str:
+    """How the update moved the parameters: "−η·∂L/∂θ", or "one Adam step, its state now at t = 2"."""
+    if w.optimiser.name == "sgd":
+        return "−η·∂L/∂θ"
+    return f"one {w.optimiser.rule.label} step, its state now at t = {w.state_after.t}"
 
 
 def undo() -> None:

@@ -1,5 +1,8 @@
 """Gradient check: backprop's dL/dθ against central differences, parameter by parameter.
 
+With a weight penalty Ω the loss checked is the total, data loss + Ω, and backprop's side is δ·a + ∂Ω/∂w:
+the gradient an update uses.
+
 numeric = (L(θ + ε) − L(θ − ε)) / 2ε; relative error = |backprop − numeric| / max(|backprop| + |numeric|, 1e-12).
 Only parameters that train are checked: every weight, and the biases in bias mode 'learned'.
 
@@ -10,7 +13,8 @@ above GOOD for one of them is left out of the verdict, with the reason (``doubt`
   mixes the slopes of both sides;
 - rounding: the loss is so large next to the slope that float64 rounding of L(θ ± ε), about
   ROUNDING · 2.2e-16 · |L| / ε, is at least a tenth of the disagreement;
-- overflow: L(θ ± ε) is not a finite number.
+- overflow: L(θ ± ε) is not a finite number;
+- an L1 penalty's kink: the weight lies within ε of 0, where |w| turns.
 
 Each checked parameter costs two forward passes, so the work grows with the square of the network's
 size. Up to ``MAX_CHECK_WORK`` (checked parameters × parameters × samples) every parameter is checked;
@@ -26,6 +30,7 @@ from .activations import ACTIVATIONS
 from .backprop import as_batch, backprop, forward_trace, reduce_losses
 from .losses import LOSSES
 from .network import QUIET, Network
+from .optimisers import NO_PENALTY, Penalty
 
 EPSILON = 1e-5
 GOOD = 1e-6
@@ -35,6 +40,7 @@ MIN_CHECKED = 20
 ROUNDING = 8  # ulps of rounding in a computed loss, for the estimate of the differences' own error
 KINK = "an input of a ReLU crosses its kink at 0 within ±ε"
 OVERFLOW = "the loss at θ ± ε is not a finite number"
+L1_KINK = "the L1 penalty's kink at w = 0 lies within ±ε"
 
 
 @dataclass(frozen=True)
@@ -92,12 +98,14 @@ def _reasons(doubts: list[str]) -> str:
     return "; ".join(dict.fromkeys(doubts))
 
 
-def gradient_check(net: Network, x, y, epsilon: float = EPSILON, max_work: int = MAX_CHECK_WORK) -> GradCheck:
-    """Compare backprop with central differences for the batch (x, y); ``net`` is left unchanged.
-    Every trained parameter, or an even spread of them when that would exceed ``max_work``."""
+def gradient_check(
+    net: Network, x, y, epsilon: float = EPSILON, max_work: int = MAX_CHECK_WORK, penalty: Penalty = NO_PENALTY
+) -> GradCheck:
+    """Compare backprop with central differences for the batch (x, y) and the loss with ``penalty``; ``net`` is
+    left unchanged. Every trained parameter, or an even spread of them when that would exceed ``max_work``."""
     trace = backprop(net, x, y)
     probe = net.copy()
-    groups = [("W", probe.W, trace.grad_W)]
+    groups = [("W", probe.W, [g + penalty.gradient(w) for g, w in zip(trace.grad_W, net.W)])]
     if net.spec.bias == "learned":
         groups.append(("b", probe.b, trace.grad_b))
     total = sum(p.size for _, params, _ in groups for p in params)
@@ -109,19 +117,20 @@ def gradient_check(net: Network, x, y, epsilon: float = EPSILON, max_work: int =
             for flat in _spread(p.size, budget * p.size / total):
                 index = np.unravel_index(flat, p.shape)
                 keep = p[index]
+                l1_kink = symbol == "W" and penalty.kind == "l1" and penalty.active and abs(keep) < epsilon
                 p[index] = keep + epsilon
-                up = _loss(probe, trace, kinks)
+                up = _loss(probe, trace, kinks, penalty)
                 p[index] = keep - epsilon
-                down = _loss(probe, trace, kinks)
+                down = _loss(probe, trace, kinks, penalty)
                 p[index] = keep
                 names.append(f"{symbol}{k + 1}[{','.join(str(int(i)) for i in index)}]")
-                rows.append((g[index], up, down))
+                rows.append((g[index], up, down, l1_kink))
     analytic = np.array([r[0] for r in rows], dtype=float)
     with np.errstate(**QUIET):
-        numeric = np.array([(up[0] - down[0]) / (2 * epsilon) for _, up, down in rows], dtype=float)
+        numeric = np.array([(up[0] - down[0]) / (2 * epsilon) for _, up, down, _ in rows], dtype=float)
         rel = np.abs(analytic - numeric) / np.maximum(np.abs(analytic) + np.abs(numeric), 1e-12)
-    doubt = tuple(_doubt(b, n, e, up, down, trace.loss, epsilon) for b, n, e, (_, up, down) in
-                  zip(analytic, numeric, rel, rows))  # fmt: skip
+    doubt = tuple(L1_KINK if kink and e >= GOOD else _doubt(b, n, e, up, down, trace.loss, epsilon)
+                  for b, n, e, (_, up, down, kink) in zip(analytic, numeric, rel, rows))  # fmt: skip
     return GradCheck(names, analytic, numeric, np.nan_to_num(rel, nan=1.0), total, doubt)
 
 
@@ -135,13 +144,13 @@ def _kinks(net: Network, z: list[np.ndarray]) -> list[tuple[int, float, np.ndarr
     return out
 
 
-def _loss(net: Network, trace, kinks) -> tuple[float, bool]:
-    """(the batch loss of ``net`` on the trace's batch, whether some kinked z lies on the other side of its kink
-    than in ``trace``)."""
+def _loss(net: Network, trace, kinks, penalty: Penalty) -> tuple[float, bool]:
+    """(the batch loss of ``net`` on the trace's batch with ``penalty``, whether some kinked z lies on the other
+    side of its kink than in ``trace``)."""
     with np.errstate(**QUIET):
         z, a = forward_trace(net, trace.x)
         y = as_batch(trace.y, net.spec.layers[-1], "y")
-        loss = reduce_losses(LOSSES[net.spec.loss].value(a[-1], y, z[-1]), net.spec.reduction)
+        loss = reduce_losses(LOSSES[net.spec.loss].value(a[-1], y, z[-1]), net.spec.reduction) + penalty.value(net.W)
     crossed = any(np.any((z[k] > kink) != above) for k, kink, above in kinks)
     return loss, crossed
 

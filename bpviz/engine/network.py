@@ -104,6 +104,13 @@ def packed(spec: NetworkSpec, buffer: np.ndarray) -> tuple[list[np.ndarray], lis
     return W, b
 
 
+def flat_index(spec: NetworkSpec, part: str, k: int, i: int, j: int = 0) -> int:
+    """Where W[k][i, j] (``part`` "W") or b[k][i] (``part`` "b") sits in ``Network.flat()``."""
+    if part == "W":
+        return sum(r * c for r, c in spec.shapes[:k]) + i * spec.shapes[k][1] + j
+    return sum(r * c for r, c in spec.shapes) + sum(r for r, _ in spec.shapes[:k]) + i
+
+
 def _checked_array(field: str, l: int, value, shape: tuple[int, ...]) -> np.ndarray:
     """``value`` (nested lists or an array) as a float array of ``shape``; a ragged list, text, a boolean
     (JSON's true is not the number 1), a wrong shape, NaN or infinity raises BpvizError."""

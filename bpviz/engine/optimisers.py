@@ -59,7 +59,8 @@ HYPERS: dict[str, Hyper] = {
 @dataclass(frozen=True)
 class Rule:
     """An update rule: menu ``label``, the ``hypers`` it reads, the ``buffers`` it keeps (each as long as θ),
-    its ``update(theta, g, buffers, t, lr, opt)`` in place, and its equations as LaTeX lines."""
+    its ``update(theta, g, buffers, t, lr, opt)`` in place, its equations as LaTeX lines and in one line of
+    plain text (``summary``, for a stage's label)."""
 
     name: str
     label: str
@@ -67,6 +68,7 @@ class Rule:
     buffers: tuple[str, ...]
     update: Callable
     latex: tuple[str, ...]
+    summary: str
 
 
 def _sgd(theta, g, buf, t, lr, opt) -> None:
@@ -114,19 +116,23 @@ def _adam(theta, g, buf, t, lr, opt) -> None:
 RULES: dict[str, Rule] = {
     r.name: r
     for r in (
-        Rule("sgd", "SGD", (), (), _sgd, (r"\theta \leftarrow \theta - \eta\, g",)),
+        Rule("sgd", "SGD", (), (), _sgd, (r"\theta \leftarrow \theta - \eta\, g",), "w⁺ = w − η·g"),
         Rule("momentum", "SGD with momentum", ("momentum",), ("v",), _momentum,
-             (r"v \leftarrow \mu v - \eta\, g", r"\theta \leftarrow \theta + v")),
+             (r"v \leftarrow \mu v - \eta\, g", r"\theta \leftarrow \theta + v"), "v ← μv − η·g, w⁺ = w + v"),
         Rule("nesterov", "Nesterov momentum", ("momentum",), ("v",), _nesterov,
-             (r"v \leftarrow \mu v - \eta\, g", r"\theta \leftarrow \theta + \mu v - \eta\, g")),
+             (r"v \leftarrow \mu v - \eta\, g", r"\theta \leftarrow \theta + \mu v - \eta\, g"),
+             "v ← μv − η·g, w⁺ = w + μv − η·g"),
         Rule("rmsprop", "RMSProp", ("rho", "eps"), ("s",), _rmsprop,
-             (r"s \leftarrow \rho s + (1-\rho)\, g^2", r"\theta \leftarrow \theta - \eta\, g / (\sqrt{s} + \epsilon)")),
+             (r"s \leftarrow \rho s + (1-\rho)\, g^2", r"\theta \leftarrow \theta - \eta\, g / (\sqrt{s} + \epsilon)"),
+             "s ← ρs + (1 − ρ)g², w⁺ = w − η·g/(√s + ε)"),
         Rule("adam", "Adam", ("beta1", "beta2", "eps"), ("m", "v"), _adam,
              (r"m \leftarrow \beta_1 m + (1-\beta_1)\, g", r"v \leftarrow \beta_2 v + (1-\beta_2)\, g^2",
               r"\hat m = m / (1-\beta_1^t),\quad \hat v = v / (1-\beta_2^t)",
-              r"\theta \leftarrow \theta - \eta\, \hat m / (\sqrt{\hat v} + \epsilon)")),
+              r"\theta \leftarrow \theta - \eta\, \hat m / (\sqrt{\hat v} + \epsilon)"),
+             "m, v ← running means of g and g², w⁺ = w − η·m̂/(√v̂ + ε)"),
         Rule("adagrad", "Adagrad", ("eps",), ("G",), _adagrad,
-             (r"G \leftarrow G + g^2", r"\theta \leftarrow \theta - \eta\, g / (\sqrt{G} + \epsilon)")),
+             (r"G \leftarrow G + g^2", r"\theta \leftarrow \theta - \eta\, g / (\sqrt{G} + \epsilon)"),
+             "G ← G + g², w⁺ = w − η·g/(√G + ε)"),
     )
 }  # fmt: skip
 
@@ -188,12 +194,14 @@ class Penalty:
 
     def add_gradient(self, w: np.ndarray, grad: np.ndarray) -> None:
         """grad += ∂Ω/∂w, in place, for one weight array ``w`` and its gradient (same shape)."""
+        if self.active:
+            grad += self.gradient(w)
+
+    def gradient(self, w: np.ndarray) -> np.ndarray:
+        """∂Ω/∂w for the weight array ``w``: λ·w (L2), λ·sign(w) (L1), zeros without a penalty."""
         if not self.active:
-            return
-        if self.kind == "l2":
-            grad += self.rate * w
-        else:
-            grad += self.rate * np.sign(w)
+            return np.zeros_like(w)
+        return self.rate * (w if self.kind == "l2" else np.sign(w))
 
     def describe(self) -> str:
         return "no regularisation" if not self.active else f"{self.kind.upper()}, λ = {self.rate:g}"

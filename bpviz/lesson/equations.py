@@ -21,9 +21,12 @@ import numpy as np
 
 from bpviz.engine.activations import ACTIVATIONS, Activation
 from bpviz.engine.losses import LOSSES, Fused
+from bpviz.engine.network import flat_index
+from bpviz.engine.optimisers import NO_PENALTY, SGD, Optimiser, Penalty
 from bpviz.engine.spec import NetworkSpec
 from bpviz.lesson.numbers import factor, number
 
+from . import updates
 from .names import Names
 from .selection import element_label
 from .stages import Stage, Walk
@@ -88,8 +91,15 @@ DL = r"\frac{\partial L}{\partial "  # followed by the symbol and a closing brac
 # ----------------------------------------------------------------------------- the stage's general equation
 
 
-def stage_latex(spec: NetworkSpec, stage: Stage, names: Names | None = None) -> str:
-    """The equation the stage evaluates for a whole layer, without numbers (the loss named as ``names`` do)."""
+def stage_latex(
+    spec: NetworkSpec,
+    stage: Stage,
+    names: Names | None = None,
+    optimiser: Optimiser = SGD,
+    penalty: Penalty = NO_PENALTY,
+) -> str:
+    """The equation the stage evaluates for a whole layer, without numbers (the loss named as ``names`` do;
+    the gradient with ``penalty``'s term, the update by ``optimiser``'s rule)."""
     L, l = spec.depth, stage.layer
     loss = (names or Names(spec)).loss_tex
     if stage.kind == "start":
@@ -106,12 +116,28 @@ def stage_latex(spec: NetworkSpec, stage: Stage, names: Names | None = None) -> 
         return _output_delta_rule(spec) if l == L else _hidden_delta_rule(l)
     if stage.kind == "grad":
         bias = rf", \quad {DL}b^{{({l})}}}} = \delta^{{({l})}}" if spec.bias != "none" else ""
-        return rf"{DL}W^{{({l})}}}} = \delta^{{({l})}} \left(a^{{({l - 1})}}\right)^{{\!\top}}{bias}"
+        term = _penalty_term(penalty, rf"W^{{({l})}}")
+        rate = rf", \quad \lambda = {penalty.rate:g}" if penalty.active else ""
+        return rf"{DL}W^{{({l})}}}} = \delta^{{({l})}} \left(a^{{({l - 1})}}\right)^{{\!\top}}{term}{bias}{rate}"
     lr = rf"\eta = {spec.learning_rate:g}"
+    if optimiser.name != "sgd":
+        kept = r"\ \text{(biases frozen)}" if spec.bias == "frozen" else ""
+        hypers = "".join(rf", {HYPER_TEX[h]} = {getattr(optimiser, h):g}" for h in optimiser.rule.hypers)
+        return r",\quad ".join(optimiser.rule.latex) + rf", \quad g = {DL}\theta}}, \quad {lr}{hypers}{kept}"
     if spec.bias == "learned":
         return rf"W^{{+}} = W - \eta\,{DL}W}}, \quad b^{{+}} = b - \eta\,{DL}b}}, \quad {lr}"
     kept = r"\ \text{(biases frozen)}" if spec.bias == "frozen" else ""
     return rf"W^{{+}} = W - \eta\,{DL}W}}, \quad {lr}{kept}"
+
+
+HYPER_TEX = {"momentum": r"\mu", "beta1": r"\beta_1", "beta2": r"\beta_2", "rho": r"\rho", "eps": r"\epsilon"}
+
+
+def _penalty_term(penalty: Penalty, w: str) -> str:
+    """ " + λ w" (L2) or " + λ sign(w)" (L1) for the weight symbol ``w``; "" without a penalty."""
+    if not penalty.active:
+        return ""
+    return rf" + \lambda {w}" if penalty.kind == "l2" else rf" + \lambda\,\operatorname{{sign}}({w})"
 
 
 def _hidden_delta_rule(l: int) -> str:
@@ -367,29 +393,44 @@ def _heading(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _update_lines(new_sym: str, old_sym: str, s: _Scope, old: float, grad: float, new: float) -> list[str]:
-    lr, d = s.spec.learning_rate, s.d
-    rule = rf"{old_sym} - \eta\,{s.dl(old_sym)}"
-    return chain(new_sym, rule, rf"{number(old, d)} - {lr:g} \cdot {factor(grad, d)}", number(new, d))
+def _update_lines(new_sym: str, old_sym: str, s: _Scope, old: float, grad: float, new: float, at: int) -> list[str]:
+    """The update of the parameter ``old_sym`` (entry ``at`` of ``Network.flat()``) by the walk's optimiser."""
+    w = s.w
+    before = w.state_before.buffers if w.state_before is not None else {}
+    entry = updates.Entry(old_sym, new_sym, s.dl(old_sym), old, grad, new, s.spec.learning_rate, s.d,
+                          {k: float(before[k][at]) if k in before else 0.0 for k in w.state_after.buffers},
+                          {k: float(v[at]) for k, v in w.state_after.buffers.items()}, w.state_after.t)  # fmt: skip
+    return updates.lines(w.optimiser, entry)
+
+
+def _gradient_lines(s: _Scope, w_sym: str, data: str, numbers: str, weight: float, grad: float) -> list[str]:
+    """∂L/∂w = ``data`` (δ·a in symbols, then ``numbers``) plus the penalty's term, then the total ``grad``."""
+    p, d = s.w.penalty, s.d
+    term = _penalty_term(p, w_sym)
+    if not p.active:
+        return chain(s.dl(w_sym), data, numbers, number(grad, d))
+    value = factor(weight, d) if p.kind == "l2" else rf"\operatorname{{sign}}({factor(weight, d)})"
+    return chain(s.dl(w_sym), data + term, rf"{numbers} + {p.rate:g} \cdot {value}", number(grad, d))
 
 
 def _edge(s: _Scope, index: int, k: int, i: int, j: int) -> Explanation:
     w, t, n, d, l = s.w, s.w.trace, s.names, s.d, k + 1
     w_sym, old = n.w_tex(k, i, j), w.net.W[k][i, j]
-    grad, new = t.grad_W[k][i, j], w.updated.W[k][i, j]
+    grad, new = w.grad_W[k][i, j], w.updated.W[k][i, j]
 
     def gradient() -> tuple[str, float]:
         product = rf"{factor(t.delta[k][0, i], d)} \cdot {factor(t.a[k][0, j], d)}"
-        lines = chain(s.dl(w_sym), rf"{n.delta_tex(l, i)} \cdot {n.a_tex(k, j)}", product, number(grad, d))
-        return aligned(*lines), grad
+        return aligned(*_gradient_lines(s, w_sym, rf"{n.delta_tex(l, i)} \cdot {n.a_tex(k, j)}", product, old,
+                                        grad)), grad  # fmt: skip
 
     def update() -> tuple[str, float]:
-        return aligned(*_update_lines(n.w_tex(k, i, j, mark="+"), w_sym, s, old, grad, new)), new
+        at = flat_index(s.spec, "W", k, i, j)
+        return aligned(*_update_lines(n.w_tex(k, i, j, mark="+"), w_sym, s, old, grad, new, at)), new
 
     eqs = (
         Equation("value", "Weight before the step", rf"{w_sym} = {number(old, d)}", float(old)),
         _equation(w, index, "grad", l, "Gradient ∂L/∂w", gradient),
-        _equation(w, index, "update", l, "Update w⁺ = w − η·∂L/∂w", update),
+        _equation(w, index, "update", l, f"Update: {w.optimiser.rule.summary}", update),
     )
     return Explanation(_heading(element_label(s.spec, ("edge", k, i, j), n)), eqs)
 
@@ -407,12 +448,12 @@ def _bias(s: _Scope, index: int, k: int, i: int) -> Explanation:
         if frozen:
             kept = r"\quad \text{(frozen: the gradient is not applied)}"
             return rf"{b_plus} = {b_sym} = {number(new, d)} {kept}", new
-        return aligned(*_update_lines(b_plus, b_sym, s, old, grad, new)), new
+        return aligned(*_update_lines(b_plus, b_sym, s, old, grad, new, flat_index(s.spec, "b", k, i))), new
 
     eqs = (
         Equation("value", "Bias before the step", rf"{b_sym} = {number(old, d)}", float(old)),
         _equation(w, index, "grad", l, "Gradient ∂L/∂b", gradient),
-        _equation(w, index, "update", l, "Update b⁺ = b − η·∂L/∂b", update),
+        _equation(w, index, "update", l, f"Update: {w.optimiser.rule.summary.replace('w', 'b')}", update),
     )
     title = _heading(element_label(s.spec, ("bias", k, i), n)) + (" (frozen)" if frozen else "")
     return Explanation(title, eqs)

@@ -63,7 +63,7 @@ def _elements(w: Walk, stage: Stage, names: Names) -> list[tuple[str, tuple, str
 def _section(w: Walk, index: int, decimals: int, names: Names) -> str:
     stage = w.stages[index]
     spec = w.net.spec
-    parts = [f"## {index + 1}. {stage.label}", _math(stage_latex(spec, stage, names))]
+    parts = [f"## {index + 1}. {stage.label}", _math(stage_latex(spec, stage, names, w.optimiser, w.penalty))]
     elements = _elements(w, stage, names)
     for heading, selected, quantity in elements[:MAX_ELEMENTS]:
         eq = next(e for e in explain(w, index, selected, decimals, names).equations if e.quantity == quantity)

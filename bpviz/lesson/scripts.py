@@ -18,6 +18,7 @@ import numpy as np
 
 from bpviz.engine.errors import BpvizError
 from bpviz.engine.losses import REDUCTIONS
+from bpviz.engine.optimisers import NO_PENALTY, SGD, Optimiser, Penalty
 from bpviz.engine.spec import NetworkSpec
 
 from .script_code import ACTIVATION_CODE, LOSS_CODE
@@ -37,12 +38,18 @@ list of rows), every number written by repr, so ast.literal_eval reads the right
     loss_after            the loss of the same sample after the update"""
 
 
-def unsupported(spec: NetworkSpec) -> str | None:
-    """Why no script can be written for ``spec`` (an activation or loss without script code, such as one
-    registered for a while), or None when both can."""
+def unsupported(spec: NetworkSpec, optimiser: Optimiser = SGD, penalty: Penalty = NO_PENALTY) -> str | None:
+    """Why no script can be written for a step of ``spec`` with ``optimiser`` and ``penalty`` (an activation or
+    loss without script code, such as one registered for a while; an update other than plain SGD), or None
+    when both can."""
     missing = [a for a in dict.fromkeys(spec.activations) if a not in ACTIVATION_CODE]
     missing += [spec.loss] if spec.loss not in LOSS_CODE else []
-    return f"No script code for {', '.join(missing)}." if missing else None
+    if missing:
+        return f"No script code for {', '.join(missing)}."
+    if optimiser.name != "sgd" or penalty.active:
+        return (f"The scripts take a plain SGD step; this one is {optimiser.describe()} with "
+                f"{penalty.describe()} (choose SGD and no regularisation on the Train page to export it).")
+    return None
 
 
 def script_file_name(spec: NetworkSpec, library: str) -> str:

@@ -84,7 +84,7 @@ def stage_view(w: Walk, index: int) -> DiagramView:
     y = Quantity("y", t.y[0])
     weights = tuple((Quantity("w", W),) for W in w.net.W)
     biases = tuple((Quantity("b", b),) for b in w.net.b)
-    grads = tuple((Quantity("∂L/∂w", g),) for g in t.grad_W)
+    grads = tuple((Quantity("∂L/∂w", g),) for g in w.grad_W)  # with the penalty's term: what the update uses
     bias_grads = tuple((Quantity("∂L/∂b", g),) for g in t.grad_b)
     kind, l = stage.kind, stage.layer
     if kind in ("start", "z", "a"):

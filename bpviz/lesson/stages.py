@@ -5,8 +5,10 @@ One step of one sample (x, y) through a network of depth L runs through 4L + 3 s
     start        a⁽⁰⁾ = x
     forward l    z⁽ˡ⁾ = W⁽ˡ⁾ a⁽ˡ⁻¹⁾ + b⁽ˡ⁾, then a⁽ˡ⁾ = f(z⁽ˡ⁾)            for l = 1..L
     loss         L = loss(a⁽ᴸ⁾, y)
-    backward l   δ⁽ˡ⁾, then ∂L/∂W⁽ˡ⁾ = δ⁽ˡ⁾ a⁽ˡ⁻¹⁾ᵀ and ∂L/∂b⁽ˡ⁾ = δ⁽ˡ⁾     for l = L..1
-    update       W⁺ = W − η ∂L/∂W, b⁺ = b − η ∂L/∂b, and the loss after
+    backward l   δ⁽ˡ⁾, then ∂L/∂W⁽ˡ⁾ = δ⁽ˡ⁾ a⁽ˡ⁻¹⁾ᵀ (+ ∂Ω/∂W⁽ˡ⁾ with a weight penalty Ω) and ∂L/∂b⁽ˡ⁾ = δ⁽ˡ⁾
+                                                                       for l = L..1
+    update       W⁺ = W − η ∂L/∂W, b⁺ = b − η ∂L/∂b (or the Train page's optimiser, from its state), and the
+                 loss after
 
 A ``Stage`` reveals quantities named (quantity, layer) with quantity one of
 "a", "z", "loss", "delta", "grad", "update" and layer l = 0..L (the layer the
@@ -18,11 +20,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from bpviz.engine import optimisers
 from bpviz.engine.activations import ACTIVATIONS
-from bpviz.engine.backprop import Trace, backprop, batch_loss, sgd_step
+from bpviz.engine.backprop import Trace, backprop, batch_loss
 from bpviz.engine.finite import check_step
 from bpviz.engine.losses import LOSSES
 from bpviz.engine.network import Network
+from bpviz.engine.optimisers import NO_PENALTY, SGD, Optimiser, Penalty, State
 from bpviz.engine.spec import NetworkSpec
 
 from .names import sup
@@ -47,10 +51,15 @@ class Stage:
         return self.kind in FORWARD_KINDS
 
 
-def stages(spec: NetworkSpec) -> tuple[Stage, ...]:
-    """The 4L + 3 stages of one step of a network with ``spec``, in order."""
+PENALTY_TERMS = {"l2": " + λW", "l1": " + λ·sign(W)"}
+
+
+def stages(spec: NetworkSpec, optimiser: Optimiser = SGD, penalty: Penalty = NO_PENALTY) -> tuple[Stage, ...]:
+    """The 4L + 3 stages of one step of a network with ``spec``, in order; the gradient stages name the
+    penalty's term, the update stage the optimiser's rule."""
     L = spec.depth
     bias_grad = ", ∂L/∂b = δ" if spec.bias != "none" else ""
+    term = PENALTY_TERMS[penalty.kind] if penalty.active else ""
     out = [Stage("start", 0, "Start · the input: a⁽⁰⁾ = x", (("a", 0),))]
     for l in range(1, L + 1):
         where = f"Forward · layer {l} of {L}"
@@ -61,27 +70,39 @@ def stages(spec: NetworkSpec) -> tuple[Stage, ...]:
         where = f"Backward · layer {l} of {L}"
         rule = "δ = ∂L/∂z (output delta)" if l == L else "δ = (Wᵀδ) ⊙ f′(z)"
         out.append(Stage("delta", l, f"{where}: {rule}", (("delta", l),)))
-        out.append(Stage("grad", l, f"{where}: ∂L/∂W = δ aᵀ{bias_grad}", (("grad", l),)))
-    out.append(Stage("update", None, "Update: w⁺ = w − η·∂L/∂w", tuple(("update", l) for l in range(1, L + 1))))
+        out.append(Stage("grad", l, f"{where}: ∂L/∂W = δ aᵀ{term}{bias_grad}", (("grad", l),)))
+    rule = "Update: w⁺ = w − η·∂L/∂w" if optimiser.name == "sgd" else f"Update · {optimiser.rule.label}: "
+    rule += "" if optimiser.name == "sgd" else optimiser.rule.summary + ", g = ∂L/∂w"
+    out.append(Stage("update", None, rule, tuple(("update", l) for l in range(1, L + 1))))
     return tuple(out)
 
 
 @dataclass(frozen=True)
 class Walk:
-    """Every number of one step of one sample: the network before, its trace, the network
-    after one SGD step with the trace's gradients, and the loss on the sample after it."""
+    """Every number of one step of one sample: the network before, its trace, the network after one step of
+    ``optimiser`` with the trace's gradients and ``penalty``'s (from the optimiser's ``state_before``, None for a
+    fresh one; ``state_after`` is its state after the step), and the loss on the sample after it."""
 
     net: Network
     trace: Trace
     updated: Network
     loss_after: float
     stages: tuple[Stage, ...]
+    optimiser: Optimiser = SGD
+    penalty: Penalty = NO_PENALTY
+    state_before: State | None = None
+    state_after: State | None = None
     _revealed_at: dict = field(repr=False, compare=False, default_factory=dict)
 
     def __post_init__(self):
         for index, stage in enumerate(self.stages):
             for item in stage.reveals:
                 self._revealed_at[item] = index
+
+    @property
+    def grad_W(self) -> list[np.ndarray]:
+        """∂L/∂W per layer as the update uses it: the trace's δ aᵀ plus the penalty's ∂Ω/∂W."""
+        return [g + self.penalty.gradient(w) for g, w in zip(self.trace.grad_W, self.net.W)]
 
     @property
     def x(self) -> np.ndarray:
@@ -106,12 +127,15 @@ class Walk:
         raise KeyError((kind, layer))
 
 
-def walk(net: Network, x, y) -> Walk:
-    """The whole step of the sample (x, y): one backprop, one SGD step, one forward pass. Raises BpvizError
-    naming the first quantity that is not a finite number (``bpviz.engine.finite``): nothing of such a step
-    is shown."""
+def walk(
+    net: Network, x, y, optimiser: Optimiser = SGD, penalty: Penalty = NO_PENALTY, state: State | None = None
+) -> Walk:
+    """The whole step of the sample (x, y): one backprop, one step of ``optimiser`` from ``state`` (None: a
+    fresh one) with ``penalty``, one forward pass. Raises BpvizError naming the first quantity that is not a
+    finite number (``bpviz.engine.finite``): nothing of such a step is shown."""
     trace = backprop(net, x, y)
-    updated = sgd_step(net, trace.grad_W, trace.grad_b)
+    updated, after = optimisers.step(net, trace.grad_W, trace.grad_b, None, optimiser, state, penalty)
     loss_after = batch_loss(updated, trace.x, trace.y)
     check_step(net, trace, updated, loss_after)
-    return Walk(net, trace, updated, loss_after, stages(net.spec))
+    stage_list = stages(net.spec, optimiser, penalty)
+    return Walk(net, trace, updated, loss_after, stage_list, optimiser, penalty, state, after)

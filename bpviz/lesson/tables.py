@@ -72,7 +72,7 @@ def weight_tables(w: Walk, index: int, layer: int, names: Names | None = None) -
     names = names or Names(spec)
     matrices = {name("W", layer): w.net.W[k]}
     if w.known(index, "grad", layer):
-        matrices[f"∂L/∂{name('W', layer)}"] = w.trace.grad_W[k]
+        matrices[f"∂L/∂{name('W', layer)}"] = w.grad_W[k]
     if w.known(index, "update", layer):
         matrices[name("W", layer, after=True)] = w.updated.W[k]
     r, c = min(spec.layers[layer], MAX_TABLE_SIDE), min(spec.layers[layer - 1], MAX_TABLE_SIDE)
