@@ -1,8 +1,9 @@
 """Share links: every field round-trips; tampered links raise BpvizError, never anything else."""
 
+import base64
 import re
 from dataclasses import fields, replace
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import numpy as np
 import pytest
@@ -12,7 +13,19 @@ from bpviz.data.catalog import DataSettings
 from bpviz.engine.optimisers import Optimiser, Penalty
 from bpviz.engine.spec import SPEC_FIELDS
 from bpviz.engine.training import TrainSettings
-from bpviz.io.sharelink import FIELDS, KEYS, MAX_SHARED_PARAMS, Lesson, decode, encode, link, url_params
+from bpviz.io.sharelink import (
+    FIELDS,
+    KEYS,
+    MAX_SHARED_NUMBERS,
+    MAX_TEXT_NUMBERS,
+    MAX_VALUE_CHARS,
+    Lesson,
+    decode,
+    encode,
+    link,
+    numbers_written,
+    url_params,
+)
 from bpviz.lesson.presets import PRESETS
 
 DEFAULT = Lesson(PRESETS["xor"].network(), PRESETS["xor"].data)
@@ -135,14 +148,40 @@ def test_a_link_with_bad_features_is_refused(feat, message):
 def test_weights_travel_only_when_hand_set_and_small():
     assert "w" not in encode(LESSONS[3])
     assert "w" in encode(LESSONS[0])
-    big = _lesson(NetworkSpec((10, 20, 3), ("tanh", "sigmoid")), DataSettings("gaussians"), hand_set=True)
-    assert big.net.spec.n_params > MAX_SHARED_PARAMS
+    big = _lesson(NetworkSpec((30, 30, 3), ("tanh", "sigmoid")), DataSettings("gaussians"), hand_set=True)
+    assert numbers_written(big.net.spec) == 1_023 > MAX_SHARED_NUMBERS
     assert "w" not in encode(big)
 
 
-def test_typical_link_is_short():
-    from urllib.parse import urlencode
+@pytest.mark.parametrize("layers", [(2, 16, 16, 3), (78, 12, 4)])  # a trained spiral (371), the most (1,000)
+def test_bigger_weights_travel_packed_and_exact_within_the_length_a_server_takes(layers):
+    spec = NetworkSpec(layers, ("relu",) * (len(layers) - 2) + ("softmax",), "cross_entropy", "mean")
+    lesson = _lesson(spec, DataSettings("spiral", classes=layers[-1]), hand_set=True)
+    params = encode(lesson)
+    assert MAX_TEXT_NUMBERS < numbers_written(spec) <= MAX_SHARED_NUMBERS and params["w"].startswith("z")
+    assert len(urlencode(params)) < MAX_VALUE_CHARS  # the whole link's query, not only its weights
+    back = decode(params, DEFAULT).net
+    assert all(a.tobytes() == b.tobytes() for a, b in zip((*back.W, *back.b), (*lesson.net.W, *lesson.net.b)))
 
+
+@pytest.mark.parametrize(
+    "packed, words",
+    [
+        ("z" + "A" * 5, "not URL-safe base64"),
+        ("zAAAA+AAA", "not URL-safe base64"),
+        ("zAAAAAAA", "5 bytes, not 8 a number"),
+        ("z" + base64.urlsafe_b64encode(np.full(371, np.nan).tobytes()).decode(), "holds a NaN or infinite value"),
+    ],
+    ids=["5 characters", "a plus sign", "5 bytes", "NaN"],
+)
+def test_tampered_packed_weights_are_named(packed, words):
+    spec = NetworkSpec((2, 16, 16, 3), ("relu", "relu", "softmax"), "cross_entropy", "mean")
+    params = {**encode(_lesson(spec, DataSettings("spiral"), hand_set=True)), "w": packed}
+    with pytest.raises(BpvizError, match=re.escape(words)):
+        decode(params, DEFAULT)
+
+
+def test_typical_link_is_short():
     worked_example = Lesson(PRESETS["mazur"].network(), PRESETS["mazur"].data, stage=4)
     assert len(urlencode(encode(worked_example))) < 250
     assert len(urlencode(encode(LESSONS[4]))) < 200

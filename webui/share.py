@@ -12,7 +12,17 @@ from bpviz import BpvizError
 from bpviz.data.catalog import SOURCES
 from bpviz.data.datasets import fits
 from bpviz.design.edits import is_initial
-from bpviz.io.sharelink import KEYS, MAX_SHARED_PARAMS, PRESENT, Lesson, decode, link, one_value_each, url_params
+from bpviz.io.sharelink import (
+    KEYS,
+    MAX_SHARED_NUMBERS,
+    PRESENT,
+    Lesson,
+    decode,
+    link,
+    numbers_written,
+    one_value_each,
+    url_params,
+)
 from bpviz.lesson.summary import architecture
 from webui import notices, state
 from webui.notices import md
@@ -69,8 +79,9 @@ def share_box() -> None:
             return
         st.code(link(st.context.url or "", url_params({}, lesson, present=False)), language=None, wrap_lines=True)
         weights = "its weights"
-        if lesson.net.spec.n_params > MAX_SHARED_PARAMS and not is_initial(lesson.net):
-            weights = f"the weights its seed draws (links carry edited weights up to {MAX_SHARED_PARAMS} parameters)"
+        if numbers_written(lesson.net.spec) > MAX_SHARED_NUMBERS and not is_initial(lesson.net):
+            weights = (f"the weights its seed draws (links carry edited or trained weights up to "
+                       f"{MAX_SHARED_NUMBERS:,} weights and biases; download the network file for the rest)")
         sample = f"sample {lesson.sample}"
         if state.step().source == "manual":
             sample += " of the dataset (a sample typed by hand does not travel)"

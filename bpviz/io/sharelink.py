@@ -3,22 +3,32 @@
     net=2-2-2  act=sig.sig  loss=half_sse  red=sum  bias=frozen  init=uniform  seed=0  lr=0.5
     data=mazur  n=1  noise=0  k=3  test=0  [feat=x1sq.x2sq]  sample=0  stage=3
     [ep=300  bs=16  opt=adam  mu=0.9  b1=0.9  b2=0.999  rho=0.99  eps=1e-08  reg=l2  lam=0.001]
-    w=0.15_0.2_0.25_0.3_0.35_0.35_0.4_0.45_0.5_0.55_0.6_0.6   (only hand-set nets of ≤ 200 parameters)
+    w=0.15_0.2_0.25_0.3_0.35_0.35_0.4_0.45_0.5_0.55_0.6_0.6   (hand-set or trained nets, ≤ 200 numbers)
+    w=zmpmZmZmZsI_…                                          (201 to 1,000 numbers: packed float64)
 
 ``FIELDS`` is the one table of the keys: each row names the part of the lesson a key belongs
 to, the attribute it holds and the ``Codec`` that writes it and reads it back; ``encode`` and
 ``decode`` both walk it, in its order. ``w`` lists W[0], b[0], W[1], b[1], … flattened row by
 row (rows = receiving neurons); every number is in Python's shortest round-trip form, so a link
-reproduces the numbers exactly. Keys left out take their defaults; the keys added after links were first
-shared (``feat``, the input features, and the training settings ``ep`` to ``lam``) are left out at their
-defaults (the raw inputs; ``TrainSettings()``), so an older link re-encodes to its own text and opens with
-them. ``decode`` validates everything and raises BpvizError on any tampered or stale value.
+reproduces the numbers exactly. Past MAX_TEXT_NUMBERS numbers ``w`` is "z" and the little-endian float64
+bytes in URL-safe base64 (about 10.7 characters a number, still exact), up to MAX_SHARED_NUMBERS, so a
+whole link stays under about 12,000 characters: Streamlit's own server (uvicorn) took request lines of up to
+128 KiB when measured, but proxies are stricter (nginx's default buffer for a request line is 8 KiB, and it
+answers a longer one with 414), and a link is meant to be pasted into chats and slides. A bigger network
+travels as the weights its seed draws (its network file carries the rest).
+
+Keys left out take their defaults; the keys added after links were first shared (``feat``, the input
+features, and the training settings ``ep`` to ``lam``) are left out at their defaults (the raw inputs;
+``TrainSettings()``), so an older link re-encodes to its own text and opens with them. ``decode`` validates
+everything and raises BpvizError on any tampered or stale value.
 
 The address bar holds a lesson's keys next to others the app keeps there
 (``present=1`` for presentation mode): ``url_params`` merges them, ``link``
 writes the URL to copy.
 """
 
+import base64
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
@@ -36,9 +46,11 @@ from bpviz.engine.optimisers import Optimiser, Penalty
 from bpviz.engine.spec import NetworkSpec
 from bpviz.engine.training import TrainSettings
 
-MAX_SHARED_PARAMS = 200
+MAX_TEXT_NUMBERS = 200  # up to this many, weights are written as text a reader can follow (w=0.15_0.2_…)
+MAX_SHARED_NUMBERS = 1_000  # up to this many, packed: 8 bytes each in base64, 10,667 characters at most
+PACKED = "z"  # starts a packed ``w`` (no number's text starts with it)
 TRAIN_DEFAULTS = TrainSettings()
-MAX_VALUE_CHARS = 8_000
+MAX_VALUE_CHARS = 12_000  # the longest value a link may hold: the packed weights of MAX_SHARED_NUMBERS numbers
 MAX_STAGE = 1_000
 PRESENT = "present"  # not a lesson key: "1" opens the pages in presentation mode
 
@@ -105,8 +117,29 @@ def _activations(text: str, key: str) -> tuple[str, ...]:
     return tuple(names[a] for a in text.split("."))
 
 
+def numbers_written(spec: NetworkSpec) -> int:
+    """How many numbers a link's ``w`` holds for ``spec``: every weight and every bias (0 in mode 'none')."""
+    return sum(r * c + r for r, c in spec.shapes)
+
+
 def _write_weights(net: Network) -> str:
-    return "_".join(_num(v) for w, b in zip(net.W, net.b) for v in (*w.ravel(), *b))
+    values = [v for w, b in zip(net.W, net.b) for v in (*w.ravel(), *b)]
+    if len(values) <= MAX_TEXT_NUMBERS:
+        return "_".join(_num(v) for v in values)
+    return PACKED + base64.urlsafe_b64encode(np.asarray(values, dtype="<f8").tobytes()).decode("ascii").rstrip("=")
+
+
+def _read_weights(text: str, key: str) -> list[float]:
+    """The numbers of ``w``: text joined by "_", or packed (see the module docstring)."""
+    if not text.startswith(PACKED):
+        return [_float(v, key) for v in text.split("_")]
+    body = text[len(PACKED) :].rstrip("=")  # the padding is left out, but a copied one is fine
+    if not re.fullmatch(r"[A-Za-z0-9_-]*", body) or len(body) % 4 == 1:
+        raise BpvizError(key, "the packed weights are not URL-safe base64")
+    raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
+    if len(raw) % 8:
+        raise BpvizError(key, f"the packed weights are {len(raw)} bytes, not 8 a number")
+    return np.frombuffer(raw, dtype="<f8").tolist()
 
 
 TEXT = Codec(str, lambda text, key: text)
@@ -114,7 +147,7 @@ WHOLE = Codec(str, _int)
 NUMBER = Codec(_num, _float)
 LAYERS = Codec(lambda layers: "-".join(map(str, layers)), _layers)
 ACTIVATION_CODES = Codec(lambda names: ".".join(ACTIVATIONS[a].code for a in names), _activations)
-WEIGHTS = Codec(_write_weights, lambda text, key: [_float(v, key) for v in text.split("_")])
+WEIGHTS = Codec(_write_weights, _read_weights)
 KEYS_JOINED = Codec(".".join, lambda text, key: tuple(text.split(".")))  # the data settings check each key
 
 
@@ -167,7 +200,7 @@ FIELDS = (
     _train_field("eps", "optimiser.eps", NUMBER),
     _train_field("reg", "penalty.kind", TEXT),
     _train_field("lam", "penalty.rate", NUMBER),
-    Field("w", "net", None, WEIGHTS),  # only for hand-set nets of up to MAX_SHARED_PARAMS parameters
+    Field("w", "net", None, WEIGHTS),  # only for hand-set nets of up to MAX_SHARED_NUMBERS numbers
 )
 KEYS = tuple(f.key for f in FIELDS)
 WEIGHTS_FIELD = FIELDS[-1]
@@ -186,7 +219,7 @@ def encode(lesson: Lesson) -> dict[str, str]:
     parts = {"spec": net.spec, "data": data, "step": lesson, "train": lesson.train}
     values = {f: attrgetter(f.attr)(parts[f.part]) for f in FIELDS if f.part in parts}
     params = {f.key: f.codec.write(v) for f, v in values.items() if f.left_out is None or v != f.left_out}
-    if net.spec.n_params <= MAX_SHARED_PARAMS and _hand_set(net):
+    if numbers_written(net.spec) <= MAX_SHARED_NUMBERS and _hand_set(net):
         params[WEIGHTS_FIELD.key] = WEIGHTS_FIELD.codec.write(net)
     return params
 
@@ -252,8 +285,8 @@ def decode(params: Mapping[str, str], default: Lesson) -> Lesson:
 def _weights(spec: NetworkSpec, text: str) -> Network:
     """The network ``spec`` with the W and b of a link's ``w``, checked for its size before its numbers."""
     key = WEIGHTS_FIELD.key
-    if spec.n_params > MAX_SHARED_PARAMS:
-        raise BpvizError(key, f"links carry weights only for nets of up to {MAX_SHARED_PARAMS} parameters")
+    if numbers_written(spec) > MAX_SHARED_NUMBERS:
+        raise BpvizError(key, f"links carry weights only for nets of up to {MAX_SHARED_NUMBERS:,} weights and biases")
     values = WEIGHTS_FIELD.codec.read(text, key)
     sizes = [r * c + r for r, c in spec.shapes]
     if len(values) != sum(sizes):

@@ -403,6 +403,13 @@ def _update_lines(new_sym: str, old_sym: str, s: _Scope, old: float, grad: float
     return updates.lines(w.optimiser, entry)
 
 
+def _update_title(w: Walk, p: str) -> str:
+    """ "Update w⁺ = w − η·∂L/∂w" for SGD; the rule's own words otherwise ("Update · Adam: …, g = ∂L/∂b")."""
+    if w.optimiser.name == "sgd":
+        return f"Update {p}⁺ = {p} − η·∂L/∂{p}"
+    return f"Update · {w.optimiser.rule.label}: {w.optimiser.rule.summary.replace('w', p)}, g = ∂L/∂{p}"
+
+
 def _gradient_lines(s: _Scope, w_sym: str, data: str, numbers: str, weight: float, grad: float) -> list[str]:
     """∂L/∂w = ``data`` (δ·a in symbols, then ``numbers``) plus the penalty's term, then the total ``grad``."""
     p, d = s.w.penalty, s.d
@@ -430,7 +437,7 @@ def _edge(s: _Scope, index: int, k: int, i: int, j: int) -> Explanation:
     eqs = (
         Equation("value", "Weight before the step", rf"{w_sym} = {number(old, d)}", float(old)),
         _equation(w, index, "grad", l, "Gradient ∂L/∂w", gradient),
-        _equation(w, index, "update", l, f"Update: {w.optimiser.rule.summary}", update),
+        _equation(w, index, "update", l, _update_title(w, "w"), update),
     )
     return Explanation(_heading(element_label(s.spec, ("edge", k, i, j), n)), eqs)
 
@@ -453,7 +460,7 @@ def _bias(s: _Scope, index: int, k: int, i: int) -> Explanation:
     eqs = (
         Equation("value", "Bias before the step", rf"{b_sym} = {number(old, d)}", float(old)),
         _equation(w, index, "grad", l, "Gradient ∂L/∂b", gradient),
-        _equation(w, index, "update", l, f"Update: {w.optimiser.rule.summary.replace('w', 'b')}", update),
+        _equation(w, index, "update", l, _update_title(w, "b"), update),
     )
     title = _heading(element_label(s.spec, ("bias", k, i), n)) + (" (frozen)" if frozen else "")
     return Explanation(title, eqs)
