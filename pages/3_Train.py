@@ -294,7 +294,8 @@ GRADIENT_WORDS = (
     "Each line is one layer's gradient size: the root-mean-square of the entries of ∂L/∂W⁽ˡ⁾ over the training "
     f"set (a fixed sample of {MAX_ROWS} rows of a bigger one), at each report. Look for the first layers' lines far "
     "below the output's, falling layer by layer toward the input: vanishing gradients, so the layers near the "
-    "input hardly learn (a deep sigmoid net starts so; ReLU with He initialisation keeps the lines together)."
+    "input hardly learn (a deep sigmoid net starts so; ReLU with He initialisation keeps the lines together). "
+    "A layer whose size reads 0 gets no gradient at all: its ReLUs are dead."
 )
 
 

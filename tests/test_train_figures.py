@@ -119,6 +119,7 @@ def test_gradient_flow_draws_one_line_per_layer_by_epoch_on_a_log_axis():
         assert "epoch %{x}" in trace.hovertemplate and names[k] in trace.hovertemplate
     assert fig.layout.title.text == "Gradient size per layer" and fig.layout.xaxis.range == (0, 20)
     assert fig.layout.yaxis.type == "log" and fig.layout.yaxis.title.text == "RMS of ∂L/∂W⁽ˡ⁾ (log scale)"
+    assert fig.layout.legend.orientation == "v" and fig.layout.legend.traceorder == "reversed"  # the output on top
     alt = alt_text(fig)
     assert alt.startswith("Gradient size per layer by epoch (RMS of the entries of ∂L/∂W⁽ˡ⁾, log scale): ")
     assert f"hidden 1 (W⁽¹⁾) {run.grad_sizes[0][0]:.3g} at epoch 0 → {run.grad_sizes[-1][0]:.3g} at epoch 12" in alt

@@ -24,6 +24,7 @@ from .chart_layout import axis, chart_layout, live_figure
 MARKERS_UP_TO = 60  # points per curve drawn with markers; longer curves are plain lines
 HEIGHT = 420  # px of a curve's figure
 COMPACT_TOP = 66  # px above a compact figure's plot: its title and the legend's row
+GRADIENT_TOP = 88  # px above the gradient sizes' plot: the title and subtitle (the legend is beside it)
 DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
 
 
@@ -156,9 +157,9 @@ def gradient_flow_figure(
 ) -> go.Figure:
     """One line per layer l = 1..L: the RMS of the entries of dL/dW^l (``bpviz.runs.gradflow``) at each
     report, ``epochs`` (R,) and ``sizes`` R arrays of shape (L,) (``Run.grad_sizes``), named ``names`` (L,),
-    on a log axis. A size that is not finite, or 0 (a log axis has no place for it), is a gap in its line; the
-    legend gives each layer's latest size ("0", or "not finite", when that is not drawn). ``x_max``,
-    ``height`` and ``compact`` as for ``loss_figure``."""
+    on a log axis, the legend a column beside it. A size that is not finite, or 0 (a log axis has no place
+    for it), is a gap in its line; the legend gives each layer's latest size ("0", or "not finite", when that
+    is not drawn). ``x_max``, ``height`` and ``compact`` as for ``loss_figure``."""
     values = np.asarray(sizes, dtype=float).reshape(len(epochs), len(names))
     traces, trends = [], []
     for k, name in enumerate(names):
@@ -173,6 +174,10 @@ def gradient_flow_figure(
                           alt=_alt(f"Gradient size per layer by epoch ({what}, log scale)", trends))  # fmt: skip
     layout["xaxis"] = _epoch_axis(x_max)
     layout["yaxis"] = _loss_axis("RMS of ∂L/∂W⁽ˡ⁾", True, values.ravel().tolist())
+    # up to 9 layers: a column on the right, the output on top as its line usually is
+    layout["legend"] = {"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1.0, "yanchor": "top",
+                        "traceorder": "reversed"}  # fmt: skip
+    layout["margin"]["t"] = GRADIENT_TOP
     return live_figure([t for t in traces if t is not None], _sized(layout, height, compact))
 
 
