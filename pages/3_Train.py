@@ -1,6 +1,6 @@
 """Train: set epochs, batch size, learning rate, the optimiser, the weight penalty and the split; Start, Stop,
-Resume, Reset; watch the loss, accuracy and decision boundary as the network learns; compare learning rates or
-optimisers.
+Resume, Reset; watch the loss, accuracy, decision boundary and each layer's gradient size as the network
+learns; compare learning rates or optimisers.
 
 The run lives in session state; the live panel is a fragment that trains a short chunk per tick
 (``webui.train_actions.tick``) and redraws, so the rest of the page stays usable while it trains.
@@ -22,10 +22,19 @@ from bpviz.engine.spec import MAX_LEARNING_RATE, MIN_LEARNING_RATE
 from bpviz.figures.boundary import data_figure
 from bpviz.figures.chart_layout import alt_text
 from bpviz.figures.confusion import confusion_figure
-from bpviz.figures.training import accuracy_figure, comparison_figure, loss_figure, loss_label, sample_figure
+from bpviz.figures.training import (
+    accuracy_figure,
+    comparison_figure,
+    gradient_flow_figure,
+    loss_figure,
+    loss_label,
+    sample_figure,
+)
 from bpviz.io import netfile
+from bpviz.lesson.names import weight_layer_names
 from bpviz.lesson.presets import FAST
 from bpviz.runs.evaluation import class_report, confusion
+from bpviz.runs.gradflow import MAX_ROWS
 from bpviz.runs.run import Run, with_rate
 from bpviz.runs.tracked import MAX_TRACKED, sample_name
 from bpviz.runs.verdict import Verdict, verdict
@@ -320,11 +329,32 @@ def data_panel(train_set: Dataset, test_set: Dataset | None, size: view.Sizes) -
     chart(where, data, act.DATA_CHART)
 
 
+GRADIENT_WORDS = (
+    "Each line is one layer's gradient size: the root-mean-square of the entries of ∂L/∂W⁽ˡ⁾ over the training "
+    f"set (a fixed sample of {MAX_ROWS} rows of a bigger one), at each report. Look for the first layers' lines far "
+    "below the output's, falling layer by layer toward the input: vanishing gradients, so the layers near the "
+    "input hardly learn (a deep sigmoid net starts so; ReLU with He initialisation keeps the lines together). "
+    "A layer whose size reads 0 gets no gradient at all: its ReLUs are dead."
+)
+
+
+def gradient_panel() -> None:
+    """Each layer's gradient size by epoch (``Run.grad_sizes``), with what to look for; nothing before a run."""
+    run = act.current_run()
+    if run is None:
+        return
+    figure = gradient_flow_figure([p.epoch for p in run.history], run.grad_sizes, weight_layer_names(run.net.spec),
+                                  x_max=run.target)  # fmt: skip
+    chart(st, figure, act.GRADIENT_CHART)
+    notices.caption(GRADIENT_WORDS)
+
+
 def live_view(train_set: Dataset, test_set: Dataset | None, said: Verdict | None) -> None:
     """The progress and metrics, then the curves beside the diagram (in presentation mode both fill the
-    window), then the chosen neuron's map beside the decision boundary. Each part is its own fragment, paced
-    by what it costs the browser to draw: the numbers every tick, the curves a few times a second, the
-    diagram with its tiles and the maps about once a second (act.PACE)."""
+    window), then the chosen neuron's map beside the decision boundary, then each layer's gradient size. Each
+    part is its own fragment, paced by what it costs the browser to draw: the numbers every tick, the curves
+    and the gradient sizes a few times a second, the diagram with its tiles and the maps about once a second
+    (act.PACE)."""
     live(status_panel, act.PACE.tick, said)
     size = view.sizes(state.presenting(), two_curves=train_set.is_classification)
     left, right = viewport.fill(act.FILL).container(key=act.PANES).columns(2, gap="medium")
@@ -333,6 +363,7 @@ def live_view(train_set: Dataset, test_set: Dataset | None, said: Verdict | None
     with right:
         live(diagram_panel, act.PACE.figures, train_set, test_set, size)
     live(data_panel, act.PACE.figures, train_set, test_set, size)
+    live(gradient_panel, act.PACE.curves)
 
 
 def results(run: Run, train_set: Dataset, test_set: Dataset | None) -> None:

@@ -10,12 +10,13 @@ alike: the engine alone (``Trainer.run`` with the run's report interval), the pa
 ticks drawing what the page drew before the diagram (loss, accuracy, decision boundary) every tick, the ticks
 drawing those and the network diagram with its maps and the chosen neuron's map every tick, and today's page, which
 redraws the curves and the figures at their pace (``bpviz.runs.run.PACE``: the curves every 0.25 s, the figures
-every second). The overhead of a variant is its time over the engine's, less 1; the goal for the whole page is at
-most 25 %, in wall time and in this process's CPU time (which other processes disturb less). Fastest of the
-repeats; on a loaded machine both grow, since every tick trains for a fixed wall time and a drawing then takes
-longer. Where a set is big enough for OpenBLAS to spread its products over threads (the digits' evaluation after
-every epoch), a loaded machine makes the times swing by a factor of two or three; ``OPENBLAS_NUM_THREADS=1``
-steadies them.
+every second). A ticked run also records each layer's gradient size at every report (``Run.grad_sizes``) and the
+curves include its chart, so both count in the overhead. The overhead of a variant is its time over the engine's,
+less 1; the goal for the whole page is at most 25 %, in wall time and in this process's CPU time (which other
+processes disturb less). Fastest of the repeats; on a loaded machine both grow, since every tick trains for a fixed
+wall time and a drawing then takes longer. Where a set is big enough for OpenBLAS to spread its products over
+threads (the digits' evaluation after every epoch), a loaded machine makes the times swing by a factor of two or
+three; ``OPENBLAS_NUM_THREADS=1`` steadies them.
 """
 
 import functools
@@ -36,7 +37,8 @@ from bpviz.data.catalog import make_dataset  # noqa: E402
 from bpviz.figures.boundary import data_figure, data_maps, has_plane  # noqa: E402
 from bpviz.figures.diagram import network_figure  # noqa: E402
 from bpviz.figures.neuron_map import neuron_map_figure  # noqa: E402
-from bpviz.figures.training import accuracy_figure, loss_figure  # noqa: E402
+from bpviz.figures.training import accuracy_figure, gradient_flow_figure, loss_figure  # noqa: E402
+from bpviz.lesson.names import weight_layer_names  # noqa: E402
 from bpviz.lesson.presets import FAST, Recipe  # noqa: E402
 from bpviz.lesson.shown import train_view  # noqa: E402
 from bpviz.runs.run import PACE, TICK_SECONDS, Run  # noqa: E402
@@ -57,12 +59,13 @@ def sent(fig) -> int:
 
 
 def curves(run: Run, train_set, test_set) -> list:
-    """The loss curve and, for classification, the accuracy curve."""
+    """The loss curve, for classification the accuracy curve, and each layer's gradient size."""
     spec = run.net.spec
     out = [loss_figure(run.history, spec.loss, spec.reduction, x_max=run.target)]
     if train_set.is_classification:
         out.append(accuracy_figure(run.history, x_max=run.target))
-    return out
+    epochs = [p.epoch for p in run.history]
+    return [*out, gradient_flow_figure(epochs, run.grad_sizes, weight_layer_names(spec), x_max=run.target)]
 
 
 def boundary(run: Run, train_set, test_set) -> list:

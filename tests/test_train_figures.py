@@ -11,10 +11,18 @@ import pytest
 from bpviz import Dataset, Network, NetworkSpec, Progress, get_preset, split
 from bpviz.data.catalog import make_dataset
 from bpviz.figures.boundary import GRID, MAX_POINTS, boundary_figure, data_figure, fit_figure
+from bpviz.figures.chart_layout import alt_text
 from bpviz.figures.confusion import confusion_figure
 from bpviz.figures.neuron_map import neuron_map_figure
-from bpviz.figures.training import accuracy_figure, comparison_figure, loss_figure, sample_figure
+from bpviz.figures.training import (
+    accuracy_figure,
+    comparison_figure,
+    gradient_flow_figure,
+    loss_figure,
+    sample_figure,
+)
 from bpviz.lesson.maps import neuron_maps
+from bpviz.lesson.names import weight_layer_names
 from bpviz.runs.evaluation import confusion
 from bpviz.runs.run import Run
 
@@ -93,6 +101,43 @@ def test_compact_curves_drop_the_subtitle_and_take_the_height_given():
 def test_long_curves_are_plain_lines_short_ones_show_markers():
     assert loss_figure(history(10), "mse", "mean").data[0].mode == "lines+markers"
     assert loss_figure(history(500), "mse", "mean").data[0].mode == "lines"
+
+
+def test_gradient_flow_draws_one_line_per_layer_by_epoch_on_a_log_axis():
+    net = Network.initialise(NetworkSpec((2, 8, 8, 8, 1), ("sigmoid",) * 4, "binary_cross_entropy"))
+    run = Run(net, make_dataset("circles").for_outputs(1), None, 10, 0.5)
+    run.go(12)
+    while run.running:
+        run.step(1.0)
+    epochs, names = [p.epoch for p in run.history], weight_layer_names(net.spec)
+    fig = gradient_flow_figure(epochs, run.grad_sizes, names, x_max=20)
+    assert names == ["hidden 1 (W⁽¹⁾)", "hidden 2 (W⁽²⁾)", "hidden 3 (W⁽³⁾)", "output (W⁽⁴⁾)"]
+    assert len(fig.data) == 4 and len({(t.line.color, t.line.dash) for t in fig.data}) == 4
+    for k, trace in enumerate(fig.data):
+        assert list(trace.x) == epochs and list(trace.y) == [s[k] for s in run.grad_sizes]
+        assert trace.name == f"{names[k]} · {run.grad_sizes[-1][k]:.3g}"
+        assert "epoch %{x}" in trace.hovertemplate and names[k] in trace.hovertemplate
+    assert fig.layout.title.text == "Gradient size per layer" and fig.layout.xaxis.range == (0, 20)
+    assert fig.layout.yaxis.type == "log" and fig.layout.yaxis.title.text == "RMS of ∂L/∂W⁽ˡ⁾ (log scale)"
+    assert fig.layout.legend.orientation == "v" and fig.layout.legend.traceorder == "reversed"  # the output on top
+    alt = alt_text(fig)
+    assert alt.startswith("Gradient size per layer by epoch (RMS of the entries of ∂L/∂W⁽ˡ⁾, log scale): ")
+    assert f"hidden 1 (W⁽¹⁾) {run.grad_sizes[0][0]:.3g} at epoch 0 → {run.grad_sizes[-1][0]:.3g} at epoch 12" in alt
+    compact = gradient_flow_figure(epochs, run.grad_sizes, names, height=300, compact=True)
+    assert compact.layout.height == 300 and not compact.layout.title.subtitle.text
+
+
+def test_gradient_flow_leaves_out_sizes_that_are_not_finite_or_zero():
+    sizes = [np.array([1e-4, 0.5]), np.array([math.nan, 0.4]), np.array([0.0, math.inf]), np.array([2e-4, math.nan])]
+    fig = gradient_flow_figure([0, 5, 10, 15], sizes, ["hidden 1 (W⁽¹⁾)", "output (W⁽²⁾)"])
+    assert no_nan_in(fig)
+    first, last = fig.data
+    assert list(first.x) == [0, 15] and list(first.y) == [1e-4, 2e-4]
+    assert list(last.x) == [0, 5] and list(last.y) == [0.5, 0.4]
+    assert first.name == "hidden 1 (W⁽¹⁾) · 0.0002" and last.name == "output (W⁽²⁾) · not finite"
+    assert gradient_flow_figure([0], [np.array([0.0, 1.0])], ["a", "b"]).data[0].name == "b · 1"  # 0: no line
+    assert "nan" not in alt_text(fig).lower() and "inf" not in alt_text(fig)
+    assert alt_text(gradient_flow_figure([], [], ["a"])).endswith("no values yet.")
 
 
 def test_rate_comparison_has_one_curve_per_rate_and_marks_divergence():
@@ -246,6 +291,8 @@ def test_the_live_figures_pass_plotlys_own_checks():
         loss_figure(history(8), "mse", "mean", log_y=True, x_max=20),
         loss_figure(history(8, test=False), "cross_entropy", "sum", height=300, compact=True),
         accuracy_figure(history(8), x_max=20, height=280, compact=True),
+        gradient_flow_figure([0, 4, 8], [np.array([1e-5, math.nan]), np.array([2e-5, 0.1]), np.array([0.0, 0.2])],
+                             ["hidden 1 (W⁽¹⁾)", "output (W⁽²⁾)"], x_max=20),  # fmt: skip
         boundary_figure(net, train, test),
         boundary_figure(spiral, spiral_set),
         boundary_figure(regression, surface),

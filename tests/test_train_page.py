@@ -306,6 +306,27 @@ def test_regression_on_one_input_draws_the_fitted_curve_and_no_accuracy():
     assert not at.exception
 
 
+def test_the_gradient_size_of_each_layer_is_drawn_as_it_trains():
+    circles = get_preset("circles")
+    spec = circles.network().spec.replace(layers=(2, 8, 8, 8, 8, 8, 1), activations=("sigmoid",) * 6)
+    at = open_app("pages/3_Train.py", home_first=True, net=Network.initialise(spec), data=circles.data,
+                  train=TrainSettings(epochs=40, batch_size=16))  # fmt: skip
+    at.session_state[state.TRAIN] = state.Train(clock=StepClock(TICK_CLOCK))
+    at.run()
+    assert not [c for c in at.get("plotly_chart") if c.proto.id.endswith(train_ui.GRADIENT_CHART)]  # no run yet
+    click(at, train_ui.START)
+    drive(at)
+    run = run_of(at)
+    lines = chart(at, train_ui.GRADIENT_CHART)["data"]
+    assert [t["name"].split(" ·")[0] for t in lines] == [*(f"hidden {l} (W⁽{'¹²³⁴⁵'[l - 1]}⁾)" for l in range(1, 6)),
+                                                         "output (W⁽⁶⁾)"]  # fmt: skip
+    assert all(t["x"] == [p.epoch for p in run.history] for t in lines)
+    assert [t["y"][0] for t in lines] == list(run.grad_sizes[0])
+    assert lines[0]["y"][0] < lines[-1]["y"][0] / 10  # the deep sigmoid net's first layer hardly learns
+    assert any("vanishing gradients" in c.value for c in at.caption)
+    assert not at.exception
+
+
 # -- the live diagram and the chosen neuron's map ----------------------------------------------------
 def tiles(spec: dict) -> dict[str, str]:
     """The diagram's tile pictures by name ("tile l,i" -> its PNG data URI)."""

@@ -51,6 +51,7 @@ LOSS_CHART = "train_loss_chart"
 ACCURACY_CHART = "train_accuracy_chart"
 DATA_CHART = "train_data_chart"
 COMPARE_CHART = "train_compare_chart"
+GRADIENT_CHART = "train_gradient_chart"  # each layer's gradient size, under the panes
 PANES = "panes_train"  # the curves beside the diagram (panes stack in a narrow window: setup.LAYOUT_CSS)
 FILL = "fill_train"  # the panes' container: in presentation mode, measured to fill the rest of the window
 SHOW_TEST = "train_show_test"  # the data picture's toggles

@@ -1,4 +1,5 @@
-"""Training curves: loss (train and test), accuracy, a comparison of rates or optimisers, tracked samples by epoch.
+"""Training curves: loss (train and test), accuracy, each layer's gradient size, a comparison of rates or
+optimisers, tracked samples by epoch.
 
 The curves take ``bpviz.training.Progress`` reports, one point per report. A diverged report never
 reaches them (``bpviz.runs.Run`` keeps it apart) and any value that is None or not finite is left
@@ -8,6 +9,7 @@ out, so nothing NaN is drawn. Train is a solid line, test a dashed one, so the p
 import math
 from collections.abc import Mapping, Sequence
 
+import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
@@ -22,6 +24,7 @@ from .chart_layout import axis, chart_layout, live_figure
 MARKERS_UP_TO = 60  # points per curve drawn with markers; longer curves are plain lines
 HEIGHT = 420  # px of a curve's figure
 COMPACT_TOP = 66  # px above a compact figure's plot: its title and the legend's row
+GRADIENT_TOP = 88  # px above the gradient sizes' plot: the title and subtitle (the legend is beside it)
 DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
 
 
@@ -37,14 +40,19 @@ def _finite(xs: Sequence, ys: Sequence) -> tuple[list, list]:
 
 def _curve(history: Sequence[Progress], field: str, name: str, color: str, dash: str, fmt: str):
     """A Scatter of one Progress field by epoch, named with its latest value; None when it has no points."""
-    x, y = _finite([p.epoch for p in history], [getattr(p, field) for p in history])
+    return _line(*_finite([p.epoch for p in history], [getattr(p, field) for p in history]), name, color, dash, fmt)
+
+
+def _line(x: list, y: list, name: str, color: str, dash: str, fmt: str, latest: str | None = None):
+    """A Scatter of the finite points (x, y) by epoch, named with ``latest`` (by default its last y); None when
+    it has no points."""
     if not y:
         return None
     return dict(
         type="scatter",
         x=x,
         y=y,
-        name=f"{name} · {format(y[-1], fmt)}",
+        name=f"{name} · {format(y[-1], fmt) if latest is None else latest}",
         mode="lines+markers" if len(y) <= MARKERS_UP_TO else "lines",
         line={"color": color, "width": 3, "dash": dash},
         marker={"size": 7},
@@ -54,7 +62,11 @@ def _curve(history: Sequence[Progress], field: str, name: str, color: str, dash:
 
 def _trend(history: Sequence[Progress], field: str, name: str, fmt: str) -> str | None:
     """ "train 0.6931 at epoch 0 → 0.0123 at epoch 300": a curve's first and latest value; None without values."""
-    x, y = _finite([p.epoch for p in history], [getattr(p, field) for p in history])
+    return _span(*_finite([p.epoch for p in history], [getattr(p, field) for p in history]), name, fmt)
+
+
+def _span(x: list, y: list, name: str, fmt: str) -> str | None:
+    """``_trend`` of the finite points (x, y)."""
     if not y:
         return None
     first = f"{name} {format(y[0], fmt)} at epoch {x[0]:,}"
@@ -132,6 +144,40 @@ def accuracy_figure(
     )
     layout["xaxis"] = _epoch_axis(x_max)
     layout["yaxis"] = axis("accuracy", range=[0, 1.02], tickformat=".0%")
+    return live_figure([t for t in traces if t is not None], _sized(layout, height, compact))
+
+
+def gradient_flow_figure(
+    epochs: Sequence[int],
+    sizes: Sequence[np.ndarray],
+    names: Sequence[str],
+    x_max: int | None = None,
+    height: int = HEIGHT,
+    compact: bool = False,
+) -> go.Figure:
+    """One line per layer l = 1..L: the RMS of the entries of dL/dW^l (``bpviz.runs.gradflow``) at each
+    report, ``epochs`` (R,) and ``sizes`` R arrays of shape (L,) (``Run.grad_sizes``), named ``names`` (L,),
+    on a log axis, the legend a column beside it. A size that is not finite, or 0 (a log axis has no place
+    for it), is a gap in its line; the legend gives each layer's latest size ("0", or "not finite", when that
+    is not drawn). ``x_max``, ``height`` and ``compact`` as for ``loss_figure``."""
+    values = np.asarray(sizes, dtype=float).reshape(len(epochs), len(names))
+    traces, trends = [], []
+    for k, name in enumerate(names):
+        column = values[:, k].tolist()
+        x, y = _finite(epochs, [v if v > 0 else None for v in column])
+        latest = format(column[-1], ".3g") if column and math.isfinite(column[-1]) else "not finite"
+        traces.append(_line(x, y, name, P.CATEGORICAL[k % len(P.CATEGORICAL)], DASHES[k % len(DASHES)], ".3g",
+                            latest))  # fmt: skip
+        trends.append(_span(x, y, name, ".3g"))
+    what = "RMS of the entries of ∂L/∂W⁽ˡ⁾"
+    layout = chart_layout("Gradient size per layer", "epoch", "", subtitle=f"{what} on the training set",
+                          alt=_alt(f"Gradient size per layer by epoch ({what}, log scale)", trends))  # fmt: skip
+    layout["xaxis"] = _epoch_axis(x_max)
+    layout["yaxis"] = _loss_axis("RMS of ∂L/∂W⁽ˡ⁾", True, values.ravel().tolist())
+    # up to 9 layers: a column on the right, the output on top as its line usually is
+    layout["legend"] = {"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1.0, "yanchor": "top",
+                        "traceorder": "reversed"}  # fmt: skip
+    layout["margin"]["t"] = GRADIENT_TOP
     return live_figure([t for t in traces if t is not None], _sized(layout, height, compact))
 
 

@@ -178,6 +178,11 @@ def layer_words(depth: int) -> list[str]:
     return ["input", *(f"hidden {l}" for l in range(1, depth)), "output"]
 
 
+def weight_layer_names(spec: NetworkSpec) -> list[str]:
+    """The L layers that own a weight matrix, each with it: ["hidden 1 (W⁽¹⁾)", ..., "output (W⁽ᴸ⁾)"]."""
+    return [f"{name} (W⁽{sup(l)}⁾)" for l, name in enumerate(layer_words(spec.depth)[1:], start=1)]
+
+
 def layer_title(net: Network | NetworkSpec, layer: int) -> str:
     """Layer name with its activation, e.g. "hidden 1 · sigmoid" (the input has none)."""
     spec = net.spec if isinstance(net, Network) else net

@@ -54,7 +54,8 @@ class Comparison:
         self.epochs = epochs
         self.what = what
         self.runs = {
-            v.label: Run(net, train_set, test_set, batch_size, v.learning_rate, v.optimiser, penalty, clock=clock)
+            v.label: Run(net, train_set, test_set, batch_size, v.learning_rate, v.optimiser, penalty, clock=clock,
+                         gradient_sizes=False)  # fmt: skip
             for v in variants
         }
         for run in self.runs.values():

@@ -4,8 +4,10 @@ A ``Run`` wraps one ``bpviz.Trainer``. ``step(seconds)`` trains whole report int
 ``seconds`` have passed or the target epoch is reached, and appends each ``Progress`` report to
 ``history`` (the untrained network, epoch 0, comes first). At every report it also records the
 outputs a^L of a few chosen training samples, so ``sample_history`` can show how their prediction
-and loss evolve. A run that diverges keeps its last finite network (the Trainer restores it) and
-records the diverged report in ``divergence``, never in ``history``.
+and loss evolve, and the size of each layer's weight gradient on the training set (``grad_sizes``,
+``bpviz.runs.gradflow``), so the page can show gradients vanishing. A run that diverges keeps its last
+finite network (the Trainer restores it) and records the diverged report in ``divergence``, never in
+``history``.
 
 Time comes from the ``clock`` a Run is given (``time.perf_counter`` by default; tests pass their own),
 for the length of a tick and the elapsed time it reports.
@@ -24,6 +26,7 @@ from bpviz.engine.network import Network
 from bpviz.engine.optimisers import NO_PENALTY, SGD, Optimiser, Penalty, State
 from bpviz.engine.training import Progress, Trainer
 
+from .gradflow import training_gradient_sizes
 from .tracked import MAX_TRACKED, SampleHistory, sample_history
 
 MAX_POINTS = 500  # reports per run at most: the curves stay light enough to redraw several times a second
@@ -68,8 +71,10 @@ class Run:
         penalty: Penalty = NO_PENALTY,
         tracked: Sequence[int] = (),
         clock: Callable[[], float] = time.perf_counter,
+        gradient_sizes: bool = True,
     ):
         self.start_net = net
+        self.measures_gradients = gradient_sizes  # a comparison's runs draw only their loss: they skip it
         self.clock = clock
         self.trainer = Trainer(net, train_set, test_set, batch_size, learning_rate, optimiser, penalty)
         self.tracked = np.asarray(sorted(set(tracked)), dtype=int)
@@ -80,6 +85,7 @@ class Run:
         self.history: list[Progress] = []
         self.outputs: list[np.ndarray] = []  # a^L of the tracked samples, one (k, n_out) array per report
         self.logits: list[np.ndarray] = []  # z^L of the same (a fused loss is computed from it)
+        self.grad_sizes: list[np.ndarray] = []  # RMS of dL/dW^l per layer, one (L,) array per report (gradflow)
         self.divergence: Progress | None = None
         self.target = 0
         self.report_every = 1
@@ -186,6 +192,8 @@ class Run:
 
     def _record(self, progress: Progress) -> None:
         self.history.append(progress)
+        if self.measures_gradients:
+            self.grad_sizes.append(training_gradient_sizes(self.net, self.train_set))
         if len(self.tracked):
             z, a = self.net.outputs(self.train_set.X[self.tracked])
             self.outputs.append(a)

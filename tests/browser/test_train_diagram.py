@@ -39,8 +39,9 @@ class Case:
 
     @property
     def charts(self) -> int:
-        """The loss, the accuracy, the diagram, the neuron's map and the data, as they apply."""
-        return 2 + self.classes + 2 * self.tiles
+        """The loss, the accuracy, the diagram, the neuron's map and the data, as they apply, and each layer's
+        gradient size (drawn once a run exists)."""
+        return 3 + self.classes + 2 * self.tiles
 
 
 NETS = {
