@@ -155,7 +155,7 @@ with right:
             now = " · computed in this stage" if eq.current and not presenting else ""
             notices.write(md("**{}**{}", eq.title, now))
             if presenting:  # as large as the window lets the whole equation be
-                with st.container(key=f"eq_{act.equation_size(eq.latex, act.equation_room())}_{n}"):
+                with st.container(key=f"eq_{act.equation_size(eq.latex, *act.equation_room())}_{n}"):
                     st.latex(eq.latex)
             else:
                 st.latex(eq.latex)

@@ -87,3 +87,12 @@ def test_the_toggle_and_the_exit_button_switch_it_and_the_url_follows():
     at.main.button(key=setup.PRESENT_EXIT).click().run()
     assert not at.session_state[state.SHARED].present and "present" not in at.query_params
     assert at.main.button(key=step_ui.APPLY) and not at.sidebar.toggle(key=setup.PRESENT_TOGGLE).value
+
+
+def test_an_equation_is_sized_to_the_panes_width_as_well_as_its_height():
+    """A line of six terms fits 1,000 px of height at the largest size, but 600 px of width only smaller."""
+    wide = r"\begin{aligned}x &= " + " + ".join(["0.1234"] * 6) + r"\end{aligned}"
+    assert step_ui.equation_size(wide, 1000) == step_ui.EQUATION_SIZES[-1]
+    size = step_ui.equation_size(wide, 1000, 600)
+    assert size < step_ui.EQUATION_SIZES[-1] and size * step_ui._line_ems(wide) <= 600
+    assert step_ui._line_ems(r"\begin{aligned}x &= 1\end{aligned}") == pytest.approx(0.6 * 3)  # x, =, 1

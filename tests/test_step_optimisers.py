@@ -49,7 +49,7 @@ def test_a_walk_takes_the_engines_step_and_its_update_equation_writes_out_the_ru
     for buffer, values in second.state_after.buffers.items():  # v_{w…} &= μ · v_before − η · g, then &= v_after
         row = next(i for i, line in enumerate(lines) if line.startswith(f"{buffer}_{{"))
         assert factor(first.state_after.buffers[buffer][at], 6) in lines[row]
-        assert lines[row + 1] == f"&= {number(values[at], 6)}"
+        assert lines[row + 1].strip() == f"&= {number(values[at], 6)}"
     assert lines[-1] == f"&= {number(second.updated.W[1][0, 2], 6)}"
     if name == "adam":
         assert r"\hat m" in latex and "^{2}" in latex  # the bias correction at t = 2

@@ -6,6 +6,8 @@ update it applied (old → new on every edge, the loss before and after) until N
 which starts a new step from the new weights; Undo goes back to the step as it was before the update.
 """
 
+import re
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -177,16 +179,30 @@ EQUATION_SIZES = (18, 20, 22, 24, 26, 28, 30, 32)  # px: one CSS class each in s
 EQUATION_CHROME = 170  # px of the equation pane above and around its first equation: heading, box, title
 
 
-def equation_size(latex: str, room: float) -> int:
-    """The largest of EQUATION_SIZES (px) at which the lines of ``latex`` fit ``room`` px of height: a line
-    takes about 1.5 em, one with a fraction about 2.5 em."""
+EQUATION_SHARE = 1 / 2.5  # the equation pane's share of the presenting Step page's columns [1.5, 1]
+EQUATION_INSET = 48  # px of the pane's width its box and padding take
+
+
+def equation_size(latex: str, room: float, width: float = float("inf")) -> int:
+    """The largest of EQUATION_SIZES (px) at which the lines of ``latex`` fit ``room`` px of height and ``width``
+    px of width: a line takes about 1.5 em of height, one with a fraction about 2.5 em; its width is about 0.6 em
+    a symbol (``_line_ems``). A line wider than any size allows scrolls sideways, as it did before."""
     lines = latex.split(r"\\")
     ems = sum(2.5 if r"\frac" in line else 1.5 for line in lines)
-    fitting = [size for size in EQUATION_SIZES if size * ems <= room]
+    widest = max(_line_ems(line) for line in lines)
+    fitting = [size for size in EQUATION_SIZES if size * ems <= room and size * widest <= width]
     return fitting[-1] if fitting else EQUATION_SIZES[0]
 
 
-def equation_room() -> float:
-    """The px of height an equation has in presentation mode: the window under the navigation row, less the
-    equation pane's heading and box."""
-    return viewport.fill_height(PRESENTING_TOP) - EQUATION_CHROME
+def _line_ems(line: str) -> float:
+    """About how many em one line of LaTeX is wide: each command (\\cdot, \\hat) and each other visible
+    character about 0.6 em; braces, alignment marks, sub- and superscript marks take none."""
+    line = re.sub(r"\\(begin|end)\{\w+\}|\\(left|right|quad|,|!)", "", line)  # layout, not symbols
+    commands = re.findall(r"\\[a-zA-Z]+", line)
+    return 0.6 * (len(re.sub(r"\\[a-zA-Z]+|[{}&^_ ]", "", line)) + len(commands))
+
+
+def equation_room() -> tuple[float, float]:
+    """The px of height and width an equation has in presentation mode: the window under the navigation row,
+    less the equation pane's heading and box, and the pane's width less its box."""
+    return viewport.fill_height(PRESENTING_TOP) - EQUATION_CHROME, viewport.pane_width(EQUATION_SHARE) - EQUATION_INSET

@@ -24,7 +24,7 @@ from bpviz.engine.losses import LOSSES, Fused
 from bpviz.engine.network import flat_index
 from bpviz.engine.optimisers import NO_PENALTY, SGD, Optimiser, Penalty
 from bpviz.engine.spec import NetworkSpec
-from bpviz.lesson.numbers import factor, number
+from bpviz.lesson.numbers import factor, number, setting
 
 from . import updates
 from .names import Names
@@ -117,13 +117,16 @@ def stage_latex(
     if stage.kind == "grad":
         bias = rf", \quad {DL}b^{{({l})}}}} = \delta^{{({l})}}" if spec.bias != "none" else ""
         term = _penalty_term(penalty, rf"W^{{({l})}}")
-        rate = rf", \quad \lambda = {penalty.rate:g}" if penalty.active else ""
+        rate = rf", \quad \lambda = {setting(penalty.rate)}" if penalty.active else ""
         return rf"{DL}W^{{({l})}}}} = \delta^{{({l})}} \left(a^{{({l - 1})}}\right)^{{\!\top}}{term}{bias}{rate}"
-    lr = rf"\eta = {spec.learning_rate:g}"
+    lr = rf"\eta = {setting(spec.learning_rate)}"
     if optimiser.name != "sgd":
         kept = r"\ \text{(biases frozen)}" if spec.bias == "frozen" else ""
-        hypers = "".join(rf", {HYPER_TEX[h]} = {getattr(optimiser, h):g}" for h in optimiser.rule.hypers)
-        return r",\quad ".join(optimiser.rule.latex) + rf", \quad g = {DL}\theta}}, \quad {lr}{hypers}{kept}"
+        hypers = "".join(rf", \ {HYPER_TEX[h]} = {setting(getattr(optimiser, h))}" for h in optimiser.rule.hypers)
+        rules = optimiser.rule.latex
+        rows = [r",\quad ".join(rules[i : i + 2]) for i in range(0, len(rules), 2)]  # two to a row: fits a pane
+        rows.append(rf"g = {DL}\theta}}, \quad {lr}{hypers}{kept}")
+        return r"\begin{gathered}" + r" \\ ".join(rows) + r"\end{gathered}"
     if spec.bias == "learned":
         return rf"W^{{+}} = W - \eta\,{DL}W}}, \quad b^{{+}} = b - \eta\,{DL}b}}, \quad {lr}"
     kept = r"\ \text{(biases frozen)}" if spec.bias == "frozen" else ""
@@ -417,7 +420,7 @@ def _gradient_lines(s: _Scope, w_sym: str, data: str, numbers: str, weight: floa
     if not p.active:
         return chain(s.dl(w_sym), data, numbers, number(grad, d))
     value = factor(weight, d) if p.kind == "l2" else rf"\operatorname{{sign}}({factor(weight, d)})"
-    return chain(s.dl(w_sym), data + term, rf"{numbers} + {p.rate:g} \cdot {value}", number(grad, d))
+    return chain(s.dl(w_sym), data + term, rf"{numbers} + {setting(p.rate)} \cdot {value}", number(grad, d))
 
 
 def _edge(s: _Scope, index: int, k: int, i: int, j: int) -> Explanation:

@@ -41,3 +41,13 @@ def factor(value: float, decimals: int) -> str:
     """``number`` in parentheses when negative, for use inside a product or power."""
     text = number(value, decimals)
     return f"({text})" if float(value) < 0 else text
+
+
+def setting(value: float) -> str:
+    """A setting (η, μ, β, ε, λ) as LaTeX in its shortest form: 0.9, 0.001, 10^{-8}, 2.5 \\times 10^{-7}."""
+    text = f"{float(value):g}"
+    if "e" not in text:
+        return text
+    mantissa, exponent = text.split("e")
+    power = rf"10^{{{int(exponent)}}}"
+    return power if mantissa == "1" else rf"{mantissa} \times {power}"

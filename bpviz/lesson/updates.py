@@ -16,7 +16,7 @@ Every result (the buffers after, m̂ and v̂ from them, w⁺) is the engine's; t
 from dataclasses import dataclass
 
 from bpviz.engine.optimisers import Optimiser
-from bpviz.lesson.numbers import factor, number
+from bpviz.lesson.numbers import factor, number, setting
 
 
 @dataclass(frozen=True)
@@ -48,45 +48,54 @@ class Entry:
         """``lhs &= step`` then ``&= step``: one "=" a line."""
         return [f"{lhs} &= {steps[0]}", *(f"&= {s}" for s in steps[1:])]
 
+    def line(self, lhs: str, formula: str, result: float) -> str:
+        """``lhs &= formula = result`` on one line (a short one: Adam's bias corrections)."""
+        return f"{lhs} &= {formula} = {number(result, self.d)}"
+
+    def update(self, name: str, formula: str) -> list[str]:
+        """A buffer's entry: ``formula`` with the numbers, then the result on the next line."""
+        return self.chain(self.buffer(name), formula, number(self.after[name], self.d))
+
     def result(self, rule: str, step: str) -> list[str]:
         """w⁺ = the rule in symbols = old ``step`` = new."""
         return self.chain(self.new_sym, rule, rf"{number(self.old, self.d)} {step}", number(self.new, self.d))
 
 
 def _sgd(e: Entry, o: Optimiser) -> list[str]:
-    return e.result(rf"{e.old_sym} - \eta\,{e.dl}", rf"- {e.lr:g} \cdot {e.n(e.grad)}")
+    return e.result(rf"{e.old_sym} - \eta\,{e.dl}", rf"- {setting(e.lr)} \cdot {e.n(e.grad)}")
 
 
 def _velocity(e: Entry, o: Optimiser) -> list[str]:
-    v, g = e.after["v"], e.n(e.grad)
-    lines = e.chain(e.buffer("v"), rf"{o.momentum:g} \cdot {e.n(e.before['v'])} - {e.lr:g} \cdot {g}", number(v, e.d))
+    v, g, mu, lr = e.after["v"], e.n(e.grad), setting(o.momentum), setting(e.lr)
+    lines = e.update("v", rf"{mu} \cdot {e.n(e.before['v'])} - {lr} \cdot {g}")
     if o.name == "momentum":
         return lines + e.result(rf"{e.old_sym} + {e.buffer('v')}", rf"+ {e.n(v)}")
-    look = rf"+ {o.momentum:g} \cdot {e.n(v)} - {e.lr:g} \cdot {g}"
+    look = rf"+ {mu} \cdot {e.n(v)} - {lr} \cdot {g}"
     return lines + e.result(rf"{e.old_sym} + \mu\,{e.buffer('v')} - \eta\, g", look)
 
 
 def _squares(e: Entry, o: Optimiser) -> list[str]:
     """RMSProp's running mean s or Adagrad's running sum G of g², which divides the step."""
     name, g = ("s" if o.name == "rmsprop" else "G"), e.n(e.grad)
-    mixed = (rf"{o.rho:g} \cdot {e.n(e.before['s'])} + {1 - o.rho:.4g} \cdot {g}^2" if name == "s"
+    mixed = (rf"{setting(o.rho)} \cdot {e.n(e.before['s'])} + {setting(1 - o.rho)} \cdot {g}^2" if name == "s"
              else rf"{e.n(e.before['G'])} + {g}^2")  # fmt: skip
-    lines = e.chain(e.buffer(name), mixed, number(e.after[name], e.d))
+    lines = e.update(name, mixed)
     rule = rf"{e.old_sym} - \eta\, g / (\sqrt{{{e.buffer(name)}}} + \epsilon)"
-    return lines + e.result(rule, rf"- {e.lr:g} \cdot {g} / (\sqrt{{{e.n(e.after[name])}}} + {o.eps:g})")
+    step = rf"- {setting(e.lr)} \cdot {g} / (\sqrt{{{e.n(e.after[name])}}} + {setting(o.eps)})"
+    return lines + e.result(rule, step)
 
 
 def _adam(e: Entry, o: Optimiser) -> list[str]:
     m, v, g, t = e.after["m"], e.after["v"], e.n(e.grad), e.t
     m_hat, v_hat = m / (1 - o.beta1**t), v / (1 - o.beta2**t)
-    lines = e.chain(e.buffer("m"), rf"{o.beta1:g} \cdot {e.n(e.before['m'])} + {1 - o.beta1:.4g} \cdot {g}",
-                    number(m, e.d))  # fmt: skip
-    lines += e.chain(e.buffer("v"), rf"{o.beta2:g} \cdot {e.n(e.before['v'])} + {1 - o.beta2:.4g} \cdot {g}^2",
-                     number(v, e.d))  # fmt: skip
-    lines += e.chain(r"\hat m", rf"{e.n(m)} / (1 - {o.beta1:g}^{{{t}}})", number(m_hat, e.d))
-    lines += e.chain(r"\hat v", rf"{e.n(v)} / (1 - {o.beta2:g}^{{{t}}})", number(v_hat, e.d))
+    b1, b2 = setting(o.beta1), setting(o.beta2)
+    lines = e.update("m", rf"{b1} \cdot {e.n(e.before['m'])} + {setting(1 - o.beta1)} \cdot {g}")
+    lines += e.update("v", rf"{b2} \cdot {e.n(e.before['v'])} + {setting(1 - o.beta2)} \cdot {g}^2")
+    lines += [e.line(r"\hat m", rf"{e.n(m)} / (1 - {b1}^{{{t}}})", m_hat),
+              e.line(r"\hat v", rf"{e.n(v)} / (1 - {b2}^{{{t}}})", v_hat)]  # fmt: skip
     rule = rf"{e.old_sym} - \eta\, \hat m / (\sqrt{{\hat v}} + \epsilon)"
-    return lines + e.result(rule, rf"- {e.lr:g} \cdot {e.n(m_hat)} / (\sqrt{{{e.n(v_hat)}}} + {o.eps:g})")
+    step = rf"- {setting(e.lr)} \cdot {e.n(m_hat)} / (\sqrt{{{e.n(v_hat)}}} + {setting(o.eps)})"
+    return lines + e.result(rule, step)
 
 
 LINES = {"sgd": _sgd, "momentum": _velocity, "nesterov": _velocity, "rmsprop": _squares, "adagrad": _squares,
