@@ -7,7 +7,7 @@ import plotly  # noqa: F401
 import streamlit as st
 
 from bpviz import BpvizError
-from bpviz.data.catalog import SOURCES
+from bpviz.data.catalog import MAX_NOISE, NOISE_STEP, SOURCES
 from bpviz.data.datasets import MAX_SAMPLES, MAX_TEST_FRACTION, describe_dataset, output_choices
 from bpviz.data.features import FEATURES
 from bpviz.design.edits import can_add_layer, is_initial
@@ -70,7 +70,9 @@ def data_controls() -> None:
     knobs = [*SOURCES[name].knobs, *(["test_fraction"] if SOURCES[name].splittable else [])]
     widgets = {
         "n": lambda: st.number_input("Samples", 1, MAX_SAMPLES, step=10, **form.edit(form.N)),
-        "noise": lambda: st.number_input("Noise", 0.0, 10.0, step=0.05, format="%.2f", **form.edit(form.NOISE)),
+        "noise": lambda: st.number_input(
+            "Noise", 0.0, MAX_NOISE, step=NOISE_STEP, format="%.2f", **form.edit(form.NOISE)
+        ),
         "classes": lambda: st.number_input("Classes", 2, 10, step=1, **form.edit(form.CLASSES)),
         "test_fraction": lambda: st.number_input(
             "Test fraction", 0.0, MAX_TEST_FRACTION, step=0.05, format="%.2f", **form.edit(form.TEST_FRACTION)

@@ -14,7 +14,7 @@ import plotly  # noqa: F401
 import streamlit as st
 
 from bpviz import Dataset
-from bpviz.data.catalog import SOURCES
+from bpviz.data.catalog import MAX_NOISE, NOISE_STEP, SOURCES, draws_anew
 from bpviz.data.datasets import MAX_TEST_FRACTION
 from bpviz.engine.errors import BpvizError
 from bpviz.engine.optimisers import HYPERS, MAX_PENALTY_RATE, PENALTIES, RULES
@@ -111,6 +111,7 @@ def settings_panel(train_set: Dataset, run: Run | None) -> None:
         **state.bind(act.SPLIT, round(100 * state.data_settings().test_fraction), act.set_split),
     )
     optimiser_row(s)
+    data_row()
     with st.expander("Samples to watch by epoch", expanded=False):
         st.multiselect(
             f"Training samples whose prediction and error are plotted after training (up to {MAX_TRACKED})",
@@ -160,6 +161,38 @@ def optimiser_row(s) -> None:
     )
     notices.caption(f"Update: {opt.describe()}, penalty: {penalty.describe()}.")
     st.latex(r"\quad ".join(opt.rule.latex) + r",\quad g = \frac{\partial L}{\partial \theta}")
+
+
+def data_row() -> None:
+    """For generated data, TensorFlow Playground's noise slider and Regenerate (a fresh sample with the same
+    settings: the next draw); either keeps the network, and a run starts again from it."""
+    data = state.data_settings()
+    if "noise" not in SOURCES[data.name].knobs:
+        return
+    row = st.container(horizontal=True, vertical_alignment="bottom")
+    row.slider(
+        "Noise",
+        min_value=0.0,
+        max_value=MAX_NOISE,
+        step=NOISE_STEP,
+        format="%.2f",
+        width=320,
+        help="How far the points scatter. A new noise draws the data again; the network keeps its weights.",
+        **state.bind(act.NOISE, float(data.noise), act.set_noise),
+    )
+    fixed = not draws_anew(data)
+    row.button(
+        "Regenerate",
+        key=act.REGENERATE,
+        icon=":material/casino:",
+        on_click=act.regenerate,
+        disabled=fixed,
+        help="4 samples with noise 0 are exactly the truth table: raise the noise for points drawn at random."
+        if fixed
+        else "A fresh sample of this dataset with the same settings, and a fresh train/test split; the network "
+        "keeps its weights.",
+    )
+    notices.caption(f"{SOURCES[data.name].label}, draw {data.draw}", row)
 
 
 def buttons(train_set: Dataset, test_set: Dataset | None, run: Run | None) -> None:

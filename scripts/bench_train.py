@@ -101,8 +101,8 @@ def case(name: str):
     """(network, training set, test set, recipe) of a preset: its own training settings, its split."""
     preset = get_preset(name)
     net, d = preset.network(), preset.data
-    data = make_dataset(d.name, n=d.n, noise=d.noise, seed=net.spec.seed, classes=d.classes)
-    train_set, test_set = split(data.for_outputs(net.spec.layers[-1]), d.test_fraction, net.spec.seed)
+    data = make_dataset(d.name, n=d.n, noise=d.noise, seed=d.seed_for(net.spec.seed), classes=d.classes)
+    train_set, test_set = split(data.for_outputs(net.spec.layers[-1]), d.test_fraction, d.seed_for(net.spec.seed))
     t = preset.train
     recipe = FAST.get(name) or Recipe(t.epochs, t.batch_size, net.spec.learning_rate, t.optimiser)
     return net, train_set, test_set, recipe

@@ -65,9 +65,9 @@ LESSONS = [
         DataSettings("moons", 1000, 1.5, 4, 0.5),
     ),
     _lesson(PRESETS["digits"].spec, PRESETS["digits"].data, sample=1000, stage=3),
-    _lesson(  # input features of the circles' points: one input each
+    _lesson(  # input features of the circles' points: one input each; the data's third draw
         NetworkSpec((3, 2, 1), ("tanh", "sigmoid"), "binary_cross_entropy", "mean"),
-        DataSettings("circles", 200, 0.1, 3, 0.2, ("x1sq", "x2sq", "x1x2")),
+        DataSettings("circles", 200, 0.1, 3, 0.2, ("x1sq", "x2sq", "x1x2"), draw=3),
         sample=3,
         hand_set=True,
     ),
@@ -101,7 +101,7 @@ def test_the_field_table_covers_every_setting_of_a_lesson_once():
     assert sorted(held["train"]) == sorted(every)
     assert len(set(KEYS)) == len(KEYS) == len(FIELDS)
     assert list(encode(replace(FEATURED, train=TRAINED))) == list(KEYS)
-    assert list(encode(LESSONS[0])) == [f.key for f in FIELDS if f.part != "train" and f.key != "feat"]
+    assert list(encode(LESSONS[0])) == [f.key for f in FIELDS if f.part != "train" and f.key not in ("feat", "draw")]
 
 
 def test_training_settings_round_trip_and_old_links_open_with_the_defaults():

@@ -158,7 +158,8 @@ def _draft(changed: str, csv: tuple[str, bytes] | None) -> tuple[DataSettings, N
     hidden = range(1, net.spec.depth)
     try:
         features = tuple(k for k in INPUT_FEATURES if k in v[FEATURES])  # in the registry's order
-        data = DataSettings(v[DATASET], v[N], v[NOISE], v[CLASSES], v[TEST_FRACTION], features)
+        draw = current.draw if v[DATASET] == current.name else 0  # a regenerated sample stays while it is edited
+        data = DataSettings(v[DATASET], v[N], v[NOISE], v[CLASSES], v[TEST_FRACTION], features, draw)
         spec = form_spec(
             state.dataset(data, v[SEED], csv),
             [v[layer_key("units", l)] for l in hidden],

@@ -417,22 +417,24 @@ def _uploaded(name: str, data: bytes) -> Dataset:
 
 
 def dataset(settings: DataSettings | None = None, seed: int | None = None, csv=None) -> Dataset:
-    """The whole current dataset, or the one ``settings``, ``seed`` and ``csv`` would give (Design tries
-    settings before applying them); raises BpvizError for a bad or missing CSV."""
+    """The whole current dataset, or the one ``settings``, ``seed`` (a network's) and ``csv`` would give (Design
+    tries settings before applying them); raises BpvizError for a bad or missing CSV."""
     d = settings or data_settings()
     if d.name == "csv":
         upload = csv or shared().csv
         if upload is None:
             raise BpvizError("dataset", "no CSV file uploaded yet")
         return _uploaded(*upload)
-    return _generated(d.name, d.n, d.noise, net().spec.seed if seed is None else seed, d.classes, d.features)
+    data_seed = d.seed_for(net().spec.seed if seed is None else seed)
+    return _generated(d.name, d.n, d.noise, data_seed, d.classes, d.features)
 
 
 def train_test() -> tuple[Dataset, Dataset | None]:
-    """The current dataset split by the data settings' test fraction and the network's seed,
-    with targets encoded for the network's output size."""
+    """The current dataset split by the data settings' test fraction, drawn from the same seed as the data
+    (the network's, mixed with the draw), with targets encoded for the network's output size."""
+    d = data_settings()
     ds = dataset().for_outputs(net().spec.layers[-1])
-    return split(ds, data_settings().test_fraction, net().spec.seed)
+    return split(ds, d.test_fraction, d.seed_for(net().spec.seed))
 
 
 # --- share links ------------------------------------------------------------------------------------------

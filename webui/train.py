@@ -33,6 +33,8 @@ PENALTY = "train_penalty_input"
 PENALTY_RATE = "train_penalty_rate_input"
 LR = "train_lr_input"
 SPLIT = "train_split_input"  # the test fraction, in percent
+NOISE = "train_noise_input"  # generated data's noise and its Regenerate button
+REGENERATE = "train_regenerate"
 TRACKED = "train_tracked_input"
 LOG = "train_log_input"
 COMPARE_LOG = "train_compare_log_input"
@@ -146,6 +148,38 @@ def set_split() -> None:
         return
     t = state.train()
     t.comparison, t.made_at = None, state.version()
+
+
+@locked
+def set_noise() -> None:
+    """Draw the data again with the noise of the slider (the same draw number)."""
+    _new_data(noise=state.widget(NOISE))
+
+
+@locked
+def regenerate() -> None:
+    """A fresh sample of the same dataset with the same settings: the next draw number (``DataSettings.draw``)."""
+    _new_data(draw=state.data_settings().draw + 1)
+
+
+def _new_data(**changes) -> None:
+    """New data settings that keep the network: a running run first hands its weights to the shared network, as
+    Stop does; then the run and the comparison, made on the old data, go, and the notice says what happened."""
+    before = state.data_settings()
+    try:
+        after = replace(before, **changes)
+    except BpvizError as err:
+        _say("error", str(err))
+        return
+    if after == before:
+        return
+    had_run = current_run() is not None
+    stop()
+    state.set_data(after)
+    state.drop_stale_runs()  # now, so the page does not clear them again with its general words
+    noise = f", noise {after.noise:g}" if after.noise != before.noise else ""
+    then = "the run starts again from them — press Start" if had_run else "press Start to train them on it"
+    _say("info", f"New data drawn (draw {after.draw}{noise}): the network keeps its weights; {then}.")
 
 
 def set_tracked() -> None:

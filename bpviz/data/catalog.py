@@ -3,6 +3,11 @@ with, its generator), and ``DataSettings``, the validated choice of one of them 
 
 ``DATA_DEFAULTS[name]`` is what a dataset starts with: on Design when it is picked from the menu, in the CLI
 for a setting left out, and in the presets (the gates: exactly their truth table, all of it for training).
+
+A generated dataset and its train/test split are drawn from the network's seed mixed with the settings' draw
+number (``DataSettings.seed_for``): draw 0 is the seed itself, so data from before draws existed is unchanged;
+the Train page's Regenerate counts the draw up, so the data is new while the seed, and so the network's
+starting weights, stay.
 """
 
 from collections.abc import Callable, Mapping
@@ -15,10 +20,13 @@ from bpviz.engine.dataset import Dataset
 from bpviz.engine.errors import BpvizError
 
 from . import datasets as D
-from .datasets import MAX_SAMPLES, check_test_fraction
+from .datasets import GATES, MAX_SAMPLES, check_test_fraction, is_truth_table
 from .features import DEFAULT_FEATURES, check_features, with_features
 
 KNOB_FIELDS = ("n", "noise", "classes")
+MAX_NOISE = 10.0  # the noise inputs of the Design and Train pages stop here too
+NOISE_STEP = 0.05  # their step
+MAX_DRAW = 2**31
 
 
 @dataclass(frozen=True)
@@ -91,8 +99,8 @@ def check_settings(
         raise BpvizError("dataset", f"unknown dataset {name!r}; choose one of {', '.join(DATASETS)} or a CSV file")
     if not (_is_int(n) and 1 <= n <= MAX_SAMPLES):
         raise BpvizError("n", f"{n!r} samples; choose 1 to {MAX_SAMPLES}")
-    if not (isinstance(noise, (int, float)) and np.isfinite(noise) and 0 <= noise <= 10):
-        raise BpvizError("noise", f"{noise!r}; choose a noise level from 0 to 10")
+    if not (isinstance(noise, (int, float)) and np.isfinite(noise) and 0 <= noise <= MAX_NOISE):
+        raise BpvizError("noise", f"{noise!r}; choose a noise level from 0 to {MAX_NOISE:g}")
     if not (_is_int(classes) and 2 <= classes <= 10):
         raise BpvizError("classes", f"{classes!r}; choose 2 to 10 classes")
     check_test_fraction(test_fraction)
@@ -105,7 +113,8 @@ def check_settings(
 class DataSettings:
     """Which dataset and how it is drawn (validated): see ``make_dataset`` and ``datasets.split``.
     ``name`` is a key of SOURCES ("csv" for the uploaded file); ``features``, the input features its points
-    go into the network as (``bpviz.data.features``: other than the raw (x1, x2) only for a ``plane`` source)."""
+    go into the network as (``bpviz.data.features``: other than the raw (x1, x2) only for a ``plane`` source);
+    ``draw``, which sample of the dataset with these settings (0 to MAX_DRAW; see ``seed_for``)."""
 
     name: str
     n: int = 200
@@ -113,9 +122,26 @@ class DataSettings:
     classes: int = 3
     test_fraction: float = 0.2
     features: tuple[str, ...] = DEFAULT_FEATURES
+    draw: int = 0
 
     def __post_init__(self):
         check_settings(self.name, self.n, self.noise, self.classes, self.test_fraction, tuple(SOURCES), self.features)
+        if not (_is_int(self.draw) and 0 <= self.draw <= MAX_DRAW):
+            raise BpvizError("draw", f"{self.draw!r} is not a whole number from 0 to {MAX_DRAW}")
+
+    def seed_for(self, seed: int) -> int:
+        """The seed the data and its split are drawn from, for a network of seed ``seed``: ``seed`` itself at
+        draw 0; for draw d > 0, 32 bits of NumPy's SeedSequence of (seed, d), so every draw is its own sample
+        (and one seed's draws do not step into the next seed's data, as seed + d would)."""
+        if self.draw == 0:
+            return seed
+        return int(np.random.SeedSequence((seed, self.draw)).generate_state(1)[0])
+
+
+def draws_anew(d: DataSettings) -> bool:
+    """True when another draw of ``d`` gives other points: a dataset drawn with noise, except a gate at exactly
+    its truth table (4 rows, noise 0)."""
+    return "noise" in SOURCES[d.name].knobs and not (d.name in GATES and is_truth_table(d.n, d.noise))
 
 
 DATA_DEFAULTS: dict[str, DataSettings] = {name: DataSettings(name, **s.start) for name, s in SOURCES.items()}

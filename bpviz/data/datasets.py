@@ -32,12 +32,17 @@ def classification(name, X, labels, class_names=None) -> Dataset:
     return Dataset(name, np.asarray(X, dtype=float), encode_labels(labels, k, n_out), labels, feats, names)
 
 
+def is_truth_table(n: int, noise: float) -> bool:
+    """True when a gate with these settings is exactly its truth table (no seed draws anything)."""
+    return n == 4 and noise == 0
+
+
 def gate(name: str, n: int, noise: float, seed: int) -> Dataset:
     """A logic gate's truth table over the corners of the unit square; with n = 4 and noise 0 exactly
     its four rows, else n corners drawn at random with Gaussian noise."""
     rng = np.random.default_rng(seed)
     truth = np.array(GATES[name])
-    idx = np.arange(4) if n == 4 and noise == 0 else rng.integers(0, 4, n)
+    idx = np.arange(4) if is_truth_table(n, noise) else rng.integers(0, 4, n)
     X = CORNERS[idx] + noise * rng.standard_normal((len(idx), 2))
     return classification(name, X, truth[idx])
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bpviz.data.catalog import DATA_DEFAULTS, DATASETS, DataSettings, make_dataset
+from bpviz.data.catalog import DATA_DEFAULTS, DATASETS, MAX_DRAW, DataSettings, make_dataset
 from bpviz.data.csvfile import read_csv
 from bpviz.data.datasets import split
 from bpviz.data.features import FEATURES
@@ -144,16 +144,18 @@ def _training(args, base: TrainSettings) -> TrainSettings:
 
 def _dataset(args, doc: netfile.Document) -> tuple[str, DataSettings, Dataset]:
     """(name, settings, dataset) of ``--data`` (a built-in dataset or a CSV path), else of the dataset the file
-    carries; ``--n``, ``--noise``, ``--classes``, ``--test-fraction`` and ``--features`` replace its settings."""
+    carries; ``--n``, ``--noise``, ``--classes``, ``--test-fraction``, ``--features`` and ``--draw`` replace its
+    settings."""
     name = args.data or (doc.data.name if doc.data is not None else None)
     if name is None:
         raise BpvizError("data", "give --data: this network file carries no dataset")
-    knobs = ("n", "noise", "classes", "test_fraction", "features")
+    knobs = ("n", "noise", "classes", "test_fraction", "features", "draw")
     given = {k: v for k in knobs if (v := getattr(args, k)) is not None}
     carried = doc.data is not None and doc.data.name == name
     data = replace(doc.data if carried else DATA_DEFAULTS.get(name, DATA_DEFAULTS["csv"]), **given)  # validated
     if name in DATASETS:
-        return name, data, make_dataset(name, data.n, data.noise, doc.net.spec.seed, data.classes, data.features)
+        seed = data.seed_for(doc.net.spec.seed)
+        return name, data, make_dataset(name, data.n, data.noise, seed, data.classes, data.features)
     if name.endswith(".csv") or Path(name).is_file():
         return name, data, read_csv(_read(name), name)
     raise BpvizError("data", f"{name!r} is neither a dataset ({', '.join(DATASETS)}) nor a CSV file")
@@ -170,7 +172,7 @@ def cmd_train(args, clock=time.monotonic) -> None:
     name, data, ds = _dataset(args, doc)
     if ds.X.shape[1] != net.spec.layers[0]:
         raise BpvizError("data", f"{ds.X.shape[1]} features but the network has {net.spec.layers[0]} inputs")
-    train_set, test_set = split(ds, data.test_fraction, net.spec.seed)
+    train_set, test_set = split(ds, data.test_fraction, data.seed_for(net.spec.seed))
     epochs, why = cap_epochs(settings.epochs, len(train_set), net.spec.n_params, max_work=args.max_work,
                              more="Pass a larger --max-work to train on")  # fmt: skip
     if why is not None:
@@ -234,6 +236,8 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--classes", type=int, help=f"classes of spiral and gaussians ({own})")
     train.add_argument("--features", type=lambda text: tuple(text.split(",")), help="input features of the 2-D "
                        f"datasets' points, comma-separated, one input each: {', '.join(FEATURES)} (default: x1,x2)")
+    train.add_argument("--draw", type=int, help=f"which sample of a generated dataset, 0 to {MAX_DRAW}: the data and "
+                       "its split are drawn from the network's seed mixed with it (default: the file's, else 0)")
     train.add_argument("--out", help="write the trained network file here")
     train.add_argument("--max-work", type=int, default=MAX_WORK, help="most epochs × samples × parameters one run "
                        f"may do (default: the page's cap, {MAX_WORK:.0e}); fewer epochs run above it, with a note")
