@@ -143,10 +143,10 @@ def optimiser_row(s) -> None:
     cols[3].selectbox(
         "Regularisation",
         options=tuple(PENALTIES),
-        format_func=PENALTIES.get,
-        help="A penalty on the weights (never the biases) added to the loss of every batch: its gradient "
-        "λ·w (L2) or λ·sign(w) (L1) joins δ·a in every weight's gradient. The curves show the data loss and, "
-        "dotted, the loss with the penalty.",
+        format_func=lambda kind: PENALTIES[kind].split(" (")[0],  # "L2": with its formula it is cut at 1280 px
+        help=f"A penalty on the weights (never the biases), {PENALTIES['l2']} or {PENALTIES['l1']}, added to the "
+        "loss of every batch: its gradient λ·w (L2) or λ·sign(w) (L1) joins δ·a in every weight's gradient. The "
+        "curves show the data loss and, dotted, the loss with the penalty.",
         **state.bind(act.PENALTY, penalty.kind, act.set_train_part, "penalty", "kind", act.PENALTY),
     )
     cols[4].number_input(
@@ -160,7 +160,9 @@ def optimiser_row(s) -> None:
         **state.bind(act.PENALTY_RATE, float(penalty.rate), act.set_train_part, "penalty", "rate", act.PENALTY_RATE),
     )
     notices.caption(f"Update: {opt.describe()}, penalty: {penalty.describe()}.")
-    st.latex(r"\quad ".join(opt.rule.latex) + r",\quad g = \frac{\partial L}{\partial \theta}")
+    rule = opt.rule.latex  # two updates a row: Adam's four in one row run past the column in a 1280 px window
+    rows = (r"\quad ".join(rule[i : i + 2]) for i in range(0, len(rule), 2))
+    st.latex(r"\begin{gathered}" + r" \\ ".join(rows) + r",\quad g = \frac{\partial L}{\partial \theta}\end{gathered}")
 
 
 def data_row() -> None:
