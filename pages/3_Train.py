@@ -31,6 +31,7 @@ from bpviz.figures.training import (
     sample_figure,
 )
 from bpviz.io import netfile
+from bpviz.lesson.equations import rule_latex
 from bpviz.lesson.names import weight_layer_names
 from bpviz.lesson.presets import FAST
 from bpviz.runs.evaluation import class_report, confusion
@@ -160,9 +161,7 @@ def optimiser_row(s) -> None:
         **state.bind(act.PENALTY_RATE, float(penalty.rate), act.set_train_part, "penalty", "rate", act.PENALTY_RATE),
     )
     notices.caption(f"Update: {opt.describe()}, penalty: {penalty.describe()}.")
-    rule = opt.rule.latex  # two updates a row: Adam's four in one row run past the column in a 1280 px window
-    rows = (r"\quad ".join(rule[i : i + 2]) for i in range(0, len(rule), 2))
-    st.latex(r"\begin{gathered}" + r" \\ ".join(rows) + r",\quad g = \frac{\partial L}{\partial \theta}\end{gathered}")
+    st.latex(rule_latex(opt, r"g = \frac{\partial L}{\partial \theta}"))
 
 
 def data_row() -> None:

@@ -216,7 +216,6 @@ def encode(lesson: Lesson) -> dict[str, str]:
     net, data = lesson.net, lesson.data
     if data.name == "csv":
         raise BpvizError("dataset", "an uploaded CSV cannot travel in a link; share a built-in dataset")
-    parts = {"spec": net.spec, "data": data, "step": lesson}
     parts = {"spec": net.spec, "data": data, "step": lesson, "train": lesson.train}
     values = {f: attrgetter(f.attr)(parts[f.part]) for f in FIELDS if f.part in parts}
     params = {f.key: f.codec.write(v) for f, v in values.items() if f.left_out is None or v != f.left_out}

@@ -123,14 +123,19 @@ def stage_latex(
     if optimiser.name != "sgd":
         kept = r"\ \text{(biases frozen)}" if spec.bias == "frozen" else ""
         hypers = "".join(rf", \ {HYPER_TEX[h]} = {setting(getattr(optimiser, h))}" for h in optimiser.rule.hypers)
-        rules = optimiser.rule.latex
-        rows = [r",\quad ".join(rules[i : i + 2]) for i in range(0, len(rules), 2)]  # two to a row: fits a pane
-        rows.append(rf"g = {DL}\theta}}, \quad {lr}{hypers}{kept}")
-        return r"\begin{gathered}" + r" \\ ".join(rows) + r"\end{gathered}"
+        return rule_latex(optimiser, rf"g = {DL}\theta}}, \quad {lr}{hypers}{kept}")
     if spec.bias == "learned":
         return rf"W^{{+}} = W - \eta\,{DL}W}}, \quad b^{{+}} = b - \eta\,{DL}b}}, \quad {lr}"
     kept = r"\ \text{(biases frozen)}" if spec.bias == "frozen" else ""
     return rf"W^{{+}} = W - \eta\,{DL}W}}, \quad {lr}{kept}"
+
+
+def rule_latex(optimiser: Optimiser, last: str) -> str:
+    """The optimiser's update equations two to a row (Adam's four in one row run past a pane of a 1280 px
+    window), then the row ``last`` (what g is, the settings)."""
+    rules = optimiser.rule.latex
+    rows = [r",\quad ".join(rules[i : i + 2]) for i in range(0, len(rules), 2)]
+    return r"\begin{gathered}" + r" \\ ".join([*rows, last]) + r"\end{gathered}"
 
 
 HYPER_TEX = {"momentum": r"\mu", "beta1": r"\beta_1", "beta2": r"\beta_2", "rho": r"\rho", "eps": r"\epsilon"}
