@@ -206,6 +206,9 @@ def comparison_figure(
     fig.update_layout(
         xaxis=_epoch_axis(x_max),
         yaxis=_loss_axis("training loss", log_y, [p.total_loss for h in curves.values() for p in h]),
+        # up to six long names ("Nesterov momentum, η = 0.5 · 0.0123"): a column beside the plot, where a row
+        # above it would wrap over the subtitle in a 1280 px window
+        legend={"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1.0, "yanchor": "top"},
     )
     for i, (label, history) in enumerate(curves.items()):
         color, dash = P.CATEGORICAL[i % len(P.CATEGORICAL)], DASHES[i % len(DASHES)]
