@@ -165,20 +165,25 @@ def test_a_diverging_rate_ends_with_a_clear_message_and_the_previous_network():
     assert not at.exception
 
 
+def compared(at: AppTest, max_runs: int = 200) -> tuple:
+    """Rerun the page (one tick each) until the comparison ends: (the comparison, its chart, the chart's
+    curves in the legend)."""
+    n = 0
+    while at.session_state[state.TRAIN].comparison.running:
+        at.run()
+        n += 1
+        assert n < max_runs, "the comparison never ended"
+    spec = chart(at, train_ui.COMPARE_CHART)
+    return at.session_state[state.TRAIN].comparison, spec, [t for t in spec["data"] if t.get("showlegend") is not False]
+
+
 def test_the_learning_rate_comparison_draws_one_curve_per_rate():
     at = open_train("xor")
     at.number_input(key=train_ui.EPOCHS).set_value(1000).run()
     at.text_input(key=train_ui.RATES).input("0.01, 0.1, 0.5, 2").run()
     click(at, train_ui.COMPARE)
     assert at.button(key=train_ui.START).disabled  # one job at a time
-    n = 0
-    while at.session_state[state.TRAIN].comparison.running:
-        at.run()
-        n += 1
-        assert n < 100
-    comparison = at.session_state[state.TRAIN].comparison
-    spec = chart(at, train_ui.COMPARE_CHART)
-    curves = [t for t in spec["data"] if t.get("showlegend") is not False]
+    comparison, spec, curves = compared(at)
     assert [t["name"].split(" ·")[0] for t in curves] == ["η = 0.01", "η = 0.1", "η = 0.5", "η = 2"]
     assert spec["layout"]["title"]["text"].startswith("Training loss by learning rate")
     for trace, run in zip(curves, comparison.runs.values()):
@@ -221,14 +226,7 @@ def test_the_optimiser_comparison_draws_one_curve_per_optimiser():
     at.segmented_control(key=train_ui.COMPARE_WHAT).set_value("optimisers").run()
     at.text_input(key=train_ui.OPTIMISERS).input("sgd, momentum, nesterov, rmsprop, adam, adagrad").run()
     click(at, train_ui.COMPARE)
-    n = 0
-    while at.session_state[state.TRAIN].comparison.running:
-        at.run()
-        n += 1
-        assert n < 200
-    comparison = at.session_state[state.TRAIN].comparison
-    spec = chart(at, train_ui.COMPARE_CHART)
-    curves = [t for t in spec["data"] if t.get("showlegend") is not False]
+    comparison, spec, curves = compared(at)
     assert [t["name"].split(" ·")[0] for t in curves] == [
         "SGD, η = 0.5", "SGD with momentum, η = 0.5", "Nesterov momentum, η = 0.5",
         "RMSProp, η = 0.01", "Adam, η = 0.01", "Adagrad, η = 0.1",
