@@ -1,6 +1,8 @@
 """Design: the layers, data and conventions of the network; its diagram and equations; hand-set weights;
 import and export. Every edit goes through webui.design_form, which keeps the last valid network."""
 
+from functools import partial
+
 import numpy  # noqa: F401  (imported up front: a lazy first import raced a quick second click)
 import pandas as pd
 import plotly  # noqa: F401
@@ -343,7 +345,7 @@ def files() -> None:
     with left:
         st.download_button(
             "Download the network (JSON)",
-            lambda: netfile.dumps(net, train=state.train_settings(), data=state.data_settings()),  # written on click
+            partial(netfile.dumps, net, train=state.train_settings(), data=state.data_settings()),  # on click
             file_name=f"bpviz-{architecture(spec)}.json",
             mime="application/json",
             key=form.DOWNLOAD,
