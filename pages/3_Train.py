@@ -446,8 +446,11 @@ def comparison_section(train_set: Dataset, test_set: Dataset | None, run: Run | 
     st.subheader("Comparison")
     start = "the run's starting network" if run is not None else "the current network"
     row = st.container(horizontal=True, vertical_alignment="bottom")
-    row.segmented_control(
-        "Compare", options=("learning rates", "optimisers"), **state.bind_field(act.COMPARE_WHAT, t, "compare_what")
+    row.segmented_control(  # required: a click on the chosen option would otherwise choose nothing
+        "Compare",
+        options=("learning rates", "optimisers"),
+        required=True,
+        **state.bind_field(act.COMPARE_WHAT, t, "compare_what"),
     )
     if t.compare_what == "optimisers":
         notices.caption(
