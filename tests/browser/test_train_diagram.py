@@ -197,6 +197,7 @@ def test_a_click_on_a_tile_or_the_menu_draws_that_neurons_map_large(browser, app
         _shot(page, "train_diagram_clicked_tile")
         _pick(page, "ŷ1 (output)")
         _expect(_big_map(page, "ŷ1 · output · sigmoid")).to_be_visible(timeout=WAIT)
+        _set_epochs(page, NETS["circles"].epochs)  # long enough to be training still when Stop is clicked
         page.locator(f".st-key-{train_ui.START} button").click()  # while it trains, the chosen map stays
         _expect(page.locator(PROGRESS)).to_contain_text("Training", timeout=WAIT)
         _redrawn(page, page.evaluate(WEIGHTS, DIAGRAM))
