@@ -20,14 +20,13 @@ from .errors import BpvizError
 from .finite import check_outputs
 from .losses import LOSSES
 from .network import QUIET, Network, packed
-from .optimisers import HYPERS, NO_PENALTY, SGD, Optimiser, Penalty, State, apply
+from .optimisers import NO_PENALTY, SGD, Optimiser, Penalty, State, apply
 from .spec import check_learning_rate
 
 EXPLODED_LOSS = 1e12
 EXPLODED_WEIGHT = 1e4
 # The ranges of the training settings on every way in (the Train page, the CLI); the learning rate's is the spec's.
 MAX_EPOCHS = 100_000  # epochs of one Start or Resume
-MAX_MOMENTUM = HYPERS["momentum"].high
 MAX_BATCH = 20_000  # the most samples a dataset has (bpviz.data.datasets.MAX_SAMPLES): one batch, the whole set
 
 
@@ -67,8 +66,14 @@ class TrainSettings:
             value = getattr(self, name)
             if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or not 1 <= value <= high:
                 raise BpvizError(name, f"{value!r}; choose a whole number from 1 to {high:,}")
-        if not isinstance(self.optimiser, Optimiser) or not isinstance(self.penalty, Penalty):
-            raise BpvizError("optimiser", "expected an Optimiser and a Penalty")
+        _check_update(self.optimiser, self.penalty)
+
+
+def _check_update(optimiser, penalty) -> None:
+    """Raise BpvizError unless ``optimiser`` is an Optimiser and ``penalty`` a Penalty (their values check
+    themselves when made)."""
+    if not isinstance(optimiser, Optimiser) or not isinstance(penalty, Penalty):
+        raise BpvizError("optimiser", "expected an Optimiser and a Penalty")
 
 
 def evaluate(net: Network, ds: Dataset) -> tuple[float, float | None]:
@@ -103,8 +108,7 @@ class Trainer:
     ):
         if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
             raise BpvizError("batch_size", f"{batch_size!r}; choose a whole number ≥ 1")
-        if not isinstance(optimiser, Optimiser) or not isinstance(penalty, Penalty):
-            raise BpvizError("optimiser", "expected an Optimiser and a Penalty")
+        _check_update(optimiser, penalty)
         lr = net.spec.learning_rate if learning_rate is None else learning_rate
         check_learning_rate(lr)
         self.net = net
