@@ -261,7 +261,10 @@ def metrics(run: Run) -> None:
 
 def progress(run: Run, said: Verdict | None = None) -> None:
     """The progress bar, its line ending with the verdict's headline when ``said`` (presentation mode)."""
-    if run.running:
+    waiting = act.queue_words() if run.running else None
+    if waiting is not None:
+        status = waiting
+    elif run.running:
         status = "Training"
     elif run.divergence is not None:
         status = "Diverged"
@@ -500,8 +503,9 @@ def compare_panel() -> None:
     runs = comparison.runs
     if comparison.running:
         done = sum(r.epoch for r in runs.values()) / (comparison.epochs * len(runs))
+        status = act.queue_words() or "Comparing"
         st.progress(
-            min(done, 1.0), text=f"**Comparing** {len(runs)} {comparison.what} · {comparison.epochs:,} epochs each"
+            min(done, 1.0), text=f"**{status}** · {len(runs)} {comparison.what} · {comparison.epochs:,} epochs each"
         )
     spec = next(iter(runs.values())).net.spec
     log_y = log_toggle(act.COMPARE_LOG, "compare_log")

@@ -10,6 +10,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+# AppTest has no timers to poll a training worker: pages under AppTest train in their script thread, one tick a
+# run, unless a test asks for the pool (webui.pool); the browser tests' servers use the pool as deployed.
+os.environ.setdefault("BPVIZ_TRAINING_WORKERS", "0")
 
 
 def _read_as_a_user_does() -> None:

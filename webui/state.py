@@ -19,6 +19,7 @@ import's notice) records the version it was made at and is current while ``is_cu
 import threading
 import time
 from collections.abc import Callable, Mapping
+from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 
 import streamlit as st
@@ -35,6 +36,7 @@ from bpviz.lesson.presets import PRESETS, get_preset, preset_of
 from bpviz.lesson.stages import Walk
 from bpviz.runs.comparison import Comparison
 from bpviz.runs.run import Run
+from webui import pool
 
 DEFAULT_PRESET = "xor"
 SHARED, DESIGN, STEP, TRAIN, CHAIN = "shared", "design", "step", "train", "chain"
@@ -171,8 +173,9 @@ class Train:
     beside the buttons; the tracked training rows (() = pick automatically); the log-scale choices; what the
     comparison compares, and the rates or optimisers it compares; what was clicked or picked on the diagram
     (("node", l, i), an edge or a bias: its neuron's map is drawn large); the data picture's output toggles;
-    the session's lock (a click's script thread waits for a training tick of an overlapping one) and the clock
-    runs measure time with."""
+    the session's lock (a click's script thread waits for a training tick of an overlapping one), the clock
+    runs measure time with, and, when a pool of worker processes trains (``webui.pool``), the job's ticket in
+    its line and the slice it has out."""
 
     run: Run | None = None
     comparison: Comparison | None = None
@@ -190,6 +193,8 @@ class Train:
     discrete: bool = False
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
     clock: Callable[[], float] = time.perf_counter
+    ticket: int | None = None  # the run's or comparison's place in the server's training pool (webui.pool)
+    slice: Future | None = field(default=None, repr=False, compare=False)  # its slice on a worker, if one is out
 
 
 @dataclass
@@ -539,5 +544,6 @@ def drop_stale_runs() -> bool:
     if is_current(t.made_at):
         return False
     stale = t.run is not None or t.comparison is not None
-    t.made_at, t.run, t.comparison, t.tracked = version(), None, None, ()
+    pool.leave(t.ticket, t.slice)
+    t.made_at, t.run, t.comparison, t.tracked, t.ticket, t.slice = version(), None, None, (), None, None
     return stale

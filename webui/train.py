@@ -3,7 +3,10 @@
 A training run (``bpviz.runs.run.Run``) and a comparison of learning rates or optimisers
 (``bpviz.runs.comparison.Comparison``) live in ``state.Train``. ``tick`` trains the run for about
 ``TICK_SECONDS`` and is called by the page's status fragment on every rerun, so in a browser the run advances
-several times a second and in AppTest (which has no timers) every script run is one tick. Networks go back
+several times a second and in AppTest (which has no timers) every script run is one tick. On a server with a
+training pool (``webui.pool``, one worker process per core by default) a tick trains nothing itself: the job
+waits in the server's first-in, first-out line, and once admitted each tick takes its finished slice back from
+a worker and sends the next, so training never holds the server's own threads. Networks go back
 to the shared state through ``state.share_from_train``: the trained one when a run stops, ends or diverges,
 the starting one on Reset. Every action that changes the run, the comparison or the shared network holds the
 session's training lock; runs measure time with the session's ``state.Train.clock``.
@@ -19,10 +22,12 @@ from bpviz.engine.training import MAX_EPOCHS  # noqa: F401  (the Epochs field's 
 from bpviz.io.text import parse_optimisers, parse_rates
 from bpviz.lesson.presets import FAST
 from bpviz.runs.comparison import Comparison, optimiser_variants, rate_variants
+from bpviz.runs.pool import Place, failed
 from bpviz.runs.run import PACE, TICK_SECONDS, Run, with_rate  # noqa: F401  (PACE: the page's)
 from bpviz.runs.tracked import MAX_TRACKED, pick_samples
 from bpviz.runs.workcap import cap_epochs
-from webui import state
+from webui import pool, state
+from webui.pool import shared_pool
 
 # Widget keys (browser tests find them as .st-key-<key>).
 EPOCHS = "train_epochs_input"
@@ -242,6 +247,7 @@ def stop() -> None:
     run = current_run()
     if run is not None and run.running:
         run.stop()
+        _release()
         share_result(run)
 
 
@@ -268,6 +274,7 @@ def reset() -> None:
     if run is not None:
         run.stop()
         state.share_from_train(with_rate(run.start_net, learning_rate()))
+    _release()
     state.train().run = None
     _say()
 
@@ -280,21 +287,86 @@ def share_result(run: Run) -> None:
 
 @locked
 def tick() -> bool:
-    """Train the running run for about TICK_SECONDS; True when it stopped in this tick (done or diverged)."""
-    run, settings = current_run(), state.train_settings()
-    if run is None or not run.running:
+    """Train the running run for about TICK_SECONDS (or, with a pool, take its finished slice back and send the
+    next); True when it stopped in this tick (done, diverged or failed)."""
+    t, settings = state.train(), state.train_settings()
+    if t.run is None or not t.run.running:
         return False
-    try:
-        run.configure(settings.batch_size, learning_rate(), settings.optimiser, settings.penalty)
-    except BpvizError as err:
+    failure = _collect("run")
+    run = t.run
+    if failure is None and run.running:
+        try:
+            run.configure(settings.batch_size, learning_rate(), settings.optimiser, settings.penalty)
+        except BpvizError as err:
+            failure = str(err)
+    if failure is not None:
         run.stop()
-        _say("error", str(err))
+        _release()
+        _say("error", failure)
+        share_result(run)
         return True
-    run.step(TICK_SECONDS)
-    if run.running:
+    _advance("run")
+    if t.run.running:
         return False
-    share_result(run)
+    share_result(t.run)
     return True
+
+
+def queue_place() -> Place | None:
+    """Where this session's run or comparison stands in the server's training line (None: not waiting for a
+    pool, or trained in the script thread)."""
+    pool = shared_pool()
+    return None if pool is None else pool.place(state.train().ticket)
+
+
+def queue_words() -> str | None:
+    """ "Waiting for a free worker: …" while the job waits in line, else None."""
+    place = queue_place()
+    if place is None or place.admitted:
+        return None
+    ahead = f"{place.ahead} run{'s' * (place.ahead != 1)} ahead of yours" if place.ahead else "yours is next"
+    return f"Waiting for a free worker: {ahead}; {place.training} training now on this server"
+
+
+def _advance(job: str) -> None:
+    """Advance ``state.train()``'s ``job`` ("run" or "comparison"): in the script thread for TICK_SECONDS when
+    the server has no pool; else, once its ticket is admitted, send its next slice to a worker."""
+    t, pool = state.train(), shared_pool()
+    if pool is None:
+        getattr(t, job).step(TICK_SECONDS)
+        return
+    if not getattr(t, job).running:
+        _release()
+        return
+    if t.slice is not None:  # still out: asking keeps the ticket's place
+        pool.place(t.ticket)
+        return
+    place = pool.place(t.ticket)
+    if place is None:
+        t.ticket = pool.join()
+        place = pool.place(t.ticket)
+    if place.admitted:
+        t.slice = pool.send(t.ticket, getattr(t, job))
+
+
+def _collect(job: str) -> str | None:
+    """With a pool: the trained copy of ``job`` becomes the session's once its slice is done. Returns why the
+    slice failed (None when it did not, or is not done)."""
+    t = state.train()
+    if t.slice is None or not t.slice.done():
+        return None
+    done, t.slice = t.slice, None
+    why = failed(done)
+    if why is None:
+        setattr(t, job, done.result())
+    return why
+
+
+def _release() -> None:
+    """The job gives up its place in the server's line and its slice out (a worker finishes it for nobody)."""
+    t = state.train()
+    pool.leave(t.ticket, t.slice)
+    t.ticket, t.slice = None, None
 
 
 # -- the comparison ---------------------------------------------------------------------------------
@@ -327,13 +399,20 @@ def stop_comparison() -> None:
     comparison = current_comparison()
     if comparison is not None:
         comparison.stop()
+    _release()
 
 
 @locked
 def compare_tick() -> bool:
     """Advance a running comparison by about TICK_SECONDS; True when it finished in this tick."""
-    comparison = current_comparison()
-    if comparison is None or not comparison.running:
+    t = state.train()
+    if t.comparison is None or not t.comparison.running:
         return False
-    comparison.step(TICK_SECONDS)
-    return not comparison.running
+    failure = _collect("comparison")
+    if failure is not None:
+        t.comparison.stop()
+        _release()
+        t.compare_notice = state.Notice("error", failure)
+        return True
+    _advance("comparison")
+    return not t.comparison.running

@@ -4,6 +4,7 @@ Screenshots go to ``test-output/screenshots/`` (see helpers.py). Without Chromiu
 unless BPVIZ_REQUIRE_BROWSER=1 (CI), where they fail.
 """
 
+import os
 import shutil
 import socket
 import subprocess
@@ -26,7 +27,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-
 
 
 def pytest_collection_modifyitems(config, items):
@@ -76,7 +76,8 @@ def start_server(port: int) -> subprocess.Popen:
         "--server.fileWatcherType",
         "none",
     ]
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    env = {k: v for k, v in os.environ.items() if k != "BPVIZ_TRAINING_WORKERS"}  # the pool, as deployed
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:

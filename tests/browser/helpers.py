@@ -22,6 +22,8 @@ from webui.viewport import MEASURE_JS
 
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
 TIMEOUT = 30_000  # ms: a digits-sized rerun on a loaded 2-core machine takes a few seconds
+TRAINED = 120_000  # ms: a short run to its end on the server's worker (at a lower priority than the server and
+# the browser under test, on the same 2 cores)
 
 # The session's run count as drawn (the largest, should a rerun show an old marker next to the new one), and
 # whether the app is idle with a count above ``after``.

@@ -5,6 +5,7 @@ count as runs (see helpers.py); the tests wait on what the ticks draw instead. S
 the whole page."""
 
 from tests.browser.helpers import (
+    TRAINED,
     assert_no_exception,
     click,
     load_preset,
@@ -97,13 +98,13 @@ def test_train_circles_boundary_and_rate_comparison(app_url, page):
     load_preset(page, "Circles 2-8-1")
     click(page, _button(page, train_ui.START))
     # The ticks train; the last one reruns the whole page, which then shows the results.
-    page.get_by_text("Results after").wait_for(timeout=30_000)
+    page.get_by_text("Results after").wait_for(timeout=TRAINED)
     wait_for_idle(page)
     wait_for_charts(page)
     assert page.evaluate(DATA_TRACES)[:2] == ["heatmap", "contour"]
     click(page, _button(page, train_ui.COMPARE))
     # The comparison trains in its fragment's ticks; Compare is enabled again once it is done.
-    _expect(_button(page, train_ui.COMPARE)).to_be_enabled(timeout=30_000)
+    _expect(_button(page, train_ui.COMPARE)).to_be_enabled(timeout=TRAINED)
     wait_for_idle(page)
     page.locator(f".st-key-{train_ui.COMPARE_CHART} .js-plotly-plot").wait_for()
     assert_no_exception(page)
