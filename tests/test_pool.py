@@ -2,13 +2,17 @@
 
 import os
 import signal
+import subprocess
+import sys
+import time
 from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 
 import pytest
 
 from bpviz import get_preset, split
 from bpviz.data.catalog import make_dataset
-from bpviz.runs.pool import MAX_SILENCE, Line, Place, TrainingPool, failed
+from bpviz.runs.pool import MAX_SILENCE, Line, Place, TrainingPool, _alive, failed
 from bpviz.runs.run import Run
 
 
@@ -105,3 +109,48 @@ def test_a_killed_worker_is_reported_and_replaced(pool):
         out.result(timeout=60)
     assert "stopped unexpectedly" in failed(out)
     assert pool.send(ticket, spiral_run(3), seconds=30.0).result(timeout=60).epoch == 3  # a new pool took over
+
+
+SERVER = """
+import sys
+sys.path.insert(0, {root!r})
+from bpviz.runs.pool import TrainingPool
+from test_pool import spiral_run
+pool = TrainingPool(2)
+tickets = [pool.join(), pool.join()]
+for t in tickets:
+    pool.send(t, spiral_run(1), seconds=0.01).result(timeout=60)
+print(*pool._executor._processes, flush=True)
+import os, signal
+os.kill(os.getpid(), signal.SIGKILL)  # the server dies without a word, as under the OOM killer
+"""
+
+
+def test_workers_end_when_their_server_is_killed(tmp_path):
+    tests = Path(__file__).resolve().parent
+    with open(tmp_path / "out", "w") as out:  # not a pipe: the workers would hold it open
+        server = subprocess.Popen([sys.executable, "-c", SERVER.format(root=str(tests.parent))], cwd=tests,
+                                  stdout=out, stderr=subprocess.STDOUT)  # fmt: skip
+        server.wait(timeout=120)
+    text = (tmp_path / "out").read_text()
+    workers = [int(pid) for pid in text.split()]
+    assert workers, text  # the executor starts workers as work comes: one or two
+    deadline = time.monotonic() + 30
+    while any(Path(f"/proc/{pid}").exists() for pid in workers):
+        assert time.monotonic() < deadline, "a worker outlived its server"
+        time.sleep(0.1)  # polling the process table, not waiting out a guess
+
+
+def test_a_zombie_is_not_alive():
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    deadline = time.monotonic() + 30
+    while not _zombie(child.pid):  # ended, not yet collected: what a killed server is until its parent waits
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    assert not _alive(child.pid) and _alive(os.getpid())
+    child.wait()
+    assert not _alive(child.pid)
+
+
+def _zombie(pid: int) -> bool:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"

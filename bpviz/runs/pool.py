@@ -26,6 +26,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from copy import deepcopy
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol, TypeVar
 
 SLICE_SECONDS = 0.25  # training per slice: the live curves get a new copy about four times a second
@@ -46,8 +47,10 @@ def advance(job: J, seconds: float) -> J:
     return job
 
 
-def _start_worker() -> None:
-    """Each worker: a lower priority and one BLAS thread (the pool already runs one worker per core)."""
+def _start_worker(server: int) -> None:
+    """Each worker: a lower priority, one BLAS thread (the pool already runs one worker per core), and a watch
+    on the ``server`` process that ends the worker once the server is gone (a worker waits for work on a pipe
+    it holds both ends of, so a server killed outright would otherwise leave it behind)."""
     try:
         os.nice(NICENESS)
     except OSError:  # not permitted here: the worker still trains, at the server's priority
@@ -55,6 +58,30 @@ def _start_worker() -> None:
     from threadpoolctl import threadpool_limits
 
     threadpool_limits(1)
+    threading.Thread(target=_exit_with, args=(server,), daemon=True, name="bpviz-watch-server").start()
+
+
+def _exit_with(server: int, every: float = 1.0) -> None:
+    """Poll the ``server`` process every ``every`` seconds; end this worker at once when it no longer exists."""
+    while _alive(server):
+        time.sleep(every)
+    os._exit(0)
+
+
+def _alive(pid: int) -> bool:
+    """The process ``pid`` exists and has not ended (on Linux a killed server stays a zombie until its own parent
+    collects it, and a signal still reaches a zombie: ask /proc for its state where there is one)."""
+    stat = Path(f"/proc/{pid}/stat")
+    if Path("/proc/self").exists():
+        try:
+            return stat.read_text().rsplit(")", 1)[1].split()[0] != "Z"
+        except FileNotFoundError:
+            return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -164,7 +191,7 @@ class TrainingPool:
 def _executor(workers: int) -> ProcessPoolExecutor:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([__name__])  # forked workers start with NumPy and bpviz imported
-    return ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker)
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),))
 
 
 def failed(future: Future) -> str | None:
