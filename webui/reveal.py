@@ -89,7 +89,7 @@ class Asking:
                 with st.form(FORM, border=False, clear_on_submit=True, enter_to_submit=True):
                     row = st.columns([3, 1], vertical_alignment="bottom", gap="small")
                     row[0].number_input("Your prediction", value=None, format="%g", key=GUESS,
-                                        placeholder="a number, then Enter")  # fmt: skip
+                                        placeholder="your prediction", label_visibility="collapsed")  # fmt: skip
                     row[1].form_submit_button("Check", key=CHECK, type="primary", on_click=_check, args=(q, self.write))
             else:
                 notices.show(state.Notice(*verdict(q, answer.verdict, answer.guess, self.write)))
