@@ -10,11 +10,14 @@ from bpviz.engine.errors import BpvizError
 from bpviz.figures.chart_layout import alt_text
 from bpviz.figures.graph import graph_figure
 from webui import chain as act
-from webui import notices, state, viewport
+from webui import notices, reveal, state, viewport
 from webui.notices import md
+from webui.published import chain_panel
 from webui.setup import NAV, setup_page
 
 setup_page("Chain rule", icon="🔗")
+with st.sidebar:
+    reveal.toggle()
 presenting = state.presenting()  # only the stage, its equation, the graph and Back/Next
 if not presenting:
     st.markdown("## The chain rule on a computational graph")
@@ -98,8 +101,8 @@ st.html(f"<style>.st-key-{act.CLICKER} {{display: none;}}</style>")
 
 
 # --- the stage: headline, equation, graph, table ----------------------------------------------
-def show_graph(values: cr.Result | None) -> None:
-    fig = graph_figure(graph, values, index, height=act.graph_height(presenting), width=act.graph_width())
+def show_graph(values: cr.Result | None, hide: bool = False) -> None:
+    fig = graph_figure(graph, values, index, height=act.graph_height(presenting), width=act.graph_width(), hide=hide)
     with viewport.fill(act.FILL):
         st.plotly_chart(fig, key=act.CHART, width="stretch", config={"displayModeBar": False}, alt=alt_text(fig))
 
@@ -107,13 +110,15 @@ def show_graph(values: cr.Result | None) -> None:
 if result is None:
     show_graph(None)
     st.stop()
-explanation = cr.explain(graph, result, stages[index])
+asking = reveal.for_chain(graph, result, inputs, index)  # predict, then reveal: "?" until the learner answers
+explanation = reveal.chain_explanation(asking, graph, result, stages[index])
 if presenting:  # the stage in the navigation row, its equation, the graph: one screen
     notices.write(md("**Stage {} of {}** · {}", index + 1, n, explanation.headline), nav)
 else:
     notices.write(md("#### Stage {} of {} · {}", index + 1, n, explanation.headline))
 st.latex(explanation.latex)
-show_graph(result)
+asking.ask()
+show_graph(result, asking.hidden)
 if presenting:
     st.stop()
 left, right = st.columns([3, 2], gap="medium")
@@ -124,4 +129,7 @@ with left:
     )
     for line in explanation.words:
         notices.write(line)
-right.table(pd.DataFrame(cr.table(graph, result, index)).set_index("node"))
+right.table(pd.DataFrame(cr.table(graph, result, asking.settled(index))).set_index("node"))
+if graph.source:
+    notices.caption(f"Source: {graph.source}.")
+chain_panel(expr, inputs, result)

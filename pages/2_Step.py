@@ -18,7 +18,7 @@ from bpviz.lesson.scripts import LIBRARIES, SCRIPTS, script_file_name, unsupport
 from bpviz.lesson.selection import anchor, element_choices, element_label, kept, neuron_choices, neuron_label, shown
 from bpviz.lesson.shown import applied_view, stage_view
 from bpviz.lesson.tables import gradcheck_table, neuron_table, published_table, update_table, weight_tables
-from webui import autoplay, notices, state, viewport
+from webui import autoplay, notices, reveal, state, viewport
 from webui import step as act
 from webui.diagram_view import show_diagram
 from webui.notices import md, show
@@ -37,6 +37,7 @@ with st.sidebar:
     st.number_input("Decimals", 0, 9, step=1, **state.bind_field(act.DECIMALS, record, "decimals"))
     st.toggle("Show biases on the diagram", **state.bind_field(act.SHOW_BIAS, state.shared(), "show_bias"))
     autoplay.controls()
+    reveal.toggle()
     naming = state.source_naming()
     if naming is not None:
         st.toggle(f"Names as in {naming.source}", **state.bind_field(act.TEXTBOOK, state.shared(), "textbook"),
@@ -117,6 +118,8 @@ record.selected = kept(record.selected, spec)
 selected = shown(record.selected, stage, spec)
 width, height, tallest = act.diagram_size(presenting)
 view = applied_view(w) if applied and last else stage_view(w, index)
+asking = reveal.for_step(w, index, selected, decimals, names, done=applied and last)  # predict, then reveal
+view = asking.view(view)
 fill = viewport.fill(act.FILL)
 left, right = fill.container(key=act.PANES).columns([1.5, 1] if presenting else [1.15, 1], gap="medium")
 with left:
@@ -136,7 +139,7 @@ with right:
             format_func=lambda o: "the neuron: z, a, δ" if o[0] == "node" else element_label(spec, o, names),
             **state.bind(act.ELEMENT, selected, act.pick_element),
         )
-    explanation = explain(w, index, selected, decimals, names)
+    explanation = asking.panel(explain(w, index, selected, decimals, names), selected)
     notices.write(md("#### {}", explanation.title))
     if record.selected is None:
         if not presenting:
@@ -144,6 +147,7 @@ with right:
     else:
         st.button("Follow the stage again", key=act.FOLLOW, on_click=act.follow, type="tertiary",
                   icon=":material/autorenew:")  # fmt: skip
+    asking.ask()
     equations = explanation.equations
     if presenting and any(eq.current for eq in equations):  # one computation a slide: earlier stages showed the rest
         equations = [eq for eq in equations if eq.current]
@@ -191,10 +195,10 @@ if tables_tab.open:
             notices.write(md("**Layer {}: {}**", layer, layer_title(spec, layer)))
             cols = st.columns([2, 3])  # the neuron table (z, a, δ, …) needs room for its numbers
             with cols[0]:
-                _show_table(neuron_table(w, index, layer, names))
+                _show_table(neuron_table(w, asking.settled(index), layer, names))
             if layer:
                 with cols[1]:
-                    for title, frame in weight_tables(w, index, layer, names).items():
+                    for title, frame in weight_tables(w, asking.settled(index), layer, names).items():
                         notices.write(title)
                         _show_table(frame)
 

@@ -1,11 +1,16 @@
 """The worked examples' published numbers: every number each source prints for its step, to its printed
 digits, beside bpviz's; the source's own slips held as corrections; and the Step page's tab that shows them."""
 
+import math
+
 import numpy as np
 import pytest
 from conftest import ROOT, open_app
 
 from bpviz import Network
+from bpviz import chainrule as cr
+from bpviz.chainrule.published import PUBLISHED
+from bpviz.chainrule.published import publication_of as circuit_publication
 from bpviz.lesson.presets import PRESETS, get_preset, publication_of
 from bpviz.lesson.published import compare
 from bpviz.lesson.stages import walk
@@ -92,3 +97,97 @@ def test_other_networks_have_no_such_tab():
     p = get_preset("xor")
     at = open_app(str(ROOT / "pages" / "2_Step.py"), net=p.network(), data=p.data)
     assert [t.label for t in at.tabs] == ["Tables", "Gradient check"]
+
+
+# ----------------------------------------------------------------------------- the CS231n circuits (Chain rule page)
+
+
+def circuit_rows(key: str, **inputs):
+    graph = cr.LIBRARY[key]
+    return compare(cr.evaluate(graph, {**graph.defaults, **inputs}), PUBLISHED[key])
+
+
+def printed(key: str) -> dict[str, str]:
+    """{label: bpviz's number at the printed digits} of a circuit, every row checked to match."""
+    rows = circuit_rows(key)
+    for r in rows:
+        assert r.verdict == "matches", (key, r.label, r.printed, r.bpviz)
+    assert len(rows) == len({r.label for r in rows})
+    return {r.label: r.bpviz for r in rows}
+
+
+def test_sum_times_circuit_prints_the_notes_numbers():
+    """x = -2, y = 5, z = -4: the code's comments and the circuit figure of (x + y)·z."""
+    shown = printed("sum_times")
+    assert [shown[k] for k in ("q ('q becomes 3')", "f ('f becomes -12')")] == ["3", "-12"]
+    comments = ("df/dz ('gradient on z becomes 3')", "df/dq ('gradient on q becomes -4')")
+    assert [shown[k] for k in comments] == ["3", "-4"]
+    assert [shown[f"gradient on {v} (figure)"] for v in "xyf"] == ["-4", "-4", "1"]
+
+
+def test_sigmoid_neuron_circuit_prints_the_notes_figure_at_two_decimals():
+    """w = [2, -3, -3], x = [-1, -2]: every gate of the figure (σ spelled out as ·(−1), exp, +1, 1/x)."""
+    shown = printed("neuron_spelled")
+    gradients = [shown[f"{v} (gradient)"] for v in ("w0", "x0", "w1", "x1", "w2")]
+    assert gradients == ["-0.20", "0.39", "-0.39", "-0.59", "0.20"]
+    gates = ("w0·x0", "w1·x1", "w0·x0 + w1·x1", "+ w2", "·(−1) gate", "exp gate", "+1 gate", "1/x gate")
+    assert [shown[f"{g} (value)"] for g in gates] == ["-2.00", "6.00", "4.00", "1.00", "-1.00", "0.37", "1.37", "0.73"]
+    assert [shown[f"{g} (gradient)"] for g in gates] == ["0.20", "0.20", "0.20", "0.20", "-0.20", "-0.53", "-0.53",
+                                                         "1.00"]  # fmt: skip
+    assert [shown[k] for k in ("the sigmoid gate's input", "the sigmoid gate's output")] == ["1.0", "0.73"]
+    assert shown["its local gradient (1 − 0.73)·0.73 ≈"] == "0.2"
+
+
+def test_sigmoid_neuron_with_one_sigma_gate_prints_the_same_numbers():
+    shown = printed("neuron")
+    assert shown["σ gate (the figure's 1/x) (value)"] == "0.73" and shown["x1 (gradient)"] == "-0.59"
+
+
+def test_max_circuit_prints_the_notes_numbers():
+    """x = 3, y = -4, z = 2, w = -1: 2·(x·y + max(z, w)), the figure of "Patterns in backward flow"."""
+    shown = printed("max")
+    assert [shown[f"{v} (gradient)"] for v in "xyzw"] == ["-8.00", "6.00", "2.00", "0.00"]  # max routes to z
+    gates = ("x·y gate", "max gate", "+ gate", "·2 gate")
+    assert [shown[f"{g} (value)"] for g in gates] == ["-12.00", "2.00", "-10.00", "-20.00"]
+    assert [shown[f"{g} (gradient)"] for g in gates] == ["2.00", "2.00", "2.00", "1.00"]
+
+
+def test_staged_circuit_is_the_notes_code_line_for_line():
+    """The notes print the inputs x = 3, y = -4 and the code of both passes (no computed value): the graph's
+    nodes are its variables in its order, and bpviz's gradients agree with the backward code it prints."""
+    assert printed("staged") == {"x = 3": "3", "y = -4": "-4"}
+    g = cr.LIBRARY["staged"]
+    ops = [n.name for n in g.nodes if n.is_op]
+    assert [n for n in ops if n != "k1"] == ["sigy", "num", "sigx", "xpy", "xpysqr", "den", "invden", "f"]
+    x, y = 3.0, -4.0  # the notes' backward pass, as printed
+    sigy, sigx = 1 / (1 + math.exp(-y)), 1 / (1 + math.exp(-x))
+    num, xpy = x + sigy, x + y
+    den = sigx + xpy**2
+    invden = 1 / den
+    dnum, dinvden = invden, num
+    dden = (-1.0 / den**2) * dinvden
+    dxpy = (2 * xpy) * dden
+    dx = dxpy + ((1 - sigx) * sigx) * dden + dnum
+    dy = dxpy + ((1 - sigy) * sigy) * dnum
+    r = cr.evaluate(g)
+    assert r.values["f"] == pytest.approx(num * invden, rel=1e-15)
+    assert (r.grads["x"], r.grads["y"]) == pytest.approx((dx, dy), rel=1e-14)
+
+
+def test_the_circuit_numbers_apply_only_to_the_notes_inputs_and_can_fail():
+    assert circuit_publication("max", {"x": 3.0, "y": -4.0, "z": 2.0, "w": -1.0}) is PUBLISHED["max"]
+    assert circuit_publication("max", {"x": 3.0, "y": -4.0, "z": 2.0, "w": 5.0}) is None
+    assert circuit_publication("fork", {"x": 2.0, "y": 3.0}) is None  # bpviz's own circuit
+    verdicts = {r.label: r.verdict for r in circuit_rows("max", w=5.0)}
+    assert verdicts["w (gradient)"] == "differs" and verdicts["x (value)"] == "matches"
+
+
+def test_the_chain_rule_page_shows_the_published_panel_and_cites_the_source():
+    at = open_app("pages/0_Chain_rule.py")
+    assert [e.label for e in at.expander] == ["Matches the published numbers (CS231n notes)"]
+    frame = at.dataframe[0].value
+    assert list(frame["printed"]) == [p.printed for p in PUBLISHED["sum_times"].numbers]
+    assert (frame[""] == "✓ matches").all()
+    assert any("cs231n.github.io/optimization-2/" in c.value for c in at.caption)
+    at.selectbox(key="chain_w_expr").select("fork").run()
+    assert not at.expander  # bpviz's own circuit: no source, no panel

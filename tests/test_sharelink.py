@@ -91,17 +91,30 @@ TRAINED = TrainSettings(7, 3, Optimiser("adam", 0.5, 0.8, 0.99, 0.9, 1e-6), Pena
 def test_the_field_table_covers_every_setting_of_a_lesson_once():
     """A spec, data or training setting missing from FIELDS would silently take its default in every opened
     link; training settings at their defaults are left out of a link."""
-    held = {part: [f.attr for f in FIELDS if f.part == part] for part in ("spec", "data", "step", "net", "train")}
+    parts = ("spec", "data", "step", "net", "train", "mode")
+    held = {part: [f.attr for f in FIELDS if f.part == part] for part in parts}
     assert sorted(held["spec"]) == sorted(SPEC_FIELDS)
     assert sorted(held["data"]) == sorted(f.name for f in fields(DataSettings))
-    assert held["step"] == ["sample", "stage"] and held["net"] == [None]
+    assert held["step"] == ["sample", "stage"] and held["net"] == [None] and held["mode"] == ["reveal"]
+    assert {f.part for f in FIELDS} == set(parts)
     nested = {"optimiser": Optimiser, "penalty": Penalty}
     every = [f"{f.name}.{g.name}" if f.name in nested else f.name for f in fields(TrainSettings)
              for g in (fields(nested[f.name]) if f.name in nested else [None])]  # fmt: skip
     assert sorted(held["train"]) == sorted(every)
     assert len(set(KEYS)) == len(KEYS) == len(FIELDS)
-    assert list(encode(replace(FEATURED, train=TRAINED))) == list(KEYS)
-    assert list(encode(LESSONS[0])) == [f.key for f in FIELDS if f.part != "train" and f.key not in ("feat", "draw")]
+    assert list(encode(replace(FEATURED, train=TRAINED, reveal=True))) == list(KEYS)
+    left_out = {f.key for f in FIELDS if f.part in ("train", "mode")} | {"feat", "draw"}  # at their defaults
+    assert list(encode(LESSONS[0])) == [f.key for f in FIELDS if f.key not in left_out]
+
+
+def test_predict_then_reveal_travels_as_reveal_1_and_only_when_on():
+    on = replace(LESSONS[0], reveal=True)
+    assert encode(on)["reveal"] == "1" and "reveal" not in encode(LESSONS[0])
+    assert decode(encode(on), DEFAULT).reveal is True
+    assert decode(encode(LESSONS[0]), replace(DEFAULT, reveal=True)).reveal is False  # an older link: off
+    assert decode({**encode(LESSONS[0]), "reveal": "0"}, DEFAULT).reveal is False
+    with pytest.raises(BpvizError, match=re.escape("reveal: 'yes' is not 1 (on) or 0 (off)")):
+        decode({**encode(LESSONS[0]), "reveal": "yes"}, DEFAULT)
 
 
 def test_training_settings_round_trip_and_old_links_open_with_the_defaults():

@@ -6,6 +6,7 @@
     STEP    Step     the Step page's stage, sample, selection, the walk computed once, Undo
     TRAIN   Train    the Train page's run and comparison, their notices, the session's lock and clock
     CHAIN   Chain    the Chain rule page's expression, stage, inputs and composer
+    REVEAL  Reveal   predict-then-reveal on Step and Chain rule: whether it is on, the session's answers and score
 
 Nothing else in the app reads or writes ``st.session_state``: pages and the other webui modules call the
 functions below, and widgets bind through ``bind`` (seeded from a record on every run, their changes
@@ -32,6 +33,7 @@ from bpviz.engine.optimisers import State as OptimiserState
 from bpviz.engine.training import TrainSettings
 from bpviz.io.sharelink import Lesson
 from bpviz.lesson.names import Names, Naming
+from bpviz.lesson.predict import Quiz
 from bpviz.lesson.presets import PRESETS, get_preset, preset_of
 from bpviz.lesson.stages import Walk
 from bpviz.runs.comparison import Comparison
@@ -40,6 +42,7 @@ from webui import pool
 
 DEFAULT_PRESET = "xor"
 SHARED, DESIGN, STEP, TRAIN, CHAIN = "shared", "design", "step", "train", "chain"
+REVEAL = "reveal"
 UNDO_DEPTH = 20
 NOTICE_KINDS = ("success", "info", "warning", "error")
 UNDO_PARAMETERS = 4_000_000  # parameters of all the networks kept for Undo: 32 MB a session at most
@@ -213,7 +216,17 @@ class Chain:
         self.stage = min(max(self.stage + by, 0), n_stages - 1)
 
 
-RECORDS = {SHARED: Shared.start, DESIGN: Design, STEP: Step, TRAIN: Train, CHAIN: Chain}
+@dataclass
+class Reveal:
+    """Predict, then reveal (``bpviz.lesson.predict``): ``on`` for the Step and Chain rule pages (the sidebar's
+    toggle, or a share link's ``reveal=1``), and the session's ``quiz``: answers, score and the question
+    waiting."""
+
+    on: bool = False
+    quiz: Quiz = field(default_factory=Quiz)
+
+
+RECORDS = {SHARED: Shared.start, DESIGN: Design, STEP: Step, TRAIN: Train, CHAIN: Chain, REVEAL: Reveal}
 
 
 def init_state() -> None:
@@ -242,6 +255,10 @@ def train() -> Train:
 
 def chain() -> Chain:
     return st.session_state[CHAIN]
+
+
+def reveal() -> Reveal:
+    return st.session_state[REVEAL]
 
 
 # --- widgets ----------------------------------------------------------------------------------------------
@@ -456,12 +473,13 @@ def lesson() -> Lesson | None:
     if data.name == "csv":
         return None
     sample = min(step().sample, data.n - 1)  # the Step page clamps it the same way
-    return Lesson(net(), data, sample, step().stage, train_settings())
+    return Lesson(net(), data, sample, step().stage, train_settings(), reveal().on)
 
 
 def load_lesson(new: Lesson) -> None:
-    """Make a share link's lesson the session's: its network, data settings, Step sample and stage, and
-    training settings."""
+    """Make a share link's lesson the session's: its network, data settings, Step sample and stage, training
+    settings and predict-then-reveal."""
+    reveal().on = new.reveal
     s = step()
     s.source, s.sample, s.stage = "dataset", new.sample, new.stage
     shared().train = new.train

@@ -63,10 +63,12 @@ def fill(template: str, node: Node, args: Sequence[str], out: str, latex: bool) 
 
 @dataclass(frozen=True)
 class Graph:
-    """Nodes in topological order; the last one is the output f. ``title`` names it in menus."""
+    """Nodes in topological order; the last one is the output f. ``title`` names it in menus; ``source`` cites
+    where a classic circuit comes from ("" for the user's own)."""
 
     title: str
     nodes: tuple[Node, ...]
+    source: str = ""
 
     def __post_init__(self):
         seen: set[str] = set()

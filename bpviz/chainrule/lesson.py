@@ -137,6 +137,16 @@ def explain(graph: Graph, result: Result, stage: Stage) -> Explanation:
     return Explanation(f"Backward · node {node.name}: {text}", tex, _backward_words(graph, result, node))
 
 
+def formula(graph: Graph, result: Result, stage: Stage, latex: bool = False) -> str:
+    """The equation of a forward or backward stage in symbols alone: "q = x + y", "∂f/∂x = ∂f/∂q · ∂q/∂x + …"
+    (the output's own gradient: "∂f/∂f")."""
+    node = graph.node(stage.node)
+    if stage.phase == "forward":
+        return f"{node.label(latex)} = {graph.formula(node.name, latex=latex)}"
+    lhs = _partial(_output(graph), node, latex)
+    return lhs if node.name == graph.output else f"{lhs} = {_backward_terms(graph, result, node, latex)[0]}"
+
+
 def table(graph: Graph, result: Result, index: int) -> list[dict[str, str]]:
     """One row per node for the page's table: node, what it computes, and its value and ∂f/∂node (f being
     the output's name)

@@ -3,7 +3,8 @@ to MAX_STEPS operations picked from the menu) and examples to start typing from.
 
 Sources, whose names and numbers the circuits keep: the CS231n notes "Backpropagation, Intuitions"
 (cs231n.github.io/optimization-2/) for (x + y)·z, the sigmoid neuron, 2·(x·y + max(z, w)) and the
-staged (x + σ(y)) / (σ(x) + (x + y)²); micrograd's README ("Example usage") for its chain of a … g.
+staged (x + σ(y)) / (σ(x) + (x + y)²), each citing it in its ``Graph.source`` (the numbers the notes print
+are in ``published``); micrograd's README ("Example usage") for its chain of a … g.
 """
 
 from collections.abc import Mapping, Sequence
@@ -14,10 +15,12 @@ from .graph import Graph, Node
 from .ops import MENU, OPS
 from .parser import DEFAULTS, parse
 
+CS231N = "CS231n course notes, 'Backpropagation, Intuitions' (cs231n.github.io/optimization-2/)"
 
-def _graph(title: str, inputs: Mapping[str, float], *rest: tuple) -> Graph:
-    """Inputs with their default values, then nodes given as Node's positional fields."""
-    return Graph(title, (*(Node(k, value=v) for k, v in inputs.items()), *(Node(*r) for r in rest)))
+
+def _graph(title: str, inputs: Mapping[str, float], *rest: tuple, source: str = CS231N) -> Graph:
+    """Inputs with their default values, then nodes given as Node's positional fields; ``source`` cites it."""
+    return Graph(title, (*(Node(k, value=v) for k, v in inputs.items()), *(Node(*r) for r in rest)), source)
 
 
 _NEURON = (
@@ -67,9 +70,10 @@ LIBRARY: dict[str, Graph] = {
     "max": _graph("f = 2·(x·y + max(z, w))", {"x": 3.0, "y": -4.0, "z": 2.0, "w": -1.0},
                   ("q", "mul", ("x", "y")), ("m", "max", ("z", "w")), ("s", "add", ("q", "m")),
                   ("two", "const", (), 2.0), ("f", "mul", ("two", "s"))),
-    "staged": Graph("staged: f = (x + σ(y)) / (σ(x) + (x + y)²), the notes' own stages", parse(STAGED).nodes),
+    "staged": Graph("staged: f = (x + σ(y)) / (σ(x) + (x + y)²), the notes' own stages", parse(STAGED).nodes,
+                    CS231N),
     "fork": _graph("a fork: f = (x + y)·(x·y), x and y used twice", {"x": 2.0, "y": 3.0},
-                   ("q", "add", ("x", "y")), ("r", "mul", ("x", "y")), ("f", "mul", ("q", "r"))),
+                   ("q", "add", ("x", "y")), ("r", "mul", ("x", "y")), ("f", "mul", ("q", "r")), source=""),
 }  # fmt: skip
 
 COMPOSE_INPUTS = dict(zip("xyzwv", DEFAULTS))  # names and default values, in order of use

@@ -83,13 +83,17 @@ def _separate(graph: cr.Graph, names: list[str], row: dict[str, float], gap: flo
         row[below] = min(row[below], row[above] - apart)
 
 
-def _labels(graph: cr.Graph, result: cr.Result | None, index: int) -> dict[str, tuple[str, str, str, str]]:
+def _labels(graph: cr.Graph, result: cr.Result | None, index: int, hide: bool = False) -> dict[str, tuple[str, ...]]:
     """Per node: (value label, its colour, gradient label, its colour) after stage ``index``; "?" not yet
-    known; all empty without a result."""
+    known, nor (``hide``) the one the stage computes while the learner predicts it; all empty without a
+    result."""
     if result is None:
         return {n.name: ("", P.MUTED, "", P.MUTED) for n in graph.nodes}
     known_values, known_grads = cr.known(graph, index)
-    backward = cr.stages(graph)[index].phase in ("backward", "done")
+    stage = cr.stages(graph)[index]
+    if hide:
+        (known_values if stage.phase == "forward" else known_grads).discard(stage.node)
+    backward = stage.phase in ("backward", "done")
     out = {}
     for n in graph.nodes:
         has_value, has_grad = n.name in known_values, n.name in known_grads
@@ -240,13 +244,14 @@ def _fit(graph: cr.Graph, labels: dict, sz: Sizes, cols: int, width: float, two_
 
 
 def graph_figure(graph: cr.Graph, result: cr.Result | None, index: int, height: float | None = None,
-                 width: float | None = None) -> go.Figure:  # fmt: skip
+                 width: float | None = None, hide: bool = False) -> go.Figure:  # fmt: skip
     """The graph after stage ``index`` of ``cr.stages(graph)``; ``result`` None draws it without numbers.
     Operations show their value above and their gradient below (on two lines in a wide graph); inputs
     show both to their left; the title is the graph's. ``height`` (px) shrinks the graph to fit it (to 60 %
     of its size at most; the page scrolls beyond that). ``width`` (px) is the width it is drawn at: text
     shrinks to MIN_FONT px for the labels to fit between columns, and past that only the inputs' and the
-    current node's (or the output's) labels are drawn, and no edge's (every number is in the page's table)."""
+    current node's (or the output's) labels are drawn, and no edge's (every number is in the page's table).
+    ``hide``: the value (forward) or gradient (backward) the stage computes is "?" (the learner predicts it)."""
     stage = cr.stages(graph)[index]
     cols = max(c for c, _ in positions(graph).values()) + 1
     pos = positions(graph, TWO_LINE_GAP if cols > SMALL else OP_GAP)
@@ -255,7 +260,7 @@ def graph_figure(graph: cr.Graph, result: cr.Result | None, index: int, height: 
     if height is not None:
         natural = sz.row * (high - low + 1.6) + 35 + 2 * sz.label
         sz = sz.scaled(float(np.clip(height / natural, 0.6, 1.0)))
-    labels = _labels(graph, result, index)
+    labels = _labels(graph, result, index, hide)
     focus = False
     if width is not None:
         sz, focus = _fit(graph, labels, sz, cols, width, cols > SMALL)
@@ -283,7 +288,7 @@ def graph_figure(graph: cr.Graph, result: cr.Result | None, index: int, height: 
         title={"text": graph.title, "x": 0.01, "xanchor": "left", "font": {"size": sz.label + 4}},
         xaxis={"visible": False, "range": [-0.45, cols - 0.55], "fixedrange": True},
         yaxis={"visible": False, "range": [low - 0.8, high + 0.8], "fixedrange": True},
-        meta={"alt": _alt(graph, _labels(graph, result, index), stage), "focus": focus},
+        meta={"alt": _alt(graph, _labels(graph, result, index, hide), stage), "focus": focus},
     )  # fmt: skip
     return fig
 

@@ -2,7 +2,7 @@
 
     net=2-2-2  act=sig.sig  loss=half_sse  red=sum  bias=frozen  init=uniform  seed=0  lr=0.5
     data=mazur  n=1  noise=0  k=3  test=0  [feat=x1sq.x2sq  draw=3]  sample=0  stage=3
-    [ep=300  bs=16  opt=adam  mu=0.9  b1=0.9  b2=0.999  rho=0.99  eps=1e-08  reg=l2  lam=0.001]
+    [ep=300  bs=16  opt=adam  mu=0.9  b1=0.9  b2=0.999  rho=0.99  eps=1e-08  reg=l2  lam=0.001]  [reveal=1]
     w=0.15_0.2_0.25_0.3_0.35_0.35_0.4_0.45_0.5_0.55_0.6_0.6   (hand-set or trained nets, ≤ 200 numbers)
     w=zmpmZmZmZsI_…                                          (201 to 1,000 numbers: packed float64)
 
@@ -18,8 +18,9 @@ answers a longer one with 414), and a link is meant to be pasted into chats and 
 travels as the weights its seed draws (its network file carries the rest).
 
 Keys left out take their defaults; the keys added after links were first shared (``feat``, the input
-features, ``draw``, the data's draw number, and the training settings ``ep`` to ``lam``) are left out at
-their defaults (the raw inputs; draw 0; ``TrainSettings()``), so an older link re-encodes to its own text and
+features, ``draw``, the data's draw number, the training settings ``ep`` to ``lam``, and ``reveal=1``, the
+Step and Chain rule pages' predict-then-reveal mode) are left out at their defaults (the raw inputs; draw 0;
+``TrainSettings()``; off), so an older link re-encodes to its own text and
 opens with them. ``decode`` validates everything and raises BpvizError on any tampered or stale value.
 
 The address bar holds a lesson's keys next to others the app keeps there
@@ -57,13 +58,14 @@ PRESENT = "present"  # not a lesson key: "1" opens the pages in presentation mod
 
 @dataclass(frozen=True)
 class Lesson:
-    """Everything a link reproduces."""
+    """Everything a link reproduces; ``reveal``: the lesson asks for a prediction before each value."""
 
     net: Network
     data: DataSettings
     sample: int = 0
     stage: int = 0
     train: TrainSettings = TrainSettings()
+    reveal: bool = False
 
 
 # ----------------------------------------------------------------------------- codecs
@@ -89,6 +91,12 @@ def _int(text: str, key: str) -> int:
     if not (digits.isascii() and digits.isdigit()) or len(text) > 12:
         raise BpvizError(key, f"{text!r} is not a whole number")
     return int(text)
+
+
+def _flag(text: str, key: str) -> bool:
+    if text not in ("0", "1"):
+        raise BpvizError(key, f"{text[:20]!r} is not 1 (on) or 0 (off)")
+    return text == "1"
 
 
 def _float(text: str, key: str) -> float:
@@ -145,6 +153,7 @@ def _read_weights(text: str, key: str) -> list[float]:
 TEXT = Codec(str, lambda text, key: text)
 WHOLE = Codec(str, _int)
 NUMBER = Codec(_num, _float)
+FLAG = Codec(lambda on: "1" if on else "0", _flag)
 LAYERS = Codec(lambda layers: "-".join(map(str, layers)), _layers)
 ACTIVATION_CODES = Codec(lambda names: ".".join(ACTIVATIONS[a].code for a in names), _activations)
 WEIGHTS = Codec(_write_weights, _read_weights)
@@ -157,9 +166,10 @@ KEYS_JOINED = Codec(".".join, lambda text, key: tuple(text.split(".")))  # the d
 @dataclass(frozen=True)
 class Field:
     """One query key: the ``part`` of the lesson it belongs to ("spec": the NetworkSpec, "data": the
-    DataSettings, "step": the Step page's sample and stage, "train": the TrainSettings, "net": the network's W
-    and b), the ``attr`` of that part it holds ("optimiser.name": a field of a field; None for "net": all of W
-    and b) and its ``codec``; at the value ``left_out`` (when not None) the key is left out of a link."""
+    DataSettings, "step": the Step page's sample and stage, "train": the TrainSettings, "mode": how the lesson
+    is taught, "net": the network's W and b), the ``attr`` of that part it holds ("optimiser.name": a field of
+    a field; None for "net": all of W and b) and its ``codec``; at the value ``left_out`` (when not None) the
+    key is left out of a link."""
 
     key: str
     part: str
@@ -201,6 +211,7 @@ FIELDS = (
     _train_field("eps", "optimiser.eps", NUMBER),
     _train_field("reg", "penalty.kind", TEXT),
     _train_field("lam", "penalty.rate", NUMBER),
+    Field("reveal", "mode", "reveal", FLAG, False),
     Field("w", "net", None, WEIGHTS),  # only for hand-set nets of up to MAX_SHARED_NUMBERS numbers
 )
 KEYS = tuple(f.key for f in FIELDS)
@@ -216,7 +227,7 @@ def encode(lesson: Lesson) -> dict[str, str]:
     net, data = lesson.net, lesson.data
     if data.name == "csv":
         raise BpvizError("dataset", "an uploaded CSV cannot travel in a link; share a built-in dataset")
-    parts = {"spec": net.spec, "data": data, "step": lesson, "train": lesson.train}
+    parts = {"spec": net.spec, "data": data, "step": lesson, "train": lesson.train, "mode": lesson}
     values = {f: attrgetter(f.attr)(parts[f.part]) for f in FIELDS if f.part in parts}
     params = {f.key: f.codec.write(v) for f, v in values.items() if f.left_out is None or v != f.left_out}
     if numbers_written(net.spec) <= MAX_SHARED_NUMBERS and _hand_set(net):
@@ -261,7 +272,8 @@ def one_value_each(query: Mapping[str, Sequence[str]]) -> dict[str, str]:
 
 def decode(params: Mapping[str, str], default: Lesson) -> Lesson:
     """The lesson a link describes; keys it leaves out come from ``default`` (sample and stage from 0).
-    Raises BpvizError. The parts are read and checked in turn: spec, data, weights, sample and stage, training."""
+    Raises BpvizError. The parts are read and checked in turn: spec, data, weights, sample and stage, training,
+    predict-then-reveal."""
     for key, value in params.items():
         if len(str(value)) > MAX_VALUE_CHARS:
             raise BpvizError(key, f"longer than {MAX_VALUE_CHARS} characters")
@@ -279,7 +291,7 @@ def decode(params: Mapping[str, str], default: Lesson) -> Lesson:
         raise BpvizError("sample", f"{step['sample']} is not a sample index from 0 to {data.n - 1}")
     if not 0 <= step["stage"] <= MAX_STAGE:
         raise BpvizError("stage", f"{step['stage']} is not a stage number")
-    return Lesson(net, data, **step, train=_train(params))
+    return Lesson(net, data, **step, train=_train(params), **_read(params, "mode", Lesson(net, data)))
 
 
 def _weights(spec: NetworkSpec, text: str) -> Network:

@@ -8,9 +8,10 @@ digits) and why; such a row reads "corrected", and a test holds bpviz to the cor
 
 Quantities (``Printed.what`` and ``at``): "z", "a", "delta" of (layer, neuron), layer 1 the first hidden one;
 "loss" and "loss_after" (the sample's loss before and after the update); "grad_w" and "w_after" of a weight
-(k, i, j), W[k][i, j] from neuron j of layer k to neuron i of layer k+1; "b_after" of a bias (k, i). A source
-that prints the negative of bpviz's quantity (an error term Err_j = −∂E/∂net_j where bpviz's δ is +∂L/∂z)
-says so with ``sign=-1``.
+(k, i, j), W[k][i, j] from neuron j of layer k to neuron i of layer k+1; "b_after" of a bias (k, i); for a
+computational graph (``bpviz.chainrule.published``, compared with its ``Result`` in place of the walk)
+"value" and "grad" (∂f/∂node) of a node by name. A source that prints the negative of bpviz's quantity (an
+error term Err_j = −∂E/∂net_j where bpviz's δ is +∂L/∂z) says so with ``sign=-1``.
 """
 
 from collections.abc import Callable
@@ -27,6 +28,8 @@ QUANTITIES: dict[str, Callable[..., float]] = {
     "grad_w": lambda w, k, i, j: w.trace.grad_W[k][i, j],
     "w_after": lambda w, k, i, j: w.updated.W[k][i, j],
     "b_after": lambda w, k, i: w.updated.b[k][i],
+    "value": lambda result, node: result.values[node],
+    "grad": lambda result, node: result.grads[node],
 }
 
 

@@ -27,11 +27,25 @@ from .stages import Walk
 class Quantity:
     """One quantity on a layer's nodes or a weight layer's edges: its symbol as the diagram writes it ("a",
     "δ", "w", "∂L/∂w") and its values (the layer's vector, shape (n_l,), or W[k]'s matrix); ``before``, of
-    the same shape, holds the values before an update (printed "w 0.40 → 0.36")."""
+    the same shape, holds the values before an update (printed "w 0.40 → 0.36"); where ``hidden`` is True the
+    value is the one the learner predicts (bpviz.lesson.predict): printed "?", drawn as not computed yet."""
 
     symbol: str
     values: np.ndarray
     before: np.ndarray | None = None
+    hidden: np.ndarray | None = None  # a mask of values's shape: True where the learner is to predict the value
+
+    def at(self, index) -> float | None:
+        """The value at ``index`` (i, or (i, j) of a matrix); None where it is hidden."""
+        if self.hidden is not None and self.hidden[index]:
+            return None
+        return float(self.values[index])
+
+    @property
+    def visible(self) -> np.ndarray:
+        """``values`` as floats with NaN where hidden (scales and colours never use a hidden value)."""
+        values = np.asarray(self.values, dtype=float)
+        return values if self.hidden is None else np.where(self.hidden, np.nan, values)
 
 
 Shown = tuple[Quantity, ...] | None  # None: not computed yet (a hollow node, a dotted edge)

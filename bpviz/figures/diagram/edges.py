@@ -21,9 +21,10 @@ MAG_BINS = np.array([0.2, 0.4, 0.6, 0.8])  # |value| / max|value| bin edges: 5 w
 @dataclass(frozen=True)
 class EdgeSet:
     """Every drawn edge, flattened (arrays of one length E): ``bias`` marks bias edges (j = −1), the segment
-    from (x0, y0) to (x1, y1) in px, ``value`` the first quantity (NaN when not computed), ``given`` whether
-    its layer has values, and ``quantities`` the (symbol, value, value before an update or None) of all it
-    shows, per edge."""
+    from (x0, y0) to (x1, y1) in px, ``value`` the first quantity (NaN when not computed or hidden), ``given``
+    whether its layer has values, ``hidden`` whether its first quantity is the one the learner predicts, and
+    ``quantities`` the (symbol, value or None where hidden, value before an update or None) of all it shows,
+    per edge."""
 
     k: np.ndarray
     i: np.ndarray
@@ -35,6 +36,7 @@ class EdgeSet:
     y1: np.ndarray
     value: np.ndarray
     given: np.ndarray
+    hidden: np.ndarray
     quantities: list
 
     def __len__(self) -> int:
@@ -43,7 +45,7 @@ class EdgeSet:
 
 def edge_set(cols: Columns, view: DiagramView, with_bias: bool) -> EdgeSet:
     """The drawn edges of ``cols`` with what ``view`` shows on them."""
-    parts = {name: [] for name in ("k", "i", "j", "bias", "x0", "y0", "x1", "y1", "value", "given")}
+    parts = {name: [] for name in ("k", "i", "j", "bias", "x0", "y0", "x1", "y1", "value", "given", "hidden")}
     quantities: list = []
     L = len(cols.x) - 1
     for k in range(L):
@@ -57,7 +59,8 @@ def edge_set(cols: Columns, view: DiagramView, with_bias: bool) -> EdgeSet:
     arrays = {name: np.concatenate(v) if v else np.zeros(0) for name, v in parts.items()}
     for name in ("k", "i", "j"):
         arrays[name] = arrays[name].astype(int)
-    arrays["bias"], arrays["given"] = arrays["bias"].astype(bool), arrays["given"].astype(bool)
+    for name in ("bias", "given", "hidden"):
+        arrays[name] = arrays[name].astype(bool)
     return EdgeSet(**arrays, quantities=quantities)
 
 
@@ -74,17 +77,20 @@ def _append(parts, quantities, k, ii, jj, y0, y1, cols: Columns, shown, bias: bo
     parts["given"].append(np.full(n, shown is not None))
     if shown is None:
         parts["value"].append(np.full(n, np.nan))
+        parts["hidden"].append(np.zeros(n, dtype=bool))
         quantities.extend([()] * n)
         return
     def pick(values):
         return None if values is None else np.asarray(values[ii] if bias else values[ii, jj], dtype=float)
 
-    now, before = [pick(q.values) for q in shown], [pick(q.before) for q in shown]
+    now, before = [pick(q.visible) for q in shown], [pick(q.before) for q in shown]
+    hidden = [np.zeros(n, dtype=bool) if q.hidden is None else pick(q.hidden).astype(bool) for q in shown]
     parts["value"].append(now[0])
+    parts["hidden"].append(hidden[0])
     for e in range(n):
-        quantities.append(
-            tuple((q.symbol, float(v[e]), None if b is None else float(b[e])) for q, v, b in zip(shown, now, before))
-        )
+        shows = zip(shown, now, before, hidden)
+        quantities.append(tuple((q.symbol, None if h[e] else float(v[e]), None if b is None else float(b[e]))
+                                for q, v, b, h in shows))  # fmt: skip
 
 
 def selected(edges: EdgeSet, element: tuple | None) -> np.ndarray:

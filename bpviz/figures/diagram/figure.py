@@ -131,7 +131,8 @@ def _highlights(p: Plan, view: DiagramView, selected: tuple | None) -> list[dict
 
 def _changed(edges: E.EdgeSet) -> np.ndarray:
     """Edges whose value differs from the one before the update."""
-    return np.array([any(b is not None and v != b for _, v, b in q) for q in edges.quantities], dtype=bool)
+    return np.array([any(b is not None and v is not None and v != b for _, v, b in q) for q in edges.quantities],
+                    dtype=bool)  # fmt: skip
 
 
 def _edge_points(p: Plan, names: Names, decimals: int) -> tuple[np.ndarray, np.ndarray, list[str]]:
@@ -223,7 +224,7 @@ def _alt(p: Plan, spec, view: DiagramView, names: Names, decimals: int) -> str:
         elif shown:
             q = shown[0]
             drawn = p.columns.drawn[k][:ALT_VALUES]
-            first = [f"{names.node(k, int(i))} = {format_value(q.values[i], decimals)}" for i in drawn]
+            first = [f"{names.node(k, int(i))} = {N.value_text(q.at(int(i)), decimals)}" for i in drawn]
             more = spec.layers[k] - len(first)
             parts.append(f"{layer_words[k]} {q.symbol}: {', '.join(first)}" + (f" and {more} more" if more else ""))
     if parts:

@@ -59,7 +59,9 @@ def legend_entries(
         out.append(Entry("line", f"{e} = 0 (thin grey)", P.ZERO, width=1.5))
     if any(shown is None for shown in view.edges):
         out.append(Entry("line", "not computed yet (dotted)", P.FAINT, "dot", 2))
-    if edges is not None and (edges.given & ~np.isfinite(value)).any():
+    if edges is not None and edges.hidden.any():
+        out.append(Entry("line", "to predict (dotted, ?)", P.FAINT, "dot", 2))
+    if edges is not None and (edges.given & ~np.isfinite(value) & ~edges.hidden).any():
         out.append(Entry("line", "NaN or infinite (dotted)", P.FAINT, "dot", 2))
     if view.changed:
         out.append(Entry("line", "changed by the update", P.rgba(P.HIGHLIGHT, 0.9), width=9))
@@ -92,6 +94,8 @@ def _node_entries(view: DiagramView) -> list[Entry]:
         ]
         if any(shown and np.any(shown[0].values == 0) for shown in view.nodes):
             out.append(Entry("marker", f"{n} = 0 (grey)", P.ZERO_FILL))
+    if any(q.hidden is not None for shown in view.nodes if shown for q in shown):
+        out.append(Entry("marker", "to predict (?)", P.EMPTY_FILL, symbol="circle-dot", outline=P.MUTED))
     if any(shown is None for shown in view.nodes):
         hollow = Entry("marker", "value not computed yet (?)", P.EMPTY_FILL, symbol="circle-dot", outline=P.MUTED)
         out.append(hollow)

@@ -34,7 +34,7 @@ def node_traces(
     vmax = [0.0, 0.0]  # the input's own scale, then the scale of layers 1..L
     for k, shown in enumerate(view.nodes):
         if shown:
-            finite = np.abs(shown[0].values[cols.drawn[k]])
+            finite = np.abs(shown[0].visible[cols.drawn[k]])
             finite = finite[np.isfinite(finite)]
             vmax[k > 0] = max(vmax[k > 0], float(finite.max()) if finite.size else 0.0)
     x, y, custom, hover, fill, line, width, symbol = [], [], [], [], [], [], [], []
@@ -54,11 +54,12 @@ def node_traces(
                 symbol.append("circle-dot")
                 hover.append(f"{name} · {title}<br>not computed yet")
             else:
-                value = float(shown[0].values[i]) if shown else np.nan
-                fill.append(_fill(value, vmax[k > 0]) if shown else P.NEUTRAL_FILL)
-                line.append(P.INK)
-                symbol.append("circle")
-                parts = [f"{q.symbol} = {format_value(q.values[i], decimals)}" for q in shown] if shown else []
+                value = shown[0].at(i) if shown else np.nan
+                hidden = value is None  # the learner's prediction: drawn as a value not computed yet
+                fill.append(_fill(np.nan if hidden else value, vmax[k > 0]) if shown else P.NEUTRAL_FILL)
+                line.append(P.MUTED if hidden else P.INK)
+                symbol.append("circle-dot" if hidden else "circle")
+                parts = [f"{q.symbol} = {value_text(q.at(i), decimals)}" for q in shown] if shown else []
                 hover.append("<br>".join([f"{name} · {title}", *parts]))
             if maps is not None:
                 fill[-1], symbol[-1] = TRANSPARENT, "square"
@@ -89,6 +90,11 @@ def node_traces(
 
 
 TRANSPARENT = "rgba(0,0,0,0)"
+
+
+def value_text(value: float | None, decimals: int) -> str:
+    """A node's value as its hover and the diagram's description write it: "?" while hidden (None)."""
+    return "?" if value is None else format_value(value, decimals)
 
 
 def map_hover(maps: NeuronMaps, layer: int, i: int, decimals: int) -> str:

@@ -235,7 +235,7 @@ def node_texts(view: DiagramView, names: Names, cols: G.Columns) -> list[list[G.
         if shown is None:
             values = [(("", None),)] * len(idx)
         else:
-            values = [tuple((q.symbol, float(q.values[i])) for q in shown) for i in idx]
+            values = [tuple((q.symbol, q.at(i)) for q in shown) for i in idx]  # None: hidden, printed "?"
         out.append([G.NodeText(names.node(k, int(i)), values[r]) for r, i in enumerate(idx)])
     return out
 
@@ -265,9 +265,9 @@ def _more_boxes(layers: Sequence[int], cols: G.Columns, font: float) -> tuple[G.
 
 def quantity_text(quantity: tuple, decimals: int, symbol: bool = True, change: bool = True) -> str:
     """ "w 0.4000", "w 0.4000 → 0.3589" (a value before and after an update), or without the symbol, or (not
-    ``change``) the number alone, the value after an update."""
+    ``change``) the number alone, the value after an update; a value None (hidden: to be predicted) is "?"."""
     name, value, before = quantity
-    text = format_value(value, decimals)
+    text = "?" if value is None else format_value(value, decimals)
     if before is not None and change:
         text = f"{format_value(before, decimals)} → {text}"
     return f"{name} {text}" if symbol else text
