@@ -66,7 +66,8 @@ MAX_TABLE_SIDE = 64  # a Next click on a near-limit net would otherwise send mil
 
 
 def weight_tables(w: Walk, index: int, layer: int, names: Names | None = None) -> dict[str, pd.DataFrame]:
-    """W⁽ˡ⁾, and ∂L/∂W⁽ˡ⁾ and W⁽ˡ⁾⁺ once known, as (n_l, n_{l-1}) tables; ``layer`` is 1..L.
+    """W⁽ˡ⁾, and ∂L/∂W⁽ˡ⁾ and W⁽ˡ⁾⁺ once known, as (n_l, n_{l-1}) tables; ``layer`` is 1..L; for a batch step
+    then ``batch_tables`` (every sample's δ and its share of each gradient).
 
     Tables keep at most MAX_TABLE_SIDE rows and columns (the first ones); the title then says
     which part is shown."""
@@ -81,7 +82,8 @@ def weight_tables(w: Walk, index: int, layer: int, names: Names | None = None) -
     rows = pd.Index(names.nodes(layer)[:r], name="to \\ from")
     cols = names.nodes(layer - 1)[:c]
     part = "" if spec.shapes[k] == (r, c) else f" (first {r} × {c} of {spec.shapes[k][0]} × {spec.shapes[k][1]})"
-    return {title + part: pd.DataFrame(m[:r, :c], index=rows, columns=cols) for title, m in matrices.items()}
+    tables = {title + part: pd.DataFrame(m[:r, :c], index=rows, columns=cols) for title, m in matrices.items()}
+    return tables | batch_tables(w, index, layer, names)
 
 
 def batch_tables(w: Walk, index: int, layer: int, names: Names | None = None) -> dict[str, pd.DataFrame]:
