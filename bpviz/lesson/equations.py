@@ -346,7 +346,7 @@ def _batch_loss(s: _Scope) -> tuple[str, float]:
     c = _batch_factor(s.spec, w.batch)
     losses = w.trace.sample_losses
     general = rf"{c}\left({s.each(lhs, 0)} + \dots + {s.each(lhs, w.batch - 1)}\right)"
-    numbers = rf"{c}\left({capped_sum(w.batch, lambda n: factor(losses[n], d), terms_per_line(d) * 2)}\right)"
+    numbers = rf"{c}\bigl({capped_sum(w.batch, lambda n: factor(losses[n], d), terms_per_line(d) * 2)}\bigr)"
     return aligned(*chain(lhs, general, numbers, number(w.trace.loss, d))), w.trace.loss
 
 
@@ -506,7 +506,7 @@ def _batch_terms(s: _Scope, symbols: Callable[[int], str], numbers: Callable[[in
     c, k = _batch_factor(s.spec, s.w.batch), s.w.batch
     dots = r" + \dots" if k > 2 else ""
     general = rf"{c}\left({symbols(0)}{dots} + {symbols(k - 1)}\right)"
-    return general, rf"{c}\left({capped_sum(k, numbers, terms_per_line(s.d))}\right)"
+    return general, rf"{c}\bigl({capped_sum(k, numbers, terms_per_line(s.d))}\bigr)"  # \left( cannot break a line
 
 
 def _edge(s: _Scope, index: int, k: int, i: int, j: int) -> Explanation:
