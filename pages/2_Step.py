@@ -23,7 +23,7 @@ from webui import step as act
 from webui.diagram_view import show_diagram
 from webui.notices import md, show
 from webui.setup import NAV, figure_scale, setup_page
-from webui.step_sample import pick_sample
+from webui.step_sample import pick_sample, shown_sample
 
 setup_page("Step")
 presenting = state.presenting()  # only the stage, the diagram, its equation and Back/Next
@@ -96,6 +96,7 @@ else:
                                help=missing or "This network, sample and update as a runnable script that "
                                "prints every number of the step.")  # fmt: skip
 autoplay.ticker(n_stages)
+w = shown_sample(w, nav)  # a batch: which of its samples the nodes and neuron equations show
 # A presentation clicker sends PageDown / PageUp: two more buttons, hidden by CSS, take those keys.
 with st.container(key=act.CLICKER):
     st.button("Next stage", key=act.CLICKER_NEXT, shortcut="PageDown", on_click=act.move, args=(1, n_stages))
@@ -104,12 +105,12 @@ st.html(f"<style>.st-key-{act.CLICKER} {{display: none;}}</style>")
 
 if not presenting:  # in presentation mode the navigation row says the stage
     st.progress((index + 1) / n_stages, text=f"**Stage {index + 1} of {n_stages}** · {stage.label}")
-    st.latex(stage_latex(spec, stage, names, w.optimiser, w.penalty))
+    st.latex(stage_latex(spec, stage, names, w.optimiser, w.penalty, w.batch))
 if applied and last:
     show(state.Notice("success", act.applied_text(w, decimals)), st)
 if stage.kind == "update" and not presenting:
     m = st.columns(3)
-    m[0].metric("Loss on this sample before the update", format_value(w.trace.loss, decimals))
+    m[0].metric(f"Loss {act.loss_words(w)} before the update", format_value(w.trace.loss, decimals))
     m[1].metric("after the update", format_value(w.loss_after, decimals),
                 delta=format_value(w.loss_after - w.trace.loss, decimals), delta_color="inverse")  # fmt: skip
 

@@ -24,8 +24,9 @@ SHAPES = {
     "digits": (64, 10, 10),
     "mazur": (2, 2, None),
     "textbook": (3, 1, None),
+    "twobatch": (2, 2, None),
 }
-FIXED_SIZE = {"digits": 1797, "mazur": 1, "textbook": 1}
+FIXED_SIZE = {"digits": 1797, "mazur": 1, "textbook": 1, "twobatch": 2}
 
 
 def test_every_named_dataset_is_covered():
@@ -86,6 +87,12 @@ def test_the_textbook_example_is_the_published_sample():
     ds = make_dataset("textbook")
     np.testing.assert_array_equal(ds.X, [[1, 0, 1]])
     np.testing.assert_array_equal(ds.Y, [[1]])
+
+
+def test_the_batch_example_is_the_published_pair_of_samples():
+    ds = make_dataset("twobatch")
+    np.testing.assert_array_equal(ds.X, [[3, 1], [-1, 4]])
+    np.testing.assert_array_equal(ds.Y, [[1, 0], [0, 1]])
 
 
 @pytest.mark.parametrize("name", ["xor", "circles", "moons", "spiral", "gaussians", "sine"])

@@ -19,7 +19,12 @@ from webui import step as step_ui
 
 WORKED = [key for key, p in PRESETS.items() if p.published is not None]
 # (preset, label): the numbers a source prints wrong, each explained in its Printed.why.
-CORRECTIONS = {("mazur", "E_total after the update"), ("textbook", "Err6")}
+CORRECTIONS = {
+    ("mazur", "E_total after the update"),
+    ("textbook", "Err6"),
+    ("twobatch", "instance 1: ∂L/∂V22 (“increases … by a factor of 0.0004”)"),
+    *(("twobatch", f"V{n} after the step") for n in ("11", "12", "21", "22")),
+}
 
 
 def source_walk(key: str):
@@ -28,7 +33,7 @@ def source_walk(key: str):
 
 
 def test_the_library_holds_both_worked_examples():
-    assert set(WORKED) == {"mazur", "textbook"}
+    assert set(WORKED) == {"mazur", "textbook", "twobatch"}
 
 
 @pytest.mark.parametrize("key", WORKED)
@@ -53,6 +58,42 @@ def test_the_textbook_numbers_one_by_one():
                                                  "0.194", "0.218", "0.194", "-0.408"]  # fmt: skip
 
 
+def test_the_batch_example_numbers_one_by_one():
+    """The blog post's batch of two: instance 1's values to full double precision (the last digits within float64
+    rounding), its shares of the gradient and, after one step of the summed gradient, both instances' outputs."""
+    w = source_walk("twobatch")
+    assert w.batch == 2 and w.net.spec.reduction == "sum" and w.net.spec.bias == "none"
+    rows = {r.label: r for r in compare(w, get_preset("twobatch").published)}
+    assert rows["instance 1: h1_out"].bpviz == "0.9999998874648379"
+    assert rows["instance 1: grad_w11"].bpviz == "-5.34381483665323e-08"  # printed in scientific notation
+    assert rows["instance 1: grad_v11"].bpviz == "-0.10518769048825163"
+    last_digits = rows["instance 1: grad_w22"]  # printed ...027136, float64 rounding gives ...027134 here
+    assert last_digits.verdict == "matches" and last_digits.bpviz != last_digits.printed and "10¹⁴" in last_digits.note
+    assert rows["instance 2: ∂L/∂V22 (“a loss decrease by a factor of -0.025”)"].bpviz == "-0.025"
+    assert [rows[f"instance {n}: new loss"].bpviz for n in (1, 2)] == ["0.08153138", "0.29280989"]
+    # the summed gradient: V22 after = 2 − 0.5·(share₁ + share₂), not the 2.01595986 printed
+    shares = w.contributions(2)[:, 1, 1]
+    assert rows["V22 after the step"].bpviz == f"{2 - 0.5 * shares.sum():.8f}" == "2.01227682"
+    assert rows["instance 1: ∂L/∂V22 (“increases … by a factor of 0.0004”)"].bpviz == "0.0005"
+
+
+def test_the_printed_v_is_off_because_it_does_not_give_the_printed_outputs():
+    """The correction's reason, checked: the V the post prints gives other outputs than it prints next."""
+    p = get_preset("twobatch")
+    w = source_walk("twobatch")
+    printed_V = np.array([[1.06837185, -2.01725687], [0.07134767, 2.01595986]])  # rows: hidden units
+    theirs = Network.from_arrays(p.spec, [w.updated.W[0], printed_V.T], w.updated.b)
+    assert np.round(theirs.outputs(np.array([[3.0, 1.0]]))[1][0], 4).tolist() == [0.7445, 0.1212]
+    assert np.round(w.updated.outputs(np.array([[3.0, 1.0]]))[1][0], 8).tolist() == [0.74165987, 0.12162137]
+
+
+def test_a_full_precision_number_is_held_within_float64_rounding_only():
+    p = get_preset("twobatch").published
+    printed = next(n for n in p.numbers if n.label == "instance 1: grad_w22")
+    assert printed.full_precision and printed.agrees("0.0004733812240027134")
+    assert not printed.agrees("0.0004733812240027")  # 16 digits: off by 3·10⁻¹⁴ relative
+
+
 def test_the_comparison_can_fail():
     p = get_preset("textbook")
     net = p.network()
@@ -71,6 +112,9 @@ def test_the_numbers_apply_only_to_the_sources_own_step():
     w = walk(net, [1, 0, 1], [1])
     assert publication_of(w.updated, [1, 0, 1], [1]) is None  # after the update
     assert publication_of(get_preset("xor").network(), [0, 0], [0]) is None  # a preset without a source
+    batch = get_preset("twobatch")
+    assert publication_of(batch.network(), [[3, 1], [-1, 4]], [[1, 0], [0, 1]]) is batch.published
+    assert publication_of(batch.network(), [3, 1], [1, 0]) is None  # one of its samples alone
 
 
 def test_the_step_page_shows_the_published_numbers_tab():

@@ -85,6 +85,21 @@ def test_round_trip_every_field(lesson):
         np.testing.assert_array_equal(got, want)
 
 
+def test_the_step_batch_travels_and_is_left_out_at_one_sample():
+    data = DataSettings("circles", n=50)
+    net = Network.initialise(NetworkSpec((2, 3, 1), ("tanh", "sigmoid"), "binary_cross_entropy"))
+    batch = Lesson(net, data, sample=48, stage=2, batch=3)  # rows 48, 49, 0
+    params = encode(batch)
+    assert params["batch"] == "3" and "batch" not in encode(Lesson(net, data, sample=48))
+    assert decode(params, DEFAULT).batch == 3 and decode(encode(Lesson(net, data)), DEFAULT).batch == 1
+    for bad in ("0", "9", "x"):  # k is 1 to 8
+        with pytest.raises(BpvizError, match="batch"):
+            decode({**params, "batch": bad}, DEFAULT)
+    one = encode(Lesson(Network.initialise(PRESETS["mazur"].spec), PRESETS["mazur"].data))
+    with pytest.raises(BpvizError, match="batch"):  # no more samples than the data has
+        decode(one | {"batch": "2"}, DEFAULT)
+
+
 TRAINED = TrainSettings(7, 3, Optimiser("adam", 0.5, 0.8, 0.99, 0.9, 1e-6), Penalty("l1", 0.002))  # none default
 
 
@@ -95,15 +110,15 @@ def test_the_field_table_covers_every_setting_of_a_lesson_once():
     held = {part: [f.attr for f in FIELDS if f.part == part] for part in parts}
     assert sorted(held["spec"]) == sorted(SPEC_FIELDS)
     assert sorted(held["data"]) == sorted(f.name for f in fields(DataSettings))
-    assert held["step"] == ["sample", "stage"] and held["net"] == [None] and held["mode"] == ["reveal"]
+    assert held["step"] == ["sample", "batch", "stage"] and held["net"] == [None] and held["mode"] == ["reveal"]
     assert {f.part for f in FIELDS} == set(parts)
     nested = {"optimiser": Optimiser, "penalty": Penalty}
     every = [f"{f.name}.{g.name}" if f.name in nested else f.name for f in fields(TrainSettings)
              for g in (fields(nested[f.name]) if f.name in nested else [None])]  # fmt: skip
     assert sorted(held["train"]) == sorted(every)
     assert len(set(KEYS)) == len(KEYS) == len(FIELDS)
-    assert list(encode(replace(FEATURED, train=TRAINED, reveal=True))) == list(KEYS)
-    left_out = {f.key for f in FIELDS if f.part in ("train", "mode")} | {"feat", "draw"}  # at their defaults
+    assert list(encode(replace(FEATURED, train=TRAINED, batch=2, reveal=True))) == list(KEYS)
+    left_out = {f.key for f in FIELDS if f.part in ("train", "mode")} | {"feat", "draw", "batch"}  # at defaults
     assert list(encode(LESSONS[0])) == [f.key for f in FIELDS if f.key not in left_out]
 
 

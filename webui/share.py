@@ -83,6 +83,8 @@ def share_box() -> None:
             weights = (f"the weights its seed draws (links carry edited or trained weights up to "
                        f"{MAX_SHARED_NUMBERS:,} weights and biases; download the network file for the rest)")
         sample = f"sample {lesson.sample}"
+        if lesson.batch > 1:
+            sample = f"batch of {lesson.batch} samples from {sample}"
         if state.step().source == "manual":
             sample += " of the dataset (a sample typed by hand does not travel)"
         notices.caption(

@@ -138,8 +138,10 @@ class Carried:
 
 @dataclass
 class Step:
-    """The stage index; the user's selection (None: follow the stage); the sample ("dataset": row ``sample``;
-    "manual": the typed ``x_text``, ``y_text``, and ``manual``, the last typed (x, y) that parsed); decimals;
+    """The stage index; the user's selection (None: follow the stage); the sample ("dataset": row ``sample``, and
+    with ``batch`` = k > 1 the k − 1 rows after it; "manual": the typed ``x_text``, ``y_text``, and ``manual``, the
+    last typed (x, y) that parsed, one sample a line); ``viewed``, the sample of the batch the diagram shows;
+    decimals;
     the walk and gradient check (computed once per key); the networks before each applied update, each with the
     optimiser state it had (``Carried``), newest last, valid while ``undo_at`` is current; ``carried``, the
     optimiser state the last applied update (or Undo) left, which the next step's update starts from;
@@ -150,6 +152,8 @@ class Step:
     selected: tuple | None = None
     source: str = "dataset"
     sample: int = 0
+    batch: int = 1
+    viewed: int = 0
     x_text: str = ""
     y_text: str = ""
     manual: tuple | None = None
@@ -359,6 +363,7 @@ def load_preset(key: str) -> None:
     preset = get_preset(key)
     s = shared()
     s.train, s.preset = preset.train, key
+    step().sample, step().batch, step().viewed = 0, preset.batch, 0  # a worked example's own step
     set_data(preset.data)
     set_net(preset.network())
 
@@ -473,7 +478,8 @@ def lesson() -> Lesson | None:
     if data.name == "csv":
         return None
     sample = min(step().sample, data.n - 1)  # the Step page clamps it the same way
-    return Lesson(net(), data, sample, step().stage, train_settings(), reveal().on)
+    batch = min(step().batch, data.n) if step().source == "dataset" else 1
+    return Lesson(net(), data, sample, step().stage, train_settings(), batch, reveal().on)
 
 
 def load_lesson(new: Lesson) -> None:
@@ -481,7 +487,7 @@ def load_lesson(new: Lesson) -> None:
     settings and predict-then-reveal."""
     reveal().on = new.reveal
     s = step()
-    s.source, s.sample, s.stage = "dataset", new.sample, new.stage
+    s.source, s.sample, s.stage, s.batch, s.viewed = "dataset", new.sample, new.stage, new.batch, 0
     shared().train = new.train
     set_data(new.data)
     set_net(new.net)

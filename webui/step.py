@@ -15,7 +15,7 @@ import streamlit as st
 from bpviz import gradient_check
 from bpviz.engine.gradcheck import GradCheck
 from bpviz.lesson.numbers import format_value, printf_format
-from bpviz.lesson.stages import Walk, walk
+from bpviz.lesson.stages import Walk, reduction_words, walk
 from webui import state, viewport
 
 # Widget keys (browser tests find them as .st-key-<key>).
@@ -58,11 +58,13 @@ FILL = "fill_step"  # the container of the panes: in presentation mode, the rest
 
 
 def current_walk(x: np.ndarray, y: np.ndarray) -> Walk:
-    """The walk of the sample (x, y) through the shared network, its update by the Train page's optimiser and
-    penalty from the state the last applied update left; computed once per version, sample and settings."""
+    """The walk of the sample (x, y), or of the batch (x, y of k rows), through the shared network, its update by
+    the Train page's optimiser and penalty from the state the last applied update left; computed once per version,
+    sample and settings."""
     net, t = state.net(), state.train_settings()
     carried = state.carried_state(t.optimiser.name)
-    key = (state.version(), tuple(x), tuple(y), t.optimiser, t.penalty, carried is None)  # carried: of this version
+    sample = (np.shape(x), tuple(np.ravel(x)), tuple(np.ravel(y)))
+    key = (state.version(), sample, t.optimiser, t.penalty, carried is None)  # carried: of this version
     return state.memo(state.step(), "walk", key, lambda: walk(net, x, y, t.optimiser, t.penalty, carried))
 
 
@@ -132,9 +134,14 @@ def applied_text(w: Walk, decimals: int) -> str:
     before, after = format_value(w.trace.loss, decimals), format_value(w.loss_after, decimals)
     return (
         f"Update applied: every trained parameter moved by {_moved_by(w)} (η = {w.net.spec.learning_rate:g}), and the "
-        f"loss on this sample fell from {before} to {after}. Next starts a new step from the new weights (Train "
+        f"loss {loss_words(w)} fell from {before} to {after}. Next starts a new step from the new weights (Train "
         "continues from them too); Undo takes the update back."
     )
+
+
+def loss_words(w: Walk) -> str:
+    """Whose loss the step shows: "on this sample", or "of the batch (mean over the 3 samples)"."""
+    return "on this sample" if w.batch == 1 else f"of the batch ({reduction_words(w.net.spec.reduction, w.batch)})"
 
 
 def _moved_by(w: Walk) -> str:

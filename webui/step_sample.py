@@ -1,15 +1,18 @@
-"""The Step page's sample picker: a dataset row by number, or x and y typed by hand.
+"""The Step page's sample picker: a dataset row by number (and a batch of k rows from it), or x and y typed by
+hand; and the "sample i of k" choice of which sample of a batch the diagram and equations show.
 
 A typed sample that does not parse shows the error and keeps the last one that did, so a
-typo never loses the step on screen.
+typo never loses the step on screen. A batch is k consecutive rows of the dataset from the chosen one (going
+round past the last row), 1 ≤ k ≤ MAX_BATCH; a typed sample is one sample.
 """
 
 import numpy as np
 import streamlit as st
 
 from bpviz import BpvizError, Dataset, Network
-from bpviz.data.samples import DIGIT_PIXEL, DIGIT_SIDE, dataset_sample, digit_image
+from bpviz.data.samples import DIGIT_PIXEL, DIGIT_SIDE, MAX_BATCH, batch_rows, dataset_sample, digit_image
 from bpviz.io.text import format_vector, parse_vector
+from bpviz.lesson.stages import Walk, reduction_words
 from webui import notices, state
 
 SOURCES = {"dataset": "From the dataset", "manual": "Typed by hand"}
@@ -17,12 +20,15 @@ PREVIEW = 6  # values of a long vector shown in the caption
 # Widget keys.
 SOURCE = "step_w_source"
 SAMPLE = "step_w_sample"
+BATCH = "step_w_batch"
+VIEWED = "step_w_viewed"
 X = "step_w_x"
 Y = "step_w_y"
 
 
 def pick_sample(net: Network) -> tuple[np.ndarray, np.ndarray, str, str | None]:
-    """(x, y, a one-line description, a problem to show or None) of the chosen sample.
+    """(x, y, a one-line description, a problem to show or None) of the chosen sample: x (n_in,) and y (n_out,),
+    or for a batch of k > 1 samples x (k, n_in) and y (k, n_out).
 
     Draws its widgets where it is called (the Step page calls it in the sidebar). When the
     dataset does not fit the network, it switches to typed input and says why.
@@ -41,6 +47,8 @@ def pick_sample(net: Network) -> tuple[np.ndarray, np.ndarray, str, str | None]:
     else:
         x, y = _typed(ds, n_in, n_out)
         what = "typed by hand"
+    if x.ndim == 2:
+        return x, y, what, problem
     return x, y, " · ".join([_preview("x", x), _preview("y", y), what]), problem
 
 
@@ -63,9 +71,19 @@ def _from_dataset(ds: Dataset) -> tuple[np.ndarray, np.ndarray, str]:
     s.sample = min(s.sample, len(ds) - 1)
     last = len(ds) - 1
     st.number_input(f"Sample number (0 to {last})", 0, last, step=1, **state.bind_field(SAMPLE, s, "sample"))
+    most = min(MAX_BATCH, len(ds))
+    s.batch = min(max(s.batch, 1), most)
+    if most > 1:
+        st.number_input(f"Batch size k (1 to {most})", 1, most, step=1, **state.bind_field(BATCH, s, "batch"),
+                        help="Step k samples at once: rows from the sample number on. The update takes the mean or "
+                        "sum of their gradients (the network's batch reduction).")  # fmt: skip
     x, y, what = dataset_sample(ds, s.sample)
     if ds.name == "digits":
         st.image(digit_image(x), caption=what, width=DIGIT_SIDE * DIGIT_PIXEL)
+    if s.batch > 1:
+        rows = batch_rows(len(ds), s.sample, s.batch)
+        words = reduction_words(state.net().spec.reduction, s.batch)
+        return ds.X[rows], ds.Y[rows], f"a batch of rows {', '.join(map(str, rows))} of 0–{len(ds) - 1} ({words})"
     which = "the only sample" if len(ds) == 1 else f"sample {s.sample} of 0–{len(ds) - 1}"
     return x, y, which + (f", {what}" if what else "")
 
@@ -86,6 +104,20 @@ def _typed(ds: Dataset | None, n_in: int, n_out: int) -> tuple[np.ndarray, np.nd
         return np.array(s.manual[0]), np.array(s.manual[1])
     s.manual = (tuple(x), tuple(y))
     return x, y
+
+
+def shown_sample(w: Walk, where) -> Walk:
+    """The walk showing the sample of its batch the user picked ("Sample 1 … k", drawn in ``where``); ``w``
+    itself for one sample."""
+    if w.batch == 1:
+        return w
+    s = state.step()
+    s.viewed = min(s.viewed, w.batch - 1)
+    bound = state.bind_field(VIEWED, s, "viewed")
+    where.segmented_control("Showing sample", range(w.batch), format_func=lambda r: f"{r + 1} of {w.batch}",
+                            required=True, help="The diagram's nodes and the neuron equations show this sample; the "
+                            "gradients and the update are the whole batch's.", **bound)  # fmt: skip
+    return w.viewing(s.viewed)
 
 
 def _preview(name: str, values: np.ndarray) -> str:

@@ -48,9 +48,9 @@ def _gate(name: str) -> Callable[[int, float, int, int], Dataset]:
     return lambda n, noise, seed, classes: D.gate(name, n, noise, seed)
 
 
-def _one_sample(name: str, label: str, make: Callable[[], Dataset]) -> Source:
-    """A worked example's one fixed sample: no settings, all of it for training."""
-    return Source(name, label, (), lambda n, e, s, k: make(), {"n": 1, "noise": 0.0, "test_fraction": 0.0}, False)
+def _one_sample(name: str, label: str, make: Callable[[], Dataset], n: int = 1) -> Source:
+    """A worked example's ``n`` fixed samples (one by default): no settings, all of them for training."""
+    return Source(name, label, (), lambda n, e, s, k: make(), {"n": n, "noise": 0.0, "test_fraction": 0.0}, False)
 
 
 TRUTH_TABLE = MappingProxyType({"n": 4, "noise": 0.0, "test_fraction": 0.0})
@@ -81,6 +81,7 @@ SOURCES: dict[str, Source] = {
         ),
         _one_sample("mazur", "2-2-2 worked example (1 sample)", D.worked_example),
         _one_sample("textbook", "3-2-1 textbook example (1 sample)", D.textbook_example),
+        _one_sample("twobatch", "2-2-2 batch example (2 samples)", D.batch_example, n=2),
         Source("csv", "my CSV file…", (), None),
     )
 }
@@ -154,7 +155,7 @@ def make_dataset(
     inputs are the ``features`` of its points (``features.with_features``; the raw points by default).
 
     Gates with n=4 and noise=0 are exactly the 4 points of the truth table; the
-    digits and the 1-sample worked examples (``mazur``, ``textbook``) are fixed.
+    digits and the worked examples' samples (``mazur``, ``textbook``, ``twobatch``) are fixed.
     """
     check_settings(name, n, noise, classes, features=features)
     noise = noise + 0.0  # a typed "-0" is -0.0, which NumPy refuses as a scale ("scale < 0")

@@ -9,7 +9,6 @@ A network fits a dataset when n_in = X.shape[1] and ``Dataset.for_outputs(n_out)
 dataset's own Y.shape[1], or for two classes either 1 (a 0/1 target) or 2 (one-hot, e.g. for softmax).
 """
 
-
 import numpy as np
 
 from bpviz.engine.activations import ACTIVATIONS
@@ -100,6 +99,13 @@ def worked_example() -> Dataset:
 def textbook_example() -> Dataset:
     """The one sample of the 3-2-1 textbook example: x = (1, 0, 1), class label 1 as the target y = (1,)."""
     return Dataset("textbook", np.array([[1.0, 0.0, 1.0]]), np.array([[1.0]]), None, ("x1", "x2", "x3"))
+
+
+def batch_example() -> Dataset:
+    """The two samples of the 2-2-2 batch example: x = (3, 1) with y = (1, 0), and x = (−1, 4) with y = (0, 1)."""
+    return Dataset(
+        "twobatch", np.array([[3.0, 1.0], [-1.0, 4.0]]), np.array([[1.0, 0.0], [0.0, 1.0]]), None, ("x1", "x2")
+    )
 
 
 def output_choices(ds: Dataset) -> tuple[int, ...]:

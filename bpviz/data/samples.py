@@ -1,4 +1,4 @@
-"""One sample of a dataset for the Step page: its row, and a digit drawn as a picture."""
+"""One sample of a dataset for the Step page, or a batch of them: its rows, and a digit drawn as a picture."""
 
 import numpy as np
 
@@ -12,6 +12,18 @@ def dataset_sample(ds: Dataset, index: int) -> tuple[np.ndarray, np.ndarray, str
         raise BpvizError("sample", f"{index} is not a sample number from 0 to {len(ds) - 1}")
     what = f"class {ds.class_names[ds.labels[index]]}" if ds.is_classification else ""
     return ds.X[index], ds.Y[index], what
+
+
+MAX_BATCH = 8  # samples one step of the Step page may take
+
+
+def batch_rows(n: int, start: int, k: int) -> list[int]:
+    """The rows of a batch of ``k`` samples of a dataset of ``n`` rows: ``start`` and the k − 1 after it, going
+    round to row 0 past the last (batch_rows(5, 3, 3) == [3, 4, 0]). Raises BpvizError for a k outside 1 to
+    min(MAX_BATCH, n)."""
+    if not 1 <= k <= min(MAX_BATCH, n):
+        raise BpvizError("batch", f"{k} samples; a step takes 1 to {min(MAX_BATCH, n)} of these {n}")
+    return [(start + r) % n for r in range(k)]
 
 
 DIGIT_SIDE = 8

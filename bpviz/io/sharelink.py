@@ -1,7 +1,7 @@
 """Share links: the state that defines a lesson, as short URL query parameters.
 
     net=2-2-2  act=sig.sig  loss=half_sse  red=sum  bias=frozen  init=uniform  seed=0  lr=0.5
-    data=mazur  n=1  noise=0  k=3  test=0  [feat=x1sq.x2sq  draw=3]  sample=0  stage=3
+    data=mazur  n=1  noise=0  k=3  test=0  [feat=x1sq.x2sq  draw=3]  sample=0  [batch=3]  stage=3
     [ep=300  bs=16  opt=adam  mu=0.9  b1=0.9  b2=0.999  rho=0.99  eps=1e-08  reg=l2  lam=0.001]  [reveal=1]
     w=0.15_0.2_0.25_0.3_0.35_0.35_0.4_0.45_0.5_0.55_0.6_0.6   (hand-set or trained nets, ≤ 200 numbers)
     w=zmpmZmZmZsI_…                                          (201 to 1,000 numbers: packed float64)
@@ -18,10 +18,11 @@ answers a longer one with 414), and a link is meant to be pasted into chats and 
 travels as the weights its seed draws (its network file carries the rest).
 
 Keys left out take their defaults; the keys added after links were first shared (``feat``, the input
-features, ``draw``, the data's draw number, the training settings ``ep`` to ``lam``, and ``reveal=1``, the
-Step and Chain rule pages' predict-then-reveal mode) are left out at their defaults (the raw inputs; draw 0;
-``TrainSettings()``; off), so an older link re-encodes to its own text and
-opens with them. ``decode`` validates everything and raises BpvizError on any tampered or stale value.
+features, ``draw``, the data's draw number, ``batch``, the Step page's batch size, the training settings
+``ep`` to ``lam``, and ``reveal=1``, the Step and Chain rule pages' predict-then-reveal mode) are left out at
+their defaults (the raw inputs; draw 0; 1 sample; ``TrainSettings()``; off), so an older link re-encodes to its
+own text and opens with them. ``decode`` validates everything and raises BpvizError on any tampered or stale
+value.
 
 The address bar holds a lesson's keys next to others the app keeps there
 (``present=1`` for presentation mode): ``url_params`` merges them, ``link``
@@ -40,6 +41,7 @@ import numpy as np
 
 from bpviz.data.catalog import DataSettings
 from bpviz.data.features import DEFAULT_FEATURES
+from bpviz.data.samples import batch_rows
 from bpviz.engine.activations import ACTIVATIONS
 from bpviz.engine.errors import BpvizError
 from bpviz.engine.network import Network
@@ -65,6 +67,7 @@ class Lesson:
     sample: int = 0
     stage: int = 0
     train: TrainSettings = TrainSettings()
+    batch: int = 1
     reveal: bool = False
 
 
@@ -200,6 +203,7 @@ FIELDS = (
     Field("feat", "data", "features", KEYS_JOINED, DEFAULT_FEATURES),
     Field("draw", "data", "draw", WHOLE, 0),
     Field("sample", "step", "sample", WHOLE),
+    Field("batch", "step", "batch", WHOLE, 1),
     Field("stage", "step", "stage", WHOLE),
     _train_field("ep", "epochs", WHOLE),
     _train_field("bs", "batch_size", WHOLE),
@@ -289,6 +293,7 @@ def decode(params: Mapping[str, str], default: Lesson) -> Lesson:
     step = _read(params, "step", Lesson(net, data))
     if not 0 <= step["sample"] < data.n:
         raise BpvizError("sample", f"{step['sample']} is not a sample index from 0 to {data.n - 1}")
+    batch_rows(data.n, step["sample"], step["batch"])  # 1 to MAX_BATCH samples, and no more than the data has
     if not 0 <= step["stage"] <= MAX_STAGE:
         raise BpvizError("stage", f"{step['stage']} is not a stage number")
     return Lesson(net, data, **step, train=_train(params), **_read(params, "mode", Lesson(net, data)))

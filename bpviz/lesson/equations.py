@@ -12,6 +12,12 @@ result comes from the engine (the ``Walk``'s trace and updated network); the ter
 numbers written out, capped at ``MAX_TERMS`` terms ("… (n more)") while the result stays exact. Each "=" of a
 chain starts a line of its own (the symbols, then the numbers, then the result), so an equation stays as
 narrow as its widest step. A quantity not computed yet at the stage has ``latex=None``.
+
+A step of a batch of k samples writes the shown sample's (``Walk.sample``, s = 1..k) z, a, loss and δ, the δ
+being of that sample's own loss, and writes the batch's loss and gradients as the reduction of the samples'
+terms with their numbers, c = 1/k for 'mean' or 1 for 'sum' (see ``bpviz.lesson.stages``):
+
+    L = c (L[1] + … + L[k])     ∂L/∂w^{(l)}_{i,j} = c (δ^{(l)}_i[1] a^{(l-1)}_j[1] + … + δ^{(l)}_i[k] a^{(l-1)}_j[k])
 """
 
 from collections.abc import Callable, Sequence
@@ -29,11 +35,10 @@ from bpviz.lesson.numbers import factor, number, setting
 from . import updates
 from .names import Names
 from .selection import element_label
-from .stages import Stage, Walk
+from .stages import Stage, Walk, reduction_words
 
 MAX_TERMS = 8
 LINE_BREAK = r" \\ &\qquad"  # continues a long sum on the next line of an aligned block
-
 
 
 @dataclass(frozen=True)
@@ -97,10 +102,14 @@ def stage_latex(
     names: Names | None = None,
     optimiser: Optimiser = SGD,
     penalty: Penalty = NO_PENALTY,
+    batch: int = 1,
 ) -> str:
     """The equation the stage evaluates for a whole layer, without numbers (the loss named as ``names`` do;
-    the gradient with ``penalty``'s term, the update by ``optimiser``'s rule)."""
+    the gradient with ``penalty``'s term, the update by ``optimiser``'s rule; a batch of ``batch`` > 1 samples
+    sums each sample's loss and δ aᵀ with its reduction's factor)."""
     L, l = spec.depth, stage.layer
+    if batch > 1 and stage.kind in ("loss", "grad", "delta"):
+        return _batch_rule(spec, stage, batch, penalty)
     loss = (names or Names(spec)).loss_tex
     if stage.kind == "start":
         return r"a^{(0)} = x"
@@ -130,6 +139,25 @@ def stage_latex(
     return rf"W^{{+}} = W - \eta\,{DL}W}}, \quad {lr}{kept}"
 
 
+def _batch_rule(spec: NetworkSpec, stage: Stage, k: int, penalty: Penalty) -> str:
+    """The loss, δ and gradient rules of a batch step: each sample's own δ, then c Σ_s over the k samples."""
+    L, l, c = spec.depth, stage.layer, _batch_factor(spec, k)
+    if stage.kind == "loss":
+        return rf"L = {c}\sum_{{s=1}}^{{{k}}} L[s], \quad L[s] = {LOSSES[spec.loss].latex}"
+    if stage.kind == "delta":
+        rule = _output_delta_rule(spec, batch=k) if l == L else _hidden_delta_rule(l)
+        return rf"{rule} \quad \text{{for each sample s}}"
+    bias = rf", \quad {DL}b^{{({l})}}}} = {c}\sum_s \delta^{{({l})}}[s]" if spec.bias != "none" else ""
+    term = _penalty_term(penalty, rf"W^{{({l})}}")
+    each = rf"\delta^{{({l})}}[s] \left(a^{{({l - 1})}}[s]\right)^{{\!\top}}"
+    return rf"{DL}W^{{({l})}}}} = {c}\sum_{{s=1}}^{{{k}}} {each}{term}{bias}"
+
+
+def _batch_factor(spec: NetworkSpec, k: int) -> str:
+    """c of the reduction in front of a batch's sum: "\tfrac{1}{3}" for 'mean' over 3 samples, "" for 'sum'."""
+    return rf"\tfrac{{1}}{{{k}}}" if spec.reduction == "mean" else ""
+
+
 def rule_latex(optimiser: Optimiser, last: str) -> str:
     """The optimiser's update equations two to a row (Adam's four in one row run past a pane of a 1280 px
     window), then the row ``last`` (what g is, the settings)."""
@@ -152,8 +180,8 @@ def _hidden_delta_rule(l: int) -> str:
     return rf"\delta^{{({l})}} = \left((W^{{({l + 1})}})^{{\!\top}} \delta^{{({l + 1})}}\right) \odot f'(z^{{({l})}})"
 
 
-def _output_delta_rule(spec: NetworkSpec) -> str:
-    L, act, mean = spec.depth, ACTIVATIONS[spec.activations[-1]], _mean_factor(spec)
+def _output_delta_rule(spec: NetworkSpec, batch: int = 1) -> str:
+    L, act, mean = spec.depth, ACTIVATIONS[spec.activations[-1]], _mean_factor(spec, batch)
     if LOSSES[spec.loss].fused is not None:
         return rf"\delta^{{({L})}} = {mean}\left(a^{{({L})}} - y\right)"
     if act.slope is None:
@@ -179,6 +207,30 @@ class _Scope:
     def dl(self, symbol: str) -> str:
         """∂L/∂symbol, with the loss named as the lesson names it (L, E_{total})."""
         return rf"\frac{{\partial {self.names.loss_tex}}}{{\partial {symbol}}}"
+
+    @property
+    def s(self) -> int:
+        """The shown sample's row of the batch."""
+        return self.w.sample
+
+    @property
+    def of_sample(self) -> str:
+        """ " · sample 2 of 3" in a batch step, "" for one sample."""
+        return f" · sample {self.s + 1} of {self.w.batch}" if self.w.batch > 1 else ""
+
+    @property
+    def of_batch(self) -> str:
+        """ " of the batch (mean over the 3 samples)" in a batch step, "" for one sample."""
+        return f" of the batch ({self.reduced})" if self.w.batch > 1 else ""
+
+    @property
+    def reduced(self) -> str:
+        """ "mean over the 3 samples" or "sum over the 2 samples"."""
+        return reduction_words(self.spec.reduction, self.w.batch)
+
+    def each(self, symbol: str, s: int) -> str:
+        """``symbol`` of sample s (0-based) of a batch step, "δ_{1}[2]"; the plain symbol for one sample."""
+        return f"{symbol}{{[{s + 1}]}}" if self.w.batch > 1 else symbol
 
 
 def explain(
@@ -216,9 +268,9 @@ def chain(lhs: str, *steps: str) -> list[str]:
 
 def _node(s: _Scope, index: int, l: int, i: int) -> Explanation:
     w, t, names = s.w, s.w.trace, s.names
-    title = element_label(s.spec, ("node", l, i), names)
+    title = element_label(s.spec, ("node", l, i), names) + s.of_sample
     if l == 0:
-        x = t.x[0, i]
+        x = t.x[w.sample, i]
         lhs = names.a_tex(0, i)
         rhs = f"{names.input_tex(i)} = {number(x, s.d)}" if not names.textbook else number(x, s.d)
         eq = _equation(w, index, "a", 0, "Input", lambda: (f"{lhs} = {rhs}", x))
@@ -229,6 +281,8 @@ def _node(s: _Scope, index: int, l: int, i: int) -> Explanation:
     ]
     if l == s.spec.depth:
         eqs.append(_equation(w, index, "loss", l, "Loss of this sample", lambda: _loss_latex(s)))
+        if w.batch > 1:
+            eqs.append(_equation(w, index, "loss", l, f"Loss of the batch ({s.reduced})", lambda: _batch_loss(s)))
         eqs.append(_equation(w, index, "delta", l, "Output delta δ = ∂L/∂z", lambda: _output_delta_latex(s, i)))
     else:
         eqs.append(_equation(w, index, "delta", l, "Delta δ = ∂L/∂z", lambda: _hidden_delta_latex(s, l, i)))
@@ -237,8 +291,8 @@ def _node(s: _Scope, index: int, l: int, i: int) -> Explanation:
 
 def _z_latex(s: _Scope, l: int, i: int) -> tuple[str, float]:
     w, n, d = s.w, s.names, s.d
-    W, b, a_prev = w.net.W[l - 1], w.net.b[l - 1], w.trace.a[l - 1][0]
-    z = w.trace.z[l - 1][0, i]
+    W, b, a_prev = w.net.W[l - 1], w.net.b[l - 1], w.trace.a[l - 1][s.s]
+    z = w.trace.z[l - 1][s.s, i]
     if n.textbook:
         general = " + ".join(rf"{n.w_tex(l - 1, i, j)}\, {n.a_tex(l - 1, j)}" for j in range(len(a_prev)))
     else:
@@ -253,7 +307,7 @@ def _z_latex(s: _Scope, l: int, i: int) -> tuple[str, float]:
 def _a_latex(s: _Scope, l: int, i: int) -> tuple[str, float]:
     w, n, d = s.w, s.names, s.d
     apply = ACTIVATIONS[s.spec.activations[l - 1]].apply
-    z, a = w.trace.z[l - 1][0], w.trace.a[l][0, i]
+    z, a = w.trace.z[l - 1][s.s], w.trace.a[l][s.s, i]
     lhs = n.a_tex(l, i)
     if apply is None:  # softmax: its component written out
         general = rf"\frac{{e^{{{n.z_tex(l, i)}}}}}{{\sum_k e^{{z^{{({l})}}_k}}}}"
@@ -267,13 +321,13 @@ def _loss_latex(s: _Scope) -> tuple[str, float]:
     """The loss with its terms' numbers; a loss fused with its output activation writes log a_j (and
     log(1 − a_j)) as the numbers computed from z, so a saturated output shows its true terms, never log 0."""
     w, d, L = s.w, s.d, s.spec.depth
-    a, y = w.trace.a[L][0], w.y
+    a, y = w.trace.a[L][s.s], w.y
     loss, n = LOSSES[s.spec.loss], len(a)
     per_line = terms_per_line(d)
     if loss.fused is None:
         numbers = loss.written(capped_sum(n, lambda j: loss.term(factor(a[j], d), factor(y[j], d)), per_line), n)
     else:
-        logs = [v[0] for v in loss.fused.logs(w.trace.z[L - 1][:1])]
+        logs = [v[0] for v in loss.fused.logs(w.trace.z[L - 1][s.s : s.s + 1])]
         term = lambda j: loss.fused.term_logs(factor(y[j], d), *(factor(v[j], d) for v in logs))  # noqa: E731
         numbers = loss.written(capped_sum(n, term, per_line), n)
     if s.names.textbook:
@@ -282,27 +336,41 @@ def _loss_latex(s: _Scope) -> tuple[str, float]:
         general = _loss_general(s.spec)
     if loss.fused is not None:
         general += rf", \quad {loss.fused.logs_latex}"
-    return aligned(*chain(s.names.loss_tex, general, numbers, number(w.trace.loss, d))), w.trace.loss
+    lhs = s.each(s.names.loss_tex, s.s)
+    return aligned(*chain(lhs, general, numbers, number(w.sample_loss, d))), w.sample_loss
+
+
+def _batch_loss(s: _Scope) -> tuple[str, float]:
+    """The batch's loss: c (L[1] + … + L[k]) with each sample's loss, then its value."""
+    w, d, lhs = s.w, s.d, s.names.loss_tex
+    c = _batch_factor(s.spec, w.batch)
+    losses = w.trace.sample_losses
+    general = rf"{c}\left({s.each(lhs, 0)} + \dots + {s.each(lhs, w.batch - 1)}\right)"
+    numbers = rf"{c}\bigl({capped_sum(w.batch, lambda n: factor(losses[n], d), terms_per_line(d) * 2)}\bigr)"
+    return aligned(*chain(lhs, general, numbers, number(w.trace.loss, d))), w.trace.loss
 
 
 def _loss_general(spec: NetworkSpec) -> str:
     return LOSSES[spec.loss].latex.replace("a_j", rf"a^{{({spec.depth})}}_j")
 
 
-def _mean_factor(spec: NetworkSpec) -> str:
-    """The 1/B of reduction 'mean' in front of an output delta; "" for 'sum'."""
-    return r"\tfrac{1}{B}\," if spec.reduction == "mean" else ""
+def _mean_factor(spec: NetworkSpec, batch: int = 1) -> str:
+    """The 1/B of reduction 'mean' in front of a one-sample step's output delta; "" for 'sum' and in a batch
+    step, whose δ is each sample's own (the batch's 1/k is written in its loss and gradients)."""
+    return r"\tfrac{1}{B}\," if spec.reduction == "mean" and batch == 1 else ""
 
 
-def _mean_note(spec: NetworkSpec) -> str:
+def _mean_note(spec: NetworkSpec, batch: int = 1) -> str:
     """The 1/B factor of reduction 'mean' (B = 1: one sample), written so the reader sees it."""
-    return r"\quad \left(\tfrac{1}{B} = 1 \text{ for } B = 1 \text{ sample}\right)" if spec.reduction == "mean" else ""
+    if spec.reduction != "mean" or batch > 1:
+        return ""
+    return r"\quad \left(\tfrac{1}{B} = 1 \text{ for } B = 1 \text{ sample}\right)"
 
 
 def _output_terms(s: _Scope, i: int) -> tuple[str, str, str, str]:
     """(the 1/B factor of 'mean' or "", δ_i, a_i and y_i of the output layer) in LaTeX."""
     L = s.spec.depth
-    return _mean_factor(s.spec), s.names.delta_tex(L, i), s.names.a_tex(L, i), s.names.target_tex(i)
+    return _mean_factor(s.spec, s.w.batch), s.names.delta_tex(L, i), s.names.a_tex(L, i), s.names.target_tex(i)
 
 
 def _output_delta_latex(s: _Scope, i: int) -> tuple[str, float]:
@@ -310,9 +378,9 @@ def _output_delta_latex(s: _Scope, i: int) -> tuple[str, float]:
     loss = LOSSES[spec.loss]
     if loss.fused is not None:
         return _fused_delta_latex(s, loss.fused, i)
-    L = spec.depth
-    z, a, y = t.z[L - 1], t.a[L], t.y
-    delta = t.delta[L - 1][0, i]
+    L, r = spec.depth, s.s
+    z, a, y = t.z[L - 1][r : r + 1], t.a[L][r : r + 1], t.y[r : r + 1]
+    delta = s.w.delta(L)[r, i]
     mean, lhs, a_i, y_i = _output_terms(s, i)
     n = str(a.shape[1])
     g = loss.grad(a, y)[0]
@@ -324,17 +392,18 @@ def _output_delta_latex(s: _Scope, i: int) -> tuple[str, float]:
         ga_terms = capped_sum(len(g), lambda k: rf"{factor(g[k], d)} \cdot {factor(a[0, k], d)}", terms_per_line(d))
         general = rf"{mean}{a_i}\left(g_{{{i + 1}}} - \sum_k g_k a^{{({L})}}_k\right), \quad g = {s.dl('a')}"
         lines = [
-            f"{lhs} &= {general}{_mean_note(spec)}",
+            f"{lhs} &= {general}{_mean_note(spec, s.w.batch)}",
             *g_lines,
             *chain(rf"\sum_k g_k a^{{({L})}}_k", ga_terms, number(ga, d)),
-            *chain(lhs, rf"{factor(a[0, i], d)} \cdot \left({factor(g[i], d)} - {factor(ga, d)}\right)",
-                   number(delta, d)),  # fmt: skip
+            *chain(
+                lhs, rf"{factor(a[0, i], d)} \cdot \left({factor(g[i], d)} - {factor(ga, d)}\right)", number(delta, d)
+            ),  # fmt: skip
         ]
         return aligned(*lines), delta
     slope_value = act.df(z, a)[0, i]
     z_i = s.names.z_tex(L, i)
     lines = [
-        rf"{lhs} &= {mean}{s.dl(a_i)} \cdot f'({z_i}){_mean_note(spec)}",
+        rf"{lhs} &= {mean}{s.dl(a_i)} \cdot f'({z_i}){_mean_note(spec, s.w.batch)}",
         *g_lines,
         *_slope_lines(act, z_i, a_i, z[0, i], a[0, i], slope_value, d),
         *chain(lhs, rf"{factor(g[i], d)} \cdot {factor(slope_value, d)}", number(delta, d)),
@@ -346,19 +415,19 @@ def _fused_delta_latex(s: _Scope, fused: Fused, i: int) -> tuple[str, float]:
     """δ_i = a_i·s(y) − y_i of a loss fused with its output activation: a_i − y_i, or the general form the
     engine uses when this sample's s(y) is not 1."""
     spec, t, d = s.spec, s.w.trace, s.d
-    L = spec.depth
-    a, y, delta = t.a[L], t.y, t.delta[L - 1][0, i]
+    L, r = spec.depth, s.s
+    a, y, delta = t.a[L][r : r + 1], t.y[r : r + 1], s.w.delta(L)[r, i]
     mean, lhs, a_i, y_i = _output_terms(s, i)
     scale = float(fused.scale(y)[0, 0])
     if abs(scale - 1.0) > 1e-12:
         lines = [
-            rf"{lhs} &= {mean}\left({a_i} {fused.scale_latex} - {y_i}\right){_mean_note(spec)}",
+            rf"{lhs} &= {mean}\left({a_i} {fused.scale_latex} - {y_i}\right){_mean_note(spec, s.w.batch)}",
             rf"&= {factor(a[0, i], d)} \cdot {factor(scale, d)} - {factor(y[0, i], d)}",
             rf"&= {number(delta, d)} \quad \text{{({fused.scale_note})}}",
         ]
         return aligned(*lines), delta
     lines = [
-        rf"{lhs} &= {mean}\left({a_i} - {y_i}\right){_mean_note(spec)}",
+        rf"{lhs} &= {mean}\left({a_i} - {y_i}\right){_mean_note(spec, s.w.batch)}",
         rf"&= {number(a[0, i], d)} - {factor(y[0, i], d)}",
         f"&= {number(delta, d)}",
     ]
@@ -367,12 +436,13 @@ def _fused_delta_latex(s: _Scope, fused: Fused, i: int) -> tuple[str, float]:
 
 def _hidden_delta_latex(s: _Scope, l: int, i: int) -> tuple[str, float]:
     spec, t, n, d = s.spec, s.w.trace, s.names, s.d
-    W_next, delta_next = s.w.net.W[l], t.delta[l][0]
-    z, a = t.z[l - 1], t.a[l]
+    r = s.s
+    W_next, delta_next = s.w.net.W[l], s.w.delta(l + 1)[r]
+    z, a = t.z[l - 1][r : r + 1], t.a[l][r : r + 1]
     act = ACTIVATIONS[spec.activations[l - 1]]
     back = float(W_next[:, i] @ delta_next)
     slope_value = act.df(z, a)[0, i]
-    delta = t.delta[l - 1][0, i]
+    delta = s.w.delta(l)[r, i]
     lhs, z_i, a_i = n.delta_tex(l, i), n.z_tex(l, i), n.a_tex(l, i)
     terms = capped_sum(
         len(delta_next), lambda k: rf"{factor(W_next[k, i], d)} \cdot {factor(delta_next[k], d)}", terms_per_line(d)
@@ -428,15 +498,27 @@ def _gradient_lines(s: _Scope, w_sym: str, data: str, numbers: str, weight: floa
     return chain(s.dl(w_sym), data + term, rf"{numbers} + {setting(p.rate)} \cdot {value}", number(grad, d))
 
 
+def _batch_terms(s: _Scope, symbols: Callable[[int], str], numbers: Callable[[int], str]) -> tuple[str, str]:
+    """(the symbols, the numbers) of a gradient over the batch: one sample's term as it is; for k samples
+    c (term[1] + term[2] + …), the sum capped at ``MAX_TERMS`` terms with its numbers a few to a line."""
+    if s.w.batch == 1:
+        return symbols(0), numbers(0)
+    c, k = _batch_factor(s.spec, s.w.batch), s.w.batch
+    dots = r" + \dots" if k > 2 else ""
+    general = rf"{c}\left({symbols(0)}{dots} + {symbols(k - 1)}\right)"
+    return general, rf"{c}\bigl({capped_sum(k, numbers, terms_per_line(s.d))}\bigr)"  # \left( cannot break a line
+
+
 def _edge(s: _Scope, index: int, k: int, i: int, j: int) -> Explanation:
     w, t, n, d, l = s.w, s.w.trace, s.names, s.d, k + 1
     w_sym, old = n.w_tex(k, i, j), w.net.W[k][i, j]
     grad, new = w.grad_W[k][i, j], w.updated.W[k][i, j]
 
     def gradient() -> tuple[str, float]:
-        product = rf"{factor(t.delta[k][0, i], d)} \cdot {factor(t.a[k][0, j], d)}"
-        return aligned(*_gradient_lines(s, w_sym, rf"{n.delta_tex(l, i)} \cdot {n.a_tex(k, j)}", product, old,
-                                        grad)), grad  # fmt: skip
+        deltas, acts = w.delta(l)[:, i], t.a[k][:, j]
+        data, numbers = _batch_terms(s, lambda r: rf"{s.each(n.delta_tex(l, i), r)} \cdot {s.each(n.a_tex(k, j), r)}",
+                                     lambda r: rf"{factor(deltas[r], d)} \cdot {factor(acts[r], d)}")  # fmt: skip
+        return aligned(*_gradient_lines(s, w_sym, data, numbers, old, grad)), grad
 
     def update() -> tuple[str, float]:
         at = flat_index(s.spec, "W", k, i, j)
@@ -444,7 +526,7 @@ def _edge(s: _Scope, index: int, k: int, i: int, j: int) -> Explanation:
 
     eqs = (
         Equation("value", "Weight before the step", rf"{w_sym} = {number(old, d)}", float(old)),
-        _equation(w, index, "grad", l, "Gradient ∂L/∂w", gradient),
+        _equation(w, index, "grad", l, "Gradient ∂L/∂w" + s.of_batch, gradient),
         _equation(w, index, "update", l, _update_title(w, "w"), update),
     )
     return Explanation(_heading(element_label(s.spec, ("edge", k, i, j), n)), eqs)
@@ -457,7 +539,9 @@ def _bias(s: _Scope, index: int, k: int, i: int) -> Explanation:
     frozen = s.spec.bias == "frozen"
 
     def gradient() -> tuple[str, float]:
-        return aligned(*chain(s.dl(b_sym), n.delta_tex(l, i), number(grad, d))), grad
+        deltas = w.delta(l)[:, i]
+        data, numbers = _batch_terms(s, lambda r: s.each(n.delta_tex(l, i), r), lambda r: factor(deltas[r], d))
+        return aligned(*chain(s.dl(b_sym), data, numbers, number(grad, d))), grad
 
     def update() -> tuple[str, float]:
         if frozen:
@@ -467,7 +551,7 @@ def _bias(s: _Scope, index: int, k: int, i: int) -> Explanation:
 
     eqs = (
         Equation("value", "Bias before the step", rf"{b_sym} = {number(old, d)}", float(old)),
-        _equation(w, index, "grad", l, "Gradient ∂L/∂b", gradient),
+        _equation(w, index, "grad", l, "Gradient ∂L/∂b" + s.of_batch, gradient),
         _equation(w, index, "update", l, _update_title(w, "b"), update),
     )
     title = _heading(element_label(s.spec, ("bias", k, i), n)) + (" (frozen)" if frozen else "")

@@ -118,6 +118,97 @@ TEXTBOOK_PRINTS = Publication(
 )
 
 
+# The 2-2-2 batch example's names: inputs x1, x2, hidden h1, h2, outputs y1, y2; w_ij from input i to hidden j,
+# v_ij from hidden i to output j, so W⁽¹⁾ = [[w11, w21], [w12, w22]] and W⁽²⁾ = [[v11, v21], [v12, v22]]; no
+# biases; inputs and outputs of a unit "in" and "out" (h1_in, h1_out), targets t, loss L.
+BATCH_NAMES = Naming(
+    source="the blog post",
+    layers=(2, 2, 2),
+    neurons=(("x1", "x2"), ("h1", "h2"), ("y1", "y2")),
+    weights=((("w11", "w21"), ("w12", "w22")), (("v11", "v21"), ("v12", "v22"))),
+    biases=(("b1", "b1"), ("b2", "b2")),
+    loss="L",
+    z="in",
+    a="out",
+    target="t",
+)
+
+V_AFTER_WHY = (
+    "The V the post prints after the step is not the one its own update gives: a forward pass with the printed V "
+    "gives y = (0.7445, 0.1212) for instance 1, not the (0.74165987, 0.12162137) the post prints next. "
+    "W − 0.5·(g₁ + g₂), bpviz's update, gives exactly the outputs and losses the post prints after it."
+)
+
+
+def _in_batch(sample: int, label: str, printed: str, what: str, at: tuple[int, ...] = (), **more) -> Printed:
+    """A number the batch example prints for instance ``sample`` + 1 (its own name for it, ``label``)."""
+    return Printed(f"instance {sample + 1}: {label}", printed, what, at, sample=sample, **more)
+
+
+# Every number the batch example prints as text: instance 1's forward pass, loss and gradients to full double
+# precision (its gradient picture for instance 2 and the sum of the two is a figure), the two instances' shares
+# of ∂L/∂V22 it quotes, V after one step of the summed gradient with α = 0.5, and both instances' outputs and
+# losses before and after it.
+BATCH_PRINTS = Publication(
+    "“A worked example of backpropagation”, a blog post (February 2020, the “By example” series on GitHub Pages)",
+    "the post's sections “Backprop for the sample network” (manual and vectorized) and “Applying the gradient "
+    "updates”",
+    ((3.0, 1.0), (-1.0, 4.0)),
+    ((1.0, 0.0), (0.0, 1.0)),
+    (
+        _in_batch(0, "h1_in", "16.0", "z", (1, 0)),
+        _in_batch(0, "h1_out", "0.9999998874648379", "a", (1, 0)),
+        _in_batch(0, "y1_out", "0.7319", "a", (2, 0)),
+        _in_batch(0, "Y (y1_out)", "0.73194171", "a", (2, 0)),
+        _in_batch(0, "Y (y2_out)", "0.12303186", "a", (2, 1)),
+        _in_batch(0, "sse", "0.08699208259994781", "loss_s"),
+        _in_batch(0, "e1 = y1_out − t1", "-0.2680582866305111", "error", (0,)),
+        _in_batch(0, "e2 = y2_out − t2", "0.12303185591001443", "error", (1,)),
+        _in_batch(0, "grad_y1_out", "-0.5361165732610222", "grad_a", (2, 0)),
+        _in_batch(0, "grad_y2_out", "0.24606371182002887", "grad_a", (2, 1)),
+        _in_batch(0, "grad_y1_in", "-0.10518770232556676", "delta", (2, 0)),
+        _in_batch(0, "grad_y2_in", "0.026549048699963138", "delta", (2, 1)),
+        _in_batch(0, "grad_v21", "-0.0018919280994576303", "share_w", (1, 0, 1)),
+        _in_batch(0, "grad_v22", "0.0004775167642113309", "share_w", (1, 1, 1)),
+        _in_batch(0, "grad_v11", "-0.10518769048825163", "share_w", (1, 0, 0)),
+        _in_batch(0, "grad_v12", "0.02654904571226164", "share_w", (1, 1, 0)),
+        _in_batch(0, "grad_h1_out", "-0.15828579972549303", "grad_a", (1, 0)),
+        _in_batch(0, "grad_h2_out", "0.026801171818534586", "grad_a", (1, 1)),
+        _in_batch(0, "grad_w11", "-5.34381483665323e-08", "share_w", (0, 0, 0)),
+        _in_batch(0, "grad_w12", "0.0014201436720081408", "share_w", (0, 1, 0)),
+        _in_batch(0, "grad_w21", "-1.7812716122177433e-08", "share_w", (0, 0, 1)),
+        _in_batch(0, "grad_w22", "0.0004733812240027136", "share_w", (0, 1, 1)),
+        _in_batch(
+            0,
+            "∂L/∂V22 (“increases … by a factor of 0.0004”)",
+            "0.0004",
+            "share_w",
+            (1, 1, 1),
+            corrected="0.0005",
+            why="The post cuts 0.000478 (its own grad_v22 above, 0.0004775…) to 0.0004; at four decimals it is "
+            "0.0005.",
+        ),
+        _in_batch(1, "∂L/∂V22 (“a loss decrease by a factor of -0.025”)", "-0.025", "share_w", (1, 1, 1)),
+        *(
+            Printed(f"V{r}{c} after the step", printed, "w_after", (1, c - 1, r - 1), corrected=right, why=V_AFTER_WHY)
+            for (r, c), printed, right in zip(
+                ((1, 1), (1, 2), (2, 1), (2, 2)),
+                ("1.06837185", "-2.01725687", "0.07134767", "2.01595986"),
+                ("1.05259373", "-2.01327451", "0.11257513", "2.01227682"),
+            )
+        ),
+        _in_batch(0, "y1 after the step", "0.74165987", "a_after", (0,)),
+        _in_batch(0, "y2 after the step", "0.12162137", "a_after", (1,)),
+        _in_batch(0, "old loss", "0.08699208", "loss_s"),
+        _in_batch(0, "new loss", "0.08153138", "loss_s_after"),
+        _in_batch(1, "y1 after the step", "0.52811432", "a_after", (0,)),
+        _in_batch(1, "y2 after the step", "0.88207988", "a_after", (1,)),
+        _in_batch(1, "old loss", "0.33025203", "loss_s"),
+        _in_batch(1, "new loss", "0.29280989", "loss_s_after"),
+    ),
+)
+
+
 MOMENTUM = Optimiser("momentum", momentum=0.9)  # SGD with momentum μ = 0.9: the presets that train in batches
 
 
@@ -126,7 +217,7 @@ class Preset:
     """A starting point: its menu ``key``, ``title`` and ``blurb``, the network (``spec`` and, where the source
     fixes them, ``weights`` and ``biases``), the data and training settings it is meant for, and the names its
     source uses (``naming``, or None for bpviz's own) and, for a worked example, every number its source prints
-    for its step (``published``)."""
+    for its step (``published``) and the number of samples that step takes (``batch``)."""
 
     key: str
     title: str
@@ -138,6 +229,7 @@ class Preset:
     biases: tuple | None = None
     naming: Naming | None = None
     published: Publication | None = None
+    batch: int = 1
 
     def network(self) -> Network:
         if self.weights is None:
@@ -181,6 +273,20 @@ PRESETS: dict[str, Preset] = {
             biases=((-0.4, 0.2), (0.1,)),
             naming=TEXTBOOK_NAMES,
             published=TEXTBOOK_PRINTS,
+        ),
+        Preset(
+            "twobatch",
+            "The 2-2-2 batch example",
+            "A blog post's worked step on a batch of two: inputs (3, 1) and (−1, 4), targets (1, 0) and (0, 1), no "
+            "biases, the sum of squared errors summed over both, α = 0.5; weights 6, −3, −2, 5 and 1, −2, 0.25, 2.",
+            NetworkSpec((2, 2, 2), ("sigmoid", "sigmoid"), "sse", "sum", "none", "uniform", 0, 0.5),
+            DATA_DEFAULTS["twobatch"],
+            TrainSettings(epochs=200, batch_size=2),
+            weights=(((6.0, -2.0), (-3.0, 5.0)), ((1.0, 0.25), (-2.0, 2.0))),
+            biases=((0.0, 0.0), (0.0, 0.0)),
+            naming=BATCH_NAMES,
+            published=BATCH_PRINTS,
+            batch=2,
         ),
         Preset(
             "circles",
@@ -255,6 +361,6 @@ def publication_of(net: Network, x, y) -> Publication | None:
     example whose network ``net`` is (every number) and whose sample (x, y) is, else None."""
     preset = PRESETS.get(preset_of(net) or "")
     p = preset.published if preset is not None else None
-    if p is None or not (np.array_equal(np.ravel(x), p.x) and np.array_equal(np.ravel(y), p.y)):
+    if p is None or not (np.array_equal(np.ravel(x), np.ravel(p.x)) and np.array_equal(np.ravel(y), np.ravel(p.y))):
         return None
     return p

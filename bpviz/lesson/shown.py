@@ -12,6 +12,8 @@ multiplies, and the result next to them:
     update              every edge shows w → w⁺ and the ∂L/∂w it came from; nodes show δ
 
 Each entry lists its quantities in the order they are printed; the first one also colours the node or edge.
+In a batch step the nodes show the walk's shown sample (``Walk.sample``: its x, z, a, y and δ) and the edges the
+batch's gradient ∂L/∂w (the mean or sum of the samples' δ·a), which is what the update uses.
 """
 
 from dataclasses import dataclass, replace
@@ -87,15 +89,15 @@ def train_view(net: Network) -> DiagramView:
 
 def stage_view(w: Walk, index: int) -> DiagramView:
     """The view of stage ``index`` of the walk ``w`` (see the module docstring)."""
-    stage, t, L = w.stages[index], w.trace, w.net.spec.depth
+    stage, t, L, s = w.stages[index], w.trace, w.net.spec.depth, w.sample
 
     def a(l):
-        return Quantity("x" if l == 0 else "a", t.a[l][0])
+        return Quantity("x" if l == 0 else "a", t.a[l][s])
 
     def delta(l):
-        return Quantity("δ", t.delta[l - 1][0])
+        return Quantity("δ", w.delta(l)[s])
 
-    y = Quantity("y", t.y[0])
+    y = Quantity("y", t.y[s])
     weights = tuple((Quantity("w", W),) for W in w.net.W)
     biases = tuple((Quantity("b", b),) for b in w.net.b)
     grads = tuple((Quantity("∂L/∂w", g),) for g in w.grad_W)  # with the penalty's term: what the update uses
@@ -104,9 +106,9 @@ def stage_view(w: Walk, index: int) -> DiagramView:
     if kind in ("start", "z", "a"):
         nodes = [(a(m),) if w.known(index, "a", m) else None for m in range(L + 1)]
         if kind == "z":
-            nodes[l] = (Quantity("z", t.z[l - 1][0]),)
+            nodes[l] = (Quantity("z", t.z[l - 1][s]),)
         elif kind == "a":
-            nodes[l] = (a(l), Quantity("z", t.z[l - 1][0]))
+            nodes[l] = (a(l), Quantity("z", t.z[l - 1][s]))
         return DiagramView(tuple(nodes), weights, biases, l)
     if kind == "loss" or (kind == "delta" and l == L):
         nodes = [(a(m),) for m in range(L)]

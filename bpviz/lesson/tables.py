@@ -4,7 +4,9 @@ Column names use the equations' notation in plain text: z⁽²⁾ is z^{(2)}, δ
 b⁽²⁾⁺ is b^{(2)+} (after the update); with a source's own names (``Names``) they are its words (net, out,
 target). A neuron table has one row per neuron of the layer (named as on the diagram: x1, h1_2, ŷ1, or h1);
 a weight table W⁽ˡ⁾ has one row per neuron of layer l and one column per neuron of layer l-1, so cell (i, j)
-is w^{(l)}_{i,j}. Quantities not computed yet at the stage are left out.
+is w^{(l)}_{i,j}. Quantities not computed yet at the stage are left out. In a batch step the neuron tables hold
+the shown sample's values, and ``batch_tables`` lists every sample's δ and its share δ[s]·a[s] of each gradient
+beside the batch's combined gradient.
 """
 
 import re
@@ -17,7 +19,7 @@ from bpviz.engine.spec import NetworkSpec
 from bpviz.lesson.names import Names, sup
 
 from .published import Row
-from .stages import Walk
+from .stages import Walk, reduction_words
 
 _CHECK_NAME = re.compile(r"^([Wb])(\d+)\[(\d+)(?:,(\d+))?\]$")
 
@@ -36,23 +38,23 @@ def _column(names: Names, letter: str, layer: int, after: bool = False) -> str:
 
 def neuron_table(w: Walk, index: int, layer: int, names: Names | None = None) -> pd.DataFrame:
     """One row per neuron of ``layer``: every per-neuron quantity known at stage ``index``."""
-    spec, t, l = w.net.spec, w.trace, layer
+    spec, t, l, s = w.net.spec, w.trace, layer, w.sample
     names = names or Names(spec)
     columns: dict[str, np.ndarray] = {}
     if l == 0:
-        columns["input" if names.textbook else f"{name('a', 0)} = x"] = t.x[0]
+        columns["input" if names.textbook else f"{name('a', 0)} = x"] = t.x[s]
     else:
         k, biased = l - 1, spec.bias != "none"
         if biased:
             columns[name("b", l)] = w.net.b[k]
         if w.known(index, "z", l):
-            columns[_column(names, "z", l)] = t.z[k][0]
+            columns[_column(names, "z", l)] = t.z[k][s]
         if w.known(index, "a", l):
-            columns[_column(names, "a", l)] = t.a[l][0]
+            columns[_column(names, "a", l)] = t.a[l][s]
         if l == spec.depth and w.known(index, "loss", l):
-            columns[_column(names, "y", l)] = t.y[0]
+            columns[_column(names, "y", l)] = t.y[s]
         if w.known(index, "delta", l):
-            columns[name("δ", l)] = t.delta[k][0]
+            columns[name("δ", l)] = w.delta(l)[s]
         if biased and w.known(index, "grad", l):
             columns[f"∂L/∂{name('b', l)}"] = t.grad_b[k]
         if biased and w.known(index, "update", l):
@@ -64,7 +66,8 @@ MAX_TABLE_SIDE = 64  # a Next click on a near-limit net would otherwise send mil
 
 
 def weight_tables(w: Walk, index: int, layer: int, names: Names | None = None) -> dict[str, pd.DataFrame]:
-    """W⁽ˡ⁾, and ∂L/∂W⁽ˡ⁾ and W⁽ˡ⁾⁺ once known, as (n_l, n_{l-1}) tables; ``layer`` is 1..L.
+    """W⁽ˡ⁾, and ∂L/∂W⁽ˡ⁾ and W⁽ˡ⁾⁺ once known, as (n_l, n_{l-1}) tables; ``layer`` is 1..L; for a batch step
+    then ``batch_tables`` (every sample's δ and its share of each gradient).
 
     Tables keep at most MAX_TABLE_SIDE rows and columns (the first ones); the title then says
     which part is shown."""
@@ -79,7 +82,35 @@ def weight_tables(w: Walk, index: int, layer: int, names: Names | None = None) -
     rows = pd.Index(names.nodes(layer)[:r], name="to \\ from")
     cols = names.nodes(layer - 1)[:c]
     part = "" if spec.shapes[k] == (r, c) else f" (first {r} × {c} of {spec.shapes[k][0]} × {spec.shapes[k][1]})"
-    return {title + part: pd.DataFrame(m[:r, :c], index=rows, columns=cols) for title, m in matrices.items()}
+    tables = {title + part: pd.DataFrame(m[:r, :c], index=rows, columns=cols) for title, m in matrices.items()}
+    return tables | batch_tables(w, index, layer, names)
+
+
+def batch_tables(w: Walk, index: int, layer: int, names: Names | None = None) -> dict[str, pd.DataFrame]:
+    """For a batch step, once known at stage ``index``: "δ⁽ˡ⁾ of each sample" (one row per neuron of ``layer``, one
+    column per sample) and "∂L/∂w⁽ˡ⁾ by sample" (one row per weight, and bias when learned, of ``layer``: each
+    sample's share δ[s]·a[s], then the batch's gradient, the reduction of the shares plus any penalty term);
+    the first MAX_UPDATE_ROWS parameters. Empty for one sample or before the stages that compute them."""
+    if w.batch == 1:
+        return {}
+    spec, k, l = w.net.spec, w.batch, layer
+    names = names or Names(spec)
+    samples = [f"sample {s + 1}" for s in range(k)]
+    out = {}
+    if w.known(index, "delta", l):
+        frame = pd.DataFrame(w.delta(l), index=samples, columns=names.nodes(l)).T
+        out[f"{name('δ', l)} of each sample"] = frame.rename_axis("neuron")
+    if w.known(index, "grad", l):
+        shares, rows = w.contributions(l), []
+        for i, j in np.ndindex(shares.shape[1:]):
+            rows.append((names.weight(l - 1, i, j), *shares[:, i, j], w.grad_W[l - 1][i, j]))
+        if spec.bias != "none":
+            deltas, grad_b = w.delta(l), w.trace.grad_b[l - 1]
+            rows += [(names.bias(l - 1, i), *deltas[:, i], grad_b[i]) for i in range(deltas.shape[1])]
+        combined = f"∂L/∂θ ({reduction_words(spec.reduction, k)})"
+        frame = pd.DataFrame(rows[:MAX_UPDATE_ROWS], columns=["parameter", *samples, combined])
+        out[f"∂L/∂θ of layer {l} by sample: δ[s]·a[s] (δ[s] for a bias)"] = frame.set_index("parameter")
+    return out
 
 
 def loss_table(w: Walk) -> pd.DataFrame:
@@ -144,12 +175,12 @@ VERDICT_MARKS = {"matches": "✓ matches", "corrected": "✓ corrected: the sour
 
 def published_table(rows: list[Row]) -> pd.DataFrame:
     """One row per printed number (``published.compare``): its name in the source, as printed, bpviz's at the
-    same decimals, and the verdict."""
+    same decimals, and the verdict (with its note for a full-precision number that matches within float64 rounding)."""
     return pd.DataFrame(
         {
             "in the source": [r.label for r in rows],
             "printed": [r.printed for r in rows],
             "bpviz": [r.bpviz for r in rows],
-            "": [VERDICT_MARKS[r.verdict] for r in rows],
+            "": [VERDICT_MARKS[r.verdict] + (f" {r.note}" if r.verdict == "matches" and r.note else "") for r in rows],
         }
     )
