@@ -9,7 +9,7 @@ import json
 import re
 
 import pytest
-from conftest import open_app
+from conftest import StepClock, open_app
 from markdown_check import live_parts
 
 from bpviz.io import netfile
@@ -96,6 +96,7 @@ def seen():
 
 def test_every_page_shows_hostile_names_and_values_as_typed(seen):
     at = open_app("pages/1_Design.py", home_first=True)
+    at.session_state[state.TRAIN].clock = StepClock(0.001)  # a tick trains as far however loaded the machine is
     at.selectbox(key=design_ui.DATASET).select("csv").run()
     at.file_uploader(key=design_ui.CSV_UPLOAD).set_value((f"{IMAGE}.csv", CSV, "text/csv")).run()
     assert state.SHARED in at.session_state and at.session_state[state.SHARED].data.name == "csv"
@@ -120,6 +121,7 @@ def test_every_page_shows_hostile_names_and_values_as_typed(seen):
         if not at.session_state[state.TRAIN].run.running:
             break
         at.run()
+    assert not at.session_state[state.TRAIN].run.running, "the run never ended"
     seen.check(at)
     at.text_input(key=train_ui.RATES).set_value(f"0.1, {SCRIPT_LINK}").run()
     at.button(key=train_ui.COMPARE).click().run()
