@@ -19,10 +19,11 @@ and 90th percentile over the clicks and the median's ratio to the floor's:
 Goals: at most GOAL_IDLE times the floor with the server idle, GOAL_LOADED times while the others train.
 """
 
+import math
 import statistics
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlencode
@@ -76,9 +77,8 @@ class Result:
 
     @property
     def p90(self) -> float:
-        """The 90th percentile (the largest of fewer than ten clicks)."""
-        ordered = sorted(self.ms)
-        return ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))]
+        """The 90th percentile by nearest rank: the ⌈0.9 n⌉-th smallest of the n clicks."""
+        return sorted(self.ms)[math.ceil(0.9 * len(self.ms)) - 1]
 
 
 def row(result: Result, floor: Result | None = None, goal: float | None = None) -> str:
@@ -123,7 +123,7 @@ def _step_case(browser, url: str, query: str, clicks: int) -> list[float]:
     context = browser.new_context(viewport=WINDOW)
     page = context.new_page()
     page.goto(f"{url}/Step?{query}")
-    wait_for_run(page)
+    wait_for_run(page, TIMEOUT)
 
     def rewind() -> None:
         while page.locator(shown(BACK)).is_enabled():
@@ -156,15 +156,15 @@ def _start_training(browser, url: str, sessions: int) -> list:
         context = browser.new_context(viewport=WINDOW)
         page = context.new_page()
         page.goto(f"{url}/Train?{link('digits', epochs=MAX_EPOCHS)}")
-        wait_for_run(page)
+        wait_for_run(page, TIMEOUT)
         page.locator(shown(f".st-key-{train_ui.START}")).click()
         page.locator(f"{shown(f'.st-key-{train_ui.STOP}')}:enabled").wait_for(timeout=TIMEOUT)
         contexts.append(context)
     return contexts
 
 
-def measure(clicks: int, trainers: int) -> list[tuple[Result, float | None]]:
-    """Serve both pages, run every case and return (result, goal or None for the floor) in the printed order."""
+def measure(clicks: int, trainers: int) -> Iterator[tuple[Result, float | None]]:
+    """Serve both pages and run every case: (result, goal or None for the floor) each, the floor first."""
     from playwright.sync_api import sync_playwright
 
     from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, _free_port, start_server
@@ -173,26 +173,24 @@ def measure(clicks: int, trainers: int) -> list[tuple[Result, float | None]]:
     servers = [start_server(port, script) for script, port in ports.items()]
     floor_url, url = (f"http://127.0.0.1:{port}" for port in ports.values())
     cases = {"2-2-2 worked example": link("mazur"), "digits 64-32-16-10": link("digits")}
-    results = []
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             floor = _floor_case(browser, floor_url, clicks)
-            results.append((Result("floor page (one button, one chart)", tuple(floor)), None))
+            yield Result("floor page (one button, one chart)", tuple(floor)), None
             for name, query in cases.items():
                 idle = _step_case(browser, url, query, clicks)
-                results.append((Result(f"Step Next, {name}", tuple(idle)), GOAL_IDLE))
+                yield Result(f"Step Next, {name}", tuple(idle)), GOAL_IDLE
             training = _start_training(browser, url, trainers)
             for name, query in cases.items():
                 label = f"Step Next, {name}, {trainers} train"
-                results.append((Result(label, tuple(_step_case(browser, url, query, clicks))), GOAL_LOADED))
+                yield Result(label, tuple(_step_case(browser, url, query, clicks))), GOAL_LOADED
             for context in training:
                 context.close()
             browser.close()
     finally:
         for proc in servers:
             _stop(proc)
-    return results
 
 
 def _stop(proc: subprocess.Popen) -> None:
@@ -206,10 +204,10 @@ def _stop(proc: subprocess.Popen) -> None:
 def bench_latency(clicks: int = 15, trainers: int = 4) -> None:
     """Print the floor's click latency and the Step page's, idle and while ``trainers`` sessions train."""
     print(f"Click to new chart data in headless Chromium, {clicks} clicks a case, served by streamlit run:")
-    results = measure(clicks, trainers)
-    floor = results[0][0]
-    for result, goal in results:
-        print(row(result, None if goal is None else floor, goal))
+    floor = None
+    for result, goal in measure(clicks, trainers):
+        floor = floor or result
+        print(row(result, None if goal is None else floor, goal), flush=True)
 
 
 if __name__ == "__main__":
