@@ -2,6 +2,7 @@
 
     python scripts/bench.py            # every section
     python scripts/bench.py engine     # only the named section(s)
+    python scripts/bench.py latency --clicks 5   # a section's options (see --help)
 
 Each section is a function registered with ``@section("name")`` that prints its own
 lines. Times are medians (or, where noted, the fastest) over repeats, measured in this one run.
@@ -12,7 +13,9 @@ sigmoid net (half SSE, mean over the batch, batch 32, learning rate 0.5), throug
 float64 (when installed) training the same net from the same weights in the same batch order.
 """
 
+import argparse
 import functools
+import inspect
 import os
 import platform
 import statistics
@@ -242,17 +245,39 @@ from bench_step import bench_step_click  # noqa: E402  (scripts/ is on the path 
 section("step-click")(bench_step_click)
 
 
+# ---------------------------------------------------------------- Step page: a click in the browser, against the floor
+
+from bench_latency import bench_latency  # noqa: E402  (scripts/ is on the path when this runs as a script)
+
+section("latency")(bench_latency)
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    """The sections to run (none: all) and the options of those that take them."""
+    parser = argparse.ArgumentParser(description="Benchmarks of bpviz, one named section per measurement.")
+    parser.add_argument("sections", nargs="*", metavar="section", help=f"any of {', '.join(SECTIONS)}")
+    parser.add_argument("--clicks", type=int, help="latency: clicks timed per case (default 15)")
+    parser.add_argument("--trainers", type=int, help="latency: sessions training digits meanwhile (default 4)")
+    return parser.parse_args(argv)
+
+
+def options_for(fn: Callable[..., None], args: argparse.Namespace) -> dict[str, int]:
+    """The options given on the command line that the section ``fn`` takes."""
+    given = {name: value for name, value in vars(args).items() if name != "sections" and value is not None}
+    return {name: value for name, value in given.items() if name in inspect.signature(fn).parameters}
+
+
 def main(argv: list[str] | None = None) -> int:
-    names = sys.argv[1:] if argv is None else argv
-    unknown = [n for n in names if n not in SECTIONS]
+    args = parse(sys.argv[1:] if argv is None else argv)
+    unknown = [n for n in args.sections if n not in SECTIONS]
     if unknown:
         print(f"unknown section(s) {', '.join(unknown)}; choose from {', '.join(SECTIONS)}", file=sys.stderr)
         return 2
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
     print(f"Python {platform.python_version()}, NumPy {np.__version__}, {os.cpu_count()} CPUs, load average {load}")
-    for name in names or list(SECTIONS):
+    for name in args.sections or list(SECTIONS):
         print(f"== {name}")
-        SECTIONS[name]()
+        SECTIONS[name](**options_for(SECTIONS[name], args))
     return 0
 
 

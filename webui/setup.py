@@ -144,8 +144,19 @@ def _show_run_count() -> None:
     the page for (an empty container is not rendered, so each holds an empty slot; LAYOUT_CSS hides them)."""
     v = state.viewport()
     for key in (f"{RUN_MARKER}{state.shared().runs}", f"{SIZE_MARKER}{v.width}_{v.height}_{v.main}_{v.top}"):
-        with st.container(key=key):
-            st.empty()
+        _marker(key)
+
+
+def count_run() -> None:
+    """Count a run of a fragment (st.fragment) as a run and render its count inside the fragment: a fragment's
+    run alone does not run setup_page, and browser tests wait on the count growing."""
+    state.shared().runs += 1
+    _marker(f"{RUN_MARKER}{state.shared().runs}")
+
+
+def _marker(key: str) -> None:
+    with st.container(key=key):
+        st.empty()
 
 
 def figure_scale() -> float:

@@ -168,6 +168,7 @@ class Step:
     pace: float = 3.0
     played_at: float = 0.0
     clock: Callable[[], float] = field(default=time.monotonic, repr=False, compare=False)
+    pressed: tuple[str, int] = ("", 0)  # the key counter's last report: (its mount, its total), see webui/step_keys.py
 
     def move(self, by: int, n_stages: int) -> None:
         """Next (+1) or Back (−1), kept within the ``n_stages`` stages."""

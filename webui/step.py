@@ -98,6 +98,19 @@ def shown_walk(current: Walk) -> tuple[Walk, bool]:
     return current, False
 
 
+def outside() -> tuple[int, bool]:
+    """What the Step page shows outside its fragment that a click inside it can change: the network's version
+    (an applied update, an Undo) and the sidebar's Auto-play switch (a key press stops the play)."""
+    return state.version(), state.step().playing
+
+
+def rerun_page_if_changed(drawn_with: tuple[int, bool]) -> None:
+    """In the page's fragment: rerun the whole page when ``outside()`` is no longer ``drawn_with``, what the
+    page was drawn with, or a message waits for the top of the page."""
+    if outside() != drawn_with or state.shared().flash is not None:
+        st.rerun(scope="app")
+
+
 def move(by: int, n_stages: int) -> None:
     """Next (+1) or Back (−1); Next past the last stage of an applied update starts the new step."""
     s = state.step()

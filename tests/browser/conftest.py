@@ -57,14 +57,15 @@ def _need_browser():
         pytest.skip(missing)
 
 
-def start_server(port: int) -> subprocess.Popen:
-    """``streamlit run app.py`` on 127.0.0.1:port, returned once /_stcore/health answers."""
+def start_server(port: int, script: str = "app.py") -> subprocess.Popen:
+    """``streamlit run <script>`` (a path from the repository's root) on 127.0.0.1:port, returned once
+    /_stcore/health answers."""
     cmd = [
         sys.executable,
         "-m",
         "streamlit",
         "run",
-        "app.py",
+        script,
         "--server.headless",
         "true",
         "--server.port",

@@ -9,7 +9,9 @@ from tests.browser.helpers import (
     click_point,
     load_preset,
     press,
+    run_count,
     screenshot,
+    wait_for_idle,
     wait_for_layout,
     wait_for_run,
 )
@@ -118,4 +120,28 @@ def test_auto_play_advances_by_itself_and_any_key_stops_it(app_url, page):
     assert page.locator(f".st-key-{autoplay.PLAYING} input").is_checked() is False
     stopped = _stage(page)
     assert stopped.startswith(("Stage 3 of 11", "Stage 4 of 11")), stopped  # a tick may have beaten the key
+    assert_no_exception(page)
+
+
+QUICK_PRESSES = 6  # within the worked example's 11 stages, from the first
+
+
+def test_presses_quicker_than_the_reruns_each_move_one_stage(app_url, page):
+    """A lecturer's clicker pressed in quick succession: every press of → and PageDown sent while the page is
+    still rerunning for the one before moves one stage, none lost and none counted twice; then ← as quickly."""
+    _load_mazur(page, app_url)
+    before = run_count(page)
+    for n in range(QUICK_PRESSES):
+        page.keyboard.press("ArrowRight" if n % 2 else "PageDown")  # no wait for the rerun between presses
+    _expect(page.locator(PROGRESS)).to_contain_text(f"Stage {1 + QUICK_PRESSES} of 11", timeout=30_000)
+    wait_for_idle(page)
+    wait_for_layout(page)
+    assert run_count(page) > before
+    assert _stage(page).startswith(f"Stage {1 + QUICK_PRESSES} of 11"), _stage(page)
+    for _ in range(3):
+        page.keyboard.press("ArrowLeft")
+    _expect(page.locator(PROGRESS)).to_contain_text(f"Stage {QUICK_PRESSES - 2} of 11", timeout=30_000)
+    wait_for_idle(page)
+    wait_for_layout(page)
+    assert _stage(page).startswith(f"Stage {QUICK_PRESSES - 2} of 11"), _stage(page)
     assert_no_exception(page)
