@@ -6,7 +6,7 @@
 Each configuration runs in its own Python process: AppTest first walks one session of the default lesson and
 one of the digits as below (so imports, first-use caches and Streamlit's own objects exist, as on a server that
 has served a class), the peak resident size (Linux's VmHWM) is reset, and then
-one session does what a visitor does with the configuration: opens its link (or uploads its file on Design),
+one session does what a visitor does with the configuration: opens its link,
 steps the Step page and applies three updates, runs the gradient check, starts a run and trains a few ticks,
 compares the default learning rates, and visits Design. "measured" is the peak above the resident size before
 that session (MB); "estimate" is ``memory.total`` of the same load. Memory freed by Python is reused, not
@@ -24,25 +24,21 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 SPIRAL = {"act": "relu.relu.smax", "loss": "cross_entropy", "data": "spiral", "k": "3", "test": "0.2"}
-# name: (the link's query, or the layer sizes of a network file uploaded on Design)
+# name: the link's query
 CONFIGS = {
-    "xor": ({}, None),
-    "digits": (
-        {
-            "net": "64-32-16-10",
-            "act": "sig.sig.smax",
-            "loss": "cross_entropy",
-            "data": "digits",
-            "n": "1797",
-            "test": "0.25",
-            "bs": "32",
-            "ep": "5",
-        },
-        None,
-    ),  # fmt: skip
-    "spiral-wide": ({**SPIRAL, "net": "2-1024-64-3", "n": "5000", "bs": "16", "ep": "1", "lr": "0.05"}, None),
-    "spiral-link": ({**SPIRAL, "net": "2-4096-240-3", "n": "20000"}, None),
-    "upload-wide": ({}, (2, 4096, 240, 3)),
+    "xor": {},
+    "digits": {
+        "net": "64-32-16-10",
+        "act": "sig.sig.smax",
+        "loss": "cross_entropy",
+        "data": "digits",
+        "n": "1797",
+        "test": "0.25",
+        "bs": "32",
+        "ep": "5",
+    },
+    "spiral-wide": {**SPIRAL, "net": "2-1024-64-3", "n": "5000", "bs": "16", "ep": "1", "lr": "0.05"},
+    "spiral-link": {**SPIRAL, "net": "2-4096-240-3", "n": "20000"},
 }
 
 
@@ -72,23 +68,15 @@ def network_file(layers: tuple[int, ...]) -> bytes:
     return json.dumps(json.loads(netfile.dumps(net)), separators=(",", ":")).encode()
 
 
-def _walk(query: dict, upload: tuple | None):
+def _walk(query: dict):
     """One visitor's session with the configuration (see the module docstring)."""
     from conftest import open_app
 
-    from webui import design as design_ui
     from webui import state
     from webui import step as step_ui
     from webui import train as train_ui
 
-    if upload is not None:
-        at = open_app("pages/1_Design.py", home_first=True)
-        at.file_uploader(key=design_ui.NET_UPLOAD).set_value(("wide.json", network_file(upload), "application/json"))
-        at.run()
-        at.session_state[step_ui.TABS] = "Gradient check"
-        at.switch_page("pages/2_Step.py").run()
-    else:
-        at = open_app("pages/2_Step.py", query, home_first=True, **{step_ui.TABS: "Gradient check"})
+    at = open_app("pages/2_Step.py", query, home_first=True, **{step_ui.TABS: "Gradient check"})
     for _ in range(3):
         at.button(key=step_ui.APPLY).click().run()
         at.button(key=step_ui.NEXT).click().run()
@@ -121,16 +109,14 @@ def measure(name: str) -> dict:
 
     memory.MAX_SESSION_BYTES = 10**12  # measured without the cap, so configurations beyond it are measured too
 
-    _walk({}, None)  # every page and action once with the default lesson and the digits: imports, first-use
-    _walk(CONFIGS["digits"][0], None)  # caches and scikit-learn's digits file, read once a server
+    _walk({})  # every page and action once with the default lesson and the digits: imports, first-use
+    _walk(CONFIGS["digits"])  # caches and scikit-learn's digits file, read once a server
     gc.collect()
     before = _vm()["VmRSS"]
     Path("/proc/self/clear_refs").write_text("5")  # VmHWM := VmRSS
-    query, upload = CONFIGS[name]
-    spec, data, train, compared = _walk(query, upload)
+    spec, data, train, compared = _walk(CONFIGS[name])
     measured = _vm()["VmHWM"] - before
-    upload_bytes = len(network_file(upload)) if upload is not None else 0
-    parts = estimate(load_of(spec.layers, data, train.batch_size, compared=compared, upload=upload_bytes))
+    parts = estimate(load_of(spec.layers, data, train.batch_size, compared=compared))
     return {"name": name, "estimate": sum(parts.values()) / MB, "measured": measured,
             "parts": {k: round(v / MB, 1) for k, v in parts.items()}}  # fmt: skip
 
