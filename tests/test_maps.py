@@ -74,3 +74,12 @@ def test_a_big_grid_goes_through_in_blocks_and_comes_out_the_same():
         assert np.allclose(maps.values[layer], a[layer].T.reshape(-1, 60, 60))
     for layer in range(net.spec.depth):
         assert np.allclose(maps.z[layer], z[layer].T.reshape(-1, 60, 60))
+
+
+def test_kept_neurons_are_the_same_maps_and_the_rest_are_empty():
+    net = get_preset("spiral").network()  # 2-16-16-3
+    whole = neuron_maps(net, EXTENT, grid=30)
+    kept = neuron_maps(net, EXTENT, grid=30, keep={1: range(4, 6), 3: range(3)})
+    assert [v.shape[0] for v in kept.values] == [0, 2, 0, 3] and [z.shape[0] for z in kept.z] == [2, 0, 3]
+    assert np.array_equal(kept.values[1], whole.values[1][4:6]) and np.array_equal(kept.z[0], whole.z[0][4:6])
+    assert np.array_equal(kept.values[3], whole.values[3]) and np.array_equal(kept.z[2], whole.z[2])

@@ -20,6 +20,7 @@ from bpviz.engine.spec import NetworkSpec
 from bpviz.io import netfile
 from bpviz.lesson.selection import is_valid_selection
 from bpviz.lesson.summary import architecture, training_summary
+from bpviz.runs import memory
 from webui import notices, state
 
 # Widget keys (browser tests find them as .st-key-<key>): filled from the network and data by ``sync``.
@@ -160,6 +161,8 @@ def _draft(changed: str, csv: tuple[str, bytes] | None) -> tuple[DataSettings, N
         features = tuple(k for k in INPUT_FEATURES if k in v[FEATURES])  # in the registry's order
         draw = current.draw if v[DATASET] == current.name else 0  # a regenerated sample stays while it is edited
         data = DataSettings(v[DATASET], v[N], v[NOISE], v[CLASSES], v[TEST_FRACTION], features, draw)
+        if csv is not None:
+            memory.check_file(len(csv[1]))  # before pandas reads it
         spec = form_spec(
             state.dataset(data, v[SEED], csv),
             [v[layer_key("units", l)] for l in hidden],
@@ -172,11 +175,19 @@ def _draft(changed: str, csv: tuple[str, bytes] | None) -> tuple[DataSettings, N
             seed=v[SEED],
             learning_rate=v[LR],
         )
+        _check_memory(spec, data, csv)
     except BpvizError as err:
         _refuse(err, changed)
         return None
     state.design().error = None
     return data, spec
+
+
+def _check_memory(spec: NetworkSpec, data: DataSettings, csv: tuple[str, bytes] | None = None) -> None:
+    """Raise BpvizError (field "memory") when a session of ``spec`` on ``data`` would not fit the memory cap."""
+    csv = csv or (state.csv_file() if data.name == "csv" else None)
+    text = csv[1] if csv is not None and data.name == "csv" else None
+    memory.check(memory.load_of(spec.layers, data, state.train_settings().batch_size, csv=text))
 
 
 def apply_form(changed: str, csv: tuple[str, bytes] | None = None) -> bool:
@@ -214,6 +225,7 @@ def _restructure(build, changed: str) -> None:
     """New weights for the spec ``build`` makes from the current one, or the engine's refusal beside ``changed``."""
     try:
         spec = build(state.net().spec)
+        _check_memory(spec, state.data_settings())
     except BpvizError as err:
         _refuse(err, changed)
         return
@@ -257,9 +269,11 @@ def import_network() -> None:
     d.imported = upload.file_id
     current = state.data_settings()
     try:
+        memory.check_file(upload.size)  # before the text is parsed
         doc = netfile.read(upload.getvalue())
         new = doc.net
         data = data_for(new, current, lambda ds: state.dataset(ds, new.spec.seed), doc.data)
+        memory.check(memory.load_of(new.spec.layers, data, (doc.train or state.train_settings()).batch_size))
     except BpvizError as err:
         _notice("error", f"Could not import {upload.name}: {err}. Your network is unchanged.")
         return

@@ -24,6 +24,7 @@ from bpviz.io.sharelink import (
     url_params,
 )
 from bpviz.lesson.summary import architecture
+from bpviz.runs import memory
 from webui import notices, state
 from webui.notices import md
 
@@ -40,6 +41,7 @@ def open_link() -> None:
         return
     try:
         lesson = decode(one_value_each(every), state.default_lesson())
+        memory.check(memory.load_of(lesson.net.spec.layers, lesson.data, lesson.train.batch_size))  # before the data
         _check_fits(lesson)
     except BpvizError as err:  # it quotes the link, which anyone may have written: the notice shows it as typed
         state.flash("warning", f"This share link could not be opened ({err}), so the default network is shown.")

@@ -37,15 +37,14 @@ from bpviz.lesson.predict import Quiz
 from bpviz.lesson.presets import PRESETS, get_preset, preset_of
 from bpviz.lesson.stages import Walk
 from bpviz.runs.comparison import Comparison
+from bpviz.runs.memory import UNDO_DEPTH, UNDO_PARAMETERS  # the memory estimate counts Undo by them too
 from bpviz.runs.run import Run
 from webui import pool
 
 DEFAULT_PRESET = "xor"
 SHARED, DESIGN, STEP, TRAIN, CHAIN = "shared", "design", "step", "train", "chain"
 REVEAL = "reveal"
-UNDO_DEPTH = 20
 NOTICE_KINDS = ("success", "info", "warning", "error")
-UNDO_PARAMETERS = 4_000_000  # parameters of all the networks kept for Undo: 32 MB a session at most
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from bpviz.engine.optimisers import HYPERS
 from bpviz.engine.training import MAX_EPOCHS  # noqa: F401  (the Epochs field's bound, the engine's)
 from bpviz.io.text import parse_optimisers, parse_rates
 from bpviz.lesson.presets import FAST
+from bpviz.runs import memory
 from bpviz.runs.comparison import Comparison, optimiser_variants, rate_variants
 from bpviz.runs.pool import Place, failed
 from bpviz.runs.run import PACE, TICK_SECONDS, Run, with_rate  # noqa: F401  (PACE: the page's)
@@ -216,10 +217,27 @@ def _allowed(epochs: int, train_set: Dataset) -> int | None:
     return allowed
 
 
+def _csv_text() -> bytes | None:
+    upload = state.csv_file()
+    return upload[1] if upload is not None and state.data_settings().name == "csv" else None
+
+
+def _too_big(batch_size: int) -> bool:
+    """True (and the notice says why) when a run of the shared network at ``batch_size`` would not fit the
+    memory cap (``bpviz.runs.memory``)."""
+    load = memory.load_of(state.net().spec.layers, state.data_settings(), batch_size, csv=_csv_text())
+    why = memory.refusal(load)
+    if why:
+        _say("error", f"Not started: {why}.")
+    return why is not None
+
+
 @locked
 def start(train_set: Dataset, test_set: Dataset | None) -> None:
     """A new run from the shared network with the current settings."""
     settings, t = state.train_settings(), state.train()
+    if _too_big(settings.batch_size):
+        return
     epochs = _allowed(settings.epochs, train_set)
     if epochs is None:
         return
@@ -383,6 +401,8 @@ def compare(train_set: Dataset, test_set: Dataset | None) -> None:
             variants = optimiser_variants(parse_optimisers(t.optimisers, settings.optimiser, learning_rate()))
         else:
             variants = rate_variants(parse_rates(t.rates), settings.optimiser)
+        memory.check(memory.load_of(net.spec.layers, state.data_settings(), settings.batch_size, len(variants),
+                                    csv=_csv_text()))  # fmt: skip
         epochs, why = cap_epochs(settings.epochs, len(train_set), net.spec.n_params, runs=len(variants))
         comparison = Comparison(
             net, train_set, test_set, variants, epochs, settings.batch_size, settings.penalty, t.clock, t.compare_what

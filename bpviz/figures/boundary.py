@@ -19,6 +19,8 @@ once, without validation (``chart_layout.live_figure``; plotly's ``update_layout
 ten times the rest).
 """
 
+from collections.abc import Mapping
+
 import numpy as np
 import plotly.graph_objects as go
 
@@ -59,10 +61,11 @@ def data_extent(train_set: Dataset, test_set: Dataset | None) -> tuple[float, fl
     return plane_extent(np.vstack(both))
 
 
-def data_maps(net: Network, train_set: Dataset, test_set: Dataset | None, grid: int = TILE_GRID) -> NeuronMaps:
-    """Every neuron of ``net`` over the plane of a 2-D set (``data_extent``), the grid's points going in as the
-    set's input features."""
-    return neuron_maps(net, data_extent(train_set, test_set), grid, plane(train_set).features)
+def data_maps(net: Network, train_set: Dataset, test_set: Dataset | None, grid: int = TILE_GRID,
+              keep: Mapping[int, range] | None = None) -> NeuronMaps:  # fmt: skip
+    """Every neuron of ``net`` (or those of ``keep``, see ``neuron_maps``) over the plane of a 2-D set
+    (``data_extent``), the grid's points going in as the set's input features."""
+    return neuron_maps(net, data_extent(train_set, test_set), grid, plane(train_set).features, keep)
 
 
 def has_plane(net: Network, ds: Dataset) -> bool:
@@ -179,7 +182,8 @@ def boundary_figure(net: Network, train_set: Dataset, test_set: Dataset | None =
                     discrete: bool = False) -> go.Figure:  # fmt: skip
     """The input plane painted by the network's output (see the module docstring), data on top: the test points
     too unless ``show_test`` is False (the plane still spans them); ``discrete`` for flat class regions."""
-    maps = data_maps(net, train_set, test_set, GRID)
+    L, n_out = net.spec.depth, net.spec.layers[-1]
+    maps = data_maps(net, train_set, test_set, GRID, keep={L: range(n_out)})  # the output's maps only
     extent = maps.extent
     out, blank = _finite_part(np.moveaxis(maps.values[-1], 0, 2))  # (G, G, n_L): row r is x2[r], column c is x1[c]
     traces, title = _output_traces(out, maps.x1, maps.x2, train_set.is_classification, discrete)

@@ -37,9 +37,9 @@ def neuron_map_figure(
     """Neuron ``i`` of layer ``layer`` (0 = the inputs) of ``net`` (one per feature) over the plane of the data, on a
     GRID × GRID grid, with the z = 0 line (hidden and non-softmax output neurons) and the data points."""
     names = names or Names(net.spec)
-    maps = data_maps(net, train_set, test_set, GRID)
+    maps = data_maps(net, train_set, test_set, GRID, keep={layer: range(i, i + 1)})  # this neuron's map only
     extent = maps.extent
-    values, m = maps.values[layer][i], maps.color_range(layer, i)
+    values, m = maps.values[layer][0], maps.color_range(layer, 0)
     name, symbol = names.node(layer, i), "x" if layer == 0 else "a"
     heat = dict(type="heatmap", x=maps.x1, y=maps.x2, z=values.astype(np.float32), zmin=-m, zmax=m,
                 colorscale=P.diverging_scale(STRENGTH), name=f"{symbol} of {name}",
@@ -48,7 +48,7 @@ def neuron_map_figure(
     traces = [heat]
     switches = layer > 0 and net.spec.activations[layer - 1] != "softmax"
     if switches:
-        traces.append(dict(type="contour", x=maps.x1, y=maps.x2, z=maps.z[layer - 1][i].astype(np.float32),
+        traces.append(dict(type="contour", x=maps.x1, y=maps.x2, z=maps.z[layer - 1][0].astype(np.float32),
                            contours={"start": 0, "end": 0, "size": 1, "coloring": "none"}, showscale=False,
                            line={"color": P.INK, "width": 3, "dash": "dash"}, hoverinfo="skip",
                            name="z = 0"))  # fmt: skip

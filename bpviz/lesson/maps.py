@@ -19,6 +19,7 @@ Row r grows with x2 and column c with x1 (a picture of a map puts its last row o
 diagram paints each neuron's map on its node, and draws the chosen one large.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -82,10 +83,19 @@ def block_rows(layers) -> int:
 
 
 def neuron_maps(
-    net: Network, extent: tuple[float, float, float, float], grid: int = TILE_GRID, features=DEFAULT_FEATURES
+    net: Network,
+    extent: tuple[float, float, float, float],
+    grid: int = TILE_GRID,
+    features=DEFAULT_FEATURES,
+    keep: Mapping[int, range] | None = None,
 ) -> NeuronMaps:
     """The activations of every layer of ``net`` (one input per feature of ``features``) on a ``grid`` × ``grid``
-    grid over ``extent`` = (x1 low, x1 high, x2 low, x2 high), in one forward pass of its grid² points."""
+    grid over ``extent`` = (x1 low, x1 high, x2 low, x2 high), in one forward pass of its grid² points.
+
+    ``keep`` (layer l -> the neurons of l kept, a range) keeps only those maps: ``values[l]`` is then
+    (len(keep[l]), G, G), empty for a layer it leaves out (a picture of the output or of one neuron needs
+    G²·n bytes for them alone, not G²·Σ n_l: 250 MB for a 4096-wide layer at G = 60). The maps are filled
+    block by block, so the pass holds the kept maps and one block's trace at most."""
     if net.spec.layers[0] != len(features):
         raise ValueError(f"maps over the input plane need {len(features)} inputs, not {net.spec.layers[0]}")
     if grid < 2:
@@ -94,10 +104,12 @@ def neuron_maps(
     x2 = np.linspace(extent[2], extent[3], grid)
     g1, g2 = np.meshgrid(x1, x2)  # (G, G): row r is x2[r], column c is x1[c]
     points, rows = expand(np.c_[g1.ravel(), g2.ravel()], features), block_rows(net.spec.layers)
-    blocks = [forward_trace(net, points[start : start + rows]) for start in range(0, len(points), rows)]
-
-    def as_maps(part: int) -> tuple[np.ndarray, ...]:  # per layer: the blocks' (rows, n) joined, as (n, G, G)
-        layers = zip(*(block[part] for block in blocks))
-        return tuple(np.ascontiguousarray(np.concatenate(b).T.reshape(-1, grid, grid)) for b in layers)
-
-    return NeuronMaps(x1, x2, as_maps(1), as_maps(0))
+    kept = [range(n) if keep is None else keep.get(l, range(0)) for l, n in enumerate(net.spec.layers)]
+    values = [np.empty((len(k), grid * grid)) for k in kept]
+    z = [np.empty((len(k), grid * grid)) for k in kept[1:]]
+    for start in range(0, len(points), rows):
+        block_z, block_a = forward_trace(net, points[start : start + rows])
+        for out, part, ks in ((values, block_a, kept), (z, block_z, kept[1:])):
+            for o, p, k in zip(out, part, ks):
+                o[:, start : start + len(p)] = p[:, k.start : k.stop].T
+    return NeuronMaps(x1, x2, *(tuple(m.reshape(-1, grid, grid) for m in part) for part in (values, z)))
