@@ -252,12 +252,21 @@ from bench_latency import bench_latency  # noqa: E402  (scripts/ is on the path 
 section("latency")(bench_latency)
 
 
+# ---------------------------------------------------------------- a class on one server: training and stepping at once
+
+from bench_load import bench_load  # noqa: E402  (scripts/ is on the path when this runs as a script)
+
+section("load")(bench_load)
+
+
 def parse(argv: list[str]) -> argparse.Namespace:
     """The sections to run (none: all) and the options of those that take them."""
     parser = argparse.ArgumentParser(description="Benchmarks of bpviz, one named section per measurement.")
     parser.add_argument("sections", nargs="*", metavar="section", help=f"any of {', '.join(SECTIONS)}")
-    parser.add_argument("--clicks", type=int, help="latency: clicks timed per case (default 15)")
-    parser.add_argument("--trainers", type=int, help="latency: sessions training digits meanwhile (default 4)")
+    parser.add_argument("--clicks", type=int, help="latency, load: clicks timed per case or session (default 15, 20)")
+    parser.add_argument("--trainers", type=int, help="latency, load: sessions training digits meanwhile (default 4, 6)")
+    parser.add_argument("--steppers", type=int, help="load: sessions clicking Next meanwhile (default 6)")
+    parser.add_argument("--after", type=float, help="load: seconds memory is followed after closing (default 180)")
     return parser.parse_args(argv)
 
 

@@ -5,14 +5,13 @@ import signal
 import subprocess
 import sys
 import time
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pytest
 
 from bpviz import get_preset, split
 from bpviz.data.catalog import make_dataset
-from bpviz.runs.pool import MAX_SILENCE, Line, Place, TrainingPool, _alive, failed
+from bpviz.runs.pool import MAX_SILENCE, Line, Place, TrainingPool, _alive
 from bpviz.runs.run import Run
 
 
@@ -73,42 +72,65 @@ def pool():
     p.close()
 
 
-def test_a_worker_trains_a_copy_and_hands_it_back(pool):
-    run = spiral_run(30)
-    ticket = pool.join()
-    slice_ = pool.send(ticket, run, seconds=30.0)
-    trained = slice_.result(timeout=60)
-    assert failed(slice_) is None
+def news(pool: TrainingPool, ticket: int, until, change=None):
+    """Poll ``ticket`` (as a live page does) until ``until(lane, place)`` holds; the last news."""
+    deadline = time.monotonic() + 120
+    while True:
+        lane, place = pool.poll(ticket, change)
+        if until(lane, place):
+            return lane, place
+        assert time.monotonic() < deadline, "the awaited news never came"
+        time.sleep(0.02)  # a page's poll interval, not a guess at how long training takes
+
+
+def ended(lane, place) -> bool:
+    return lane.error is not None or not lane.job.running
+
+
+def test_a_worker_trains_a_copy_in_slices_and_hands_it_back(pool):
+    run = spiral_run(300)
+    ticket = pool.join(run)
+    lane, place = news(pool, ticket, ended)
+    assert lane.error is None and place is None  # ended: out of the line, its worker free for the next
     assert run.epoch == 0 and len(run.history) == 1  # the session's own run is untouched while a worker trains
-    assert trained.epoch == 30 and not trained.running and len(trained.history) == 31
-    reference = spiral_run(30)  # the same run trained here: the worker's numbers are the engine's
+    assert lane.job.epoch == 300 and lane.slices >= 1
+    reference = spiral_run(300)  # the same run trained here: the worker's numbers are the engine's
     while reference.running:
         reference.step(30.0)
-    assert [p.train_loss for p in trained.history] == [p.train_loss for p in reference.history]
+    assert [p.train_loss for p in lane.job.history] == [p.train_loss for p in reference.history]
+    pool.leave(ticket)
+    assert pool.poll(ticket) is None
 
 
-def test_a_waiting_ticket_may_not_send_and_a_stopped_run_frees_its_worker(pool):
-    first, second = pool.join(), pool.join()
-    assert pool.waiting() == 1
-    with pytest.raises(RuntimeError, match="not admitted"):
-        pool.send(second, spiral_run(5))
-    out = pool.send(first, spiral_run(10_000), seconds=0.2)
+def test_the_settings_a_session_polls_with_apply_to_the_next_slices(pool):
+    ticket = pool.join(spiral_run(100_000))
+    lane, _ = news(pool, ticket, lambda lane, place: lane.slices >= 1, change=lambda run: run.configure(8, 0.05))
+    lane, _ = news(pool, ticket, lambda lane, place: lane.slices >= 2, change=lambda run: run.configure(8, 0.05))
+    assert lane.job.learning_rate == 0.05
+    lane, _ = news(pool, ticket, ended, change=lambda run: run.configure(0, 0.05))  # a batch of 0: refused
+    assert "batch" in lane.error and lane.job.learning_rate == 0.05
+
+
+def test_runs_wait_first_in_first_out_and_a_stopped_run_frees_its_worker(pool):
+    first, second, third = (pool.join(spiral_run(n)) for n in (100_000, 5, 5))
+    assert pool.waiting() == 2
+    news(pool, first, lambda lane, place: lane.slices >= 1)
+    for ticket, ahead in ((second, 0), (third, 1)):
+        lane, place = pool.poll(ticket)
+        assert place == Place(False, ahead, 1) and lane.slices == 0 and lane.job.epoch == 0
     pool.leave(first)  # Stop: the slice out finishes for nobody, the worker goes to the next in line
-    assert pool.place(second).admitted and pool.waiting() == 0
-    trained = pool.send(second, spiral_run(5), seconds=30.0).result(timeout=60)
-    assert out.done() and trained.epoch == 5  # first in, first out: the stopped slice ran before it
+    assert pool.poll(second)[1].admitted and pool.poll(third)[1] == Place(False, 0, 1)
+    assert news(pool, second, ended)[0].job.epoch == 5
+    assert news(pool, third, ended)[0].job.epoch == 5  # and then to the one after it
 
 
 def test_a_killed_worker_is_reported_and_replaced(pool):
-    ticket = pool.join()
-    pool.send(ticket, spiral_run(1), seconds=0.01).result(timeout=60)  # the worker process exists now
-    victim = next(iter(pool._executor._processes))  # noqa: SLF001 (a test kills a worker as the OS would)
-    out = pool.send(ticket, spiral_run(100_000), seconds=5.0)
-    os.kill(victim, signal.SIGKILL)
-    with pytest.raises(BrokenProcessPool):
-        out.result(timeout=60)
-    assert "stopped unexpectedly" in failed(out)
-    assert pool.send(ticket, spiral_run(3), seconds=30.0).result(timeout=60).epoch == 3  # a new pool took over
+    ticket = pool.join(spiral_run(100_000))
+    news(pool, ticket, lambda lane, place: lane.slices >= 1)  # the worker process exists and trains
+    os.kill(next(iter(pool._executor._processes)), signal.SIGKILL)  # noqa: SLF001 (as the OOM killer would)
+    lane, _ = news(pool, ticket, ended)
+    assert "stopped unexpectedly" in lane.error
+    assert news(pool, pool.join(spiral_run(3)), ended)[0].job.epoch == 3  # a new pool took over
 
 
 SERVER = """
@@ -117,9 +139,9 @@ sys.path.insert(0, {root!r})
 from bpviz.runs.pool import TrainingPool
 from test_pool import spiral_run
 pool = TrainingPool(2)
-tickets = [pool.join(), pool.join()]
-for t in tickets:
-    pool.send(t, spiral_run(1), seconds=0.01).result(timeout=60)
+ticket = pool.join(spiral_run(1))
+while pool.poll(ticket)[0].job.running:
+    pass
 print(*pool._executor._processes, flush=True)
 import os, signal
 os.kill(os.getpid(), signal.SIGKILL)  # the server dies without a word, as under the OOM killer

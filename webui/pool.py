@@ -1,12 +1,12 @@
 """The server's training pool (``bpviz.runs.pool.TrainingPool``): one per server process, shared by every
-session. It holds no session's data: sessions hold their tickets and their slices in flight (``state.Train``).
+session. Sessions hold their tickets (``state.Train``); the pool holds each ticket's job while it trains or
+waits, and drops it when the ticket leaves.
 
 ``BPVIZ_TRAINING_WORKERS`` sets how many worker processes train at once (one per core by default); 0 trains
 in each session's script thread, as AppTest's tests of the page do (AppTest has no timers to poll a worker).
 """
 
 import os
-from concurrent.futures import Future
 
 import streamlit as st
 
@@ -34,11 +34,8 @@ def shared_pool() -> TrainingPool | None:
     return _pool(count) if count else None
 
 
-def leave(ticket: int | None, out: Future | None) -> None:
-    """Give up ``ticket``'s place in line (its worker goes to the next) and cancel its slice ``out`` if no
-    worker has begun it."""
-    if out is not None:
-        out.cancel()
+def leave(ticket: int | None) -> None:
+    """Give up ``ticket``'s place in line (its worker goes to the next) and its slice out."""
     pool = shared_pool()
     if pool is not None:
         pool.leave(ticket)

@@ -8,6 +8,7 @@ mode, the share link), keeps the URL in step with the lesson and shows any one-t
 import re
 from pathlib import Path
 
+import PIL.Image  # noqa: F401  (Plotly imports it on a figure's first serialisation: two sessions' first figures raced on that import)
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 

@@ -20,7 +20,6 @@ import's notice) records the version it was made at and is current while ``is_cu
 import threading
 import time
 from collections.abc import Callable, Mapping
-from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 
 import streamlit as st
@@ -182,7 +181,7 @@ class Train:
     (("node", l, i), an edge or a bias: its neuron's map is drawn large); the data picture's output toggles;
     the session's lock (a click's script thread waits for a training tick of an overlapping one), the clock
     runs measure time with, and, when a pool of worker processes trains (``webui.pool``), the job's ticket in
-    its line and the slice it has out."""
+    its line."""
 
     run: Run | None = None
     comparison: Comparison | None = None
@@ -201,7 +200,6 @@ class Train:
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
     clock: Callable[[], float] = time.perf_counter
     ticket: int | None = None  # the run's or comparison's place in the server's training pool (webui.pool)
-    slice: Future | None = field(default=None, repr=False, compare=False)  # its slice on a worker, if one is out
 
 
 @dataclass
@@ -568,6 +566,6 @@ def drop_stale_runs() -> bool:
     if is_current(t.made_at):
         return False
     stale = t.run is not None or t.comparison is not None
-    pool.leave(t.ticket, t.slice)
-    t.made_at, t.run, t.comparison, t.tracked, t.ticket, t.slice = version(), None, None, (), None, None
+    pool.leave(t.ticket)
+    t.made_at, t.run, t.comparison, t.tracked, t.ticket = version(), None, None, (), None
     return stale

@@ -5,8 +5,8 @@ A training run (``bpviz.runs.run.Run``) and a comparison of learning rates or op
 ``TICK_SECONDS`` and is called by the page's status fragment on every rerun, so in a browser the run advances
 several times a second and in AppTest (which has no timers) every script run is one tick. On a server with a
 training pool (``webui.pool``, one worker process per core by default) a tick trains nothing itself: the job
-waits in the server's first-in, first-out line, and once admitted each tick takes its finished slice back from
-a worker and sends the next, so training never holds the server's own threads. Networks go back
+waits in the server's first-in, first-out line, trains on a worker once admitted, and each tick takes the latest
+copy the worker handed back, so training never holds the server's own threads. Networks go back
 to the shared state through ``state.share_from_train``: the trained one when a run stops, ends or diverges,
 the starting one on Reset. Every action that changes the run, the comparison or the shared network holds the
 session's training lock; runs measure time with the session's ``state.Train.clock``.
@@ -23,7 +23,6 @@ from bpviz.io.text import parse_optimisers, parse_rates
 from bpviz.lesson.presets import FAST
 from bpviz.runs import memory
 from bpviz.runs.comparison import Comparison, optimiser_variants, rate_variants
-from bpviz.runs.pool import Place, failed
 from bpviz.runs.run import PACE, TICK_SECONDS, Run, with_rate  # noqa: F401  (PACE: the page's)
 from bpviz.runs.tracked import MAX_TRACKED, pick_samples
 from bpviz.runs.workcap import cap_epochs
@@ -305,86 +304,66 @@ def share_result(run: Run) -> None:
 
 @locked
 def tick() -> bool:
-    """Train the running run for about TICK_SECONDS (or, with a pool, take its finished slice back and send the
-    next); True when it stopped in this tick (done, diverged or failed)."""
+    """Train the running run for about TICK_SECONDS (with a pool: take the latest copy its worker handed back);
+    True when it stopped in this tick (done, diverged or failed)."""
     t, settings = state.train(), state.train_settings()
     if t.run is None or not t.run.running:
         return False
-    failure = _collect("run")
-    run = t.run
-    if failure is None and run.running:
-        try:
-            run.configure(settings.batch_size, learning_rate(), settings.optimiser, settings.penalty)
-        except BpvizError as err:
-            failure = str(err)
+    wanted = (settings.batch_size, learning_rate(), settings.optimiser, settings.penalty)  # plain values: a pool's
+    failure = _advance("run", lambda run: run.configure(*wanted))  # thread applies them, outside this session
     if failure is not None:
-        run.stop()
+        t.run.stop()
         _release()
         _say("error", failure)
-        share_result(run)
+        share_result(t.run)
         return True
-    _advance("run")
     if t.run.running:
         return False
     share_result(t.run)
     return True
 
 
-def queue_place() -> Place | None:
-    """Where this session's run or comparison stands in the server's training line (None: not waiting for a
-    pool, or trained in the script thread)."""
-    pool = shared_pool()
-    return None if pool is None else pool.place(state.train().ticket)
-
-
 def queue_words() -> str | None:
-    """ "Waiting for a free worker: …" while the job waits in line, else None."""
-    place = queue_place()
+    """ "Waiting for a free worker: …" while this session's run or comparison waits in the server's line."""
+    pool = shared_pool()
+    place = None if pool is None else pool.place(state.train().ticket)
     if place is None or place.admitted:
         return None
     ahead = f"{place.ahead} run{'s' * (place.ahead != 1)} ahead of yours" if place.ahead else "yours is next"
     return f"Waiting for a free worker: {ahead}; {place.training} training now on this server"
 
 
-def _advance(job: str) -> None:
-    """Advance ``state.train()``'s ``job`` ("run" or "comparison"): in the script thread for TICK_SECONDS when
-    the server has no pool; else, once its ticket is admitted, send its next slice to a worker."""
+def _advance(job: str, change=None) -> str | None:
+    """Advance ``state.train()``'s ``job`` ("run" or "comparison") with its settings applied by ``change`` (which
+    may raise BpvizError): in the script thread for TICK_SECONDS when the server has no pool; else hand it to the
+    pool, or take the latest copy its worker handed back. Returns why it failed (None when it did not)."""
     t, pool = state.train(), shared_pool()
+    current = getattr(t, job)
     if pool is None:
-        getattr(t, job).step(TICK_SECONDS)
-        return
-    if not getattr(t, job).running:
-        _release()
-        return
-    if t.slice is not None:  # still out: asking keeps the ticket's place
-        pool.place(t.ticket)
-        return
-    place = pool.place(t.ticket)
-    if place is None:
-        t.ticket = pool.join()
-        place = pool.place(t.ticket)
-    if place.admitted:
-        t.slice = pool.send(t.ticket, getattr(t, job))
-
-
-def _collect(job: str) -> str | None:
-    """With a pool: the trained copy of ``job`` becomes the session's once its slice is done. Returns why the
-    slice failed (None when it did not, or is not done)."""
-    t = state.train()
-    if t.slice is None or not t.slice.done():
+        try:
+            if change is not None:
+                change(current)
+        except BpvizError as err:
+            return str(err)
+        current.step(TICK_SECONDS)
         return None
-    done, t.slice = t.slice, None
-    why = failed(done)
-    if why is None:
-        setattr(t, job, done.result())
-    return why
+    news = pool.poll(t.ticket, change)
+    if news is None:  # a new run, Resume, or a ticket that fell silent while the page was away
+        t.ticket = pool.join(current, change)
+        return None
+    lane, _ = news
+    setattr(t, job, lane.job)
+    if lane.error is None and lane.job.running:
+        return None
+    _release()
+    return lane.error
 
 
 def _release() -> None:
     """The job gives up its place in the server's line and its slice out (a worker finishes it for nobody)."""
     t = state.train()
-    pool.leave(t.ticket, t.slice)
-    t.ticket, t.slice = None, None
+    pool.leave(t.ticket)
+    t.ticket = None
 
 
 # -- the comparison ---------------------------------------------------------------------------------
@@ -428,11 +407,9 @@ def compare_tick() -> bool:
     t = state.train()
     if t.comparison is None or not t.comparison.running:
         return False
-    failure = _collect("comparison")
+    failure = _advance("comparison")
     if failure is not None:
         t.comparison.stop()
-        _release()
         t.compare_notice = state.Notice("error", failure)
         return True
-    _advance("comparison")
     return not t.comparison.running

@@ -1,14 +1,15 @@
 """Training off the server's script threads: a first-in, first-out queue in front of a few worker processes.
 
-Every session of a server shares ``workers`` processes (about one per core). A session's job (a ``Run`` or a
-``Comparison``: anything with ``step(seconds)``) takes a *ticket* (``TrainingPool.join``). Tickets are admitted
-first in, first out, at most ``workers`` at a time; the others wait, and ``place(ticket)`` says how many wait
-ahead. An admitted job advances in slices: ``send`` ships a copy of it to a worker, which trains it for about
-``SLICE_SECONDS`` and ships the copy back (``advance``); the session takes the copy when it is done and sends
-the next slice. So the server's own threads only copy a job (about 2 ms for digits' 1.2 MB) while the
-training's many short NumPy calls run elsewhere.
+Every session of a server shares ``workers`` processes (about one per core). A session hands its job (a
+``Run`` or a ``Comparison``: anything with ``running`` and ``step(seconds)``) to the pool with ``join`` and gets
+a *ticket*. Tickets are admitted first in, first out, at most ``workers`` at a time; the others wait, and their
+place says how many wait ahead. An admitted job advances in slices: the pool's thread ships a copy of it to a
+worker, which trains it for about ``SLICE_SECONDS`` and ships the copy back (``advance``), and sends the next
+slice at once; the session takes the latest copy whenever it asks (``poll``, with the settings to apply from
+then on). So the server's own threads only copy a job (about 2 ms for digits' 1.2 MB) while the training's
+many short NumPy calls run elsewhere, at the workers' pace.
 
-A ticket leaves the line on Stop, Reset and at the end of its run (``leave``), or when its session has not
+A ticket leaves the line on Stop, Reset (``leave``) and at the end of its run, or when its session has not
 asked for ``MAX_SILENCE`` seconds (a closed tab, or the user went to another page), and the next ticket in
 line is admitted at once. A slice already sent finishes in its worker and is thrown away.
 
@@ -25,9 +26,11 @@ from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from copy import deepcopy
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol, TypeVar
+
+from bpviz.engine.errors import BpvizError
 
 SLICE_SECONDS = 0.25  # training per slice: the live curves get a new copy about four times a second
 MAX_SILENCE = 10.0  # seconds a ticket keeps its place without its session asking (a live page asks 10 times a second)
@@ -35,6 +38,8 @@ NICENESS = 5  # added to a worker's nice value: where both want a core, the serv
 
 
 class Job(Protocol):
+    running: bool
+
     def step(self, seconds: float) -> object: ...
 
 
@@ -114,6 +119,10 @@ class Line:
     def leave(self, ticket: int) -> None:
         self._seen.pop(ticket, None)
 
+    def admits(self, ticket: int) -> bool:
+        """``ticket`` is among the first ``slots`` (without counting as its session asking)."""
+        return ticket in list(self._seen)[: self.slots]
+
     def place(self, ticket: int) -> Place | None:
         """Where ``ticket`` stands (None when it is not in line: it left or fell silent); asking keeps it."""
         self._expire()
@@ -133,59 +142,143 @@ class Line:
             del self._seen[ticket]
 
 
+@dataclass
+class Lane:
+    """A ticket's job as the pool holds it: ``job``, the latest copy a worker handed back (the session's own
+    before the first); ``slices`` handed back so far; ``error``, why a slice failed (None); ``change``, applied to
+    every copy sent (the session's latest settings; it may raise BpvizError); ``out``, its slice on a worker;
+    ``seen``, when its session last asked."""
+
+    job: Job
+    change: Callable[[Job], None] | None
+    seen: float
+    slices: int = 0
+    error: str | None = None
+    out: Future | None = None
+
+
 class TrainingPool:
     """``workers`` processes shared by every session of a server, behind a ``Line``; see the module docstring.
-    The processes start on the first ``send`` (from a fork server, so the server's threads are never forked)."""
 
-    def __init__(self, workers: int, clock: Callable[[], float] = time.monotonic, silence: float = MAX_SILENCE):
-        self.workers = workers
+    A session hands its job over with ``join`` and asks for news with ``poll``; the pool's own thread sends an
+    admitted job's next slice the moment the last comes back, so training goes on at the workers' pace however
+    slowly a busy server gets round to asking. The processes start with the first slice, from a fork server (the
+    server's threads are never forked)."""
+
+    def __init__(self, workers: int, clock: Callable[[], float] = time.monotonic, silence: float = MAX_SILENCE,
+                 seconds: float = SLICE_SECONDS):  # fmt: skip
+        self.workers, self.clock, self.silence, self.seconds = workers, clock, silence, seconds
         self._line = Line(workers, clock, silence)
-        self._lock = threading.Lock()
+        self._lanes: dict[int, Lane] = {}
+        self._changed = threading.Condition()
         self._executor: ProcessPoolExecutor | None = None
+        self._closed = False
+        threading.Thread(target=self._dispatch_forever, daemon=True, name="bpviz-training-pool").start()
 
-    def join(self) -> int:
-        """A new ticket at the end of the line."""
-        with self._lock:
-            return self._line.join()
+    # -- a session's side ---------------------------------------------------------------------------
+    def join(self, job: Job, change: Callable[[Job], None] | None = None) -> int:
+        """A new ticket at the end of the line for ``job`` (a running ``Run`` or ``Comparison``)."""
+        with self._changed:
+            ticket = self._line.join()
+            self._lanes[ticket] = Lane(job, change, self.clock())
+            self._changed.notify()
+            return ticket
 
-    def leave(self, ticket: int | None) -> None:
-        """``ticket`` gives up its place (or its worker, for the next in line)."""
-        if ticket is not None:
-            with self._lock:
-                self._line.leave(ticket)
+    def poll(self, ticket: int | None, change: Callable[[Job], None] | None = None) -> tuple[Lane, Place | None] | None:
+        """The news of ``ticket``: a copy of its lane (the latest job, slices, error) and its place in line
+        (None once its job ended or failed); None when the pool does not know it (it left, or fell silent).
+        Asking keeps its place; ``change`` replaces the one applied to the copies sent from now on."""
+        with self._changed:
+            lane = self._lanes.get(ticket)
+            if lane is None:
+                return None
+            lane.seen, lane.change = self.clock(), change
+            return replace(lane), self._line.place(ticket)
 
     def place(self, ticket: int | None) -> Place | None:
-        if ticket is None:
-            return None
-        with self._lock:
-            return self._line.place(ticket)
+        """Where ``ticket`` stands in line (None: not in it); asking keeps its place."""
+        with self._changed:
+            if ticket in self._lanes:
+                self._lanes[ticket].seen = self.clock()
+            return self._line.place(ticket) if ticket is not None else None
+
+    def leave(self, ticket: int | None) -> None:
+        """``ticket`` gives up its place, its worker (for the next in line) and its slice out (a worker finishes
+        it for nobody)."""
+        with self._changed:
+            lane = self._lanes.pop(ticket, None)
+            if lane is not None and lane.out is not None:
+                lane.out.cancel()
+            self._line.leave(ticket)
+            self._changed.notify()
 
     def waiting(self) -> int:
         """Tickets in line beyond the workers."""
-        with self._lock:
+        with self._changed:
             return max(0, len(self._line) - self.workers)
 
-    def send(self, ticket: int, job: J, seconds: float = SLICE_SECONDS) -> "Future[J]":
-        """A slice of ``job`` on a worker; ``ticket`` must be admitted. A pool whose worker died (its process
-        was killed, for example for memory) is replaced: the jobs it held fail with ``BrokenProcessPool``."""
-        with self._lock:
-            place = self._line.place(ticket)
-            if place is None or not place.admitted:
-                raise RuntimeError(f"ticket {ticket} is not admitted")
-            copy = deepcopy(job)  # the copy a worker trains: the session's job may change while it is sent
-            if self._executor is None:
-                self._executor = _executor(self.workers)
-            try:
-                return self._executor.submit(advance, copy, seconds)
-            except BrokenProcessPool:
-                self._executor = _executor(self.workers)
-                return self._executor.submit(advance, copy, seconds)
-
     def close(self) -> None:
-        with self._lock:
+        with self._changed:
+            self._closed = True
+            self._changed.notify()
             if self._executor is not None:
                 self._executor.shutdown(wait=True, cancel_futures=True)
                 self._executor = None
+
+    # -- the pool's thread --------------------------------------------------------------------------
+    def _dispatch_forever(self) -> None:
+        with self._changed:
+            while not self._closed:
+                self._dispatch()
+                self._changed.wait(timeout=1.0)  # at least once a second: sessions that fell silent leave
+
+    def _dispatch(self) -> None:
+        """Drop the lanes whose session fell silent; send each admitted, running job that has no slice out."""
+        now = self.clock()
+        for ticket in [t for t, lane in self._lanes.items() if now - lane.seen > self.silence]:
+            self._lanes.pop(ticket)
+            self._line.leave(ticket)
+        for ticket, lane in self._lanes.items():
+            if lane.out is None and lane.error is None and lane.job.running and self._line.admits(ticket):
+                self._send(ticket, lane)
+
+    def _send(self, ticket: int, lane: Lane) -> None:
+        copy = deepcopy(lane.job)  # what a worker trains: the session reads its own copy meanwhile
+        try:
+            if lane.change is not None:
+                lane.change(copy)
+        except BpvizError as err:
+            self._ended(ticket, lane, str(err))
+            return
+        except Exception as err:  # noqa: BLE001 (the pool's thread must outlive any one session's settings)
+            self._ended(ticket, lane, f"training failed: {err!r}")
+            return
+        if self._executor is None:
+            self._executor = _executor(self.workers)
+        try:
+            lane.out = self._executor.submit(advance, copy, self.seconds)
+        except BrokenProcessPool:
+            self._executor = _executor(self.workers)
+            lane.out = self._executor.submit(advance, copy, self.seconds)
+        lane.out.add_done_callback(lambda out: self._back(ticket, lane, out))
+
+    def _back(self, ticket: int, lane: Lane, out: Future) -> None:
+        """A slice came back (in the executor's thread): the lane takes the trained copy and the pool sends on."""
+        if out.cancelled():
+            return
+        with self._changed:
+            lane.out = None
+            why = failed(out)
+            if why is None:
+                lane.job, lane.slices = out.result(), lane.slices + 1
+            if why is not None or not lane.job.running:
+                self._ended(ticket, lane, why)
+            self._changed.notify()
+
+    def _ended(self, ticket: int, lane: Lane, error: str | None) -> None:
+        """The job ended or failed: its worker goes to the next in line; the lane waits for its session."""
+        lane.error = error
+        self._line.leave(ticket)
 
 
 def _executor(workers: int) -> ProcessPoolExecutor:

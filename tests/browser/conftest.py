@@ -9,6 +9,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -57,6 +58,33 @@ def _need_browser():
         pytest.skip(missing)
 
 
+def rss_mb(pid: int, tree: bool = True) -> float:
+    """Resident memory in MB of the process ``pid`` and, with ``tree``, of every process it started and they
+    started (a server's training pool: its fork server and workers), as /proc reports it (VmRSS)."""
+    pids, total = [pid], 0.0
+    while pids:
+        current = pids.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        total += int(status.split("VmRSS:")[1].split()[0]) / 1024 if "VmRSS:" in status else 0.0
+        if tree:
+            pids += _children(current)
+    return total
+
+
+def _children(pid: int) -> list[int]:
+    """The processes ``pid`` started, from /proc/<pid>/task/<tid>/children of each of its threads."""
+    kids = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            kids += [int(k) for k in (task / "children").read_text().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return kids
+
+
 def start_server(port: int, script: str = "app.py") -> subprocess.Popen:
     """``streamlit run <script>`` (a path from the repository's root) on 127.0.0.1:port, returned once
     /_stcore/health answers."""
@@ -78,7 +106,9 @@ def start_server(port: int, script: str = "app.py") -> subprocess.Popen:
         "none",
     ]
     env = {k: v for k, v in os.environ.items() if k != "BPVIZ_TRAINING_WORKERS"}  # the pool, as deployed
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
+    log = tempfile.TemporaryFile()  # not a pipe: a pipe nobody reads fills up and stops the server mid-write
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
+    proc.log = log  # the server's output, for a test or a benchmark that wants to show it
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:

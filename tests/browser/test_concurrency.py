@@ -24,7 +24,7 @@ from bpviz.lesson.numbers import format_value
 from bpviz.lesson.presets import get_preset
 from bpviz.lesson.stages import walk
 from bpviz.lesson.summary import architecture
-from tests.browser.conftest import _free_port, _need_browser, start_server
+from tests.browser.conftest import _free_port, _need_browser, rss_mb, start_server
 from tests.browser.helpers import (
     SCREENSHOTS,
     assert_no_exception,
@@ -67,17 +67,6 @@ def _expect(locator):
     from playwright.sync_api import expect  # late: without playwright the fixtures skip these tests first
 
     return expect(locator)
-
-
-def rss_mb(pid: int) -> float:
-    """Resident memory of process ``pid`` in MB (psutil when installed, else /proc)."""
-    try:
-        import psutil
-    except ImportError:
-        with open(f"/proc/{pid}/status") as status:
-            kb = next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
-        return kb / 1024
-    return psutil.Process(pid).memory_info().rss / 2**20
 
 
 def cpu_seconds(pid: int) -> float:

@@ -1,0 +1,208 @@
+"""A class on one server: sessions training the digits while others step, on one ``streamlit run`` (loopback).
+
+    OPENBLAS_NUM_THREADS=1 python scripts/bench.py load                          # 6 train, 6 step, 3 min after
+    OPENBLAS_NUM_THREADS=1 python scripts/bench.py load --trainers 3 --steppers 3 --clicks 5 --after 0
+
+Serves the app and drives one headless Chromium (one browser context a session). ``trainers`` sessions open
+the digits on Train by a share link, each asking for its own number of epochs (250 + i, so a page showing
+another session's run would show it), and press Start; the server's training pool trains as many as it has
+workers and queues the rest. Meanwhile ``steppers`` sessions open Step (the worked example and the digits in
+turn) and click Next ``clicks`` times, all of them in each round before any answer is awaited; every click is
+timed in its page as ``bench_latency`` does (from the click to the diagram's new data). Then every session
+closes, and the server's memory is followed for ``after`` seconds.
+
+Printed: p50 and p95 of the Step clicks; each training session's epochs per second while the others stepped
+(and whether it trained or waited for a worker); the resident memory of the server with its training pool's
+processes idle, at its peak, when every session had closed, and ``after`` seconds later. ``load`` returns the
+same figures as a ``Load`` record, with each session's view of its own state, for the CI test of isolation
+and memory (tests/browser/test_load.py).
+"""
+
+import re
+import statistics
+import threading
+import time
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from bench_latency import _ANSWERED_JS, _TIMER_JS, BACK, CHART, NEXT, TIMEOUT, WINDOW, link, shown
+
+from bpviz.io.sharelink import Lesson, encode
+from bpviz.lesson.presets import get_preset
+
+PROGRESS = '[data-testid="stProgress"]'
+EPOCHS = re.compile(r"epoch ([\d,]+) of ([\d,]+)")
+STEPPED = ("mazur", "digits")  # the steppers' lessons, in turn
+
+
+@dataclass
+class Memory:
+    """The server's resident memory (with its pool's processes) in MB, sampled every ``every`` seconds by a
+    thread: ``marks`` by name, ``peak`` over the whole run."""
+
+    pid: int
+    every: float = 0.5
+    marks: dict[str, float] = field(default_factory=dict)
+    peak: float = 0.0
+    _stop: threading.Event = field(default_factory=threading.Event)
+
+    def __post_init__(self):
+        threading.Thread(target=self._sample, daemon=True).start()
+
+    def _sample(self) -> None:
+        while not self._stop.wait(self.every):
+            self.now()
+
+    def now(self) -> float:
+        from tests.browser.conftest import rss_mb
+
+        mb = rss_mb(self.pid)
+        self.peak = max(self.peak, mb)
+        return mb
+
+    def mark(self, name: str) -> None:
+        self.marks[name] = self.now()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+
+@dataclass(frozen=True)
+class Trained:
+    """One training session: the epochs it asked for, its (epoch, seconds) as its page showed them when the
+    stepping began and ended, and whether it waited for a worker then."""
+
+    asked: int
+    start: tuple[int, float]
+    end: tuple[int, float]
+    waited: bool
+
+    @property
+    def rate(self) -> float:
+        """Epochs a second over the stepping (wall clock of this benchmark)."""
+        return (self.end[0] - self.start[0]) / max(self.end[1] - self.start[1], 1e-9)
+
+
+@dataclass(frozen=True)
+class Load:
+    """Every figure of one run: Step click latencies (ms), the training sessions, each stepper's stage as its
+    page showed it after its clicks (1-based), and memory marks and peak (MB)."""
+
+    clicks: tuple[float, ...]
+    trained: tuple[Trained, ...]
+    stages: tuple[int, ...]
+    memory: dict[str, float]
+    peak: float
+
+    def percentile(self, q: float) -> float:
+        return statistics.quantiles(self.clicks, n=100, method="inclusive")[round(q) - 1]
+
+
+def _progress(page) -> tuple[int, int, str]:
+    """(epoch, epochs asked, the whole line) of a Train page's progress line."""
+    text = page.locator(PROGRESS).first.inner_text()
+    epoch, asked = (int(g.replace(",", "")) for g in EPOCHS.search(text).groups())
+    return epoch, asked, text
+
+
+def _trainers(browser, url: str, n: int) -> list:
+    from tests.browser.helpers import wait_for_run
+    from webui import train as train_ui
+
+    pages = []
+    for i in range(n):
+        page = browser.new_context(viewport=WINDOW).new_page()
+        page.goto(f"{url}/Train?{link('digits', epochs=250 + i)}")
+        wait_for_run(page, TIMEOUT)
+        page.locator(shown(f".st-key-{train_ui.START}")).click()
+        page.locator(f"{shown(f'.st-key-{train_ui.STOP}')}:enabled").wait_for(timeout=TIMEOUT)
+        pages.append(page)
+    return pages
+
+
+def _steppers(browser, url: str, n: int) -> list:
+    from tests.browser.helpers import wait_for_run
+
+    pages = []
+    for i in range(n):
+        p = get_preset(STEPPED[i % len(STEPPED)])
+        page = browser.new_context(viewport=WINDOW).new_page()
+        page.goto(f"{url}/Step?{urlencode(encode(Lesson(p.network(), p.data)))}")
+        wait_for_run(page, TIMEOUT)
+        pages.append(page)
+    return pages
+
+
+def _step_rounds(pages: list, clicks: int) -> list[float]:
+    """``clicks`` rounds: a Next click in every page, then each page's answer; the click latencies (ms)."""
+    from tests.browser.helpers import click
+
+    for page in pages:
+        page.evaluate(_TIMER_JS, [NEXT, CHART])
+    times = []
+    for _ in range(clicks):
+        for page in pages:
+            if page.locator(shown(NEXT)).is_disabled():  # the last stage: back to the first, untimed
+                while page.locator(shown(BACK)).is_enabled():
+                    click(page, page.locator(shown(BACK)))
+        for page in pages:
+            page.locator(shown(NEXT)).click()
+        for page in pages:
+            times.append(page.wait_for_function(_ANSWERED_JS, timeout=TIMEOUT, polling="raf").json_value())
+    return times
+
+
+def _stage(page) -> int:
+    """The stage the Step page's progress line shows."""
+    return int(re.search(r"Stage (\d+) of", page.locator(PROGRESS).first.inner_text()).group(1))
+
+
+def load(trainers: int = 6, steppers: int = 6, clicks: int = 20, after: float = 180.0) -> Load:
+    """One run on a fresh server: see the module docstring."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, _free_port, start_server
+
+    port = _free_port()
+    server = start_server(port)
+    memory = Memory(server.pid)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        memory.mark("idle")
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            training = _trainers(browser, url, trainers)
+            stepping = _steppers(browser, url, steppers)
+            memory.mark("every session open")
+            began = [(_progress(page), time.monotonic()) for page in training]
+            times = _step_rounds(stepping, clicks)
+            ended = [(_progress(page), time.monotonic()) for page in training]
+            stages = tuple(_stage(page) for page in stepping)
+            trained = tuple(
+                Trained(b[1], (b[0], t0), (e[0], t1), "Waiting" in e[2]) for (b, t0), (e, t1) in zip(began, ended)
+            )
+            browser.close()
+        memory.mark("every session closed")
+        time.sleep(after)  # how long a closed session's memory stays: the sampling thread goes on meanwhile
+        memory.mark(f"{after:g} s after closing")
+    finally:
+        memory.stop()
+        server.terminate()
+        server.wait(30)
+        server.log.seek(0)
+        print(server.log.read().decode()[-3000:])
+    return Load(tuple(times), trained, stages, dict(memory.marks), memory.peak)
+
+
+def bench_load(trainers: int = 6, steppers: int = 6, clicks: int = 20, after: float = 180.0) -> None:
+    """Print the figures of one ``load`` run."""
+    print(f"{trainers} sessions train the digits while {steppers} click Next {clicks} times each, one server:")
+    result = load(trainers, steppers, clicks, after)
+    print(f"  Step clicks: p50 {result.percentile(50):.0f} ms, p95 {result.percentile(95):.0f} ms "
+          f"({len(result.clicks)} clicks)")  # fmt: skip
+    for i, t in enumerate(result.trained, 1):
+        state = "waited for a worker" if t.waited else "trained"
+        print(f"  training session {i}: {t.rate:5.1f} epochs/s over the stepping ({state}; epoch {t.end[0]} of "
+              f"{t.asked})")  # fmt: skip
+    figures = ", ".join(f"{name} {mb:.0f} MB" for name, mb in result.memory.items())
+    print(f"  server with its training pool: {figures}; peak {result.peak:.0f} MB")
