@@ -190,7 +190,9 @@ def load(trainers: int = 6, steppers: int = 6, clicks: int = 20, after: float = 
         server.terminate()
         server.wait(30)
         server.log.seek(0)
-        print(server.log.read().decode()[-3000:])
+        log = server.log.read().decode(errors="replace")
+    if "Traceback" in log:
+        print(f"  the server logged an error:\n{log[log.index('Traceback'):][:3000]}")
     return Load(tuple(times), trained, stages, dict(memory.marks), memory.peak)
 
 

@@ -263,8 +263,8 @@ def start(train_set: Dataset, test_set: Dataset | None) -> None:
 def stop() -> None:
     run = current_run()
     if run is not None and run.running:
+        _release()  # first: the pool no longer sends this job, so stopping it changes nothing a worker reads
         run.stop()
-        _release()
         share_result(run)
 
 
@@ -288,10 +288,10 @@ def resume(train_set: Dataset) -> None:
 def reset() -> None:
     """Forget the run and give the shared state back the network it started from."""
     run = current_run()
+    _release()
     if run is not None:
         run.stop()
         state.share_from_train(with_rate(run.start_net, learning_rate()))
-    _release()
     state.train().run = None
     _say()
 
@@ -396,9 +396,9 @@ def compare(train_set: Dataset, test_set: Dataset | None) -> None:
 @locked
 def stop_comparison() -> None:
     comparison = current_comparison()
+    _release()
     if comparison is not None:
         comparison.stop()
-    _release()
 
 
 @locked

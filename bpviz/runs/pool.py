@@ -6,8 +6,8 @@ a *ticket*. Tickets are admitted first in, first out, at most ``workers`` at a t
 place says how many wait ahead. An admitted job advances in slices: the pool's thread ships a copy of it to a
 worker, which trains it for about ``SLICE_SECONDS`` and ships the copy back (``advance``), and sends the next
 slice at once; the session takes the latest copy whenever it asks (``poll``, with the settings to apply from
-then on). So the server's own threads only copy a job (about 2 ms for digits' 1.2 MB) while the training's
-many short NumPy calls run elsewhere, at the workers' pace.
+then on). So the server's own threads only serialise a job (about 2 ms for digits' 1.2 MB) while the
+training's many short NumPy calls run elsewhere, at the workers' pace.
 
 A ticket leaves the line on Stop, Reset (``leave``) and at the end of its run, or when its session has not
 asked for ``MAX_SILENCE`` seconds (a closed tab, or the user went to another page), and the next ticket in
@@ -25,7 +25,6 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from copy import deepcopy
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol, TypeVar
@@ -243,10 +242,10 @@ class TrainingPool:
                 self._send(ticket, lane)
 
     def _send(self, ticket: int, lane: Lane) -> None:
-        copy = deepcopy(lane.job)  # what a worker trains: the session reads its own copy meanwhile
+        job = lane.job  # sent as it is: a session only reads its lane's job, and changes it only after leaving
         try:
             if lane.change is not None:
-                lane.change(copy)
+                lane.change(job)
         except BpvizError as err:
             self._ended(ticket, lane, str(err))
             return
@@ -256,10 +255,10 @@ class TrainingPool:
         if self._executor is None:
             self._executor = _executor(self.workers)
         try:
-            lane.out = self._executor.submit(advance, copy, self.seconds)
+            lane.out = self._executor.submit(advance, job, self.seconds)
         except BrokenProcessPool:
             self._executor = _executor(self.workers)
-            lane.out = self._executor.submit(advance, copy, self.seconds)
+            lane.out = self._executor.submit(advance, job, self.seconds)
         lane.out.add_done_callback(lambda out: self._back(ticket, lane, out))
 
     def _back(self, ticket: int, lane: Lane, out: Future) -> None:
