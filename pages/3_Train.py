@@ -391,16 +391,17 @@ def live_view(train_set: Dataset, test_set: Dataset | None, said: Verdict | None
     window), then the chosen neuron's map beside the decision boundary, then each layer's gradient size. Each
     part is its own fragment, paced by what it costs the browser to draw: the numbers every tick, the curves
     and the gradient sizes a few times a second, the diagram with its tiles and the maps about once a second
-    (act.PACE)."""
-    live(status_panel, act.PACE.tick, said)
+    (act.pace())."""
+    pace = act.pace()
+    live(status_panel, pace.tick, said)
     size = view.sizes(state.presenting(), two_curves=train_set.is_classification)
     left, right = viewport.fill(act.FILL).container(key=act.PANES).columns(2, gap="medium")
     with left:
-        live(curves_panel, act.PACE.curves, train_set, size.curve)
+        live(curves_panel, pace.curves, train_set, size.curve)
     with right:
-        live(diagram_panel, act.PACE.figures, train_set, test_set, size)
-    live(data_panel, act.PACE.figures, train_set, test_set, size)
-    live(gradient_panel, act.PACE.curves)
+        live(diagram_panel, pace.figures, train_set, test_set, size)
+    live(data_panel, pace.figures, train_set, test_set, size)
+    live(gradient_panel, pace.curves)
 
 
 def results(run: Run, train_set: Dataset, test_set: Dataset | None) -> None:
@@ -490,7 +491,7 @@ def comparison_section(train_set: Dataset, test_set: Dataset | None, run: Run | 
         on_click=act.stop_comparison,
     )
     show(t.compare_notice)
-    live(compare_panel, act.PACE.tick, active=comparing)
+    live(compare_panel, act.pace().tick, active=comparing)
 
 
 def compare_panel() -> None:

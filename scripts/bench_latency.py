@@ -23,7 +23,7 @@ import math
 import statistics
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlencode
@@ -146,21 +146,21 @@ def _floor_case(browser, url: str, clicks: int) -> list[float]:
         context.close()
 
 
-def _start_training(browser, url: str, sessions: int) -> list:
-    """``sessions`` browser contexts, each training the digits on the Train page; returned once all run."""
+def start_training(browser, url: str, epochs: Sequence[int]) -> list:
+    """One browser context a number of ``epochs``, each training the digits on the Train page for that many
+    epochs; their pages, returned once every one runs (or waits for a worker)."""
     from tests.browser.helpers import wait_for_run
     from webui import train as train_ui
 
-    contexts = []
-    for _ in range(sessions):
-        context = browser.new_context(viewport=WINDOW)
-        page = context.new_page()
-        page.goto(f"{url}/Train?{link('digits', epochs=MAX_EPOCHS)}")
+    pages = []
+    for n in epochs:
+        page = browser.new_context(viewport=WINDOW).new_page()
+        page.goto(f"{url}/Train?{link('digits', epochs=n)}")
         wait_for_run(page, TIMEOUT)
         page.locator(shown(f".st-key-{train_ui.START}")).click()
         page.locator(f"{shown(f'.st-key-{train_ui.STOP}')}:enabled").wait_for(timeout=TIMEOUT)
-        contexts.append(context)
-    return contexts
+        pages.append(page)
+    return pages
 
 
 def measure(clicks: int, trainers: int) -> Iterator[tuple[Result, float | None]]:
@@ -181,12 +181,12 @@ def measure(clicks: int, trainers: int) -> Iterator[tuple[Result, float | None]]
             for name, query in cases.items():
                 idle = _step_case(browser, url, query, clicks)
                 yield Result(f"Step Next, {name}", tuple(idle)), GOAL_IDLE
-            training = _start_training(browser, url, trainers)
+            training = start_training(browser, url, [MAX_EPOCHS] * trainers)
             for name, query in cases.items():
                 label = f"Step Next, {name}, {trainers} train"
                 yield Result(label, tuple(_step_case(browser, url, query, clicks))), GOAL_LOADED
-            for context in training:
-                context.close()
+            for page in training:
+                page.context.close()
             browser.close()
     finally:
         for proc in servers:

@@ -11,11 +11,11 @@ turn) and click Next ``clicks`` times, all of them in each round before any answ
 timed in its page as ``bench_latency`` does (from the click to the diagram's new data). Then every session
 closes, and the server's memory is followed for ``after`` seconds.
 
-Printed: p50 and p95 of the Step clicks; each training session's epochs per second while the others stepped
-(and whether it trained or waited for a worker); the resident memory of the server with its training pool's
-processes idle, at its peak, when every session had closed, and ``after`` seconds later. ``load`` returns the
-same figures as a ``Load`` record, with each session's view of its own state, for the CI test of isolation
-and memory (tests/browser/test_load.py).
+Printed: p50 and p95 of the Step clicks; each training session's epochs and seconds of training when the stepping
+ended, as its page showed them (and whether it still waited for a worker); the resident memory of the server with
+its training pool's processes idle, at its peak, when every session had closed, and ``after`` seconds later.
+``load`` returns the same figures as a ``Load`` record, with each session's view of its own state, for the CI test
+of isolation and memory (tests/browser/test_load.py).
 """
 
 import re
@@ -23,15 +23,11 @@ import statistics
 import threading
 import time
 from dataclasses import dataclass, field
-from urllib.parse import urlencode
 
-from bench_latency import _ANSWERED_JS, _TIMER_JS, BACK, CHART, NEXT, TIMEOUT, WINDOW, link, shown
-
-from bpviz.io.sharelink import Lesson, encode
-from bpviz.lesson.presets import get_preset
+from bench_latency import _ANSWERED_JS, _TIMER_JS, BACK, CHART, NEXT, TIMEOUT, WINDOW, link, shown, start_training
 
 PROGRESS = '[data-testid="stProgress"]'
-EPOCHS = re.compile(r"epoch ([\d,]+) of ([\d,]+)")
+EPOCHS = re.compile(r"epoch ([\d,]+) of ([\d,]+) · ([\d.]+) s")
 STEPPED = ("mazur", "digits")  # the steppers' lessons, in turn
 
 
@@ -69,18 +65,19 @@ class Memory:
 
 @dataclass(frozen=True)
 class Trained:
-    """One training session: the epochs it asked for, its (epoch, seconds) as its page showed them when the
-    stepping began and ended, and whether it waited for a worker then."""
+    """One training session as its page showed it after the stepping: the epochs it asked for, the epoch it had
+    reached, the seconds its run had trained (the progress line's time, which waiting for a worker does not
+    add to), and whether it was still waiting for a worker."""
 
     asked: int
-    start: tuple[int, float]
-    end: tuple[int, float]
+    epoch: int
+    seconds: float
     waited: bool
 
     @property
     def rate(self) -> float:
-        """Epochs a second over the stepping (wall clock of this benchmark)."""
-        return (self.end[0] - self.start[0]) / max(self.end[1] - self.start[1], 1e-9)
+        """Epochs a second while it trained."""
+        return self.epoch / self.seconds if self.seconds else 0.0
 
 
 @dataclass(frozen=True)
@@ -98,26 +95,11 @@ class Load:
         return statistics.quantiles(self.clicks, n=100, method="inclusive")[round(q) - 1]
 
 
-def _progress(page) -> tuple[int, int, str]:
-    """(epoch, epochs asked, the whole line) of a Train page's progress line."""
+def _trained(page) -> Trained:
+    """A Train page's progress line, read."""
     text = page.locator(PROGRESS).first.inner_text()
-    epoch, asked = (int(g.replace(",", "")) for g in EPOCHS.search(text).groups())
-    return epoch, asked, text
-
-
-def _trainers(browser, url: str, n: int) -> list:
-    from tests.browser.helpers import wait_for_run
-    from webui import train as train_ui
-
-    pages = []
-    for i in range(n):
-        page = browser.new_context(viewport=WINDOW).new_page()
-        page.goto(f"{url}/Train?{link('digits', epochs=250 + i)}")
-        wait_for_run(page, TIMEOUT)
-        page.locator(shown(f".st-key-{train_ui.START}")).click()
-        page.locator(f"{shown(f'.st-key-{train_ui.STOP}')}:enabled").wait_for(timeout=TIMEOUT)
-        pages.append(page)
-    return pages
+    epoch, asked, seconds = EPOCHS.search(text).groups()
+    return Trained(int(asked.replace(",", "")), int(epoch.replace(",", "")), float(seconds), "Waiting" in text)
 
 
 def _steppers(browser, url: str, n: int) -> list:
@@ -125,9 +107,8 @@ def _steppers(browser, url: str, n: int) -> list:
 
     pages = []
     for i in range(n):
-        p = get_preset(STEPPED[i % len(STEPPED)])
         page = browser.new_context(viewport=WINDOW).new_page()
-        page.goto(f"{url}/Step?{urlencode(encode(Lesson(p.network(), p.data)))}")
+        page.goto(f"{url}/Step?{link(STEPPED[i % len(STEPPED)])}")
         wait_for_run(page, TIMEOUT)
         pages.append(page)
     return pages
@@ -171,16 +152,12 @@ def load(trainers: int = 6, steppers: int = 6, clicks: int = 20, after: float = 
         memory.mark("idle")
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            training = _trainers(browser, url, trainers)
+            training = start_training(browser, url, [250 + i for i in range(trainers)])
             stepping = _steppers(browser, url, steppers)
             memory.mark("every session open")
-            began = [(_progress(page), time.monotonic()) for page in training]
             times = _step_rounds(stepping, clicks)
-            ended = [(_progress(page), time.monotonic()) for page in training]
             stages = tuple(_stage(page) for page in stepping)
-            trained = tuple(
-                Trained(b[1], (b[0], t0), (e[0], t1), "Waiting" in e[2]) for (b, t0), (e, t1) in zip(began, ended)
-            )
+            trained = tuple(_trained(page) for page in training)
             browser.close()
         memory.mark("every session closed")
         time.sleep(after)  # how long a closed session's memory stays: the sampling thread goes on meanwhile
@@ -192,7 +169,7 @@ def load(trainers: int = 6, steppers: int = 6, clicks: int = 20, after: float = 
         server.log.seek(0)
         log = server.log.read().decode(errors="replace")
     if "Traceback" in log:
-        print(f"  the server logged an error:\n{log[log.index('Traceback'):][:3000]}")
+        print(f"  the server logged an error:\n{log[log.index('Traceback') :][:3000]}")
     return Load(tuple(times), trained, stages, dict(memory.marks), memory.peak)
 
 
@@ -203,8 +180,8 @@ def bench_load(trainers: int = 6, steppers: int = 6, clicks: int = 20, after: fl
     print(f"  Step clicks: p50 {result.percentile(50):.0f} ms, p95 {result.percentile(95):.0f} ms "
           f"({len(result.clicks)} clicks)")  # fmt: skip
     for i, t in enumerate(result.trained, 1):
-        state = "waited for a worker" if t.waited else "trained"
-        print(f"  training session {i}: {t.rate:5.1f} epochs/s over the stepping ({state}; epoch {t.end[0]} of "
-              f"{t.asked})")  # fmt: skip
+        state = ", still waiting for a worker" if t.waited else ""
+        print(f"  training session {i}: epoch {t.epoch} of {t.asked} in {t.seconds:.1f} s of training, "
+              f"{t.rate:.1f} epochs/s{state}")  # fmt: skip
     figures = ", ".join(f"{name} {mb:.0f} MB" for name, mb in result.memory.items())
     print(f"  server with its training pool: {figures}; peak {result.peak:.0f} MB")

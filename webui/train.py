@@ -23,7 +23,8 @@ from bpviz.io.text import parse_optimisers, parse_rates
 from bpviz.lesson.presets import FAST
 from bpviz.runs import memory
 from bpviz.runs.comparison import Comparison, optimiser_variants, rate_variants
-from bpviz.runs.run import PACE, TICK_SECONDS, Run, with_rate  # noqa: F401  (PACE: the page's)
+from bpviz.runs.pool import SLICE_SECONDS
+from bpviz.runs.run import PACE, TICK_SECONDS, Pace, Run, with_rate
 from bpviz.runs.tracked import MAX_TRACKED, pick_samples
 from bpviz.runs.workcap import cap_epochs
 from webui import pool, state
@@ -321,6 +322,12 @@ def tick() -> bool:
         return False
     share_result(t.run)
     return True
+
+
+def pace() -> Pace:
+    """How often the live parts redraw (``PACE``); with a training pool the numbers no more often than a worker
+    hands back a slice (polling faster would redraw the same numbers)."""
+    return PACE if shared_pool() is None else replace(PACE, tick=max(PACE.tick, SLICE_SECONDS))
 
 
 def queue_words() -> str | None:

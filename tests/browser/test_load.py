@@ -24,8 +24,7 @@ def test_three_sessions_train_while_three_step_each_seeing_only_its_own():
     result = load(trainers=3, steppers=3, clicks=clicks, after=0)
     assert result.stages == (1 + clicks,) * 3  # each page's own Next clicks, none of another session's
     assert [t.asked for t in result.trained] == [250, 251, 252]  # each page shows the run it asked for
-    assert all(t.end[0] >= t.start[0] for t in result.trained)
-    assert any(t.end[0] > 0 for t in result.trained)  # the pool trained
+    assert any(t.epoch > 0 for t in result.trained)  # the pool trained
     assert len(result.clicks) == 3 * clicks
     growth = result.peak - result.memory["idle"]
     assert growth < 6 * MAX_SESSION_MB + POOL_MB, result.memory
