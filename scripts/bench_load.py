@@ -138,8 +138,23 @@ def _stage(page) -> int:
     return int(re.search(r"Stage (\d+) of", page.locator(PROGRESS).first.inner_text()).group(1))
 
 
-def load(trainers: int = 6, steppers: int = 6, clicks: int = 20, after: float = 180.0) -> Load:
-    """One run on a fresh server: see the module docstring."""
+def _class(browser, url: str, trainers: int, steppers: int, clicks: int, memory: Memory) -> tuple:
+    """The sessions, each in its own context of ``browser``: (click times, stepping pages' stages, the training
+    sessions), once every context has closed again."""
+    training = start_training(browser, url, [250 + i for i in range(trainers)])
+    stepping = _steppers(browser, url, steppers)
+    memory.mark("every session open")
+    try:
+        times = _step_rounds(stepping, clicks)
+        return times, tuple(_stage(page) for page in stepping), tuple(_trained(page) for page in training)
+    finally:
+        for page in training + stepping:
+            page.context.close()
+
+
+def load(trainers: int = 6, steppers: int = 6, clicks: int = 20, after: float = 180.0, browser=None) -> Load:
+    """One run on a fresh server, driven by ``browser`` (a Playwright browser; None: a Chromium of its own):
+    see the module docstring."""
     from playwright.sync_api import sync_playwright
 
     from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, _free_port, start_server
@@ -150,15 +165,13 @@ def load(trainers: int = 6, steppers: int = 6, clicks: int = 20, after: float = 
     url = f"http://127.0.0.1:{port}"
     try:
         memory.mark("idle")
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            training = start_training(browser, url, [250 + i for i in range(trainers)])
-            stepping = _steppers(browser, url, steppers)
-            memory.mark("every session open")
-            times = _step_rounds(stepping, clicks)
-            stages = tuple(_stage(page) for page in stepping)
-            trained = tuple(_trained(page) for page in training)
-            browser.close()
+        if browser is None:
+            with sync_playwright() as p:
+                own = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                times, stages, trained = _class(own, url, trainers, steppers, clicks, memory)
+                own.close()
+        else:
+            times, stages, trained = _class(browser, url, trainers, steppers, clicks, memory)
         memory.mark("every session closed")
         time.sleep(after)  # how long a closed session's memory stays: the sampling thread goes on meanwhile
         memory.mark(f"{after:g} s after closing")

@@ -8,7 +8,7 @@ memory (the server with its training pool); never a time.
 
 import sys
 
-from tests.browser.conftest import ROOT, _need_browser
+from tests.browser.conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "scripts"))
 
@@ -16,12 +16,11 @@ MAX_SESSION_MB = 200  # bpviz.runs.memory.MAX_SESSION_BYTES: what one session ma
 POOL_MB = 2 * 160  # a worker process holding a digits run, one per core here (measured about 150 MB)
 
 
-def test_three_sessions_train_while_three_step_each_seeing_only_its_own():
-    _need_browser()
+def test_three_sessions_train_while_three_step_each_seeing_only_its_own(browser):
     from bench_load import load
 
     clicks = 4
-    result = load(trainers=3, steppers=3, clicks=clicks, after=0)
+    result = load(trainers=3, steppers=3, clicks=clicks, after=0, browser=browser)  # a server of its own
     assert result.stages == (1 + clicks,) * 3  # each page's own Next clicks, none of another session's
     assert [t.asked for t in result.trained] == [250, 251, 252]  # each page shows the run it asked for
     assert any(t.epoch > 0 for t in result.trained)  # the pool trained

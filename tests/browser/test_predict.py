@@ -5,7 +5,7 @@ Chain rule page at both sizes. Screenshots go to test-output/screenshots/predict
 
 import pytest
 
-from tests.browser.helpers import assert_no_exception, enter, press, screenshot, wait_for_run
+from tests.browser.helpers import assert_no_exception, enter, press, screenshot, wait_for_layout, wait_for_run
 from tests.browser.test_diagram_screens import MAZUR, SIZES
 from webui import reveal
 
@@ -57,6 +57,7 @@ def test_step_right_then_wrong(app_url, browser, size, presenting):
     page = context.new_page()
     page.goto(f"{app_url}/Step?{MAZUR}&reveal=1" + ("&present=1" if presenting else ""))
     wait_for_run(page)
+    wait_for_layout(page)
     press(page, "ArrowRight")  # z of h1 (net_h1 of the worked example): hidden
     assert "Predict z of h1" in page.locator(BOX).inner_text()
     assert "0.3775" not in page.locator(".st-key-step_diagram").inner_text()
@@ -85,6 +86,7 @@ def test_chain_rule_right_then_wrong(app_url, browser, size):
     page = context.new_page()
     page.goto(f"{app_url}/Chain_rule?reveal=1")
     wait_for_run(page)
+    wait_for_layout(page)  # a key pressed during the rerun for the window's size is lost
     press(page, "ArrowRight")  # q = x + y
     assert "q = ?" in page.locator(".st-key-chain_chart").inner_text()
     _predict(page, "3")
