@@ -96,3 +96,10 @@ def test_an_equation_is_sized_to_the_panes_width_as_well_as_its_height():
     size = step_ui.equation_size(wide, 1000, 600)
     assert size < step_ui.EQUATION_SIZES[-1] and size * step_ui._line_ems(wide) <= 600
     assert step_ui._line_ems(r"\begin{aligned}x &= 1\end{aligned}") == pytest.approx(0.6 * 3)  # x, =, 1
+
+
+def test_a_fraction_is_as_wide_as_its_wider_part_and_scripts_are_smaller():
+    """A mini-batch gradient's stacked fractions and indices must not shrink its equation to the smallest size."""
+    assert step_ui._line_ems(r"\frac{ab}{abcd}") == pytest.approx(0.6 * 4)
+    assert step_ui._line_ems(r"x_{12}") == pytest.approx(0.6 * (1 + 0.7 * 2))
+    assert step_ui._line_ems(r"\frac{\partial L}{\partial w^{(1)}_{1,1}}") == pytest.approx(0.6 * (2 + 0.7 * 6))

@@ -216,10 +216,18 @@ def equation_size(latex: str, room: float, width: float = float("inf")) -> int:
 
 def _line_ems(line: str) -> float:
     """About how many em one line of LaTeX is wide: each command (\\cdot, \\hat) and each other visible
-    character about 0.6 em; braces, alignment marks, sub- and superscript marks take none."""
-    line = re.sub(r"\\(begin|end)\{\w+\}|\\(left|right|quad|,|!)", "", line)  # layout, not symbols
-    commands = re.findall(r"\\[a-zA-Z]+", line)
-    return 0.6 * (len(re.sub(r"\\[a-zA-Z]+|[{}&^_ ]", "", line)) + len(commands))
+    character about 0.6 em, a braced sub- or superscript's at 70 % of that, a fraction as wide as its wider part;
+    braces, alignment marks and script marks take none."""
+    line = re.sub(r"\\(begin|end)\{\w+\}|\\(left|right|bigl|bigr|quad|,|!)", "", line)  # layout, not symbols
+    scripts = "".join(re.findall(r"[_^]\{([^{}]*)\}", line))
+    line = re.sub(r"[_^]\{[^{}]*\}", "", line)
+    line = re.sub(r"\\frac\{([^{}]*)\}\{([^{}]*)\}", lambda m: max(m.group(1), m.group(2), key=_symbols), line)
+    return 0.6 * (_symbols(line) + 0.7 * _symbols(scripts))
+
+
+def _symbols(text: str) -> int:
+    """Commands and other visible characters of ``text``."""
+    return len(re.findall(r"\\[a-zA-Z]+", text)) + len(re.sub(r"\\[a-zA-Z]+|[{}&^_ ]", "", text))
 
 
 def equation_room() -> tuple[float, float]:
