@@ -7,6 +7,7 @@ import streamlit as st
 
 from bpviz import BpvizError
 from bpviz.engine.gradcheck import GOOD, SUSPECT
+from bpviz.figures.diagram import network_figure
 from bpviz.lesson.equations import explain, stage_latex
 from bpviz.lesson.export import worked_example
 from bpviz.lesson.guide import STEP_GUIDE
@@ -18,9 +19,9 @@ from bpviz.lesson.scripts import LIBRARIES, SCRIPTS, script_file_name, unsupport
 from bpviz.lesson.selection import anchor, element_choices, element_label, kept, neuron_choices, neuron_label, shown
 from bpviz.lesson.shown import applied_view, stage_view
 from bpviz.lesson.tables import gradcheck_table, neuron_table, published_table, update_table, weight_tables
-from webui import autoplay, notices, reveal, share, state, step_keys, viewport
+from webui import autoplay, notices, reveal, share, state, step_frames, stepper, viewport
 from webui import step as act
-from webui.diagram_view import show_diagram
+from webui.diagram_view import show_figure
 from webui.notices import md, show
 from webui.setup import NAV, count_run, figure_scale, setup_page
 from webui.step_sample import pick_sample, shown_sample
@@ -119,13 +120,6 @@ def _navigation(w, index: int, stage, applied: bool, last: bool):
                                    "prints every number of the step.")  # fmt: skip
     autoplay.ticker(n_stages)
     w = shown_sample(w, nav)  # a batch: which of its samples the nodes and neuron equations show
-    # → and ← and a presentation clicker's PageDown / PageUp, counted in the browser (step_keys); the two hidden
-    # buttons are what they press (AppTest clicks them).
-    with st.container(key=act.CLICKER):
-        step_keys.listen(n_stages)
-        st.button("Next stage", key=act.CLICKER_NEXT, on_click=act.move, args=(1, n_stages))
-        st.button("Previous stage", key=act.CLICKER_BACK, on_click=act.move, args=(-1, n_stages))
-    st.html(f"<style>.st-key-{act.CLICKER} {{display: none;}}</style>")
 
     if not presenting:  # in presentation mode the navigation row says the stage
         st.progress((index + 1) / n_stages, text=f"**Stage {index + 1} of {n_stages}** · {stage.label}")
@@ -146,14 +140,30 @@ def _panes(w, index: int, stage, applied: bool, last: bool, asking) -> None:
     # --- diagram and equation panel ---------------------------------------------------------------
     record.selected = kept(record.selected, spec)
     selected = shown(record.selected, stage, spec)
+    n_stages = len(w.stages)
     width, height, tallest = act.diagram_size(presenting)
-    view = asking.view(applied_view(w) if applied and last else stage_view(w, index))
+    looks = dict(names=names, show_bias=state.show_bias(), decimals=decimals, scale=figure_scale(), width=width,
+                 height=height, max_height=tallest)  # fmt: skip
+
+    def draw(i: int):  # stage i as the page draws it (the asked value hidden at the stage shown)
+        view = applied_view(w) if applied and i == n_stages - 1 else stage_view(w, i)
+        chosen = shown(record.selected, w.stages[i], spec)
+        return network_figure(w.net, asking.view(view) if i == index else view, selected=chosen, **looks)
+
+    drawn_key = (state.current_walk()[0], applied, record.viewed, record.selected, asking.hidden, names.naming,
+                 names.features, *(v for k, v in looks.items() if k != "names"))  # fmt: skip
+    frames, ahead = step_frames.drawn(drawn_key, index, n_stages, draw, ahead=not state.reveal().on)
     fill = viewport.fill(act.FILL)
     left, right = fill.container(key=act.PANES).columns([1.5, 1] if presenting else [1.15, 1], gap="medium")
     with left:
-        show_diagram(w.net, selected, act.CHART, record, view=view, names=names, show_bias=state.show_bias(),
-                     decimals=decimals, scale=figure_scale(), width=width, height=height,
-                     max_height=tallest)  # fmt: skip
+        show_figure(frames.figure, act.CHART, record)
+        # Next, Back, → and ← and a presentation clicker's PageDown / PageUp, counted and drawn in the browser
+        # (webui.stepper); the two hidden buttons are what they press (AppTest clicks them).
+        with st.container(key=act.CLICKER):
+            stepper.listen(n_stages, index, frames.number, ahead)
+            st.button("Next stage", key=act.CLICKER_NEXT, on_click=act.move, args=(1, n_stages))
+            st.button("Previous stage", key=act.CLICKER_BACK, on_click=act.move, args=(-1, n_stages))
+        st.html(f"<style>.st-key-{act.CLICKER} {{display: none;}}</style>")
         if not presenting:
             st.caption(
                 "Click a neuron or an edge to see its equation. Hollow nodes and dotted edges are not computed yet."

@@ -5,10 +5,13 @@
 
 Serves ``scripts/floor_page.py`` (one button, one small Plotly chart) and the app with ``streamlit run``, each
 on its own loopback port, and drives headless Chromium through Playwright. A click's latency is measured in
-the page: a capturing click listener notes ``performance.now()``, and a requestAnimationFrame loop notes the
-first frame at which the chart's div holds new data (plotly.js replaces ``gd.data`` when Streamlit hands it a
-new figure); the next click waits until that has happened and the app is idle again. Cases, each as median
-and 90th percentile over the clicks and the median's ratio to the floor's:
+the page: a click listener on the window (before the page's own) notes ``performance.now()``, and a
+requestAnimationFrame loop notes the first frame at which the chart's div holds new data (plotly.js replaces
+``gd.data`` when the figure changes: Streamlit hands it a new one, or on Step the browser draws the next stage
+itself, ``webui/stepper.py``), and the first at which the page has settled: its run has finished (a marker that
+changes each run has changed and the app is idle), so every other part of it shows the new stage too. The next
+click waits for both. Cases, each as median and 90th percentile to new chart data, the median to a settled
+page, and the chart median's ratio to the floor's:
 
 - the floor page;
 - the Step page's Next on the 2-2-2 worked example and on the 8x8 digits (64-32-16-10), opened by a share link;
@@ -41,35 +44,44 @@ WINDOW = {"width": 1600, "height": 1000}
 TIMEOUT = 60_000  # ms for one click's answer: a loaded 2-core machine
 FLOOR_BUTTON, FLOOR_CHART = ".st-key-floor_next", ".st-key-floor_chart .js-plotly-plot"  # buttons: their widget
 NEXT, BACK, CHART = ".st-key-step_next", ".st-key-step_back", ".st-key-step_diagram .js-plotly-plot"  # containers
+FLOOR_MARK, RUN_MARK = "[data-testid=stCaptionContainer]", '[class*="st-key-bpviz_run_"]'  # new at each run
 
-# Installed once per page: notes the time of a click in the widget ``button`` and the chart's data at that moment, then
-# the time of the first animation frame at which ``chart`` holds other data.
-_TIMER_JS = """([button, chart]) => {
-    const t = window.__bpvizClick = {start: null, before: null, ms: null};
-    document.addEventListener("click", (e) => {
+# Installed once per page: notes the time of a click in the widget ``button`` (on the window, before any listener of
+# the page), the chart's data and the run marker ``mark`` at that moment, then the time of the first animation frame
+# at which ``chart`` holds other data and the first at which the marker has changed and the app is idle.
+_TIMER_JS = """([button, chart, mark]) => {
+    const t = window.__bpvizClick = {start: null, before: null, ms: null, marked: null, settled: null};
+    const marker = () => Array.from(document.querySelectorAll(mark), (e) => e.outerHTML).join();
+    window.addEventListener("click", (e) => {
         if (!e.target.closest(button)) return;
         t.start = performance.now(); t.before = document.querySelector(chart)?.data; t.ms = null;
+        t.marked = marker(); t.settled = null;
     }, true);
     const frame = () => {
-        const gd = document.querySelector(chart);
+        const gd = document.querySelector(chart), now = performance.now();
         if (t.start !== null && t.ms === null && gd?._fullLayout && gd.data && gd.data !== t.before) {
-            t.ms = performance.now() - t.start;
+            t.ms = now - t.start;
+        }
+        if (t.start !== null && t.settled === null && marker() !== t.marked
+            && document.querySelector('[data-testid="stApp"]')?.dataset.testScriptState === "notRunning") {
+            t.settled = now - t.start;
         }
         requestAnimationFrame(frame);
     };
     requestAnimationFrame(frame);
 }"""
-_ANSWERED_JS = """() => window.__bpvizClick.ms !== null
-    && document.querySelector('[data-testid="stApp"]')?.dataset.testScriptState === "notRunning"
-    && window.__bpvizClick.ms"""
+_ANSWERED_JS = """() => window.__bpvizClick.ms !== null && window.__bpvizClick.settled !== null
+    && [window.__bpvizClick.ms, window.__bpvizClick.settled]"""
 
 
 @dataclass(frozen=True)
 class Result:
-    """One case's click latencies in ms."""
+    """One case's click latencies in ms: to the chart's new data (``ms``) and to the page's run having finished
+    (``settled``: every part of the page drawn anew)."""
 
     name: str
     ms: tuple[float, ...]
+    settled: tuple[float, ...] = ()
 
     @property
     def median(self) -> float:
@@ -82,8 +94,11 @@ class Result:
 
 
 def row(result: Result, floor: Result | None = None, goal: float | None = None) -> str:
-    """One printed line: the median and p90, and, against ``floor``, the ratio of the medians and the goal."""
+    """One printed line: the median and p90 to new chart data, the median to a settled page, and, against
+    ``floor``, the ratio of the medians to new chart data and the goal."""
     line = f"  {result.name:<40} median {result.median:6.0f} ms  p90 {result.p90:6.0f} ms  ({len(result.ms)} clicks)"
+    if result.settled:
+        line += f"  settled {statistics.median(result.settled):6.0f} ms"
     if floor is None:
         return line
     ratio = result.median / floor.median
@@ -102,22 +117,26 @@ def shown(widget: str):
     return f"{widget} button:visible"
 
 
-def timed_clicks(page, button: str, chart: str, clicks: int, rewind: Callable[[], None] | None = None) -> list[float]:
-    """``clicks`` click latencies (ms) of the button of widget ``button``; ``rewind`` is called, untimed, when it
-    is disabled."""
-    page.evaluate(_TIMER_JS, [button, chart])
-    times = []
+def timed_clicks(
+    page, button: str, chart: str, mark: str, clicks: int, rewind: Callable[[], None] | None = None
+) -> tuple[list[float], list[float]]:
+    """``clicks`` click latencies (ms) of the button of widget ``button``, to new data in ``chart`` and to a
+    settled page (``mark`` changed, the app idle); ``rewind`` is called, untimed, when the button is disabled."""
+    page.evaluate(_TIMER_JS, [button, chart, mark])
+    times, settled = [], []
     while len(times) < clicks:
         target = page.locator(shown(button))
         if target.is_disabled() and rewind is not None:
             rewind()
             continue
         target.click()
-        times.append(page.wait_for_function(_ANSWERED_JS, timeout=TIMEOUT, polling="raf").json_value())
-    return times
+        ms, done = page.wait_for_function(_ANSWERED_JS, timeout=TIMEOUT, polling="raf").json_value()
+        times.append(ms)
+        settled.append(done)
+    return times, settled
 
 
-def _step_case(browser, url: str, query: str, clicks: int) -> list[float]:
+def _step_case(browser, url: str, query: str, clicks: int) -> tuple[list[float], list[float]]:
     from tests.browser.helpers import click, wait_for_run
 
     context = browser.new_context(viewport=WINDOW)
@@ -130,18 +149,18 @@ def _step_case(browser, url: str, query: str, clicks: int) -> list[float]:
             click(page, page.locator(shown(BACK)))
 
     try:
-        return timed_clicks(page, NEXT, CHART, clicks, rewind)
+        return timed_clicks(page, NEXT, CHART, RUN_MARK, clicks, rewind)
     finally:
         context.close()
 
 
-def _floor_case(browser, url: str, clicks: int) -> list[float]:
+def _floor_case(browser, url: str, clicks: int) -> tuple[list[float], list[float]]:
     context = browser.new_context(viewport=WINDOW)
     page = context.new_page()
     page.goto(url)
     page.locator(FLOOR_CHART).wait_for(timeout=TIMEOUT)
     try:
-        return timed_clicks(page, FLOOR_BUTTON, FLOOR_CHART, clicks)
+        return timed_clicks(page, FLOOR_BUTTON, FLOOR_CHART, FLOOR_MARK, clicks)
     finally:
         context.close()
 
@@ -177,14 +196,14 @@ def measure(clicks: int, trainers: int) -> Iterator[tuple[Result, float | None]]
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             floor = _floor_case(browser, floor_url, clicks)
-            yield Result("floor page (one button, one chart)", tuple(floor)), None
+            yield Result("floor page (one button, one chart)", *map(tuple, floor)), None
             for name, query in cases.items():
                 idle = _step_case(browser, url, query, clicks)
-                yield Result(f"Step Next, {name}", tuple(idle)), GOAL_IDLE
+                yield Result(f"Step Next, {name}", *map(tuple, idle)), GOAL_IDLE
             training = start_training(browser, url, [MAX_EPOCHS] * trainers)
             for name, query in cases.items():
                 label = f"Step Next, {name}, {trainers} train"
-                yield Result(label, tuple(_step_case(browser, url, query, clicks))), GOAL_LOADED
+                yield Result(label, *map(tuple, _step_case(browser, url, query, clicks))), GOAL_LOADED
             for page in training:
                 page.context.close()
             browser.close()

@@ -1,6 +1,7 @@
 """Shared test fixtures; optional oracles (torch, Chromium) are required when CI says so."""
 
 import itertools
+import json
 import os
 import sys
 from collections.abc import Mapping
@@ -69,6 +70,18 @@ def open_app(page: str = "app.py", query: Mapping[str, str] | None = None, *, ur
         at.switch_page(page).run()
     assert not at.exception, at.exception
     return at
+
+
+def step_diagram(at) -> str:
+    """The Step diagram's figure (JSON) the browser shows at the stage the session is at: the stepper's drawing
+    of that stage (``webui.stepper`` draws it over the chart's own figure, which stays as drawn when the set of
+    drawings started), else the chart's own."""
+    from webui import state
+    from webui.stepper import KEYS
+
+    stepper = next(e for e in at.main.get("bidi_component") if e.proto.id.endswith(f"-{KEYS}"))
+    frames = json.loads(stepper.proto.json)["frames"]
+    return frames.get(str(at.session_state[state.STEP].stage)) or at.main.get("plotly_chart")[0].proto.spec
 
 
 class StepClock:

@@ -46,3 +46,5 @@ def test_a_line_gives_median_p90_and_the_ratio_to_the_floor_against_its_goal():
     assert "1.9x the floor (goal <= 1.5x: over)" in line
     assert "goal <= 3x: ok" in row(step, floor, 3.0)
     assert "the floor" not in row(floor)
+    assert "settled" not in line
+    assert "settled    250 ms" in row(Result("Step Next", (40.0,), settled=(240.0, 250.0, 300.0)), floor, 1.5)

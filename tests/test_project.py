@@ -118,7 +118,7 @@ def _static(node: ast.expr, constants: dict[str, ast.expr]) -> bool:
     return False
 
 
-COMPONENTS = {"viewport.py", "autoplay.py", "step_keys.py"}  # the modules defining a component (static JS)
+COMPONENTS = {"viewport.py", "autoplay.py", "stepper.py"}  # the modules defining a component (static JS)
 
 
 def test_raw_html_only_ever_gets_text_fixed_in_the_code():

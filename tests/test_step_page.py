@@ -4,7 +4,7 @@ import json
 
 import numpy as np
 import pytest
-from conftest import ROOT, StepClock, open_app
+from conftest import ROOT, StepClock, open_app, step_diagram
 from streamlit.testing.v1 import AppTest
 
 from bpviz import Network, NetworkSpec, backprop, get_preset, sgd_step
@@ -13,6 +13,7 @@ from bpviz.lesson.numbers import factor, number
 from bpviz.lesson.scripts import SCRIPTS
 from webui import autoplay, setup, state, step_sample
 from webui import step as step_ui
+from webui.stepper import KEYS
 
 PAGE = str(ROOT / "pages" / "2_Step.py")
 
@@ -41,11 +42,10 @@ def stage(at) -> int:
 def page_text(at) -> list:
     """Everything the page shows except the sidebar: texts, equations and the diagram's figure."""
     main = at.main
-    chart = main.get("plotly_chart")
     return (
         [m.value for m in main.markdown]
         + [x.value for x in main.latex]
-        + [c.proto.spec for c in chart]
+        + [step_diagram(at)]
         + [p.proto.text for p in main.get("progress")]
     )
 
@@ -211,7 +211,7 @@ def test_mazur_on_the_diagram_at_four_decimals():
 
     def diagram_at(index: int) -> str:
         at.selectbox(key=step_ui.JUMP).select(index).run()
-        return at.main.get("plotly_chart")[0].proto.spec
+        return step_diagram(at)
 
     assert "0.0822" not in diagram_at(6)  # the output delta: no weight gradient yet
     grads = diagram_at(7)
@@ -251,7 +251,7 @@ def test_after_apply_the_page_stays_on_the_update_it_applied_until_next():
     assert "0.2984 to 0.2910" in banner and "Next starts a new step" in banner
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Loss on this sample before the update"] == "0.2984" and metrics["after the update"] == "0.2910"
-    fig = json.loads(at.get("plotly_chart")[0].proto.spec)
+    fig = json.loads(step_diagram(at))
     assert any(t.get("meta") == ["changed"] for t in fig["data"])  # the edges the update moved are marked
     hover = next(t for t in fig["data"] if t.get("meta") == ["edge_hover"])["hovertext"]
     assert "w: h1_1 → ŷ1 = 0.4000 → 0.3589" in " ".join(hover)  # w5 before and after, not the next update
@@ -342,3 +342,31 @@ def test_a_network_whose_activation_has_no_script_code_offers_no_script(softplus
     assert not buttons[step_ui.EXPORT].disabled
     for key in step_ui.EXPORT_SCRIPT.values():
         assert buttons[key].disabled and buttons[key].help == "No script code for softplus."
+
+
+def _stepper_data(at) -> dict:
+    return json.loads(next(e for e in at.main.get("bidi_component") if e.proto.id.endswith(f"-{KEYS}")).proto.json)
+
+
+def test_the_chart_keeps_its_figure_while_the_browser_is_sent_the_stages_around_the_one_shown():
+    at = open_page(net_232(), MOONS)
+    spec = at.main.get("plotly_chart")[0].proto.spec
+    assert set(_stepper_data(at)["frames"]) == {"0", "1", "2"}  # one behind (none), two ahead
+    for index in (1, 2, 3):
+        at.button(key=step_ui.NEXT).click().run()
+        data = _stepper_data(at)
+        assert data["stage"] == index and set(data["frames"]) == {str(i) for i in range(index - 1, index + 3)}
+        assert json.loads(data["frames"][str(index)])["layout"]["datarevision"] == f"{data['set']}:{index}"
+        assert at.main.get("plotly_chart")[0].proto.spec == spec  # Streamlit leaves the chart as it is
+    at.selectbox(key=step_ui.NEURON).select((1, 1)).run()  # a new selection: a new set, drawn at stage 3
+    data = _stepper_data(at)
+    chart = json.loads(at.main.get("plotly_chart")[0].proto.spec)
+    assert chart["layout"]["datarevision"] == f"{data['set']}:3" and data["frames"]["3"] == step_diagram(at)
+
+
+def test_with_predict_then_reveal_no_stage_is_sent_ahead():
+    at = open_page(net_232(), MOONS, **{state.REVEAL: state.Reveal(on=True)})
+    at.button(key=step_ui.NEXT).click().run()
+    assert _stepper_data(at)["frames"] == {}  # the value to predict is nowhere in the page
+    chart = json.loads(at.main.get("plotly_chart")[0].proto.spec)
+    assert chart["layout"]["datarevision"].endswith(":1")  # the chart is the stage's own figure

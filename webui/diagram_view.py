@@ -8,6 +8,7 @@ page shows itself.
 
 from functools import partial
 
+import plotly.graph_objects as go
 import streamlit as st
 
 from bpviz import Network
@@ -23,10 +24,16 @@ CHART_CONFIG = {"displayModeBar": False, "scrollZoom": False, "doubleClick": Fal
 def show_diagram(net: Network, selected: tuple | None, chart_key: str, record, **figure_args) -> None:
     """Draw ``network_figure(net, selected=selected, **figure_args)``; a click stores the clicked element in
     ``record.selected``."""
-    fig = network_figure(net, selected=selected, **figure_args)
+    show_figure(network_figure(net, selected=selected, **figure_args), chart_key, record)
+
+
+def show_figure(fig: go.Figure, chart_key: str, record) -> None:
+    """Draw the diagram ``fig`` as it is (no Streamlit theme: the Step page's browser side draws its stages with
+    Plotly alone, ``webui.stepper``); a click stores the clicked element in ``record.selected``."""
     st.plotly_chart(
         fig,
         key=chart_key,
+        theme=None,
         on_select=partial(_on_select, chart_key, record),
         selection_mode="points",
         config=CHART_CONFIG,

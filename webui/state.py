@@ -144,7 +144,8 @@ class Step:
     optimiser state it had (``Carried``), newest last, valid while ``undo_at`` is current; ``carried``, the
     optimiser state the last applied update (or Undo) left, which the next step's update starts from;
     ``applied``, the walk whose update was just applied, shown until Next passes its last stage; auto-play
-    (``playing``, one stage every ``pace`` s, the last step at ``played_at`` of ``clock``)."""
+    (``playing``, one stage every ``pace`` s, the last step at ``played_at`` of ``clock``); the stepper's last
+    report (``pressed``) and the diagram's drawings of the stages around the one shown (``frames``)."""
 
     stage: int = 0
     selected: tuple | None = None
@@ -166,7 +167,9 @@ class Step:
     pace: float = 3.0
     played_at: float = 0.0
     clock: Callable[[], float] = field(default=time.monotonic, repr=False, compare=False)
-    pressed: tuple[str, int] = ("", 0)  # the key counter's last report: (its mount, its total), see webui/step_keys.py
+    pressed: tuple[str, int] = ("", 0)  # the stepper's last report: (its mount, its total), see webui/stepper.py
+    frames: Memo | None = None  # the diagram drawn for the stages around the one shown, see webui/step_frames.py
+    frame_sets: int = 0  # how many sets of them this session has started
 
     def move(self, by: int, n_stages: int) -> None:
         """Next (+1) or Back (−1), kept within the ``n_stages`` stages."""

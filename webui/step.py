@@ -188,10 +188,11 @@ def follow() -> None:
 def number_columns(decimals: int, frame: pd.DataFrame, scientific: tuple[str, ...] = ()) -> dict:
     """Column formats for every numeric column of ``frame`` at ``decimals`` decimals, in a bounded width
     (``printf_format``: scientific notation for a column with huge values; ``scientific`` columns as 1.2e-08)."""
-    columns = frame.select_dtypes("number").columns
+    numeric = frame.select_dtypes("number")
+    block = numeric.to_numpy(dtype=float)  # one array: a wide weight table has dozens of columns
     return {
-        c: st.column_config.NumberColumn(format="%.1e" if c in scientific else printf_format(frame[c], decimals))
-        for c in columns
+        c: st.column_config.NumberColumn(format="%.1e" if c in scientific else printf_format(block[:, j], decimals))
+        for j, c in enumerate(numeric.columns)
     }
 
 
