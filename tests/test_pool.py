@@ -34,7 +34,7 @@ def spiral_run(epochs: int) -> Run:
 
 
 def test_the_first_tickets_in_are_admitted_and_the_rest_wait_in_order():
-    line = Line(2, Clock())
+    line = Line(2)
     a, b, c, d = (line.join() for _ in range(4))
     assert [line.place(t) for t in (a, b, c, d)] == [
         Place(True, 0, 2),
@@ -49,15 +49,21 @@ def test_the_first_tickets_in_are_admitted_and_the_rest_wait_in_order():
     assert line.place(d).admitted and line.place(e) == Place(False, 0, 2)
 
 
-def test_a_ticket_whose_session_stops_asking_leaves_the_line():
+def test_a_ticket_whose_session_stops_asking_leaves_the_line_and_its_worker_goes_to_the_next():
     clock = Clock()
-    line = Line(1, clock)
-    gone, kept, waiting = line.join(), line.join(), line.join()
-    for _ in range(3):
-        clock.now += MAX_SILENCE * 0.6
-        assert line.place(kept) is not None and line.place(waiting) is not None
-    assert line.place(gone) is None  # a closed tab: it did not ask for longer than MAX_SILENCE
-    assert line.place(kept).admitted and line.place(waiting) == Place(False, 0, 1)
+    pool = TrainingPool(1, clock)
+    try:
+        gone, kept, waiting = (pool.join(spiral_run(10**6)) for _ in range(3))
+        for _ in range(3):  # a closed tab: `gone` does not ask for longer than MAX_SILENCE, the others do
+            clock.now += MAX_SILENCE * 0.6
+            assert pool.poll(kept) is not None and pool.poll(waiting) is not None
+        deadline = time.monotonic() + 30  # the pool's thread looks at least once a second
+        while not pool.place(kept).admitted and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert pool.poll(gone) is None
+        assert pool.place(kept).admitted and pool.place(waiting) == Place(False, 0, 1)
+    finally:
+        pool.close()
 
 
 def test_a_line_needs_a_slot():

@@ -99,46 +99,37 @@ class Place:
 
 
 class Line:
-    """The tickets in the order they joined, the first ``slots`` of them admitted; a ticket whose session has
-    not asked for ``silence`` seconds (by ``clock``) leaves. Not thread-safe: ``TrainingPool`` holds a lock."""
+    """The tickets in the order they joined, the first ``slots`` of them admitted. Only order: when a session
+    falls silent is the pool's to judge (``Lane.seen``). Not thread-safe: ``TrainingPool`` holds a lock."""
 
-    def __init__(self, slots: int, clock: Callable[[], float] = time.monotonic, silence: float = MAX_SILENCE):
+    def __init__(self, slots: int):
         if slots < 1:
             raise ValueError("a line needs at least one slot")
-        self.slots, self.clock, self.silence = slots, clock, silence
-        self._seen: dict[int, float] = {}  # ticket -> when its session last asked; dicts keep insertion order
+        self.slots = slots
+        self._order: dict[int, None] = {}  # dicts keep insertion order
         self._numbers = itertools.count(1)
 
     def join(self) -> int:
-        self._expire()
         ticket = next(self._numbers)
-        self._seen[ticket] = self.clock()
+        self._order[ticket] = None
         return ticket
 
     def leave(self, ticket: int) -> None:
-        self._seen.pop(ticket, None)
+        self._order.pop(ticket, None)
 
     def admits(self, ticket: int) -> bool:
-        """``ticket`` is among the first ``slots`` (without counting as its session asking)."""
-        return ticket in list(self._seen)[: self.slots]
+        """``ticket`` is among the first ``slots``."""
+        return ticket in list(self._order)[: self.slots]
 
     def place(self, ticket: int) -> Place | None:
-        """Where ``ticket`` stands (None when it is not in line: it left or fell silent); asking keeps it."""
-        self._expire()
-        if ticket not in self._seen:
+        """Where ``ticket`` stands (None when it is not in line)."""
+        if ticket not in self._order:
             return None
-        self._seen[ticket] = self.clock()
-        index = list(self._seen).index(ticket)
-        training = min(self.slots, len(self._seen))
-        return Place(index < self.slots, max(0, index - self.slots), training)
+        index = list(self._order).index(ticket)
+        return Place(index < self.slots, max(0, index - self.slots), min(self.slots, len(self._order)))
 
     def __len__(self) -> int:
-        return len(self._seen)
-
-    def _expire(self) -> None:
-        now = self.clock()
-        for ticket in [t for t, seen in self._seen.items() if now - seen > self.silence]:
-            del self._seen[ticket]
+        return len(self._order)
 
 
 @dataclass
@@ -167,7 +158,7 @@ class TrainingPool:
     def __init__(self, workers: int, clock: Callable[[], float] = time.monotonic, silence: float = MAX_SILENCE,
                  seconds: float = SLICE_SECONDS):  # fmt: skip
         self.workers, self.clock, self.silence, self.seconds = workers, clock, silence, seconds
-        self._line = Line(workers, clock, silence)
+        self._line = Line(workers)
         self._lanes: dict[int, Lane] = {}
         self._changed = threading.Condition()
         self._executor: ProcessPoolExecutor | None = None
@@ -217,12 +208,14 @@ class TrainingPool:
             return max(0, len(self._line) - self.workers)
 
     def close(self) -> None:
+        """Stop the pool's thread and its workers, once a slice out has come back. The lock is let go first: a
+        slice coming back takes it (``_back``), and waiting for that while holding it would wait for ever."""
         with self._changed:
             self._closed = True
             self._changed.notify()
-            if self._executor is not None:
-                self._executor.shutdown(wait=True, cancel_futures=True)
-                self._executor = None
+            executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=True, cancel_futures=True)
 
     # -- the pool's thread --------------------------------------------------------------------------
     def _dispatch_forever(self) -> None:
