@@ -8,12 +8,13 @@ the digits on Train by a share link, each asking for its own number of epochs (2
 another session's run would show it), and press Start; the server's training pool trains as many as it has
 workers and queues the rest. Meanwhile ``steppers`` sessions open Step (the worked example and the digits in
 turn) and click Next ``clicks`` times, all of them in each round before any answer is awaited; every click is
-timed in its page as ``bench_latency`` does (from the click to the diagram's new data). Then every session
-closes, and the server's memory is followed for ``after`` seconds.
+timed in its page as ``bench_latency`` does (to the diagram's new data, and to the settled page). Then every
+session closes, and the server's memory is followed for ``after`` seconds.
 
-Printed: p50 and p95 of the Step clicks; each training session's epochs and seconds of training when the stepping
-ended, as its page showed them (and whether it still waited for a worker); the resident memory of the server with
-its training pool's processes idle, at its peak, when every session had closed, and ``after`` seconds later.
+Printed: p50 and p95 of the Step clicks, to the diagram and to the settled page; each training session's epochs
+and seconds of training when the stepping ended, as its page showed them (and whether it still waited for a
+worker); the resident memory of the server with its training pool's processes idle, at its peak, when every
+session had closed, and ``after`` seconds later.
 ``load`` returns the same figures as a ``Load`` record, with each session's view of its own state, for the CI test
 of isolation and memory (tests/browser/test_load.py).
 """
@@ -24,7 +25,19 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from bench_latency import _ANSWERED_JS, _TIMER_JS, BACK, CHART, NEXT, TIMEOUT, WINDOW, link, shown, start_training
+from bench_latency import (
+    _ANSWERED_JS,
+    _TIMER_JS,
+    BACK,
+    CHART,
+    NEXT,
+    RUN_MARK,
+    TIMEOUT,
+    WINDOW,
+    link,
+    shown,
+    start_training,
+)
 
 PROGRESS = '[data-testid="stProgress"]'
 EPOCHS = re.compile(r"epoch ([\d,]+) of ([\d,]+) · ([\d.]+) s")
@@ -82,17 +95,20 @@ class Trained:
 
 @dataclass(frozen=True)
 class Load:
-    """Every figure of one run: Step click latencies (ms), the training sessions, each stepper's stage as its
-    page showed it after its clicks (1-based), and memory marks and peak (MB)."""
+    """Every figure of one run: Step click latencies (ms) to the diagram's new data and to the settled page, the
+    training sessions, each stepper's stage as its page showed it after its clicks (1-based), and memory marks
+    and peak (MB)."""
 
     clicks: tuple[float, ...]
+    settled: tuple[float, ...]
     trained: tuple[Trained, ...]
     stages: tuple[int, ...]
     memory: dict[str, float]
     peak: float
 
-    def percentile(self, q: float) -> float:
-        return statistics.quantiles(self.clicks, n=100, method="inclusive")[round(q) - 1]
+    def percentile(self, q: float, settled: bool = False) -> float:
+        times = self.settled if settled else self.clicks
+        return statistics.quantiles(times, n=100, method="inclusive")[round(q) - 1]
 
 
 def _trained(page) -> Trained:
@@ -114,13 +130,14 @@ def _steppers(browser, url: str, n: int) -> list:
     return pages
 
 
-def _step_rounds(pages: list, clicks: int) -> list[float]:
-    """``clicks`` rounds: a Next click in every page, then each page's answer; the click latencies (ms)."""
+def _step_rounds(pages: list, clicks: int) -> tuple[list[float], list[float]]:
+    """``clicks`` rounds: a Next click in every page, then each page's answer; the click latencies (ms) to the
+    diagram's new data and to the settled page."""
     from tests.browser.helpers import click
 
     for page in pages:
-        page.evaluate(_TIMER_JS, [NEXT, CHART])
-    times = []
+        page.evaluate(_TIMER_JS, [NEXT, CHART, RUN_MARK])
+    times, settled = [], []
     for _ in range(clicks):
         for page in pages:
             if page.locator(shown(NEXT)).is_disabled():  # the last stage: back to the first, untimed
@@ -129,8 +146,10 @@ def _step_rounds(pages: list, clicks: int) -> list[float]:
         for page in pages:
             page.locator(shown(NEXT)).click()
         for page in pages:
-            times.append(page.wait_for_function(_ANSWERED_JS, timeout=TIMEOUT, polling="raf").json_value())
-    return times
+            ms, done = page.wait_for_function(_ANSWERED_JS, timeout=TIMEOUT, polling="raf").json_value()
+            times.append(ms)
+            settled.append(done)
+    return times, settled
 
 
 def _stage(page) -> int:
@@ -183,15 +202,16 @@ def load(trainers: int = 6, steppers: int = 6, clicks: int = 20, after: float = 
         log = server.log.read().decode(errors="replace")
     if "Traceback" in log:
         print(f"  the server logged an error:\n{log[log.index('Traceback') :][:3000]}")
-    return Load(tuple(times), trained, stages, dict(memory.marks), memory.peak)
+    return Load(tuple(times[0]), tuple(times[1]), trained, stages, dict(memory.marks), memory.peak)
 
 
 def bench_load(trainers: int = 6, steppers: int = 6, clicks: int = 20, after: float = 180.0) -> None:
     """Print the figures of one ``load`` run."""
     print(f"{trainers} sessions train the digits while {steppers} click Next {clicks} times each, one server:")
     result = load(trainers, steppers, clicks, after)
-    print(f"  Step clicks: p50 {result.percentile(50):.0f} ms, p95 {result.percentile(95):.0f} ms "
-          f"({len(result.clicks)} clicks)")  # fmt: skip
+    print(f"  Step clicks: p50 {result.percentile(50):.0f} ms, p95 {result.percentile(95):.0f} ms to the diagram's "
+          f"new stage; p50 {result.percentile(50, True):.0f} ms, p95 {result.percentile(95, True):.0f} ms to the "
+          f"settled page ({len(result.clicks)} clicks)")  # fmt: skip
     for i, t in enumerate(result.trained, 1):
         state = ", still waiting for a worker" if t.waited else ""
         print(f"  training session {i}: epoch {t.epoch} of {t.asked} in {t.seconds:.1f} s of training, "
