@@ -4,8 +4,8 @@ moment a step is asked for, before the server has answered.
 The chart's own figure is the drawing of the stage these drawings started at (the ``anchor``) and it stays the
 same while only the stage moves: Streamlit then leaves the chart as it is (a changed figure remounts it, a new
 plot of the whole diagram in the browser), and ``webui.stepper`` draws the stage shown from ``Frames.window``
-with Plotly.react. Each drawing's ``layout.datarevision`` is "set:stage", so the browser knows which is up and
-Plotly skips diffing data it has already drawn. A change of anything else drawn (the walk, the selection, the
+with Plotly.react. Each drawing's ``layout.datarevision`` is "set:stage", so the browser knows which stage is up
+and draws nothing when the one wanted already is. A change of anything else drawn (the walk, the selection, the
 sizes, the names, decimals or biases) starts a new set at the current stage. With predict-then-reveal on, no
 stage is drawn ahead (its hidden value would be in the page) and each stage is its own set, as before.
 """
@@ -23,10 +23,10 @@ BEHIND, AHEAD = 1, 2  # stages drawn before and after the one shown: a quick Bac
 @dataclass
 class Frames:
     """One set of drawings of one walk, all alike but for the stage: set number ``number`` (the session's
-    count), started at stage ``anchor``; ``figure`` the anchor's; ``json`` every stage drawn so far."""
+    count); ``figure``, the drawing of the stage the set started at (the chart's); ``json``, every stage drawn so
+    far."""
 
     number: int
-    anchor: int
     figure: go.Figure
     json: dict[int, str] = field(default_factory=dict)
 
@@ -50,15 +50,14 @@ def drawn(
     key: tuple, index: int, n_stages: int, draw: Callable[[int], go.Figure], ahead: bool = True
 ) -> tuple[Frames, dict[str, str]]:
     """(the set of drawings whose figure the chart shows, {stage: figure JSON} for the browser) at stage ``index``
-    of ``n_stages``, where
-    ``draw(i)`` draws stage i and ``key`` holds everything else the drawings depend on; ``ahead`` False: only
-    this stage, a set of its own."""
+    of ``n_stages``, where ``draw(i)`` draws stage i and ``key`` holds everything else the drawings depend on;
+    ``ahead`` False: only this stage, a set of its own, and nothing for the browser."""
     s = state.step()
 
     def start() -> Frames:
         s.frame_sets += 1
         figure = labelled(draw(index), s.frame_sets, index)
-        return Frames(s.frame_sets, index, figure, {index: figure.to_json()})
+        return Frames(s.frame_sets, figure, {index: figure.to_json()})
 
     frames = state.memo(s, "frames", key if ahead else (*key, index), start)
     return frames, frames.window(index, n_stages, draw) if ahead else {}

@@ -31,18 +31,25 @@ const KEYS = {ArrowRight: 1, PageDown: 1, ArrowLeft: -1, PageUp: -1};
 let page = null;  // one a page: its count lives as long as the component stays mounted
 
 function stepper() {
-  const c = {mount: Math.random().toString(36).slice(2), total: 0, data: null, report: null};
+  const c = {mount: Math.random().toString(36).slice(2), total: 0, data: null, report: null, later: null};
   c.press = (by) => {
     c.total += by;
     c.report("steps", [c.mount, c.total]);
     c.draw();
   };
-  c.draw = () => {  // the stage the presses lead to, if it is drawn and not up yet
+  c.draw = (tries = 0) => {  // the stage the presses lead to, if it is drawn and not up yet
     const d = c.data, gd = document.querySelector(CHART);
-    if (!d || !gd || !gd._fullLayout || !window.Plotly) return;
+    if (!d || !window.Plotly) return;
+    if (!gd?._fullLayout || !String(gd.layout.datarevision).startsWith(`${d.set}:`)) {
+      // Streamlit has yet to draw this set's own figure (a new chart): never draw over it, look again next frame
+      if (c.later === null && tries < 600) {
+        c.later = requestAnimationFrame(() => { c.later = null; c.draw(tries + 1); });
+      }
+      return;
+    }
     if (!gd.__bpvizStepper) {  // Streamlit redraws its own figure (a resize): draw the stage again
       gd.__bpvizStepper = true;
-      gd.on("plotly_afterplot", () => Promise.resolve().then(c.draw));
+      gd.on("plotly_afterplot", () => Promise.resolve().then(() => c.draw()));
     }
     const seen = d.pressed[0] === c.mount ? d.pressed[1] : 0;
     const stage = d.stage + c.total - seen;
@@ -70,6 +77,7 @@ function stepper() {
   document.addEventListener("keydown", key);
   document.addEventListener("click", click, true);
   c.stop = () => {
+    if (c.later !== null) cancelAnimationFrame(c.later);
     document.removeEventListener("keydown", key);
     document.removeEventListener("click", click, true);
   };

@@ -144,10 +144,13 @@ def load_preset(page, title: str) -> None:
 
 
 def wait_for_charts(page, timeout: float = TIMEOUT) -> None:
-    """Wait until every Plotly chart on the page has drawn (Streamlit loads and draws them after the run)."""
+    """Wait until every element has its code (Streamlit loads an element's code the first time a page shows one,
+    a grey placeholder meanwhile, and a fresh browser may still be fetching it when the run has finished) and
+    every Plotly chart on the page has drawn (Streamlit draws them after the run)."""
     page.wait_for_function(
-        """() => Array.from(document.querySelectorAll('[data-testid="stPlotlyChart"]')).every(
-            c => c.querySelector('.js-plotly-plot')?._fullLayout && c.querySelector('.main-svg'))""",
+        """() => !document.querySelector('[data-testid="stSkeleton"]')
+            && Array.from(document.querySelectorAll('[data-testid="stPlotlyChart"]')).every(
+                c => c.querySelector('.js-plotly-plot')?._fullLayout && c.querySelector('.main-svg'))""",
         timeout=timeout,
     )
 
