@@ -277,15 +277,7 @@ def _step(steppers: list[Session], sample) -> None:
         assert (w.stages[PRESSES].kind, w.stages[PRESSES].layer) == ("a", 1)
         assert s.page.locator(PROGRESS).inner_text().startswith(f"Stage {PRESSES + 1} of {len(w.stages)}")
         assert f"Network {s.arch}" in s.page.locator(SIDEBAR).inner_text()
-        # The panel follows the stage: the first neuron of hidden layer 1, its z and a from this session's weights
-        # (waited for: under this load the equations' code and typesetting can come after the run has finished).
-        wanted = ["=" + format_value(v, 4) for v in (w.trace.z[0][0, 0], w.trace.a[1][0, 0])]
-        s.page.wait_for_function(
-            "([main, wanted]) => { const t = document.querySelector(main)?.innerText.replaceAll('\u2212', '-');"
-            " return t && wanted.every((v) => t.includes(v)); }",
-            arg=[MAIN, wanted],
-            timeout=LOADED_MS,
-        )
+        # The panel follows the stage: the first neuron of hidden layer 1, its z and a from this session's weights.
         panel = s.page.locator(MAIN).inner_text().replace("\u2212", "-")
         for value in (w.trace.z[0][0, 0], w.trace.a[1][0, 0]):
             assert "=" + format_value(value, 4) in panel, (s.arch, format_value(value, 4))
