@@ -5,10 +5,7 @@ Streamlit's button shortcuts send one click a press, but a click that reaches th
 still running for the one before is folded into it (a button's trigger is a flag, not a count), so a clicker
 pressed quickly lost stages. Here a tiny component (static JavaScript, no HTML) counts the presses in the browser
 and reports the running total of their steps (+1 or −1 a press) with an id of its mount; the server moves by how
-much the total grew since the last report it saw from that mount, so reports folded together still add up. A
-report sent while the page reruns can also go unanswered (seen about one run in four of a browser test's three
-quick presses, the last one lost): until the server's answer shows the total, the component sends it again
-whenever the app is idle. A key
+much the total grew since the last report it saw from that mount, so reports folded together still add up. A key
 typed into a text box or with a modifier is not a step, as with Streamlit's own shortcuts; a click on Next or
 Back is taken from the button (which AppTest still clicks) once the component runs.
 
@@ -34,24 +31,11 @@ const KEYS = {ArrowRight: 1, PageDown: 1, ArrowLeft: -1, PageUp: -1};
 let page = null;  // one a page: its count lives as long as the component stays mounted
 
 function stepper() {
-  const c = {mount: Math.random().toString(36).slice(2), total: 0, sent: 0, data: null, report: null, later: null,
-             timer: null};
+  const c = {mount: Math.random().toString(36).slice(2), total: 0, data: null, report: null, later: null};
   c.press = (by) => {
     c.total += by;
-    c.report("steps", [c.mount, c.total, ++c.sent]);
+    c.report("steps", [c.mount, c.total]);
     c.draw();
-    c.settle();
-  };
-  c.settle = () => {  // a report sent while the page reran can go unanswered: once the app is idle, send it again
-    clearTimeout(c.timer);
-    c.timer = setTimeout(() => {
-      const d = c.data, seen = d && d.pressed[0] === c.mount ? d.pressed[1] : 0;
-      if (!d || seen === c.total) return;
-      if (document.querySelector("[data-testid=stApp]")?.dataset.testScriptState === "notRunning") {
-        c.report("steps", [c.mount, c.total, ++c.sent]);  // the number makes it a new value
-      }
-      c.settle();
-    }, 300);
   };
   c.draw = (tries = 0) => {  // the stage the presses lead to, if it is drawn and not up yet
     const d = c.data, gd = document.querySelector(CHART);
@@ -93,7 +77,6 @@ function stepper() {
   document.addEventListener("keydown", key);
   document.addEventListener("click", click, true);
   c.stop = () => {
-    clearTimeout(c.timer);
     if (c.later !== null) cancelAnimationFrame(c.later);
     document.removeEventListener("keydown", key);
     document.removeEventListener("click", click, true);
@@ -106,7 +89,6 @@ export default function(component) {  // called again whenever the server sends 
   page.report = component.setStateValue;
   page.data = component.data;
   page.draw();
-  page.settle();
   return () => { page?.stop(); page = null; };
 }
 """
