@@ -52,7 +52,10 @@ setup_page("Train")
 
 
 def chart(where, figure, key: str | None = None) -> None:
-    """``figure`` in ``where`` (a column, or ``st``) with its text alternative."""
+    """``figure`` in ``where`` (a column, or ``st``) with its text alternative; one with a ``key`` is redrawn in
+    place while a run or a comparison trains (``act.live_figure``)."""
+    if key is not None:
+        figure = act.live_figure(figure, key)
     where.plotly_chart(figure, key=key, alt=alt_text(figure), **CHART)
 
 

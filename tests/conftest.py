@@ -72,6 +72,13 @@ def open_app(page: str = "app.py", query: Mapping[str, str] | None = None, *, ur
     return at
 
 
+def component_data(at, key: str) -> dict | None:
+    """The data the page sent the browser component (``st.components.v2``) with widget key ``key``; None when
+    the page has no such component."""
+    found = [e for e in at.get("bidi_component") if e.proto.id.endswith(f"-{key}")]
+    return json.loads(found[0].proto.json) if found else None
+
+
 def step_diagram(at) -> str:
     """The Step diagram's figure (JSON) the browser shows at the stage the session is at: the stepper's drawing
     of that stage (``webui.stepper`` draws it over the chart's own figure, which stays as drawn when the set of
@@ -79,9 +86,21 @@ def step_diagram(at) -> str:
     from webui import state
     from webui.stepper import KEYS
 
-    stepper = next(e for e in at.main.get("bidi_component") if e.proto.id.endswith(f"-{KEYS}"))
-    frames = json.loads(stepper.proto.json)["frames"]
+    frames = component_data(at, KEYS)["frames"]
     return frames.get(str(at.session_state[state.STEP].stage)) or at.main.get("plotly_chart")[0].proto.spec
+
+
+def shown_chart(at, key: str) -> dict:
+    """The figure the browser shows in the chart with widget key ``key``: while a run trains, the newest the
+    page handed its live-chart component (``webui.live_chart`` draws it over the chart's own), else the chart's."""
+    from webui import live_chart
+
+    live = component_data(at, f"{live_chart.HIDDEN}{key}_drawer")
+    if live is not None:
+        return json.loads(live["figure"])
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart") if c.proto.id.endswith(f"-{key}")]
+    assert len(specs) == 1, f"expected one chart {key}"
+    return specs[0]
 
 
 class StepClock:

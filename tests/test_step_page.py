@@ -4,7 +4,7 @@ import json
 
 import numpy as np
 import pytest
-from conftest import ROOT, StepClock, open_app, step_diagram
+from conftest import ROOT, StepClock, component_data, open_app, step_diagram
 from streamlit.testing.v1 import AppTest
 
 from bpviz import Network, NetworkSpec, backprop, get_preset, sgd_step
@@ -345,7 +345,7 @@ def test_a_network_whose_activation_has_no_script_code_offers_no_script(softplus
 
 
 def _stepper_data(at) -> dict:
-    return json.loads(next(e for e in at.main.get("bidi_component") if e.proto.id.endswith(f"-{KEYS}")).proto.json)
+    return component_data(at, KEYS)
 
 
 def test_the_chart_keeps_its_figure_while_the_browser_is_sent_the_stages_around_the_one_shown():

@@ -10,7 +10,7 @@ import json
 
 import numpy as np
 import pytest
-from conftest import ROOT, StepClock, open_app
+from conftest import ROOT, StepClock, open_app, shown_chart
 from streamlit.testing.v1 import AppTest
 
 from bpviz import Network, NetworkSpec, get_preset
@@ -18,7 +18,7 @@ from bpviz.data.catalog import DataSettings
 from bpviz.engine.optimisers import Optimiser, Penalty
 from bpviz.engine.training import TrainSettings
 from bpviz.lesson.presets import MOMENTUM
-from webui import setup, state, viewport
+from webui import live_chart, setup, state, viewport
 from webui import train as train_ui
 from webui import train_diagram as view
 
@@ -51,13 +51,6 @@ def drive(at: AppTest, max_runs: int = 300) -> int:
         assert n < max_runs, "the run never stopped"
     assert not at.exception
     return n
-
-
-def chart(at: AppTest, key: str) -> dict:
-    """The figure JSON of the plotly chart with ``key``."""
-    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart") if c.proto.id.endswith(f"-{key}")]
-    assert len(specs) == 1, f"expected one chart {key}"
-    return specs[0]
 
 
 def click(at: AppTest, key: str) -> AppTest:
@@ -96,11 +89,11 @@ def test_xor_start_stop_resume_reset_and_the_tutorial_result():
     last = run.history[-1]
     assert last.train_loss < 0.01  # ½ SSE summed over the four corners (the preset's reduction is "sum")
     assert last.train_accuracy == 1.0
-    loss = chart(at, train_ui.LOSS_CHART)
+    loss = shown_chart(at, train_ui.LOSS_CHART)
     assert loss["data"][0]["x"] == [p.epoch for p in run.history]  # one point per reported epoch
     assert loss["data"][0]["y"] == [p.train_loss for p in run.history]
-    assert len(chart(at, train_ui.ACCURACY_CHART)["data"][0]["x"]) == len(run.history)
-    assert chart(at, train_ui.DATA_CHART)["data"][0]["type"] == "heatmap"
+    assert len(shown_chart(at, train_ui.ACCURACY_CHART)["data"][0]["x"]) == len(run.history)
+    assert shown_chart(at, train_ui.DATA_CHART)["data"][0]["type"] == "heatmap"
     assert {m.label: m.value for m in at.metric}["Train loss"] == f"{last.train_loss:.4g}"
     assert same_weights(at.session_state[state.SHARED].net, run.net)
 
@@ -127,7 +120,7 @@ def test_digits_fast_settings_reach_96_percent_with_stop_and_resume():
     drive(at)
     assert run.epoch == 40
     assert run.history[-1].test_accuracy >= 0.96
-    assert len(chart(at, train_ui.LOSS_CHART)["data"][0]["x"]) == 41
+    assert len(shown_chart(at, train_ui.LOSS_CHART)["data"][0]["x"]) == 41
     report = at.dataframe[0].value
     assert list(report.index) == [str(d) for d in range(10)] + ["macro avg", "weighted avg"]
     assert report.loc["weighted avg", "support"] == len(run.test_set)
@@ -155,7 +148,7 @@ def test_a_diverging_rate_ends_with_a_clear_message_and_the_previous_network():
     assert shared.is_finite() and same_weights(shared, run.net)
     if run.epoch == 0:
         assert same_weights(shared, before)
-    spec = chart(at, train_ui.LOSS_CHART)
+    spec = shown_chart(at, train_ui.LOSS_CHART)
     assert all(np.isfinite(spec["data"][0]["y"]))
 
     at.number_input(key=train_ui.LR).set_value(0.5).run()
@@ -173,7 +166,7 @@ def compared(at: AppTest, max_runs: int = 200) -> tuple:
         at.run()
         n += 1
         assert n < max_runs, "the comparison never ended"
-    spec = chart(at, train_ui.COMPARE_CHART)
+    spec = shown_chart(at, train_ui.COMPARE_CHART)
     return at.session_state[state.TRAIN].comparison, spec, [t for t in spec["data"] if t.get("showlegend") is not False]
 
 
@@ -215,7 +208,7 @@ def test_the_optimiser_and_penalty_chosen_are_what_the_run_trains_with_and_what_
     run = run_of(at)
     assert run.trainer.optimiser == Optimiser("adam", beta2=0.99) and run.trainer.penalty == Penalty("l2", 0.01)
     assert run.trainer.state.t == 20 * -(-len(run.train_set) // run.trainer.batch_size)
-    curves = [t["name"].split(" ·")[0] for t in chart(at, train_ui.LOSS_CHART)["data"]]
+    curves = [t["name"].split(" ·")[0] for t in shown_chart(at, train_ui.LOSS_CHART)["data"]]
     assert curves == ["train", "test", "train + penalty"]
     assert not at.exception
 
@@ -296,7 +289,7 @@ def test_regression_on_one_input_draws_the_fitted_curve_and_no_accuracy():
     drive(at)
     run = run_of(at)
     assert run.history[-1].train_loss < 0.1 * run.history[0].train_loss
-    fit = chart(at, train_ui.DATA_CHART)
+    fit = shown_chart(at, train_ui.DATA_CHART)
     assert [t["name"] for t in fit["data"]] == ["train", "test", "network ŷ(x)"]
     assert not [c for c in at.get("plotly_chart") if c.proto.id.endswith(train_ui.ACCURACY_CHART)]
     assert [m.label for m in at.metric] == ["Epoch", "Train loss", "Test loss"]
@@ -315,7 +308,7 @@ def test_the_gradient_size_of_each_layer_is_drawn_as_it_trains():
     click(at, train_ui.START)
     drive(at)
     run = run_of(at)
-    lines = chart(at, train_ui.GRADIENT_CHART)["data"]
+    lines = shown_chart(at, train_ui.GRADIENT_CHART)["data"]
     assert [t["name"].split(" ·")[0] for t in lines] == [*(f"hidden {l} (W⁽{'¹²³⁴⁵'[l - 1]}⁾)" for l in range(1, 6)),
                                                          "output (W⁽⁶⁾)"]  # fmt: skip
     assert all(t["x"] == [p.epoch for p in run.history] for t in lines)
@@ -333,13 +326,13 @@ def tiles(spec: dict) -> dict[str, str]:
 
 def test_the_diagram_is_drawn_before_a_run_and_follows_the_weights_after_each_tick():
     at = open_train("circles")
-    before = chart(at, view.DIAGRAM)
+    before = shown_chart(at, view.DIAGRAM)
     assert before["layout"]["meta"]["figure"] == "network" and before["layout"]["meta"]["tiles"] == 24
     assert sorted(tiles(before)) == sorted(f"tile {k},{i}" for k, n in enumerate((2, 8, 1)) for i in range(n))
     click(at, train_ui.START)  # the run after the click trains one tick and draws what it made
-    first = chart(at, view.DIAGRAM)
+    first = shown_chart(at, view.DIAGRAM)
     at.run()  # one more tick
-    second = chart(at, view.DIAGRAM)
+    second = shown_chart(at, view.DIAGRAM)
     assert run_of(at).epoch > 0
     for earlier, later in ((before, first), (first, second)):
         changed = [name for name in tiles(later) if tiles(later)[name] != tiles(earlier)[name]]
@@ -347,6 +340,40 @@ def test_the_diagram_is_drawn_before_a_run_and_follows_the_weights_after_each_ti
         assert tiles(later)["tile 0,0"] == tiles(earlier)["tile 0,0"]  # x1 over the plane does not train
         assert edge_widths(later) != edge_widths(earlier)
     assert "Each tile" in " ".join(c.value for c in at.caption)
+    assert not at.exception
+
+
+LIVE_CHARTS = (train_ui.LOSS_CHART, train_ui.ACCURACY_CHART, train_ui.GRADIENT_CHART, train_ui.DATA_CHART,
+               view.NEURON_CHART, view.DIAGRAM)  # fmt: skip
+
+
+def own_specs(at: AppTest) -> dict[str, str]:
+    """Each live chart's own figure, as Streamlit has it (its element is named by a hash of it)."""
+    return {key: next(c.proto.spec for c in at.get("plotly_chart") if c.proto.id.endswith(f"-{key}"))
+            for key in LIVE_CHARTS}  # fmt: skip
+
+
+def test_while_a_run_trains_the_charts_keep_their_figures_and_the_browser_is_handed_the_newest():
+    """Every live chart is one element for the whole run (a new figure would be a new element, thrown away and
+    drawn anew by the browser): its newest figure goes to its live-chart component instead, and the page
+    draws the figure itself again once the run stops."""
+    at = open_train("circles", clock_step=0.01)  # a tick trains about 15 of its 300 epochs
+    click(at, train_ui.START)
+    held = own_specs(at)
+    at.run()
+    assert own_specs(at) == held
+    assert all(json.loads(spec)["layout"]["datarevision"] == live_chart.HELD for spec in held.values())
+    loss = shown_chart(at, train_ui.LOSS_CHART)
+    assert loss["data"][0]["x"] == [p.epoch for p in run_of(at).history]  # the newest, not the held one
+    assert len(loss["data"][0]["x"]) > len(json.loads(held[train_ui.LOSS_CHART])["data"][0]["x"])
+    revisions = {key: shown_chart(at, key)["layout"]["datarevision"] for key in LIVE_CHARTS}
+    at.run()
+    assert all(shown_chart(at, key)["layout"]["datarevision"] != revisions[key] for key in LIVE_CHARTS)
+    click(at, train_ui.STOP)
+    assert not [c for c in at.get("bidi_component") if live_chart.HIDDEN in c.proto.id]
+    stopped = shown_chart(at, train_ui.LOSS_CHART)
+    assert stopped["data"][0]["x"] == [p.epoch for p in run_of(at).history] and "datarevision" not in stopped["layout"]
+    assert not at.session_state[state.TRAIN].held
     assert not at.exception
 
 
@@ -358,28 +385,28 @@ def edge_widths(spec: dict) -> list:
 
 def test_the_chosen_neurons_map_is_drawn_large_from_the_menu_or_a_click():
     at = open_train("spiral")
-    big = chart(at, view.NEURON_CHART)
+    big = shown_chart(at, view.NEURON_CHART)
     assert big["layout"]["meta"]["neuron"] == [1, 0]  # the first hidden neuron until one is chosen
     assert at.selectbox(key=view.NEURON).value == (1, 0)
     at.selectbox(key=view.NEURON).select((2, 5)).run()
-    assert chart(at, view.NEURON_CHART)["layout"]["meta"]["neuron"] == [2, 5]
-    assert chart(at, view.NEURON_CHART)["layout"]["title"]["text"] == "h2_6 · hidden 2 · relu"
-    ring = [t for t in chart(at, view.DIAGRAM)["data"] if t.get("meta") == ["selected"]]
+    assert shown_chart(at, view.NEURON_CHART)["layout"]["meta"]["neuron"] == [2, 5]
+    assert shown_chart(at, view.NEURON_CHART)["layout"]["title"]["text"] == "h2_6 · hidden 2 · relu"
+    ring = [t for t in shown_chart(at, view.DIAGRAM)["data"] if t.get("meta") == ["selected"]]
     assert len(ring) == 1 and ring[0]["marker"]["symbol"] == "square-open"
     at.session_state[state.TRAIN].selected = ("edge", 2, 1, 7)  # what a click on an edge into ŷ2 stores
     at.run()
-    assert chart(at, view.NEURON_CHART)["layout"]["meta"]["neuron"] == [3, 1]
+    assert shown_chart(at, view.NEURON_CHART)["layout"]["meta"]["neuron"] == [3, 1]
     assert at.selectbox(key=view.NEURON).value == (3, 1)
     click(at, train_ui.START)
     at.run()
-    assert chart(at, view.NEURON_CHART)["layout"]["meta"]["neuron"] == [3, 1]  # kept while it trains
+    assert shown_chart(at, view.NEURON_CHART)["layout"]["meta"]["neuron"] == [3, 1]  # kept while it trains
     assert not at.exception
 
 
 def test_digits_get_the_live_diagram_without_maps():
     at = open_train("digits")
     click(at, train_ui.START)
-    spec = chart(at, view.DIAGRAM)
+    spec = shown_chart(at, view.DIAGRAM)
     assert not tiles(spec) and spec["layout"]["meta"]["drawn"][0][-1] == 63  # capped: the last input is drawn
     assert not [s for s in at.selectbox if s.key == view.NEURON]
     assert "Each tile" not in " ".join(c.value for c in at.caption)
@@ -395,23 +422,24 @@ def test_presentation_puts_the_curves_and_the_diagram_in_the_window():
     charts = [c.proto.id.rsplit("-", 1)[-1] for c in at.main.get("plotly_chart")]
     assert charts[:3] == [train_ui.LOSS_CHART, train_ui.ACCURACY_CHART, view.DIAGRAM]
     room = state.Viewport().height - view.PRESENTING_TOP - viewport.SPARE - view.PRESENTING_BOTTOM
-    heights = {key: chart(at, key)["layout"]["height"] for key in charts[:3]}
+    heights = {key: shown_chart(at, key)["layout"]["height"] for key in charts[:3]}
     assert heights == {train_ui.LOSS_CHART: (room - view.GAP) // 2, train_ui.ACCURACY_CHART: (room - view.GAP) // 2,
                        view.DIAGRAM: room}  # fmt: skip
     assert not at.title and not at.metric  # no page title, no metrics row: the window is for the lesson
     assert at.number_input(key=train_ui.EPOCHS)  # the settings are still there, under the fold
     normal = open_train("circles")
-    assert normal.title and chart(normal, view.DIAGRAM)["layout"]["height"] > 600
+    assert normal.title and shown_chart(normal, view.DIAGRAM)["layout"]["height"] > 600
     assert not at.exception
 
 
 def test_the_output_toggles_hide_the_test_points_and_flatten_the_regions():
     at = open_train("circles")
-    assert any("(test)" in t["name"] for t in chart(at, train_ui.DATA_CHART)["data"] if t["type"] == "scatter")
+    assert any("(test)" in t["name"] for t in shown_chart(at, train_ui.DATA_CHART)["data"] if t["type"] == "scatter")
     at.toggle(key=train_ui.SHOW_TEST).set_value(False).run()
-    assert not any("(test)" in t["name"] for t in chart(at, train_ui.DATA_CHART)["data"] if t["type"] == "scatter")
+    shown = shown_chart(at, train_ui.DATA_CHART)["data"]
+    assert not any("(test)" in t["name"] for t in shown if t["type"] == "scatter")
     at.toggle(key=train_ui.DISCRETE).set_value(True).run()
-    heat = next(t for t in chart(at, train_ui.DATA_CHART)["data"] if t["type"] == "heatmap")
+    heat = next(t for t in shown_chart(at, train_ui.DATA_CHART)["data"] if t["type"] == "heatmap")
     assert len({c for _, c in heat["colorscale"]}) == 2
     assert at.session_state[state.TRAIN].show_test is False and at.session_state[state.TRAIN].discrete is True
     assert not at.exception

@@ -18,7 +18,7 @@ from bpviz.data.datasets import describe_dataset
 from bpviz.engine.losses import LOSSES
 from bpviz.lesson.presets import PRESETS
 from bpviz.lesson.summary import architecture
-from webui import notices, share, state, viewport
+from webui import live_chart, notices, share, state, viewport
 from webui.notices import md
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -89,6 +89,7 @@ SIZE_MARKER = "bpviz_size_"  # "st-key-bpviz_size_<w>_<h>_<main>_<top>": the vie
 LAYOUT_CSS = f"""<style>
 .st-key-{viewport.BOX} {{ display: none; }}
 [class*="st-key-{RUN_MARKER}"], [class*="st-key-{SIZE_MARKER}"] {{ display: none; }}
+[class*="st-key-{live_chart.HIDDEN}"] {{ display: none; }}
 [class*="st-key-panes_"] {{ container-type: inline-size; }}
 [class*="st-key-panes_"] .katex-display {{
   overflow-x: auto; overflow-y: hidden; padding-bottom: 0.2em; scrollbar-width: thin;

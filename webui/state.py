@@ -39,6 +39,7 @@ from bpviz.runs.comparison import Comparison
 from bpviz.runs.memory import UNDO_DEPTH, UNDO_PARAMETERS  # the memory estimate counts Undo by them too
 from bpviz.runs.run import Run
 from webui import pool
+from webui.live_chart import Held
 
 DEFAULT_PRESET = "xor"
 SHARED, DESIGN, STEP, TRAIN, CHAIN = "shared", "design", "step", "train", "chain"
@@ -203,6 +204,7 @@ class Train:
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
     clock: Callable[[], float] = time.perf_counter
     ticket: int | None = None  # the run's or comparison's place in the server's training pool (webui.pool)
+    held: dict[str, Held] = field(default_factory=dict)  # the live charts' own figures (webui.live_chart)
 
 
 @dataclass

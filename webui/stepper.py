@@ -19,12 +19,12 @@ from functools import partial
 
 import streamlit as st
 
-from webui import state
+from webui import live_chart, state
 from webui import step as act
 
 KEYS = "step_keys"
 
-_JS = """
+_JS = live_chart.DRAW_JS + """
 const CHART = ".st-key-step_diagram .js-plotly-plot";
 const BUTTONS = {".st-key-step_next": 1, ".st-key-step_back": -1};
 const KEYS = {ArrowRight: 1, PageDown: 1, ArrowLeft: -1, PageUp: -1};
@@ -55,10 +55,7 @@ function stepper() {
     const stage = d.stage + c.total - seen;
     const json = d.frames[String(stage)];
     if (json === undefined || gd.layout.datarevision === `${d.set}:${stage}`) return;
-    const fig = JSON.parse(json);
-    fig.layout.width = gd.layout.width;
-    window.Plotly.react(gd, fig.data, fig.layout);
-    gd.closest("[data-testid=stPlotlyChart]")?.setAttribute("aria-label", fig.layout.meta.alt);
+    drawInto(gd, json);
   };
   const key = (event) => {
     const by = KEYS[event.key], target = event.target;

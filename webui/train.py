@@ -15,6 +15,8 @@ session's training lock; runs measure time with the session's ``state.Train.cloc
 import functools
 from dataclasses import replace
 
+import plotly.graph_objects as go
+
 from bpviz import Dataset
 from bpviz.engine.errors import BpvizError
 from bpviz.engine.optimisers import HYPERS
@@ -27,7 +29,7 @@ from bpviz.runs.pool import SLICE_SECONDS
 from bpviz.runs.run import PACE, TICK_SECONDS, Pace, Run, with_rate
 from bpviz.runs.tracked import MAX_TRACKED, pick_samples
 from bpviz.runs.workcap import cap_epochs
-from webui import pool, state
+from webui import live_chart, pool, state
 from webui.pool import shared_pool
 
 # Widget keys (browser tests find them as .st-key-<key>).
@@ -111,6 +113,12 @@ def training() -> bool:
 def comparing() -> bool:
     """A comparison is in progress."""
     return current_comparison() is not None and current_comparison().running
+
+
+def live_figure(figure: go.Figure, key: str) -> go.Figure:
+    """What to give ``st.plotly_chart`` for the Train page's chart with widget key ``key``: while a run or a
+    comparison trains, the chart keeps its figure and the browser draws ``figure`` into it (``webui.live_chart``)."""
+    return live_chart.held(figure, key, training() or comparing(), state.train().held)
 
 
 def tracked_rows(train_set: Dataset) -> list[int]:

@@ -15,12 +15,14 @@ from bpviz import Dataset, Network
 from bpviz.engine.spec import NetworkSpec
 from bpviz.figures.boundary import data_maps, has_plane
 from bpviz.figures.chart_layout import alt_text
+from bpviz.figures.diagram import network_figure
 from bpviz.figures.neuron_map import neuron_map_figure
 from bpviz.figures.training import HEIGHT
 from bpviz.lesson.selection import anchor, kept, neuron_choices, neuron_label
 from bpviz.lesson.shown import train_view
 from webui import state, viewport
-from webui.diagram_view import show_diagram
+from webui import train as act
+from webui.diagram_view import show_figure
 from webui.setup import figure_scale
 
 # Widget keys (browser tests find them as .st-key-<key>).
@@ -87,8 +89,9 @@ def diagram(net: Network, train_set: Dataset, test_set: Dataset | None, width: f
     the maps on its tiles for 2-input data and the chosen neuron ringed."""
     maps = data_maps(net, train_set, test_set) if has_maps(net, train_set) else None
     selected = ("node", *chosen(net.spec)) if maps is not None else None
-    show_diagram(net, selected, DIAGRAM, state.train(), view=train_view(net), maps=maps, width=width, height=height,
-                 max_height=tallest, scale=figure_scale(), names=state.names())  # fmt: skip
+    figure = network_figure(net, selected=selected, view=train_view(net), maps=maps, width=width, height=height,
+                            max_height=tallest, scale=figure_scale(), names=state.names())  # fmt: skip
+    show_figure(act.live_figure(figure, DIAGRAM), DIAGRAM, state.train())
 
 
 def neuron_panel(net: Network, train_set: Dataset, test_set: Dataset | None, height: int) -> None:
@@ -98,6 +101,7 @@ def neuron_panel(net: Network, train_set: Dataset, test_set: Dataset | None, hei
                  format_func=lambda o: neuron_label(spec, *o, names),
                  **state.bind(NEURON, chosen(spec), _pick))  # fmt: skip
     figure = neuron_map_figure(net, *chosen(spec), train_set, test_set, names=names, height=height)
+    figure = act.live_figure(figure, NEURON_CHART)
     st.plotly_chart(figure, key=NEURON_CHART, alt=alt_text(figure), **CHART)
 
 

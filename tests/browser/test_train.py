@@ -69,6 +69,7 @@ def test_train_digits_live_curve_then_stop(app_url, page):
     screenshot(page, "train_ready")
 
     click(page, _button(page, train_ui.START))
+    page.evaluate(f"() => {{ document.querySelector('{LOSS_CHART}').bpvizFirst = true; }}")
     try:  # the preset's per-sample SGD takes about 80 ms an epoch, a tick every 0.1 s
         page.wait_for_function(LOSS_GROWS, arg=6, timeout=15_000)
     except PlaywrightTimeout:
@@ -76,6 +77,10 @@ def test_train_digits_live_curve_then_stop(app_url, page):
     counts = page.evaluate("window.lossCounts")
     assert len(counts) >= 5, f"the loss curve redrew only {counts}"
     assert counts == sorted(counts)
+    # Redrawn in place (webui.live_chart): the plot the run started with, never thrown away for a new one.
+    plots = page.evaluate(f"""() => Array.from(document.querySelectorAll('{LOSS_CHART}'),
+        gd => [gd.bpvizFirst === true, String(gd.layout.datarevision)])""")
+    assert len(plots) == 1 and plots[0][0] and plots[0][1].startswith("live:"), plots
     screenshot(page, "train_running")
 
     click(page, _button(page, train_ui.STOP))
