@@ -393,7 +393,7 @@ def live_view(train_set: Dataset, test_set: Dataset | None, said: Verdict | None
     """The progress and metrics, then the curves beside the diagram (in presentation mode both fill the
     window), then the chosen neuron's map beside the decision boundary, then each layer's gradient size. Each
     part is its own fragment, paced by what it costs the browser to draw: the numbers every tick, the curves
-    and the gradient sizes a few times a second, the diagram with its tiles and the maps about once a second
+    twice a second, the diagram with its tiles, the maps and the gradient sizes about once a second
     (act.pace())."""
     pace = act.pace()
     live(status_panel, pace.tick, said)
@@ -404,7 +404,7 @@ def live_view(train_set: Dataset, test_set: Dataset | None, said: Verdict | None
     with right:
         live(diagram_panel, pace.figures, train_set, test_set, size)
     live(data_panel, pace.figures, train_set, test_set, size)
-    live(gradient_panel, pace.curves)
+    live(gradient_panel, pace.figures)
 
 
 def results(run: Run, train_set: Dataset, test_set: Dataset | None) -> None:

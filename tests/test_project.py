@@ -106,26 +106,30 @@ def test_no_pickle_eval_exec_or_raw_html_in_the_code():
 def _static(node: ast.expr, constants: dict[str, ast.expr]) -> bool:
     """True when ``node`` is text fixed in the code: a string literal, a module constant (an UPPER_CASE name
     assigned a static value in the same module, or an UPPER_CASE attribute such as ``step_ui.CLICKER``), or
-    an f-string of those."""
+    an f-string or a sum of those."""
     if isinstance(node, ast.Constant):
         return isinstance(node.value, str)
     if isinstance(node, ast.Name):
         return node.id.isupper() and node.id in constants and _static(constants[node.id], constants)
     if isinstance(node, ast.Attribute):
         return node.attr.isupper()
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _static(node.left, constants) and _static(node.right, constants)
     if isinstance(node, ast.JoinedStr):
         return all(_static(v.value if isinstance(v, ast.FormattedValue) else v, constants) for v in node.values)
     return False
 
 
-COMPONENTS = {"viewport.py", "autoplay.py", "stepper.py"}  # the modules defining a component (static JS)
+# The modules defining a component (static JS).
+COMPONENTS = {"viewport.py", "autoplay.py", "stepper.py", "live_chart.py"}
 
 
 def test_raw_html_only_ever_gets_text_fixed_in_the_code():
     """``st.html`` (and any ``*.html(...)`` call) renders raw HTML: it may only receive static text, never
     a file's contents, a share link's values or anything else a user typed. Streamlit's HTML components and
-    ``unsafe_allow_html`` is not used at all (see the grep above); the three Streamlit components, the viewport
-    probe, auto-play's key listener and the Step page's key counter, are built from static text too."""
+    ``unsafe_allow_html`` is not used at all (see the grep above); the four Streamlit components, the viewport
+    probe, auto-play's key listener, the Step page's key counter and the Train page's live-chart drawer, are
+    built from static text too."""
     calls, offenders = 0, []
     for path in [ROOT / "app.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "webui").glob("*.py")]:
         tree = ast.parse(path.read_text())

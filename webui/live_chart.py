@@ -19,7 +19,7 @@ import plotly.io
 import streamlit as st
 
 HIDDEN = "live_"  # the containers of the components, hidden by CSS (webui.setup)
-HELD = "held"  # layout.datarevision of a held figure ("live:<n>" of the n-th the component drew)
+HELD = "held"  # layout.datarevision of a held figure; "live:<n>" of the n-th the component drew
 
 # drawInto(gd, json): the figure ``json`` (Plotly's JSON of a figure) drawn into the plot ``gd`` at its width;
 # shared with the Step page's stepper (webui.stepper).
@@ -50,7 +50,7 @@ export default function(component) {  // called again whenever the server sends 
       gd.on("plotly_afterplot", () => Promise.resolve().then(() => gd.__bpvizLive.draw()));
     }
     gd.__bpvizLive.draw = () => {
-      if (gd.__bpvizLive.drawn !== figure || gd.layout.datarevision === "HELD") {
+      if (gd.__bpvizLive.drawn !== figure || !String(gd.layout.datarevision).startsWith("live:")) {
         gd.__bpvizLive.drawn = figure;
         drawInto(gd, figure);
       }
@@ -60,7 +60,7 @@ export default function(component) {  // called again whenever the server sends 
   draw();
   return () => { if (later !== null) cancelAnimationFrame(later); };
 }
-""".replace("HELD", HELD)
+"""
 )
 _live = st.components.v2.component("bpviz_live_chart", js=_JS)
 

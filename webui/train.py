@@ -333,9 +333,9 @@ def tick() -> bool:
 
 
 def pace() -> Pace:
-    """How often the live parts redraw (``PACE``); with a training pool the numbers no more often than a worker
-    hands back a slice (polling faster would redraw the same numbers)."""
-    return PACE if shared_pool() is None else replace(PACE, tick=max(PACE.tick, SLICE_SECONDS))
+    """How often the live parts redraw (``PACE``); with a training pool the numbers every other slice a worker
+    hands back (polling faster would mostly redraw the same numbers), as often as the curves."""
+    return PACE if shared_pool() is None else replace(PACE, tick=max(PACE.tick, 2 * SLICE_SECONDS))
 
 
 def queue_words() -> str | None:
