@@ -217,16 +217,16 @@ def bench_diagram(repeats: int = 51) -> None:
     from bpviz.lesson.shown import stage_view
     from bpviz.lesson.stages import walk
 
-    digits, mazur = get_preset("digits").network(), get_preset("mazur").network()
+    digits, example = get_preset("digits").network(), get_preset("worked").network()
     x, y = make_dataset("digits").X[3], np.eye(10)[3]
-    step, worked = walk(digits, x, y), walk(mazur, [0.05, 0.1], [0.01, 0.99])
+    step, worked = walk(digits, x, y), walk(example, [0.05, 0.1], [0.01, 0.99])
     largest = Network.initialise(NetworkSpec((4096, *(100,) * 8, 4096), ("sigmoid",) * 9))
     cases = {
         "digits, Design": (digits, {}),
         "digits, bias trick": (digits, {"show_bias": True}),
         "digits, Step stage 10": (digits, {"view": stage_view(step, 9)}),
         "digits, presenting": (digits, {"view": stage_view(step, 9), "width": 1100, "height": 840, "scale": 1.73}),
-        "2-2-2 update": (mazur, {"view": stage_view(worked, 10), "show_bias": True}),
+        "2-2-2 update": (example, {"view": stage_view(worked, 10), "show_bias": True}),
         "4096-100x8-4096": (largest, {}),
     }
     for name, (net, options) in cases.items():

@@ -191,7 +191,7 @@ def measure(clicks: int, trainers: int) -> Iterator[tuple[Result, float | None]]
     ports = {script: _free_port() for script in (FLOOR_SCRIPT, "app.py")}
     servers = [start_server(port, script) for script, port in ports.items()]
     floor_url, url = (f"http://127.0.0.1:{port}" for port in ports.values())
-    cases = {"2-2-2 worked example": link("mazur"), "digits 64-32-16-10": link("digits")}
+    cases = {"2-2-2 worked example": link("worked"), "digits 64-32-16-10": link("digits")}
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

@@ -41,7 +41,7 @@ from bench_latency import (
 
 PROGRESS = '[data-testid="stProgress"]'
 EPOCHS = re.compile(r"epoch ([\d,]+) of ([\d,]+) · ([\d.]+) s")
-STEPPED = ("mazur", "digits")  # the steppers' lessons, in turn
+STEPPED = ("worked", "digits")  # the steppers' lessons, in turn
 
 
 @dataclass

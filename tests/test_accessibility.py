@@ -53,7 +53,7 @@ def test_every_chart_on_a_page_has_its_text_alternative(page, label):
 
 
 def test_the_diagram_says_its_layers_and_the_stages_numbers():
-    net = get_preset("mazur").network()
+    net = get_preset("worked").network()
     w = walk(net, [0.05, 0.1], [0.01, 0.99])
     text = alt_text(network_figure(net, stage_view(w, 10)))
     assert "2-2-2 network" in text and "hidden 1 · sigmoid (2)" in text

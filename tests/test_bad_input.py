@@ -213,7 +213,7 @@ def link(**params) -> Callable[[], str]:
 def _good_link() -> dict:
     from bpviz.io.sharelink import Lesson, encode
 
-    return encode(Lesson(PRESETS["mazur"].network(), PRESETS["mazur"].data))
+    return encode(Lesson(PRESETS["worked"].network(), PRESETS["worked"].data))
 
 
 def cli(*args: str, files: dict[str, bytes] | None = None) -> Callable[[], str]:
@@ -270,7 +270,7 @@ HUNDRED_MB_CSV = b"f1,f2,label\n" + b"0.5,1.5,a\n" * 10_000_000
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10" + bytes(range(256))
 NAN_WEIGHT = XOR_FILE.replace(repr(float(PRESETS["xor"].network().W[0][0, 0])).encode(), b"NaN", 1)
 FIVE_INPUTS = netfile.dumps(Network.initialise(NetworkSpec((5, 3, 1), ("tanh", "sigmoid")))).encode()
-MAZUR_FILE = netfile.dumps(PRESETS["mazur"].network()).encode()
+WORKED_222_FILE = netfile.dumps(PRESETS["worked"].network()).encode()
 SPIRAL_FILE = netfile.dumps(PRESETS["spiral"].network()).encode()
 BIG_FILE = netfile.dumps(huge_network()).encode()
 FIRST_WEIGHT = repr(float(PRESETS["xor"].network().W[0][0, 0])).encode()
@@ -606,14 +606,14 @@ CASES = [
         "command line, `python -m bpviz step`",
         "error: x: sample 2 has 1 value(s); every sample needs 2",
         cli("step", "{dir}/m.json", "--x", "0.05,0.1", "--x", "0.05", "--y", "0.01,0.99", "--y", "0.01,0.99",
-            files={"m.json": MAZUR_FILE}),  # fmt: skip
+            files={"m.json": WORKED_222_FILE}),  # fmt: skip
     ),
     Case(
         "two `--y` of different lengths",
         "command line, `python -m bpviz step`",
         "error: y: sample 2 has 1 value(s); every sample needs 2",
         cli("step", "{dir}/m.json", "--x", "0.05,0.1", "--x", "0.05,0.1", "--y", "0.01,0.99", "--y", "0.01",
-            files={"m.json": MAZUR_FILE}),  # fmt: skip
+            files={"m.json": WORKED_222_FILE}),  # fmt: skip
     ),
     Case(
         "weights of 1e308 (ReLU → linear)",

@@ -32,7 +32,7 @@ def files(tmp_path_factory):
     d = tmp_path_factory.mktemp("cli")
     xor = netfile.to_dict(get_preset("xor").network())
     paths = {
-        "mazur": d / "mazur.json",
+        "worked": d / "worked.json",
         "xor": d / "xor.json",
         "not_json": d / "not_json.json",
         "nan": d / "nan.json",
@@ -43,7 +43,7 @@ def files(tmp_path_factory):
         "csv": d / "three_classes.csv",
         "dir": d,
     }
-    paths["mazur"].write_text(netfile.dumps(get_preset("mazur").network()))
+    paths["worked"].write_text(netfile.dumps(get_preset("worked").network()))
     paths["xor"].write_text(json.dumps(xor))
     paths["not_json"].write_text("{this is not json")
     paths["nan"].write_text(json.dumps(xor).replace('"learning_rate": 0.5', '"learning_rate": NaN'))
@@ -61,17 +61,17 @@ def files(tmp_path_factory):
 
 
 def test_preset_prints_a_network_file():
-    out = run("preset", "mazur")
+    out = run("preset", "worked")
     assert out.returncode == 0, out.stderr
     assert out.stderr == ""
     net = netfile.loads(out.stdout)
-    expected = get_preset("mazur").network()
+    expected = get_preset("worked").network()
     assert net.spec == expected.spec
     assert all(np.array_equal(p, q) for p, q in zip((*net.W, *net.b), (*expected.W, *expected.b)))
 
 
 def test_step_prints_the_worked_example(files):
-    out = run("step", files["mazur"], "--x", "0.05,0.10", "--y", "0.01,0.99")
+    out = run("step", files["worked"], "--x", "0.05,0.10", "--y", "0.01,0.99")
     assert out.returncode == 0, out.stderr
     assert out.stderr == ""
     (line,) = out.stdout.splitlines()
@@ -114,11 +114,11 @@ def test_step_with_a_batch_and_negative_values(files):
 
 def test_step_with_adam_and_l2_prints_the_state_after_the_step(files):
     """``--optimizer adam --l2 λ``: the step of ``optimisers.step``, and m, v in the parameters' shapes."""
-    out = run("step", files["mazur"], "--x", "0.05,0.10", "--y", "0.01,0.99", "--optimizer", "adam", "--beta1",
+    out = run("step", files["worked"], "--x", "0.05,0.10", "--y", "0.01,0.99", "--optimizer", "adam", "--beta1",
               "0.8", "--l2", "0.001")  # fmt: skip
     assert out.returncode == 0, out.stderr
     result = json.loads(out.stdout)
-    net = netfile.loads(files["mazur"].read_text())
+    net = netfile.loads(files["worked"].read_text())
     t = backprop(net, [0.05, 0.10], [0.01, 0.99])
     after, state = optimisers.step(net, t.grad_W, t.grad_b, None, Optimiser("adam", beta1=0.8), None,
                                    Penalty("l2", 0.001))  # fmt: skip

@@ -22,11 +22,11 @@ SHAPES = {
     "gaussians": (2, 3, 3),
     "sine": (1, 1, None),
     "digits": (64, 10, 10),
-    "mazur": (2, 2, None),
+    "worked": (2, 2, None),
     "textbook": (3, 1, None),
     "twobatch": (2, 2, None),
 }
-FIXED_SIZE = {"digits": 1797, "mazur": 1, "textbook": 1, "twobatch": 2}
+FIXED_SIZE = {"digits": 1797, "worked": 1, "textbook": 1, "twobatch": 2}
 
 
 def test_every_named_dataset_is_covered():
@@ -77,8 +77,8 @@ def test_noisy_xor_keeps_its_labels_near_the_corners():
     np.testing.assert_array_equal(ds.labels, corners[:, 0] ^ corners[:, 1])
 
 
-def test_the_mazur_example_is_the_published_sample():
-    ds = make_dataset("mazur")
+def test_the_worked_example_is_the_published_sample():
+    ds = make_dataset("worked")
     np.testing.assert_array_equal(ds.X, [[0.05, 0.10]])
     np.testing.assert_array_equal(ds.Y, [[0.01, 0.99]])
 

@@ -92,7 +92,7 @@ def test_sizes_init_and_seed_draw_new_weights_from_the_seed(change):
 
 
 def test_bias_mode_none_zeroes_the_biases_and_keeps_the_weights():
-    net = PRESETS["mazur"].network()
+    net = PRESETS["worked"].network()
     new = next_network(net, net.spec.replace(bias="none"))
     assert all(np.all(b == 0) for b in new.b)
     assert all(np.array_equal(w, v) for w, v in zip(new.W, net.W))
@@ -127,7 +127,7 @@ def test_is_initial_notices_a_single_changed_weight():
 
 
 def test_weight_table_is_labelled_with_neuron_names_and_holds_W_and_b():
-    net = PRESETS["mazur"].network()
+    net = PRESETS["worked"].network()
     table = weight_table(net, 1)
     assert list(table.index) == ["ŷ1", "ŷ2"]
     assert list(table.columns) == ["h1_1", "h1_2", BIAS_COLUMN]
@@ -138,7 +138,7 @@ def test_weight_table_is_labelled_with_neuron_names_and_holds_W_and_b():
 
 
 def test_apply_table_changes_exactly_the_edited_cells_and_leaves_the_old_network_alone():
-    net = PRESETS["mazur"].network()
+    net = PRESETS["worked"].network()
     table = weight_table(net, 0)
     assert not differs(net, 0, table)
     table.loc["h1_2", "x1"] = -3.5
@@ -202,7 +202,7 @@ def test_no_dataset_fits_five_inputs():
 
 
 def test_set_parameter_sets_one_weight_or_bias():
-    net = PRESETS["mazur"].network()
+    net = PRESETS["worked"].network()
     new = set_parameter(net, ("edge", 1, 0, 1), -0.25)
     assert new.W[1][0, 1] == -0.25 and net.W[1][0, 1] == 0.45
     assert sum((p != q).sum() for p, q in zip((*new.W, *new.b), (*net.W, *net.b))) == 1
@@ -214,6 +214,6 @@ def test_set_parameter_sets_one_weight_or_bias():
 
 
 def test_describe_counts_in_words():
-    assert describe_dataset(make_dataset("mazur")) == "1 sample · 2 features · 2 regression targets"
+    assert describe_dataset(make_dataset("worked")) == "1 sample · 2 features · 2 regression targets"
     assert describe_dataset(SINE) == "20 samples · 1 feature · 1 regression target"
     assert describe_dataset(make_dataset("digits")) == "1,797 samples · 64 features · 10 classes"

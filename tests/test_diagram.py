@@ -173,7 +173,7 @@ def test_small_net_draws_every_node_and_edge_with_names():
 
 
 def test_bias_trick_adds_constant_one_nodes_and_bias_edges():
-    net = get_preset("mazur").network()
+    net = get_preset("worked").network()
     fig = network_figure(net, show_bias=True)
     bias_nodes = one(fig, "bias_nodes")
     assert list(bias_nodes.text) == ["1", "1"] and bias_nodes.marker.symbol == "square"
@@ -261,7 +261,7 @@ def test_edges_styled_by_sign_and_magnitude():
 
 
 def test_node_values_colour_nodes_and_not_computed_nodes_are_hollow():
-    net = get_preset("mazur").network()
+    net = get_preset("worked").network()
     tr = backprop(net, [0.05, 0.10], [0.01, 0.99])
     view = view_of(net, nodes=[None, None, ("δ", tr.delta[1][0])], edges=[None, ("∂L/∂w", tr.grad_W[1])])
     fig = network_figure(net, view)
@@ -322,7 +322,7 @@ def test_active_layer_band_and_bold_outlines():
 
 
 def test_an_applied_update_marks_the_edges_it_changed():
-    net = get_preset("mazur").network()
+    net = get_preset("worked").network()
     w = walk(net, [0.05, 0.10], [0.01, 0.99])
     fig = network_figure(net, applied_view(w))
     changed = [t for t in fig.data if t.meta and t.meta[0] == "changed"]
@@ -338,7 +338,7 @@ def test_an_applied_update_marks_the_edges_it_changed():
 
 
 def test_selected_node_and_edge_are_highlighted():
-    net = get_preset("mazur").network()
+    net = get_preset("worked").network()
     fig = network_figure(net, selected=("node", 1, 1))
     ring = [t for t in traces(fig, "selected") if t.name == "selected node"]
     assert len(ring) == 1 and (ring[0].x[0], ring[0].y[0]) == node_xy(fig)[(1, 1)]
@@ -359,7 +359,7 @@ def test_selected_node_and_edge_are_highlighted():
 
 
 def test_fonts_are_projector_sized_and_layout_is_clean():
-    net = get_preset("mazur").network()
+    net = get_preset("worked").network()
     tr = backprop(net, [0.05, 0.10], [0.01, 0.99])
     view = view_of(net, nodes=[("x", tr.a[0][0]), ("a", tr.a[1][0]), ("a", tr.a[2][0])], active=1)
     fig = network_figure(net, view, show_bias=True)
@@ -381,7 +381,7 @@ def test_fonts_are_projector_sized_and_layout_is_clean():
 
 
 def test_a_sources_names_are_on_the_diagram():
-    preset = get_preset("mazur")
+    preset = get_preset("worked")
     net = preset.network()
     fig = network_figure(net, names=Names(net.spec, preset.naming))
     assert {text for text, _ in node_texts(fig).values()} == {"i1", "i2", "h1", "h2", "o1", "o2"}
@@ -400,7 +400,7 @@ def test_bad_values_are_refused():
 
 
 def test_every_clickable_point_round_trips_through_selection_from_event():
-    net = get_preset("mazur").network()
+    net = get_preset("worked").network()
     fig = network_figure(net, show_bias=True)
     spec = json.loads(fig.to_json())  # what the browser gets and echoes back
     seen = set()

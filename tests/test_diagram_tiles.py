@@ -24,7 +24,7 @@ from bpviz.lesson.stages import walk
 
 EXTENT = (-1.4, 1.4, -1.2, 1.6)
 DEEP = NetworkSpec((2, 8, 8, 8, 8, 8, 8, 8, 8, 1), ("tanh",) * 8 + ("sigmoid",))
-TWO_D = ["xor", "mazur", "circles", "spiral"]
+TWO_D = ["xor", "worked", "circles", "spiral"]
 
 
 def nets():

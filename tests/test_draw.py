@@ -78,7 +78,7 @@ def test_a_truth_table_has_no_other_draw():
     xor = DATA_DEFAULTS["xor"]
     assert not draws_anew(xor) and same(drawn(xor, 0)[0], drawn(DataSettings("xor", 4, 0.0, 3, 0.0, draw=5), 0)[0])
     assert draws_anew(DataSettings("xor", 4, 0.1)) and draws_anew(DataSettings("xor", 40, 0.0))
-    assert not any(draws_anew(DATA_DEFAULTS[name]) for name in ("digits", "mazur", "textbook", "csv"))
+    assert not any(draws_anew(DATA_DEFAULTS[name]) for name in ("digits", "worked", "textbook", "csv"))
 
 
 @pytest.mark.parametrize("draw", [-1, MAX_DRAW + 1, 1.5, True, "2", None])

@@ -195,8 +195,8 @@ def test_frozen_bias_update_says_so():
     assert "frozen" in eq.latex and eq.value == w.net.b[0][1]
 
 
-def test_mazur_numbers_at_nine_decimals():
-    w = walk(get_preset("mazur").network(), [0.05, 0.10], [0.01, 0.99])
+def test_worked_numbers_at_nine_decimals():
+    w = walk(get_preset("worked").network(), [0.05, 0.10], [0.01, 0.99])
     assert "0.298371109" in _equation(w, ("node", 2, 0), "loss", 9).latex
     assert "0.082167041" in _equation(w, ("edge", 1, 0, 0), "grad", 9).latex
     assert "0.358916480" in _equation(w, ("edge", 1, 0, 0), "update", 9).latex
@@ -204,7 +204,7 @@ def test_mazur_numbers_at_nine_decimals():
 
 
 def test_not_computed_yet_before_its_stage():
-    w = walk(get_preset("mazur").network(), [0.05, 0.10], [0.01, 0.99])
+    w = walk(get_preset("worked").network(), [0.05, 0.10], [0.01, 0.99])
     eqs = explain(w, w.stage_of("a", 1), ("node", 2, 0), 4).equations
     assert [e.latex is None for e in eqs] == [True, True, True, True]
     eqs = explain(w, w.stage_of("z", 2), ("node", 2, 0), 4).equations

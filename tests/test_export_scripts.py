@@ -157,10 +157,10 @@ def run_alone(text: str, name: str, tmp_path) -> dict:
 def check_library(library: str, tmp_path) -> None:
     """The worked example's script run alone as its docstring says; every other preset and the random cases in
     one run: each prints the engine's numbers."""
-    net, x, y = preset_case("mazur")
+    net, x, y = preset_case("worked")
     printed = run_alone(SCRIPTS[library](walk(net, x, y)), script_file_name(net.spec, library), tmp_path)
-    agree(printed, engine_numbers(net, x, y), library, "mazur")
-    cases = [preset_case(key) for key in PRESETS if key != "mazur"] + random_cases()
+    agree(printed, engine_numbers(net, x, y), library, "worked")
+    cases = [preset_case(key) for key in PRESETS if key != "worked"] + random_cases()
     for case, printed in zip(cases, run_all(library, cases, tmp_path), strict=True):
         spec = case[0].spec
         agree(printed, engine_numbers(*case), library, f"{spec.layers} {spec.activations} {spec.loss} "
@@ -231,7 +231,7 @@ def test_only_the_numbers_depend_on_the_networks_parameters_and_sample(library):
 
 
 def test_the_docstring_says_what_the_script_is_and_how_to_run_it():
-    net, x, y = preset_case("mazur")
+    net, x, y = preset_case("worked")
     for library, title in (("numpy", "NumPy"), ("torch", "PyTorch")):
         doc = ast.get_docstring(ast.parse(SCRIPTS[library](walk(net, x, y))))
         assert doc.startswith(f"One step of backpropagation exported from bpviz, as a {title} script.")

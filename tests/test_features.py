@@ -68,7 +68,7 @@ def test_a_bad_choice_is_refused_by_name(keys, message):
     assert str(err.value) == message
 
 
-@pytest.mark.parametrize("name", ["digits", "sine", "mazur", "textbook", "csv"])
+@pytest.mark.parametrize("name", ["digits", "sine", "worked", "textbook", "csv"])
 def test_only_points_of_the_plane_take_features(name):
     with pytest.raises(BpvizError, match="input features are for 2-D points"):
         DataSettings(name, features=SQUARES)

@@ -113,7 +113,7 @@ def quiet(read, *args):
 def network_files(draw) -> bytes:
     """A preset's network file with a few fields replaced by anything JSON holds, or its text cut, doubled or
     with a key repeated."""
-    doc = netfile.to_dict(PRESETS[draw(st.sampled_from(["xor", "mazur", "circles"]))].network())
+    doc = netfile.to_dict(PRESETS[draw(st.sampled_from(["xor", "worked", "circles"]))].network())
     if draw(st.booleans()):  # one weight replaced: a huge one, a boolean, a list, text, …
         doc["weights"][0][0][draw(st.integers(0, 1))] = draw(JSON_VALUES)
     for key in draw(st.lists(st.sampled_from([*netfile.KEYS, "extra"]), max_size=3)):
@@ -182,7 +182,7 @@ def test_csv_files(content):
 LINK_VALUES = st.one_of(
     st.text(max_size=20),
     NUMBERS.map(repr),
-    st.sampled_from(["2-2-1", "2-4096-4096-1", "2-0-1", "sig.sig", "relu.lin", "smax", "csv", "xor", "mazur",
+    st.sampled_from(["2-2-1", "2-4096-4096-1", "2-0-1", "sig.sig", "relu.lin", "smax", "csv", "xor", "worked",
                      "1e300_1e300_1e300_1e300_0_0_1e300_1e300_0", "_".join(["1e308"] * 12), "nan", "1e6", "2e6"]),
 )  # fmt: skip
 
@@ -190,7 +190,7 @@ LINK_VALUES = st.one_of(
 @FUZZ
 @given(st.dictionaries(st.sampled_from([*sharelink.KEYS, "present"]), LINK_VALUES, max_size=5))
 def test_share_links(params):
-    preset = PRESETS["mazur"]
+    preset = PRESETS["worked"]
     default = sharelink.Lesson(preset.network(), preset.data)
     lesson = quiet(sharelink.decode, {**sharelink.encode(default), **params}, default)
     if lesson is None:
@@ -204,4 +204,4 @@ def test_share_links(params):
 
 
 def test_the_defaults_used_here_are_the_apps():
-    assert DATA_DEFAULTS["mazur"] == PRESETS["mazur"].data
+    assert DATA_DEFAULTS["worked"] == PRESETS["worked"].data

@@ -14,7 +14,7 @@ from bpviz.lesson.presets import PRESETS
 DEFAULT = Lesson(PRESETS["xor"].network(), PRESETS["xor"].data)
 
 WORKED_EXAMPLE = (
-    "net=2-2-2&act=sig.sig&loss=half_sse&red=sum&bias=frozen&init=uniform&seed=0&lr=0.5&data=mazur&n=1&noise=0"
+    "net=2-2-2&act=sig.sig&loss=half_sse&red=sum&bias=frozen&init=uniform&seed=0&lr=0.5&data=worked&n=1&noise=0"
     "&k=3&test=0&sample=0&stage=5&w=0.15_0.2_0.25_0.3_0.35_0.35_0.4_0.45_0.5_0.55_0.6_0.6"
 )
 CIRCLES_PRESENTED = (
@@ -41,7 +41,7 @@ HELD = {
     "worked example": (
         WORKED_EXAMPLE,
         NetworkSpec((2, 2, 2), ("sigmoid", "sigmoid"), "half_sse", "sum", "frozen", "uniform", 0, 0.5),
-        DataSettings("mazur", 1, 0.0, 3, 0.0),
+        DataSettings("worked", 1, 0.0, 3, 0.0),
         (0, 5),
         ([[[0.15, 0.2], [0.25, 0.3]], [[0.4, 0.45], [0.5, 0.55]]], [[0.35, 0.35], [0.6, 0.6]]),
     ),

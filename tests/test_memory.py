@@ -65,7 +65,7 @@ def test_undo_is_counted_as_the_step_page_keeps_it():
 
 def test_load_of_counts_the_samples_the_data_has():
     assert load_of((64, 32, 16, 10), DataSettings("digits", n=1797, noise=0.0, test_fraction=0.25)).samples == 1797
-    assert load_of((2, 2, 2), DataSettings("mazur", n=1, noise=0.0, test_fraction=0.0)).samples == 1
+    assert load_of((2, 2, 2), DataSettings("worked", n=1, noise=0.0, test_fraction=0.0)).samples == 1
     spiral = load_of((2, 16, 3), DataSettings("spiral", n=5000, features=("x1sq", "x2sq")), batch_size=32)
     assert (spiral.samples, spiral.columns, spiral.batch_size, spiral.test_fraction) == (5000, 2, 32, 0.2)
     csv = load_of((3, 4, 1), DataSettings("csv"), csv=b"a,b,c,label\n1,2,3,x\n4,5,6,y\n")
@@ -73,7 +73,7 @@ def test_load_of_counts_the_samples_the_data_has():
 
 
 def test_presets_fit_and_the_big_link_does_not():
-    for key in ("xor", "mazur", "circles", "spiral", "digits"):
+    for key in ("xor", "worked", "circles", "spiral", "digits"):
         p = get_preset(key)
         assert fits(load_of(p.network().spec.layers, p.data, p.train.batch_size)), key
     assert not fits(BIG) and refusal(Load((2, 2, 1), 4)) is None

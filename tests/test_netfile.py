@@ -88,8 +88,8 @@ def test_omitted_weights_come_from_init_and_seed():
     assert bits(other) != bits(Network.initialise(get_preset("xor").spec))
 
 
-def test_the_mazur_preset_file_keeps_its_published_numbers():
-    net = netfile.loads(netfile.dumps(get_preset("mazur").network()))
+def test_the_worked_preset_file_keeps_its_published_numbers():
+    net = netfile.loads(netfile.dumps(get_preset("worked").network()))
     assert net.W[0].tolist() == [[0.15, 0.20], [0.25, 0.30]]
     assert net.b[1].tolist() == [0.60, 0.60] and net.spec.bias == "frozen"
 

@@ -105,14 +105,14 @@ def test_the_session_keeps_a_bounded_number_of_answers():
 
 
 @pytest.fixture(scope="module")
-def mazur():
-    p = get_preset("mazur")
+def worked():
+    p = get_preset("worked")
     return walk(p.network(), list(p.published.x), list(p.published.y))
 
 
-def test_each_stage_asks_the_value_it_computes_and_its_equation_yields_it(mazur):
-    names = Names(mazur.net.spec)
-    asked = [step_question(mazur, i, ("node", 0, 0), 4, names) for i in range(len(mazur.stages))]
+def test_each_stage_asks_the_value_it_computes_and_its_equation_yields_it(worked):
+    names = Names(worked.net.spec)
+    asked = [step_question(worked, i, ("node", 0, 0), 4, names) for i in range(len(worked.stages))]
     assert asked[0] is None  # the start computes nothing
     kinds = [q.quantity for q in asked[1:]]
     assert kinds == ["z", "a", "z", "a", "loss", "delta", "grad", "delta", "grad", "update"]
@@ -123,14 +123,14 @@ def test_each_stage_asks_the_value_it_computes_and_its_equation_yields_it(mazur)
         assert q.working.endswith(format_value(q.value, 4) + r"\end{aligned}"), (i, q.working)
 
 
-def test_the_selected_element_is_asked_when_the_stage_computes_it(mazur):
-    names = Names(mazur.net.spec)
-    grad = mazur.stage_of("grad", 1)
-    q = step_question(mazur, grad, ("edge", 0, 1, 0), 4, names)
-    assert q.element == ("edge", 0, 1, 0) and q.value == pytest.approx(mazur.grad_W[0][1, 0])
-    bias = step_question(mazur, mazur.stage_of("z", 2), ("bias", 1, 0), 4, names)  # a z stage: not the bias's
+def test_the_selected_element_is_asked_when_the_stage_computes_it(worked):
+    names = Names(worked.net.spec)
+    grad = worked.stage_of("grad", 1)
+    q = step_question(worked, grad, ("edge", 0, 1, 0), 4, names)
+    assert q.element == ("edge", 0, 1, 0) and q.value == pytest.approx(worked.grad_W[0][1, 0])
+    bias = step_question(worked, worked.stage_of("z", 2), ("bias", 1, 0), 4, names)  # a z stage: not the bias's
     assert bias.element == ("node", 2, 0) and bias.quantity == "z"
-    eqs = explain(mazur, grad, ("edge", 0, 1, 0), 4, names).equations
+    eqs = explain(worked, grad, ("edge", 0, 1, 0), 4, names).equations
     assert [e.value for e in eqs if e.current] == [q.value]
 
 
@@ -139,26 +139,26 @@ def _node_text(fig) -> str:
     return json.dumps([list(t.get("text")) for t in data if t.get("name") == "node text"], ensure_ascii=False)
 
 
-def test_the_diagram_prints_a_question_mark_for_the_hidden_value_and_the_value_once_revealed(mazur):
-    names = Names(mazur.net.spec)
-    i = mazur.stage_of("a", 1)
-    q = step_question(mazur, i, ("node", 1, 1), 4, names)
-    view = hide(stage_view(mazur, i), q)
+def test_the_diagram_prints_a_question_mark_for_the_hidden_value_and_the_value_once_revealed(worked):
+    names = Names(worked.net.spec)
+    i = worked.stage_of("a", 1)
+    q = step_question(worked, i, ("node", 1, 1), 4, names)
+    view = hide(stage_view(worked, i), q)
     assert view.nodes[1][0].hidden.tolist() == [False, True] and view.nodes[0][0].hidden is None
     value = format_value(q.value, 4)
-    shown = network_figure(mazur.net, view=stage_view(mazur, i), decimals=4, width=900)
-    hidden = network_figure(mazur.net, view=view, decimals=4, width=900)
+    shown = network_figure(worked.net, view=stage_view(worked, i), decimals=4, width=900)
+    hidden = network_figure(worked.net, view=view, decimals=4, width=900)
     assert value in _node_text(shown) and value not in _node_text(hidden) and "?" in _node_text(hidden)
     everything = json.dumps(hidden.to_plotly_json(), default=lambda a: np.asarray(a).tolist(), ensure_ascii=False)
     assert value not in everything  # nor in a hover text or the description
     assert "to predict (?)" in hidden.layout.meta["legend"]
 
 
-def test_a_hidden_gradient_edge_is_drawn_as_not_computed_and_labelled_with_a_question_mark(mazur):
-    names = Names(mazur.net.spec)
-    i = mazur.stage_of("grad", 2)
-    q = step_question(mazur, i, ("edge", 1, 0, 1), 4, names)
-    fig = network_figure(mazur.net, view=hide(stage_view(mazur, i), q), decimals=4, width=900)
+def test_a_hidden_gradient_edge_is_drawn_as_not_computed_and_labelled_with_a_question_mark(worked):
+    names = Names(worked.net.spec)
+    i = worked.stage_of("grad", 2)
+    q = step_question(worked, i, ("edge", 1, 0, 1), 4, names)
+    fig = network_figure(worked.net, view=hide(stage_view(worked, i), q), decimals=4, width=900)
     labels = [a["text"] for a in fig.to_plotly_json()["layout"]["annotations"] if a.get("name") == "edge label"]
     assert "∂L/∂w ?" in labels and format_value(q.value, 4) not in json.dumps(labels, ensure_ascii=False)
     assert any(tuple(t.meta) == ("edges", "none") for t in fig.data)  # dotted, as a value not computed yet
@@ -166,20 +166,20 @@ def test_a_hidden_gradient_edge_is_drawn_as_not_computed_and_labelled_with_a_que
     assert not any("NaN" in t for t in fig.layout.meta["legend"])
 
 
-def test_an_update_hides_the_new_value_and_keeps_the_old_one(mazur):
-    names = Names(mazur.net.spec)
-    i = mazur.stage_of("update", None)
-    q = step_question(mazur, i, ("edge", 1, 0, 0), 4, names)
-    view = hide(stage_view(mazur, i), q)
+def test_an_update_hides_the_new_value_and_keeps_the_old_one(worked):
+    names = Names(worked.net.spec)
+    i = worked.stage_of("update", None)
+    q = step_question(worked, i, ("edge", 1, 0, 0), 4, names)
+    view = hide(stage_view(worked, i), q)
     w = view.edges[1][0]
-    assert w.symbol == "w" and w.at((0, 0)) is None and w.at((0, 1)) == pytest.approx(mazur.updated.W[1][0, 1])
+    assert w.symbol == "w" and w.at((0, 0)) is None and w.at((0, 1)) == pytest.approx(worked.updated.W[1][0, 1])
     assert q.value == pytest.approx(0.35891648)  # the blog post's new w5
 
 
-def test_the_loss_is_asked_but_not_on_the_diagram(mazur):
-    i = mazur.stage_of("loss", 2)
-    q = step_question(mazur, i, ("node", 2, 0), 4, Names(mazur.net.spec))
-    view = stage_view(mazur, i)
+def test_the_loss_is_asked_but_not_on_the_diagram(worked):
+    i = worked.stage_of("loss", 2)
+    q = step_question(worked, i, ("node", 2, 0), 4, Names(worked.net.spec))
+    view = stage_view(worked, i)
     assert q.quantity == "loss" and hide(view, q) is view
 
 

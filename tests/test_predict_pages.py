@@ -9,7 +9,7 @@ from webui import chain as chain_ui
 from webui import reveal
 from webui import step as step_ui
 
-MAZUR = get_preset("mazur")
+WORKED_222 = get_preset("worked")
 
 
 def predict(at, guess: float):
@@ -67,7 +67,7 @@ def test_chain_rule_is_as_it_was_with_the_mode_off():
 
 
 def test_step_with_reveal_from_a_share_link_hides_the_value_in_the_panel_and_tables():
-    link = encode(Lesson(MAZUR.network(), MAZUR.data, reveal=True))
+    link = encode(Lesson(WORKED_222.network(), WORKED_222.data, reveal=True))
     at = open_app("pages/2_Step.py", link)
     assert at.toggle(key=reveal.TOGGLE).value is True
     click(at, step_ui.NEXT)  # net_h1 = 0.3775 in the blog post, whose names the preset speaks
@@ -87,7 +87,7 @@ def test_step_with_reveal_from_a_share_link_hides_the_value_in_the_panel_and_tab
 
 
 def test_step_toggle_from_the_sidebar_and_a_prediction_for_a_chosen_edge():
-    at = open_app("pages/2_Step.py", encode(Lesson(MAZUR.network(), MAZUR.data, stage=6)))  # the output δ
+    at = open_app("pages/2_Step.py", encode(Lesson(WORKED_222.network(), WORKED_222.data, stage=6)))  # the output δ
     at.toggle(key=reveal.TOGGLE).set_value(True).run()
     assert at.query_params["reveal"] == "1"
     at.selectbox(key=step_ui.NEURON).select((2, 0)).run()

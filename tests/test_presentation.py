@@ -15,7 +15,7 @@ from webui import step as step_ui
 from webui.setup import pages
 
 PAGE_FILES = [path for path, _, _ in pages()]
-MAZUR = {"net": PRESETS["mazur"].network(), "data": PRESETS["mazur"].data}
+WORKED_222 = {"net": PRESETS["worked"].network(), "data": PRESETS["worked"].data}
 
 
 def main_widgets(at: AppTest) -> set[str]:
@@ -37,8 +37,8 @@ def test_every_page_opens_in_presentation_mode_with_a_way_out(page):
 
 
 def test_step_shows_only_the_lesson_larger_and_steps_by_clicker():
-    normal = open_app("pages/2_Step.py", **MAZUR)
-    at = open_app("pages/2_Step.py", {"present": "1"}, **MAZUR)
+    normal = open_app("pages/2_Step.py", **WORKED_222)
+    at = open_app("pages/2_Step.py", {"present": "1"}, **WORKED_222)
     assert main_widgets(at) == {
         setup.PRESENT_EXIT,
         step_ui.BACK,
@@ -79,7 +79,7 @@ def test_chain_rule_shows_only_the_graph_the_stage_and_back_next():
 
 
 def test_the_toggle_and_the_exit_button_switch_it_and_the_url_follows():
-    at = open_app("pages/2_Step.py", **MAZUR)
+    at = open_app("pages/2_Step.py", **WORKED_222)
     assert not at.session_state[state.SHARED].present and "present" not in at.query_params
     assert at.main.button(key=step_ui.APPLY)
     at.sidebar.toggle(key=setup.PRESENT_TOGGLE).set_value(True).run()

@@ -20,7 +20,7 @@ from webui import step as step_ui
 WORKED = [key for key, p in PRESETS.items() if p.published is not None]
 # (preset, label): the numbers a source prints wrong, each explained in its Printed.why.
 CORRECTIONS = {
-    ("mazur", "E_total after the update"),
+    ("worked", "E_total after the update"),
     ("textbook", "Err6"),
     ("twobatch", "instance 1: ∂L/∂V22 (“increases … by a factor of 0.0004”)"),
     *(("twobatch", f"V{n} after the step") for n in ("11", "12", "21", "22")),
@@ -33,7 +33,7 @@ def source_walk(key: str):
 
 
 def test_the_library_holds_both_worked_examples():
-    assert set(WORKED) == {"mazur", "textbook", "twobatch"}
+    assert set(WORKED) == {"worked", "textbook", "twobatch"}
 
 
 @pytest.mark.parametrize("key", WORKED)

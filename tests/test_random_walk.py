@@ -328,7 +328,7 @@ def random_link(rng: random.Random) -> dict[str, str]:
                     "smax",
                     "lin.lin",
                     "csv",
-                    "mazur",
+                    "worked",
                     "digits",
                     "1e6",
                     "0.95",

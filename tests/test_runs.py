@@ -236,9 +236,9 @@ def test_sample_history_records_the_true_class_output_and_the_loss_at_every_repo
 
 
 def test_sample_history_of_several_regression_outputs_watches_each():
-    spec = get_preset("mazur").spec
-    net = get_preset("mazur").network()
-    ds = make_dataset("mazur")
+    spec = get_preset("worked").spec
+    net = get_preset("worked").network()
+    ds = make_dataset("worked")
     run = Run(net, ds, None, 1, spec.learning_rate, tracked=[0])
     run.go(3)
     finish(run, 0.0)
@@ -326,6 +326,6 @@ def test_confusion_and_report_agree_with_the_reported_accuracy():
 
 
 def test_evaluation_refuses_regression_data():
-    net = Network.initialise(get_preset("mazur").spec)
+    net = Network.initialise(get_preset("worked").spec)
     with pytest.raises(BpvizError, match="no class labels"):
-        confusion(net, make_dataset("mazur"))
+        confusion(net, make_dataset("worked"))

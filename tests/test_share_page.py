@@ -51,7 +51,7 @@ def assert_opens_the_same(at: AppTest) -> None:
 
 def test_the_worked_example_at_stage_5_with_a_hand_edited_weight_round_trips():
     at = session()
-    at.button(key=home.preset_key("mazur")).click().run()  # opens Step
+    at.button(key=home.preset_key("worked")).click().run()  # opens Step
     for _ in range(5):
         at.button(key=step_ui.NEXT).click().run()
     at.switch_page(DESIGN).run()

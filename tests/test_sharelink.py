@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from bpviz import BpvizError, Network, NetworkSpec
-from bpviz.data.catalog import DataSettings
+from bpviz.data.catalog import RENAMED, DataSettings
 from bpviz.engine.optimisers import Optimiser, Penalty
 from bpviz.engine.spec import SPEC_FIELDS
 from bpviz.engine.training import TrainSettings
@@ -26,7 +26,7 @@ from bpviz.io.sharelink import (
     numbers_written,
     url_params,
 )
-from bpviz.lesson.presets import PRESETS
+from bpviz.lesson.presets import PRESETS, get_preset
 
 DEFAULT = Lesson(PRESETS["xor"].network(), PRESETS["xor"].data)
 
@@ -42,7 +42,7 @@ def _lesson(spec: NetworkSpec, data: DataSettings, sample=0, stage=0, hand_set=F
 
 
 LESSONS = [
-    _lesson(PRESETS["mazur"].spec, PRESETS["mazur"].data, stage=5, hand_set=True),
+    _lesson(PRESETS["worked"].spec, PRESETS["worked"].data, stage=5, hand_set=True),
     _lesson(
         NetworkSpec(
             (2, 5, 4, 3), ("tanh", "leaky_relu", "softmax"), "cross_entropy", "sum", "learned", "he", 123, 0.037
@@ -85,6 +85,18 @@ def test_round_trip_every_field(lesson):
         np.testing.assert_array_equal(got, want)
 
 
+def test_a_link_made_before_the_worked_example_was_renamed_opens_it():
+    """The 2-2-2 worked example's data was once called by another name in links, files and the command line
+    (``catalog.RENAMED``): the old name opens the same lesson, and a link written now uses the new one."""
+    lesson = LESSONS[0]
+    params = encode(lesson)
+    assert params["data"] == "worked"
+    for old, new in RENAMED.items():
+        back = decode({**params, "data": old}, DEFAULT)
+        assert back.data == lesson.data and back.data.name == new and back.net.spec == lesson.net.spec
+        assert get_preset(old) is get_preset(new)
+
+
 def test_the_step_batch_travels_and_is_left_out_at_one_sample():
     data = DataSettings("circles", n=50)
     net = Network.initialise(NetworkSpec((2, 3, 1), ("tanh", "sigmoid"), "binary_cross_entropy"))
@@ -95,7 +107,7 @@ def test_the_step_batch_travels_and_is_left_out_at_one_sample():
     for bad in ("0", "9", "x"):  # k is 1 to 8
         with pytest.raises(BpvizError, match="batch"):
             decode({**params, "batch": bad}, DEFAULT)
-    one = encode(Lesson(Network.initialise(PRESETS["mazur"].spec), PRESETS["mazur"].data))
+    one = encode(Lesson(Network.initialise(PRESETS["worked"].spec), PRESETS["worked"].data))
     with pytest.raises(BpvizError, match="batch"):  # no more samples than the data has
         decode(one | {"batch": "2"}, DEFAULT)
 
@@ -210,7 +222,7 @@ def test_tampered_packed_weights_are_named(packed, words):
 
 
 def test_typical_link_is_short():
-    worked_example = Lesson(PRESETS["mazur"].network(), PRESETS["mazur"].data, stage=4)
+    worked_example = Lesson(PRESETS["worked"].network(), PRESETS["worked"].data, stage=4)
     assert len(urlencode(encode(worked_example))) < 250
     assert len(urlencode(encode(LESSONS[4]))) < 200
 

@@ -10,8 +10,8 @@ from bpviz.lesson.stages import walk
 
 
 @pytest.fixture(scope="module")
-def mazur():
-    return walk(get_preset("mazur").network(), [0.05, 0.10], [0.01, 0.99])
+def worked():
+    return walk(get_preset("worked").network(), [0.05, 0.10], [0.01, 0.99])
 
 
 @pytest.fixture(scope="module")
@@ -47,11 +47,11 @@ def test_the_loss_and_the_output_delta_show_the_target_beside_the_output(w232):
     assert symbols(d2.nodes[2]) == ["δ", "a", "y"] and symbols(d2.nodes[1]) == ["a"]
 
 
-def test_the_gradient_of_the_worked_example_shows_the_numbers_it_multiplies(mazur):
+def test_the_gradient_of_the_worked_example_shows_the_numbers_it_multiplies(worked):
     """Stage 8 computes ∂E/∂w5 = δ_o1 · out_h1 = 0.1385 · 0.5933: both hidden nodes show their a, the
     outputs their δ, and the edges into the outputs the products."""
-    view = stage_view(mazur, 7)
-    assert mazur.stages[7].kind == "grad" and mazur.stages[7].layer == 2
+    view = stage_view(worked, 7)
+    assert worked.stages[7].kind == "grad" and worked.stages[7].layer == 2
     assert [symbols(s) for s in view.nodes] == [["x"], ["a"], ["δ"]]
     np.testing.assert_allclose(view.nodes[1][0].values, [0.593269992, 0.596884378], atol=1e-9)
     np.testing.assert_allclose(view.nodes[2][0].values, [0.138498562, -0.038098237], atol=1e-9)
@@ -59,22 +59,22 @@ def test_the_gradient_of_the_worked_example_shows_the_numbers_it_multiplies(mazu
     assert view.edges[1][0].values[0, 0] == pytest.approx(0.082167041, abs=1e-9)
 
 
-def test_a_hidden_delta_shows_the_weights_it_sums_over(mazur):
+def test_a_hidden_delta_shows_the_weights_it_sums_over(worked):
     """Stage 9 computes δ_h1 = f′(net_h1)·(w5 δ_o1 + w7 δ_o2): the edges into the outputs show w (0.40, 0.50),
     the outputs δ, and h1 its δ with the a its f′ comes from."""
-    view = stage_view(mazur, 8)
+    view = stage_view(worked, 8)
     assert symbols(view.edges[1]) == ["w"] and view.edges[1][0].values[:, 0].tolist() == [0.4, 0.5]
     assert symbols(view.nodes[2]) == ["δ"] and symbols(view.nodes[1]) == ["δ", "a"]
 
 
-def test_the_update_shows_each_weight_before_and_after_and_its_gradient(mazur):
-    view = stage_view(mazur, 10)
+def test_the_update_shows_each_weight_before_and_after_and_its_gradient(worked):
+    view = stage_view(worked, 10)
     assert view.active_layer is None and not view.changed
     w5 = view.edges[1][0]
     assert w5.symbol == "w" and w5.before[0, 0] == 0.4 and w5.values[0, 0] == pytest.approx(0.35891648, abs=1e-8)
     assert symbols(view.edges[1]) == ["w", "∂L/∂w"]
     assert symbols(view.biases[0]) == ["b"]  # frozen: the biases do not move
-    assert applied_view(mazur).changed
+    assert applied_view(worked).changed
 
 
 def test_design_shows_names_and_weights():

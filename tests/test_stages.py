@@ -82,8 +82,8 @@ def test_walk_holds_the_engines_numbers(w232):
     np.testing.assert_array_equal(w232.y, [1.0, 0.0])
 
 
-def test_mazur_update_changes_the_weights_not_the_frozen_biases():
-    w = walk(get_preset("mazur").network(), [0.05, 0.10], [0.01, 0.99])
+def test_worked_update_changes_the_weights_not_the_frozen_biases():
+    w = walk(get_preset("worked").network(), [0.05, 0.10], [0.01, 0.99])
     assert w.trace.loss == pytest.approx(0.298371109, abs=1e-9)
     assert w.updated.W[1][0, 0] == pytest.approx(0.35891648, abs=1e-8)
     assert [b.tolist() for b in w.updated.b] == [[0.35, 0.35], [0.6, 0.6]]

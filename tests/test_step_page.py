@@ -30,8 +30,8 @@ def net_232() -> Network:
 MOONS = DataSettings("moons", n=40, noise=0.1, test_fraction=0.0)
 
 
-def mazur() -> AppTest:
-    preset = get_preset("mazur")
+def worked() -> AppTest:
+    preset = get_preset("worked")
     return open_page(preset.network(), preset.data, step=state.Step(decimals=9))
 
 
@@ -165,8 +165,8 @@ def test_gradient_check_verdict():
     assert len(frame) == 2 * 3 + 3 * 2 + 3 + 2 and frame["relative error"].max() < 1e-6
 
 
-def test_mazur_numbers_at_their_stages():
-    at = mazur()
+def test_worked_numbers_at_their_stages():
+    at = worked()
     at.selectbox(key=step_ui.JUMP).select(5).run()  # the loss
     at.selectbox(key=step_ui.NEURON).select((2, 0)).run()
     assert "0.298371109" in latex(at)
@@ -184,7 +184,7 @@ def test_mazur_numbers_at_their_stages():
 
 
 def test_typed_sample_and_a_typo_keep_the_last_good_one():
-    at = mazur()
+    at = worked()
     at.segmented_control(key=step_sample.SOURCE).set_value("manual").run()
     assert at.text_input(key=step_sample.X).value == "0.05, 0.1"
     at.text_input(key=step_sample.X).input("0.5, 1").run()
@@ -205,8 +205,8 @@ def test_a_dataset_that_does_not_fit_switches_to_typed_input():
     assert stage(at) == 1 and not at.exception
 
 
-def test_mazur_on_the_diagram_at_four_decimals():
-    preset = get_preset("mazur")
+def test_worked_on_the_diagram_at_four_decimals():
+    preset = get_preset("worked")
     at = open_page(preset.network(), preset.data)
 
     def diagram_at(index: int) -> str:
@@ -241,7 +241,7 @@ def test_the_panel_follows_the_stage_until_the_user_chooses():
 def test_after_apply_the_page_stays_on_the_update_it_applied_until_next():
     """The flash, the metrics and the diagram all speak of the update just applied (issue: the page had
     moved on to the next step's numbers); Next then starts the new step from the new weights."""
-    preset = get_preset("mazur")
+    preset = get_preset("worked")
     at = open_page(preset.network(), preset.data, step=state.Step(stage=4))
     before = at.session_state[state.STEP].walk.value
     at.button(key=step_ui.APPLY).click().run()
@@ -269,7 +269,7 @@ def test_after_apply_the_page_stays_on_the_update_it_applied_until_next():
 
 def test_the_worked_example_speaks_its_tutorials_names_and_can_switch_them_off():
     at = open_app("app.py", home_first=False)
-    at.selectbox(key=setup.PRESET_MENU).select("mazur").run()
+    at.selectbox(key=setup.PRESET_MENU).select("worked").run()
     at.switch_page("pages/2_Step.py").run()
     at.session_state[state.STEP].stage = 7
     at.run()
@@ -283,15 +283,15 @@ def test_the_worked_example_speaks_its_tutorials_names_and_can_switch_them_off()
 
 
 def test_a_first_time_learner_can_open_the_guide_and_a_lecture_does_not_see_it():
-    at = mazur()
+    at = worked()
     guide = [m.value for m in at.main.markdown if "Not yet, or zero?" in m.value]
     assert len(guide) == 1 and "δ = ∂L/∂z" in guide[0] and "hollow circle" in guide[0]
-    presenting = open_page(get_preset("mazur").network(), get_preset("mazur").data, query={"present": "1"})
+    presenting = open_page(get_preset("worked").network(), get_preset("worked").data, query={"present": "1"})
     assert not [m for m in presenting.main.markdown if "Not yet, or zero?" in m.value]
 
 
 def test_auto_play_advances_one_stage_a_pace_and_stops_at_the_last():
-    at = mazur()
+    at = worked()
     record = at.session_state[state.STEP]
     record.clock = StepClock(0.0)  # time stands still: nothing moves
     at.toggle(key=autoplay.PLAYING).set_value(True).run()
@@ -322,7 +322,7 @@ def recorded_downloads(monkeypatch) -> dict:
 
 def test_export_offers_the_step_as_markdown_and_as_a_numpy_and_a_pytorch_script(monkeypatch):
     made = recorded_downloads(monkeypatch)
-    at = mazur()
+    at = worked()
     at.button(key=step_ui.NEXT).click().run()  # the scripts hold the whole step whatever the stage
     shown = at.session_state[state.STEP].walk.value
     buttons = {b.key: b.proto for b in at.get("download_button")}

@@ -51,7 +51,7 @@ def test_digits_preset_counts():
 
 
 def test_frozen_biases_are_not_trainable():
-    count = parameter_count(PRESETS["mazur"].spec)
+    count = parameter_count(PRESETS["worked"].spec)
     assert (count.weights, count.biases, count.trainable) == (8, 4, 8)
 
 

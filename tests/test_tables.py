@@ -55,7 +55,7 @@ def test_parameter_labels():
 
 
 def test_gradcheck_table_puts_the_worst_first():
-    net = get_preset("mazur").network()
+    net = get_preset("worked").network()
     check = gradient_check(net, [0.05, 0.10], [0.01, 0.99])
     table = gradcheck_table(net.spec, check)
     assert len(table) == 8  # frozen biases are not checked

@@ -268,7 +268,7 @@ def test_a_registered_activation_matches_torch(softplus, monkeypatch):
 
 
 def test_one_sample_as_a_vector():
-    net = get_preset("mazur").network()
+    net = get_preset("worked").network()
     compare_trace(net, [0.05, 0.10], [[0.01, 0.99]])
 
 

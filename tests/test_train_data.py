@@ -88,7 +88,7 @@ def test_a_truth_table_cannot_be_regenerated_until_it_has_noise_and_fixed_data_h
     assert not at.button(key=train_ui.REGENERATE).disabled
     click(at, train_ui.REGENERATE)
     assert shared(at).data.draw == 1 and not at.exception
-    for preset in ("digits", "mazur"):
+    for preset in ("digits", "worked"):
         at = open_train(preset)
         assert not at.get("slider") or all(s.key != train_ui.NOISE for s in at.slider)
         assert all(b.key != train_ui.REGENERATE for b in at.button)

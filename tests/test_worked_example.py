@@ -8,8 +8,8 @@ from bpviz.lesson.export import MAX_ELEMENTS, markdown_table, worked_example
 from bpviz.lesson.stages import walk
 
 
-def test_mazur_export_has_every_stage_and_the_published_numbers():
-    w = walk(get_preset("mazur").network(), [0.05, 0.10], [0.01, 0.99])
+def test_worked_export_has_every_stage_and_the_published_numbers():
+    w = walk(get_preset("worked").network(), [0.05, 0.10], [0.01, 0.99])
     text = worked_example(w, 9)
     headings = [line for line in text.splitlines() if line.startswith("## ")]
     assert headings == [f"## {i + 1}. {s.label}" for i, s in enumerate(w.stages)]

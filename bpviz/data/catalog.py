@@ -79,7 +79,7 @@ SOURCES: dict[str, Source] = {
             lambda n, e, s, k: D.digits(),
             {"n": 1797, "noise": 0.0, "test_fraction": 0.25},
         ),
-        _one_sample("mazur", "2-2-2 worked example (1 sample)", D.worked_example),
+        _one_sample("worked", "2-2-2 worked example (1 sample)", D.worked_example),
         _one_sample("textbook", "3-2-1 textbook example (1 sample)", D.textbook_example),
         _one_sample("twobatch", "2-2-2 batch example (2 samples)", D.batch_example, n=2),
         Source("csv", "my CSV file…", (), None),
@@ -110,6 +110,16 @@ def check_settings(
         raise BpvizError("features", f"input features are for 2-D points; {SOURCES[name].label} keeps its own inputs")
 
 
+# Names earlier versions wrote in share links and network files, and the names they have now: an old link or
+# file opens the same data.
+RENAMED = MappingProxyType({"mazur": "worked"})
+
+
+def current_name(name: str) -> str:
+    """``name``, or the name a dataset once called so has now (``RENAMED``)."""
+    return RENAMED.get(name, name)
+
+
 @dataclass(frozen=True)
 class DataSettings:
     """Which dataset and how it is drawn (validated): see ``make_dataset`` and ``datasets.split``.
@@ -126,6 +136,7 @@ class DataSettings:
     draw: int = 0
 
     def __post_init__(self):
+        object.__setattr__(self, "name", current_name(self.name))  # an old link's or file's name
         check_settings(self.name, self.n, self.noise, self.classes, self.test_fraction, tuple(SOURCES), self.features)
         if not (_is_int(self.draw) and 0 <= self.draw <= MAX_DRAW):
             raise BpvizError("draw", f"{self.draw!r} is not a whole number from 0 to {MAX_DRAW}")
@@ -155,7 +166,7 @@ def make_dataset(
     inputs are the ``features`` of its points (``features.with_features``; the raw points by default).
 
     Gates with n=4 and noise=0 are exactly the 4 points of the truth table; the
-    digits and the worked examples' samples (``mazur``, ``textbook``, ``twobatch``) are fixed.
+    digits and the worked examples' samples (``worked``, ``textbook``, ``twobatch``) are fixed.
     """
     check_settings(name, n, noise, classes, features=features)
     noise = noise + 0.0  # a typed "-0" is -0.0, which NumPy refuses as a scale ("scale < 0")

@@ -93,7 +93,7 @@ def _sklearn_datasets():
 
 def worked_example() -> Dataset:
     """The one sample of the 2-2-2 worked example: x = (0.05, 0.10), y = (0.01, 0.99)."""
-    return Dataset("mazur", np.array([[0.05, 0.10]]), np.array([[0.01, 0.99]]), None, ("x1", "x2"))
+    return Dataset("worked", np.array([[0.05, 0.10]]), np.array([[0.01, 0.99]]), None, ("x1", "x2"))
 
 
 def textbook_example() -> Dataset:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bpviz.data.catalog import DATA_DEFAULTS, DATASETS, MAX_DRAW, DataSettings, make_dataset
+from bpviz.data.catalog import DATA_DEFAULTS, DATASETS, MAX_DRAW, DataSettings, current_name, make_dataset
 from bpviz.data.csvfile import read_csv
 from bpviz.data.datasets import split
 from bpviz.data.features import FEATURES
@@ -146,7 +146,7 @@ def _dataset(args, doc: netfile.Document) -> tuple[str, DataSettings, Dataset]:
     """(name, settings, dataset) of ``--data`` (a built-in dataset or a CSV path), else of the dataset the file
     carries; ``--n``, ``--noise``, ``--classes``, ``--test-fraction``, ``--features`` and ``--draw`` replace its
     settings."""
-    name = args.data or (doc.data.name if doc.data is not None else None)
+    name = current_name(args.data) if args.data else (doc.data.name if doc.data is not None else None)
     if name is None:
         raise BpvizError("data", "give --data: this network file carries no dataset")
     knobs = ("n", "noise", "classes", "test_fraction", "features", "draw")

@@ -1,7 +1,7 @@
 """Share links: the state that defines a lesson, as short URL query parameters.
 
     net=2-2-2  act=sig.sig  loss=half_sse  red=sum  bias=frozen  init=uniform  seed=0  lr=0.5
-    data=mazur  n=1  noise=0  k=3  test=0  [feat=x1sq.x2sq  draw=3]  sample=0  [batch=3]  stage=3
+    data=worked  n=1  noise=0  k=3  test=0  [feat=x1sq.x2sq  draw=3]  sample=0  [batch=3]  stage=3
     [ep=300  bs=16  opt=adam  mu=0.9  b1=0.9  b2=0.999  rho=0.99  eps=1e-08  reg=l2  lam=0.001]  [reveal=1]
     w=0.15_0.2_0.25_0.3_0.35_0.35_0.4_0.45_0.5_0.55_0.6_0.6   (hand-set or trained nets, ≤ 200 numbers)
     w=zmpmZmZmZsI_…                                          (201 to 1,000 numbers: packed float64)

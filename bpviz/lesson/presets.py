@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from bpviz.data.catalog import DATA_DEFAULTS, DataSettings
+from bpviz.data.catalog import DATA_DEFAULTS, DataSettings, current_name
 from bpviz.engine.errors import BpvizError
 from bpviz.engine.network import Network
 from bpviz.engine.optimisers import Optimiser
@@ -249,12 +249,12 @@ PRESETS: dict[str, Preset] = {
             TrainSettings(epochs=5000, batch_size=1),
         ),
         Preset(
-            "mazur",
+            "worked",
             "The 2-2-2 worked example",
             "The step-by-step example lecturers paste into slides: inputs 0.05, 0.10, targets 0.01, 0.99, "
             "w1..w8 = 0.15..0.55, shared frozen biases 0.35 and 0.60.",
             NetworkSpec((2, 2, 2), ("sigmoid", "sigmoid"), "half_sse", "sum", "frozen", "uniform", 0, 0.5),
-            DATA_DEFAULTS["mazur"],
+            DATA_DEFAULTS["worked"],
             TrainSettings(epochs=1000, batch_size=1),
             weights=(((0.15, 0.20), (0.25, 0.30)), ((0.40, 0.45), (0.50, 0.55))),
             biases=((0.35, 0.35), (0.60, 0.60)),
@@ -337,6 +337,8 @@ def preset_of(net: Network) -> str | None:
 
 
 def get_preset(key: str) -> Preset:
+    """The preset ``key`` (or the key a preset once called so has now, as its dataset: ``catalog.RENAMED``)."""
+    key = current_name(key)
     if key not in PRESETS:
         raise BpvizError("preset", f"unknown preset {key!r}; choose one of {', '.join(PRESETS)}")
     return PRESETS[key]

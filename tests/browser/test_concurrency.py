@@ -52,7 +52,7 @@ LONG_RUN = 100_000  # epochs asked for, so every run is still training when Stop
 # (preset, size of hidden layer 1 set on Design or None, what the session does): a network per session.
 PLAN = [
     ("xor", 3, "train"),
-    ("mazur", None, "step"),
+    ("worked", None, "step"),
     ("circles", 4, "train"),
     ("circles", None, "step"),
     ("xor", 5, "train"),

@@ -7,13 +7,13 @@ import pytest
 
 from tests.browser.helpers import assert_no_exception, screenshot, wait_for_run
 
-MAZUR = (
-    "net=2-2-2&act=sig.sig&loss=half_sse&red=sum&bias=frozen&init=uniform&seed=0&lr=0.5&data=mazur&n=1&noise=0"
+WORKED_222 = (
+    "net=2-2-2&act=sig.sig&loss=half_sse&red=sum&bias=frozen&init=uniform&seed=0&lr=0.5&data=worked&n=1&noise=0"
     "&k=3&test=0&sample=0&w=0.15_0.2_0.25_0.3_0.35_0.35_0.4_0.45_0.5_0.55_0.6_0.6"
 )
 DEEP = "net=2-8-8-8-8-8-8-8-8-1&act=tanh.tanh.tanh.tanh.tanh.tanh.tanh.tanh.sig&loss=half_sse&data=circles&n=300"
 DIGITS = "net=64-32-16-10&act=sig.sig.sig&loss=half_sse&red=mean&init=normal_scaled&lr=0.1&data=digits&n=1797"
-NETS = {"mazur": (MAZUR, 7), "deep": (DEEP, 20), "digits": (DIGITS, 9)}  # (link, a backward stage of Step)
+NETS = {"worked": (WORKED_222, 7), "deep": (DEEP, 20), "digits": (DIGITS, 9)}  # (link, a backward stage of Step)
 SIZES = [(1280, 800), (1920, 1080)]
 
 # The diagram's texts as boxes, the chart's box and its planned width: read from the page itself.

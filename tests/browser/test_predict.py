@@ -6,7 +6,7 @@ Chain rule page at both sizes. Screenshots go to test-output/screenshots/predict
 import pytest
 
 from tests.browser.helpers import assert_no_exception, enter, press, screenshot, wait_for_layout, wait_for_run
-from tests.browser.test_diagram_screens import MAZUR, SIZES
+from tests.browser.test_diagram_screens import SIZES, WORKED_222
 from webui import reveal
 
 BOX = f".st-key-{reveal.BOX}"
@@ -55,7 +55,7 @@ def _predict(page, text: str) -> None:
 def test_step_right_then_wrong(app_url, browser, size, presenting):
     context = browser.new_context(viewport={"width": size[0], "height": size[1]})
     page = context.new_page()
-    page.goto(f"{app_url}/Step?{MAZUR}&reveal=1" + ("&present=1" if presenting else ""))
+    page.goto(f"{app_url}/Step?{WORKED_222}&reveal=1" + ("&present=1" if presenting else ""))
     wait_for_run(page)
     wait_for_layout(page)
     press(page, "ArrowRight")  # z of h1 (net_h1 of the worked example): hidden

@@ -15,9 +15,9 @@ def _expect(locator):
     return expect(locator)
 
 
-def mazur_link(app_url: str, page_path: str, stage: int, **extra: str) -> str:
+def worked_link(app_url: str, page_path: str, stage: int, **extra: str) -> str:
     """A share link to the 2-2-2 worked example at ``stage`` (0-based), as the sidebar would write it."""
-    preset = PRESETS["mazur"]
+    preset = PRESETS["worked"]
     return f"{app_url}/{page_path}?{urlencode({**encode(Lesson(preset.network(), preset.data, 0, stage)), **extra})}"
 
 
@@ -56,7 +56,7 @@ def tab_to(page, key: str, limit: int = 40) -> int:
 
 
 def test_a_share_link_opens_the_same_network_stage_and_numbers(app_url, page):
-    link = mazur_link(app_url, "Step", 10)
+    link = worked_link(app_url, "Step", 10)
     open_link(page, link)
     at_stage(page, 11)
     assert "Network 2-2-2" in page.locator('[data-testid="stSidebar"]').inner_text()
@@ -70,7 +70,7 @@ def test_a_share_link_opens_the_same_network_stage_and_numbers(app_url, page):
     screenshot(page, "share_link")
     page.keyboard.press("Escape")
 
-    page.goto(mazur_link(app_url, "", 5))  # opened on Home, the lesson waits for the Step page
+    page.goto(worked_link(app_url, "", 5))  # opened on Home, the lesson waits for the Step page
     wait_for_run(page)
     click(page, page.locator('[data-testid="stSidebar"] a', has_text="Step"))
     page.locator(CHART).wait_for()
@@ -89,7 +89,7 @@ def test_a_tampered_link_warns_and_shows_the_default_network(app_url, page):
 
 
 def test_presentation_mode_for_a_projector(app_url, page):
-    open_link(page, mazur_link(app_url, "Step", 10, present="1"))
+    open_link(page, worked_link(app_url, "Step", 10, present="1"))
     at_stage(page, 11)
     assert page.locator('[data-testid="stSidebar"]').get_attribute("data-collapsed") == "true"
     assert page.get_by_role("button", name="Apply update").count() == 0
@@ -114,7 +114,7 @@ def test_presentation_mode_for_a_projector(app_url, page):
 
 
 def test_keyboard_only_stepping(app_url, page):
-    open_link(page, mazur_link(app_url, "Step", 0))
+    open_link(page, worked_link(app_url, "Step", 0))
     at_stage(page, 1)
     tab_to(page, "step_next")
     press(page, "Enter")
@@ -127,7 +127,7 @@ def test_keyboard_only_stepping(app_url, page):
     press(page, "Enter")
     at_stage(page, 2)
 
-    open_link(page, mazur_link(app_url, "Step", 4, present="1"))
+    open_link(page, worked_link(app_url, "Step", 4, present="1"))
     at_stage(page, 5)
     assert tab_to(page, "step_next") <= 8  # the collapsed sidebar holds no Tab stops
     press(page, "Space")

@@ -58,7 +58,7 @@ def _panel(page) -> str:
     return _panel_locator(page).inner_text()
 
 
-def _load_mazur(page, app_url) -> None:
+def _load_worked(page, app_url) -> None:
     page.goto(f"{app_url}/Step")
     wait_for_run(page)
     load_preset(page, "The 2-2-2 worked example")
@@ -67,7 +67,7 @@ def _load_mazur(page, app_url) -> None:
 
 
 def test_keyboard_steps_and_clicked_node_shows_its_equation(app_url, page):
-    _load_mazur(page, app_url)
+    _load_worked(page, app_url)
     assert "Stage 1 of 11" in _stage(page)
     _press(page, "ArrowRight", 4)
     assert "Stage 5 of 11" in _stage(page) and "a = f(z), f = sigmoid σ" in _stage(page)
@@ -87,7 +87,7 @@ def test_keyboard_steps_and_clicked_node_shows_its_equation(app_url, page):
 
 
 def test_backward_stage_edge_gradient(app_url, page):
-    _load_mazur(page, app_url)
+    _load_worked(page, app_url)
     _press(page, "PageDown", 7)
     assert "Stage 8 of 11" in _stage(page) and "∂L/∂W" in _stage(page)
     assert "0.0822" in _panel(page)  # followed: ∂E/∂w5 of the classic example
@@ -105,7 +105,7 @@ def test_backward_stage_edge_gradient(app_url, page):
 def test_auto_play_advances_by_itself_and_any_key_stops_it(app_url, page):
     from webui import autoplay
 
-    _load_mazur(page, app_url)
+    _load_worked(page, app_url)
     switch = page.locator(f".st-key-{autoplay.PLAYING} label")
     click(page, switch)
     ticker = page.locator(f".st-key-{autoplay.TICKER}")
@@ -129,7 +129,7 @@ QUICK_PRESSES = 6  # within the worked example's 11 stages, from the first
 def test_presses_quicker_than_the_reruns_each_move_one_stage(app_url, page):
     """A lecturer's clicker pressed in quick succession: every press of → and PageDown sent while the page is
     still rerunning for the one before moves one stage, none lost and none counted twice; then ← as quickly."""
-    _load_mazur(page, app_url)
+    _load_worked(page, app_url)
     before = run_count(page)
     for n in range(QUICK_PRESSES):
         page.keyboard.press("ArrowRight" if n % 2 else "PageDown")  # no wait for the rerun between presses

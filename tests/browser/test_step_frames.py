@@ -25,8 +25,8 @@ _MARK_JS = f"() => {{ window.__bpvizChart = document.querySelector('{CHART}'); }
 _SAME_JS = f"() => document.querySelector('{CHART}') === window.__bpvizChart"
 
 
-def _mazur_link() -> str:
-    p = get_preset("mazur")
+def _worked_link() -> str:
+    p = get_preset("worked")
     return urlencode(encode(Lesson(p.network(), p.data)))
 
 
@@ -56,7 +56,7 @@ def own_server():
 
 def test_next_moves_the_diagram_while_the_server_is_paused(own_server, page):
     proc, url = own_server
-    page.goto(f"{url}/Step?{_mazur_link()}")
+    page.goto(f"{url}/Step?{_worked_link()}")
     wait_for_run(page)
     assert _shown_stage(page) == 0 and "0.3775" not in page.locator(f".st-key-{step_ui.CHART}").inner_text()
     page.evaluate(_MARK_JS)
@@ -76,7 +76,7 @@ def test_next_moves_the_diagram_while_the_server_is_paused(own_server, page):
 
 
 def test_quick_clicks_each_move_one_stage_and_a_new_size_keeps_it(app_url, page):
-    page.goto(f"{app_url}/Step?{_mazur_link()}")
+    page.goto(f"{app_url}/Step?{_worked_link()}")
     wait_for_run(page)
     click(page, page.locator(NEXT))
     page.evaluate(_MARK_JS)

@@ -10,7 +10,7 @@ from webui import step as step_ui
 CHART = f".st-key-{step_ui.CHART} .js-plotly-plot"
 PANEL = f'.st-key-{step_ui.PANES} [data-testid="stColumn"]:not([data-testid="stColumn"] *)'
 # The 2-2-2 worked example at its update stage, trained with Adam and an L2 penalty.
-LINK = ("net=2-2-2&act=sig.sig&loss=half_sse&red=sum&bias=frozen&init=uniform&seed=0&lr=0.5&data=mazur&n=1"
+LINK = ("net=2-2-2&act=sig.sig&loss=half_sse&red=sum&bias=frozen&init=uniform&seed=0&lr=0.5&data=worked&n=1"
         "&noise=0&k=3&test=0&sample=0&stage=10&w=0.15_0.2_0.25_0.3_0.35_0.35_0.4_0.45_0.5_0.55_0.6_0.6"
         "&opt=adam&reg=l2&lam=0.01")  # fmt: skip
 

@@ -45,7 +45,7 @@ class Case:
 
 
 NETS = {
-    "mazur": Case(Lesson(PRESETS["mazur"].network(), PRESETS["mazur"].data), 100_000, False, True),  # one sample
+    "worked": Case(Lesson(PRESETS["worked"].network(), PRESETS["worked"].data), 100_000, False, True),  # one sample
     "circles": Case(Lesson(PRESETS["circles"].network(), PRESETS["circles"].data), 3000, True, True),
     "digits": Case(Lesson(PRESETS["digits"].network(), PRESETS["digits"].data), 240, True, False),  # not 100: the
     # link's training settings (none: the defaults) already say 100 epochs, and typing a field's own value

@@ -7,7 +7,7 @@ from bpviz import backprop, get_preset, sgd_step
 
 @pytest.fixture
 def worked():
-    net = get_preset("mazur").network()
+    net = get_preset("worked").network()
     return net, backprop(net, [0.05, 0.10], [0.01, 0.99])
 
 
