@@ -1,4 +1,4 @@
-"""Step: one sample forward and backward, stage by stage, with every number on the diagram."""
+"""Step: one sample (or a mini-batch) forward and backward, stage by stage, with every number on the diagram."""
 
 import numpy  # noqa: F401  (imported up front: a lazy first import raced a quick second click)
 import pandas  # noqa: F401
@@ -47,7 +47,7 @@ decimals, names = record.decimals, state.names()
 
 x, y, about, problem = sample
 if not presenting:
-    st.markdown("## Step through one sample")
+    st.markdown("## Step through one sample" if x.ndim == 1 else f"## Step through a batch of {len(x)} samples")
 if problem:
     show(state.Notice("warning", problem))
 if not presenting:

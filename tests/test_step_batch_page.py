@@ -37,6 +37,7 @@ def test_a_batch_of_three_steps_through_its_samples_and_sums_their_gradients():
     at, net = batch_page()
     w = at.session_state[state.STEP].walk.value
     assert w.batch == 3
+    assert "## Step through a batch of 3 samples" in [m.value for m in at.markdown]
     data = make_dataset("moons", 40, 0.1, seed=5).for_outputs(2)  # the network's seed draws it; rows 38, 39, 0
     np.testing.assert_array_equal(w.trace.x, data.X[[38, 39, 0]])
     assert "a batch of rows 38, 39, 0 of 0–39 (mean over the 3 samples)" in " ".join(c.value for c in at.caption)
@@ -81,6 +82,7 @@ def test_one_sample_has_no_batch_controls_on_the_main_page():
     at = open_app(PAGE, net=net_232(), data=MOONS)
     assert at.session_state[state.STEP].walk.value.batch == 1
     assert not at.main.get("segmented_control")
+    assert "## Step through one sample" in [m.value for m in at.markdown]
 
 
 def test_the_batch_example_opens_at_its_sources_step_with_the_published_numbers():
