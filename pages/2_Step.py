@@ -47,7 +47,7 @@ decimals, names = record.decimals, state.names()
 
 x, y, about, problem = sample
 if not presenting:
-    st.markdown("## Step through one sample" if x.ndim == 1 else f"## Step through a batch of {len(x)} samples")
+    st.markdown(md("## Step through {}", "one sample" if x.ndim == 1 else f"a batch of {len(x)} samples"))
 if problem:
     show(state.Notice("warning", problem))
 if not presenting:
