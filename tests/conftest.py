@@ -96,9 +96,13 @@ def shown_chart(at, key: str) -> dict:
     from webui import live_chart
 
     live = component_data(at, f"{live_chart.HIDDEN}{key}_drawer")
-    if live is not None:
-        return json.loads(live["figure"])
-    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart") if c.proto.id.endswith(f"-{key}")]
+    return json.loads(live["figure"] if live is not None else chart_spec(at, key))
+
+
+def chart_spec(at, key: str) -> str:
+    """The figure (JSON) of the chart with widget key ``key`` as Streamlit has it (its element is named by a
+    hash of it)."""
+    specs = [c.proto.spec for c in at.get("plotly_chart") if c.proto.id.endswith(f"-{key}")]
     assert len(specs) == 1, f"expected one chart {key}"
     return specs[0]
 

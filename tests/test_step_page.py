@@ -344,22 +344,18 @@ def test_a_network_whose_activation_has_no_script_code_offers_no_script(softplus
         assert buttons[key].disabled and buttons[key].help == "No script code for softplus."
 
 
-def _stepper_data(at) -> dict:
-    return component_data(at, KEYS)
-
-
 def test_the_chart_keeps_its_figure_while_the_browser_is_sent_the_stages_around_the_one_shown():
     at = open_page(net_232(), MOONS)
     spec = at.main.get("plotly_chart")[0].proto.spec
-    assert set(_stepper_data(at)["frames"]) == {"0", "1", "2"}  # one behind (none), two ahead
+    assert set(component_data(at, KEYS)["frames"]) == {"0", "1", "2"}  # one behind (none), two ahead
     for index in (1, 2, 3):
         at.button(key=step_ui.NEXT).click().run()
-        data = _stepper_data(at)
+        data = component_data(at, KEYS)
         assert data["stage"] == index and set(data["frames"]) == {str(i) for i in range(index - 1, index + 3)}
         assert json.loads(data["frames"][str(index)])["layout"]["datarevision"] == f"{data['set']}:{index}"
         assert at.main.get("plotly_chart")[0].proto.spec == spec  # Streamlit leaves the chart as it is
     at.selectbox(key=step_ui.NEURON).select((1, 1)).run()  # a new selection: a new set, drawn at stage 3
-    data = _stepper_data(at)
+    data = component_data(at, KEYS)
     chart = json.loads(at.main.get("plotly_chart")[0].proto.spec)
     assert chart["layout"]["datarevision"] == f"{data['set']}:3" and data["frames"]["3"] == step_diagram(at)
 
@@ -367,6 +363,6 @@ def test_the_chart_keeps_its_figure_while_the_browser_is_sent_the_stages_around_
 def test_with_predict_then_reveal_no_stage_is_sent_ahead():
     at = open_page(net_232(), MOONS, **{state.REVEAL: state.Reveal(on=True)})
     at.button(key=step_ui.NEXT).click().run()
-    assert _stepper_data(at)["frames"] == {}  # the value to predict is nowhere in the page
+    assert component_data(at, KEYS)["frames"] == {}  # the value to predict is nowhere in the page
     chart = json.loads(at.main.get("plotly_chart")[0].proto.spec)
     assert chart["layout"]["datarevision"].endswith(":1")  # the chart is the stage's own figure

@@ -10,7 +10,7 @@ import json
 
 import numpy as np
 import pytest
-from conftest import ROOT, StepClock, open_app, shown_chart
+from conftest import ROOT, StepClock, chart_spec, open_app, shown_chart
 from streamlit.testing.v1 import AppTest
 
 from bpviz import Network, NetworkSpec, get_preset
@@ -348,9 +348,8 @@ LIVE_CHARTS = (train_ui.LOSS_CHART, train_ui.ACCURACY_CHART, train_ui.GRADIENT_C
 
 
 def own_specs(at: AppTest) -> dict[str, str]:
-    """Each live chart's own figure, as Streamlit has it (its element is named by a hash of it)."""
-    return {key: next(c.proto.spec for c in at.get("plotly_chart") if c.proto.id.endswith(f"-{key}"))
-            for key in LIVE_CHARTS}  # fmt: skip
+    """Each live chart's own figure, as Streamlit has it."""
+    return {key: chart_spec(at, key) for key in LIVE_CHARTS}
 
 
 def test_while_a_run_trains_the_charts_keep_their_figures_and_the_browser_is_handed_the_newest():
