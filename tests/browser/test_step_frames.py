@@ -58,6 +58,7 @@ def test_next_moves_the_diagram_while_the_server_is_paused(own_server, page):
     proc, url = own_server
     page.goto(f"{url}/Step?{_worked_link()}")
     wait_for_run(page)
+    wait_for_layout(page)  # the rerun for this window's size would start a new set of drawings, a new chart
     assert _shown_stage(page) == 0 and "0.3775" not in page.locator(f".st-key-{step_ui.CHART}").inner_text()
     page.evaluate(_MARK_JS)
     os.kill(proc.pid, signal.SIGSTOP)  # the server hears nothing and answers nothing until SIGCONT
@@ -79,6 +80,7 @@ def test_quick_clicks_each_move_one_stage_and_a_new_size_keeps_it(app_url, page)
     page.goto(f"{app_url}/Step?{_worked_link()}")
     wait_for_run(page)
     click(page, page.locator(NEXT))
+    wait_for_layout(page)  # the rerun for this window's size would start a new set of drawings, a new chart
     page.evaluate(_MARK_JS)
     for _ in range(3):
         page.locator(NEXT).click()  # no wait for the rerun between clicks
