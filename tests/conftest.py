@@ -73,10 +73,20 @@ def open_app(page: str = "app.py", query: Mapping[str, str] | None = None, *, ur
 
 
 def component_data(at, key: str) -> dict | None:
-    """The data the page sent the browser component (``st.components.v2``) with widget key ``key``; None when
-    the page has no such component."""
-    found = [e for e in at.get("bidi_component") if e.proto.id.endswith(f"-{key}")]
-    return json.loads(found[0].proto.json) if found else None
+    """The data the page sent its page script (``webui.page_script``) with widget key ``key``; None when the
+    page has no such script."""
+    found = [e for e in at.get("component_instance") if e.proto.id.endswith(f"-{key}")]
+    return json.loads(found[0].proto.json_args)["data"] if found else None
+
+
+# Elements whose browser side loads Apache Arrow's JavaScript, which slows every plot of the browser tab from
+# then on (webui.page_script): tables, Vega-Lite charts and v2 components.
+ARROW_ELEMENTS = {"dataframe", "table", "arrow_vega_lite_chart", "vega_lite_chart", "bidi_component"}
+
+
+def arrow_elements(at) -> list[str]:
+    """The types of the elements of the page that load Arrow in the browser, one entry per element."""
+    return [node.type for node in at if getattr(node, "type", None) in ARROW_ELEMENTS]
 
 
 def step_diagram(at) -> str:
@@ -95,7 +105,7 @@ def shown_chart(at, key: str) -> dict:
     page handed its live-chart component (``webui.live_chart`` draws it over the chart's own), else the chart's."""
     from webui import live_chart
 
-    live = component_data(at, f"{live_chart.HIDDEN}{key}_drawer")
+    live = component_data(at, f"{live_chart.DRAWER}{key}")
     return json.loads(live["figure"] if live is not None else chart_spec(at, key))
 
 

@@ -10,7 +10,7 @@ import json
 
 import numpy as np
 import pytest
-from conftest import ROOT, StepClock, chart_spec, open_app, shown_chart
+from conftest import ROOT, StepClock, arrow_elements, chart_spec, open_app, shown_chart
 from streamlit.testing.v1 import AppTest
 
 from bpviz import Network, NetworkSpec, get_preset
@@ -361,6 +361,7 @@ def test_while_a_run_trains_the_charts_keep_their_figures_and_the_browser_is_han
     held = own_specs(at)
     at.run()
     assert own_specs(at) == held
+    assert arrow_elements(at) == []  # the live charts' drawers load no Arrow (webui.page_script)
     assert all(json.loads(spec)["layout"]["datarevision"] == live_chart.HELD for spec in held.values())
     loss = shown_chart(at, train_ui.LOSS_CHART)
     assert loss["data"][0]["x"] == [p.epoch for p in run_of(at).history]  # the newest, not the held one
@@ -369,7 +370,7 @@ def test_while_a_run_trains_the_charts_keep_their_figures_and_the_browser_is_han
     at.run()
     assert all(shown_chart(at, key)["layout"]["datarevision"] != revisions[key] for key in LIVE_CHARTS)
     click(at, train_ui.STOP)
-    assert not [c for c in at.get("bidi_component") if live_chart.HIDDEN in c.proto.id]
+    assert not [c for c in at.get("component_instance") if f"-{live_chart.DRAWER}" in c.proto.id]
     stopped = shown_chart(at, train_ui.LOSS_CHART)
     assert stopped["data"][0]["x"] == [p.epoch for p in run_of(at).history] and "datarevision" not in stopped["layout"]
     assert not at.session_state[state.TRAIN].held

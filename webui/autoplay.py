@@ -9,7 +9,7 @@ callback, ``stop``, ends the play. The arrow keys and a clicker's PageDown still
 
 import streamlit as st
 
-from webui import state
+from webui import page_script, state
 from webui import step as act
 
 PLAYING = "step_playing"  # the sidebar's toggle
@@ -19,14 +19,13 @@ KEYS = "step_autoplay_keys"
 MIN_PACE, MAX_PACE = 1.0, 15.0
 
 _JS = """
-export default function(component) {
+function mount(component) {
   const { setTriggerValue } = component;
   const pressed = (event) => { if (!event.repeat) setTriggerValue("pressed", event.key); };
   document.addEventListener("keydown", pressed, true);
   return () => document.removeEventListener("keydown", pressed, true);
 }
 """
-_keys = st.components.v2.component("bpviz_autoplay_keys", js=_JS)
 
 
 def controls() -> None:
@@ -55,7 +54,7 @@ def ticker(n_stages: int) -> None:
     if not s.playing:
         return
     with st.container(key=TICKER):
-        _keys(key=KEYS, on_pressed_change=stop)
+        page_script.run("autoplay_keys", _JS, key=KEYS, on_change=stop)
         st.fragment(_tick, run_every=s.pace)(n_stages)
 
 

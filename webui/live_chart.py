@@ -7,7 +7,7 @@ the four charts' Plotly time was 11.2 s in 20 s (drawn in place: 5.0 s, while dr
 four such pages kept more than a core of this 2-core machine busy, beside every other session's clicks.
 
 So while a run trains, a live chart's own figure stays the one its stretch of training began with (the
-``held`` figure, kept in the page's record), and a tiny component (static JavaScript, no HTML) hands the
+``held`` figure, kept in the page's record), and a tiny page script (``webui.page_script``) hands the
 browser each new figure, which it draws into the same plot with ``Plotly.react``: plotly.js then redraws
 what changed and Streamlit leaves the element alone. When Streamlit draws its own figure again (a new width,
 a remount) the component draws the newest over it. Once the run stops the page draws the figure itself.
@@ -17,9 +17,10 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 import plotly.io
-import streamlit as st
 
-HIDDEN = "live_"  # the containers of the components, hidden by CSS (webui.setup)
+from webui import page_script
+
+DRAWER = "live_"  # the key of a chart's drawer is DRAWER + the chart's key
 HELD = "held"  # layout.datarevision of a held figure; "live:<n>" of the n-th the component drew
 
 # drawInto(gd, json): the figure ``json`` (Plotly's JSON of a figure) drawn into the plot ``gd`` at its width;
@@ -36,7 +37,7 @@ function drawInto(gd, json) {
 _JS = (
     DRAW_JS
     + """
-export default function(component) {  // called again whenever the server sends a new figure
+function mount(component) {  // called again whenever the server sends a new figure
   const {chart, figure} = component.data;
   let later = null;
   const draw = (tries = 0) => {
@@ -63,7 +64,6 @@ export default function(component) {  // called again whenever the server sends 
 }
 """
 )
-_live = st.components.v2.component("bpviz_live_chart", js=_JS)
 
 
 @dataclass
@@ -90,6 +90,5 @@ def held(figure: go.Figure, key: str, live: bool, kept: dict[str, Held]) -> go.F
     figure.layout.datarevision = f"live:{entry.drawn}"
     newest = plotly.io.to_json(figure, validate=False)
     entry.figure.layout.datarevision = HELD
-    with st.container(key=f"{HIDDEN}{key}"):
-        _live(key=f"{HIDDEN}{key}_drawer", data={"chart": key, "figure": newest})
+    page_script.run("live_chart", _JS, key=f"{DRAWER}{key}", data={"chart": key, "figure": newest})
     return entry.figure

@@ -18,7 +18,7 @@ from bpviz.data.datasets import describe_dataset
 from bpviz.engine.losses import LOSSES
 from bpviz.lesson.presets import PRESETS
 from bpviz.lesson.summary import architecture
-from webui import live_chart, notices, share, state, viewport
+from webui import notices, page_script, share, state, viewport
 from webui.notices import md
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -87,9 +87,8 @@ SIZE_MARKER = "bpviz_size_"  # "st-key-bpviz_size_<w>_<h>_<main>_<top>": the vie
 # is shows that it does (the backgrounds scroll with the content and uncover the shadows). Only the outer
 # columns stack.
 LAYOUT_CSS = f"""<style>
-.st-key-{viewport.BOX} {{ display: none; }}
 [class*="st-key-{RUN_MARKER}"], [class*="st-key-{SIZE_MARKER}"] {{ display: none; }}
-[class*="st-key-{live_chart.HIDDEN}"] {{ display: none; }}
+[class*="st-key-{page_script.HIDDEN}"] {{ display: none; }}
 [class*="st-key-panes_"] {{ container-type: inline-size; }}
 [class*="st-key-panes_"] .katex-display {{
   overflow-x: auto; overflow-y: hidden; padding-bottom: 0.2em; scrollbar-width: thin;

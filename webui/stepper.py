@@ -3,7 +3,7 @@ press one stage however fast they come, and the diagram switched at the press, b
 
 Streamlit's button shortcuts send one click a press, but a click that reaches the server while the script is
 still running for the one before is folded into it (a button's trigger is a flag, not a count), so a clicker
-pressed quickly lost stages. Here a tiny component (static JavaScript, no HTML) counts the presses in the browser
+pressed quickly lost stages. Here a tiny page script (``webui.page_script``) counts the presses in the browser
 and reports the running total of their steps (+1 or −1 a press) with an id of its mount; the server moves by how
 much the total grew since the last report it saw from that mount, so reports folded together still add up. A key
 typed into a text box or with a modifier is not a step, as with Streamlit's own shortcuts; a click on Next or
@@ -17,14 +17,14 @@ Streamlit redraws the chart (a new width) it draws that stage again.
 
 from functools import partial
 
-import streamlit as st
-
-from webui import live_chart, state
+from webui import live_chart, page_script, state
 from webui import step as act
 
 KEYS = "step_keys"
 
-_JS = live_chart.DRAW_JS + """
+_JS = (
+    live_chart.DRAW_JS
+    + """
 const CHART = ".st-key-step_diagram .js-plotly-plot";
 const BUTTONS = {".st-key-step_next": 1, ".st-key-step_back": -1};
 const KEYS = {ArrowRight: 1, PageDown: 1, ArrowLeft: -1, PageUp: -1};
@@ -81,7 +81,7 @@ function stepper() {
   return c;
 }
 
-export default function(component) {  // called again whenever the server sends new data
+function mount(component) {  // called again whenever the server sends new data
   page ??= stepper();
   page.report = component.setStateValue;
   page.data = component.data;
@@ -89,14 +89,14 @@ export default function(component) {  // called again whenever the server sends 
   return () => { page?.stop(); page = null; };
 }
 """
-_stepper = st.components.v2.component("bpviz_stepper", js=_JS)
+)
 
 
 def listen(n_stages: int, stage: int, frame_set: int, frames: dict[str, str]) -> None:
     """Mount the stepper (once: later runs keep it, and its count) with the stage the page shows, of
     ``n_stages``, and the drawings ``frames`` of set ``frame_set`` (``webui.step_frames``)."""
     data = {"stage": stage, "set": frame_set, "pressed": list(state.step().pressed), "frames": frames}
-    _stepper(key=KEYS, data=data, on_steps_change=partial(_on_steps, n_stages))
+    page_script.run("stepper", _JS, key=KEYS, data=data, on_change=partial(_on_steps, n_stages))
 
 
 def _on_steps(n_stages: int) -> None:

@@ -1,6 +1,6 @@
 """The browser window's size, so the diagrams are laid out for the room they get.
 
-A tiny component (static JavaScript, no HTML) reports [window width, window height, content width of the main
+A tiny page script (``webui.page_script``) reports [window width, window height, content width of the main
 column, top of the page's "fill" element], the sizes rounded down to 16 px and the top up (so the room under it
 is never overestimated), when a page loads and whenever one of them changes (a resize, the sidebar opening,
 content above the fill element growing); the last report lives in ``state.Shared.viewport``. A page marks the
@@ -12,11 +12,10 @@ of a 1600 × 1000 window with the sidebar open is used (``state.Viewport``).
 
 import streamlit as st
 
-from webui import state
+from webui import page_script, state
 from webui.state import Viewport
 
 KEY = "bpviz_viewport"
-BOX = "bpviz_viewport_box"  # its container, hidden by CSS (setup.LAYOUT_CSS)
 # What the probe measures, in 16 px steps (the sizes down, the top up): [window width, height, main column's
 # content width, top of the fill element on the page, wherever the page is scrolled to]. tests/browser/helpers.py
 # evaluates the same function to know a page is laid out.
@@ -31,7 +30,9 @@ MEASURE_JS = """() => {
   return [down(window.innerWidth), down(window.innerHeight), down(main), 16 * Math.ceil(top / 16)];  // top: up
 }"""
 JS = f"""
-export default function(component) {{
+let stop = null;  // one probe a page: a new call (new data) replaces the last one's
+function mount(component) {{
+  if (stop) stop();
   const {{ setStateValue, data }} = component;
   const measure = {MEASURE_JS};
   let last = JSON.stringify(data), timer = null;
@@ -52,18 +53,20 @@ export default function(component) {{
   window.addEventListener("resize", later);
   report();
   settle(false);
-  return () => {{ observer.disconnect(); window.removeEventListener("resize", later); clearTimeout(timer); }};
+  stop = () => {{
+    observer.disconnect(); window.removeEventListener("resize", later); clearTimeout(timer); stop = null;
+  }};
+  return stop;
 }}
 """
-_probe = st.components.v2.component("bpviz_viewport", js=JS)
 
 
 def measure() -> None:
     """Mount the probe (every page, from ``setup_page``) and keep what it reports."""
-    with st.container(key=BOX):
-        v = state.viewport()
-        result = _probe(key=KEY, data=[v.width, v.height, v.main, v.top], on_size_change=_rerun)
-    size = getattr(result, "size", None)
+    v = state.viewport()
+    size = page_script.run("viewport", JS, key=KEY, data=[v.width, v.height, v.main, v.top], on_change=_rerun).get(
+        "size"
+    )
     if isinstance(size, list) and len(size) == 4 and all(isinstance(n, (int, float)) and 0 <= n < 1e5 for n in size):
         state.set_viewport(Viewport(*map(int, size)))
 
