@@ -216,7 +216,18 @@ def _show_table(frame, scientific: tuple[str, ...] = ()) -> None:
 
 
 def _tabs(current, w, index: int) -> None:
-    """Tables, the gradient check and a worked example's published numbers (only the open tab runs)."""
+    """Tables, the gradient check and a worked example's published numbers, in a section closed at first: only
+    what is open runs, and a table loads Arrow's JavaScript into the page, which slows its diagram's redraws
+    (``webui.page_script``)."""
+    more = st.expander("Tables and the gradient check: every number of this stage", key=act.MORE, on_change="rerun")
+    if not more.open:
+        return
+    with more:
+        _open_tabs(current, w, index)
+
+
+def _open_tabs(current, w, index: int) -> None:
+    """The tabs of the section: only the open one runs."""
     publication = publication_of(current.net, x, y)
     tables_tab, check_tab, *published_tab = st.tabs(
         ["Tables", "Gradient check", *([act.PUBLISHED_TAB] if publication is not None else [])],

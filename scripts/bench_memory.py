@@ -76,7 +76,7 @@ def _walk(query: dict):
     from webui import step as step_ui
     from webui import train as train_ui
 
-    at = open_app("pages/2_Step.py", query, home_first=True, **{step_ui.TABS: "Gradient check"})
+    at = open_app("pages/2_Step.py", query, home_first=True, **{step_ui.MORE: True, step_ui.TABS: "Gradient check"})
     for _ in range(3):
         at.button(key=step_ui.APPLY).click().run()
         at.button(key=step_ui.NEXT).click().run()

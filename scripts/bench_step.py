@@ -29,6 +29,7 @@ def _click_times(tab: str, repeats: int) -> list[float]:
 
     at = AppTest.from_file(str(ROOT / "pages" / "2_Step.py"), default_timeout=60)
     at.session_state[state.SHARED] = state.Shared.start("digits")
+    at.session_state[step_ui.MORE] = True  # the tables and checks open
     at.session_state[step_ui.TABS] = tab
     at.run()
     times = []

@@ -68,7 +68,7 @@ def test_chain_rule_is_as_it_was_with_the_mode_off():
 
 def test_step_with_reveal_from_a_share_link_hides_the_value_in_the_panel_and_tables():
     link = encode(Lesson(WORKED_222.network(), WORKED_222.data, reveal=True))
-    at = open_app("pages/2_Step.py", link)
+    at = open_app("pages/2_Step.py", link, **{step_ui.MORE: True})  # the tables open
     assert at.toggle(key=reveal.TOGGLE).value is True
     click(at, step_ui.NEXT)  # net_h1 = 0.3775 in the blog post, whose names the preset speaks
     panel = [t for t in latex(at) if r"\mathrm{net}_{h1}" in t]

@@ -46,8 +46,8 @@ def test_step_shows_only_the_lesson_larger_and_steps_by_clicker():
         step_ui.CLICKER_NEXT,
         step_ui.CLICKER_BACK,
     }
-    assert normal.main.get("tab") and normal.main.get("dataframe") and step_ui.APPLY in main_widgets(normal)
-    assert not at.main.get("tab") and not at.main.get("dataframe") and not at.main.get("metric")
+    assert normal.main.get("expander") and step_ui.APPLY in main_widgets(normal)  # the tables' section
+    assert not at.main.get("expander") and not at.main.get("tab") and not at.main.get("metric")
     stage_line = at.main.markdown[0].value  # the navigation row says the stage: no progress bar, no heading
     assert stage_line.startswith("**Stage 1 of 11**") and not at.main.get("progress")
     assert at.main.latex and len(at.main.get("plotly_chart")) == 1

@@ -120,7 +120,7 @@ def test_the_numbers_apply_only_to_the_sources_own_step():
 def test_the_step_page_shows_the_published_numbers_tab():
     p = get_preset("textbook")
     at = open_app(str(ROOT / "pages" / "2_Step.py"), net=p.network(), data=p.data,
-                  **{step_ui.TABS: step_ui.PUBLISHED_TAB})  # fmt: skip
+                  **{step_ui.MORE: True, step_ui.TABS: step_ui.PUBLISHED_TAB})  # fmt: skip
     at.session_state[state.SHARED].preset = "textbook"  # loaded from the menu: its names, too
     at.run()
     assert not at.exception
@@ -139,7 +139,7 @@ def test_the_step_page_shows_the_published_numbers_tab():
 
 def test_other_networks_have_no_such_tab():
     p = get_preset("xor")
-    at = open_app(str(ROOT / "pages" / "2_Step.py"), net=p.network(), data=p.data)
+    at = open_app(str(ROOT / "pages" / "2_Step.py"), net=p.network(), data=p.data, **{step_ui.MORE: True})
     assert [t.label for t in at.tabs] == ["Tables", "Gradient check"]
 
 

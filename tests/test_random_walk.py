@@ -469,9 +469,11 @@ class Walker:
         for c in at.get("plotly_chart"):
             if c.proto.selection_mode:
                 add(2, f"click chart {c.key!r}", lambda c=c: self.click_chart(c))
-        for block in _tab_containers(at):
+        for block in _stateful(at, "tab_container"):
             labels = [t.label for t in block.children.values() if getattr(t, "type", None) == "tab"]
             add(1, f"tabs {block.key!r}", lambda b=block, labels=labels: self.tab(b, labels))
+        for block in _stateful(at, "expander"):
+            add(1, f"expander {block.key!r}", lambda b=block: self.expand(b))
         for path in PAGES:
             add(0.6, f"switch to {path}", lambda path=path: self.switch(path))
         add(1, "wait", self.wait)
@@ -570,6 +572,12 @@ class Walker:
         self.note(f"-> {label!r}")
         self.send(block.proto.id, string_value=label)
 
+    def expand(self, block) -> None:
+        """Open a section that runs only when open (most of the time), or close it."""
+        opened = self.rng.random() < 0.75
+        self.note(f"-> {'open' if opened else 'closed'}")
+        self.send(block.proto.id, bool_value=opened)
+
     def wait(self) -> None:
         """Let the page run again a few times, as a training run's ticks do."""
         times = self.rng.randint(1, 6)
@@ -604,9 +612,10 @@ def _button_group_most(w) -> int:
     return 1 if w._is_single_select else len(w.options)
 
 
-def _tab_containers(at) -> list[Block]:
-    """Tab containers the user can switch (the stateful ones: they have an id)."""
-    return [b for b in at if getattr(b, "type", None) == "tab_container" and getattr(b.proto, "id", "")]
+def _stateful(at, kind: str) -> list[Block]:
+    """Tab containers or expanders (``kind`` "tab_container" or "expander") the user can switch whose state the
+    page reads (they have an id)."""
+    return [b for b in at if getattr(b, "type", None) == kind and getattr(b.proto, "id", "")]
 
 
 @pytest.fixture
@@ -642,15 +651,19 @@ def test_the_walk_can_fail(steady_training):
 
 def test_discovery_finds_every_kind_of_widget_across_the_pages():
     """The walk sees buttons, number inputs, selectboxes, sliders, toggles, text inputs, radios,
-    multiselects, segmented controls, data editors, file uploaders, clickable charts and tabs."""
+    multiselects, segmented controls, data editors, file uploaders, clickable charts, tabs and expanders."""
     walker = Walker(0)
     seen = set()
     for path in PAGES:
         walker.switch(path)
-        seen |= {
-            text.split(" ")[0] + (" " + text.split(" ")[1] if text.startswith("click") else "")
-            for _, text, _ in walker.actions()
-        }
+        for opened in (False, True):  # then with every section that runs only when open opened
+            if opened:
+                for block in _stateful(walker.at, "expander"):
+                    walker.send(block.proto.id, bool_value=True)
+            seen |= {
+                text.split(" ")[0] + (" " + text.split(" ")[1] if text.startswith("click") else "")
+                for _, text, _ in walker.actions()
+            }
     expected = {
         "click button",
         "number_input",
@@ -665,6 +678,7 @@ def test_discovery_finds_every_kind_of_widget_across_the_pages():
         "upload",
         "click chart",
         "tabs",
+        "expander",
         "switch",
     }
     assert expected <= seen, expected - seen

@@ -26,7 +26,7 @@ def latex(at) -> str:
 
 def batch_page(k: int = 3):
     net = net_232()
-    at = open_app(PAGE, net=net, data=MOONS)
+    at = open_app(PAGE, net=net, data=MOONS, **{step_ui.MORE: True})  # the tables open
     at.number_input(key=step_sample.SAMPLE).set_value(38).run()
     at.number_input(key=step_sample.BATCH).set_value(k).run()
     assert not at.exception
@@ -88,7 +88,7 @@ def test_one_sample_has_no_batch_controls_on_the_main_page():
 def test_the_batch_example_opens_at_its_sources_step_with_the_published_numbers():
     p = get_preset("twobatch")
     at = open_app(PAGE, net=p.network(), data=p.data, step=state.Step(batch=2),
-                  **{step_ui.TABS: step_ui.PUBLISHED_TAB})  # fmt: skip
+                  **{step_ui.MORE: True, step_ui.TABS: step_ui.PUBLISHED_TAB})  # fmt: skip
     frame = at.main.dataframe[0].value
     assert len(frame) == len(p.published.numbers) and not frame[""].str.startswith("✗").any()
     text = " ".join(m.value for m in at.main.markdown)

@@ -4,7 +4,7 @@ import json
 
 import numpy as np
 import pytest
-from conftest import ROOT, StepClock, component_data, open_app, step_diagram
+from conftest import ROOT, StepClock, arrow_elements, component_data, open_app, step_diagram
 from streamlit.testing.v1 import AppTest
 
 from bpviz import Network, NetworkSpec, backprop, get_preset, sgd_step
@@ -157,7 +157,7 @@ def test_undo_is_refused_once_the_network_changed_elsewhere():
 
 
 def test_gradient_check_verdict():
-    at = open_page(net_232(), MOONS, **{step_ui.TABS: "Gradient check"})
+    at = open_page(net_232(), MOONS, **{step_ui.MORE: True, step_ui.TABS: "Gradient check"})
     at.button(key=step_ui.RUN_CHECK).click().run()
     assert not at.exception
     assert at.success[0].value.startswith("Backprop is right")
@@ -366,3 +366,15 @@ def test_with_predict_then_reveal_no_stage_is_sent_ahead():
     assert component_data(at, KEYS)["frames"] == {}  # the value to predict is nowhere in the page
     chart = json.loads(at.main.get("plotly_chart")[0].proto.spec)
     assert chart["layout"]["datarevision"].endswith(":1")  # the chart is the stage's own figure
+
+
+def test_the_step_page_loads_no_arrow_until_its_tables_are_opened():
+    """Nothing the Step page shows at first makes the browser load Arrow, after which the diagram redraws more
+    slowly (``webui.page_script``): its page scripts are v1 components and its tables wait in a closed
+    section."""
+    at = worked()
+    at.button(key=step_ui.NEXT).click().run()
+    assert arrow_elements(at) == [] and at.main.get("component_instance")
+    at.session_state[step_ui.MORE] = True
+    at.run()
+    assert "dataframe" in arrow_elements(at)

@@ -39,6 +39,7 @@ EXPORT_SCRIPT = {"numpy": "step_export_numpy", "torch": "step_export_torch"}  # 
 RUN_CHECK = "step_run_check"
 PANES = "panes_step"  # container of the diagram and equation panes (see setup.LAYOUT_CSS)
 CHART = "step_diagram"
+MORE = "step_more"  # the section of tables and checks, closed at first
 TABS = "step_tabs"
 GUIDE = "step_guide"  # the "What am I looking at?" popover
 PUBLISHED_TAB = "Published numbers"  # the third tab, for a worked example's own step
