@@ -10,7 +10,7 @@ So while a run trains, a live chart's own figure stays the one its stretch of tr
 ``held`` figure, kept in the page's record), and a tiny page script (``webui.page_script``) hands the
 browser each new figure, which it draws into the same plot with ``Plotly.react``: plotly.js then redraws
 what changed and Streamlit leaves the element alone. When Streamlit draws its own figure again (a new width,
-a remount) the component draws the newest over it. Once the run stops the page draws the figure itself.
+a remount) the page script draws the newest over it. Once the run stops the page draws the figure itself.
 """
 
 from dataclasses import dataclass

@@ -64,9 +64,8 @@ function mount(component) {{
 def measure() -> None:
     """Mount the probe (every page, from ``setup_page``) and keep what it reports."""
     v = state.viewport()
-    size = page_script.run("viewport", JS, key=KEY, data=[v.width, v.height, v.main, v.top], on_change=_rerun).get(
-        "size"
-    )
+    sent = page_script.run("viewport", JS, key=KEY, data=[v.width, v.height, v.main, v.top], on_change=_rerun)
+    size = sent.get("size")
     if isinstance(size, list) and len(size) == 4 and all(isinstance(n, (int, float)) and 0 <= n < 1e5 for n in size):
         state.set_viewport(Viewport(*map(int, size)))
 
