@@ -1,6 +1,7 @@
 """The network diagram figure: what is drawn, how it is styled, and clicks mapped back to weights."""
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -28,15 +29,17 @@ def one(fig, tag):
     return found[0]
 
 
-def segments(trace):
-    """Set of ((x0, y0), (x1, y1)) drawn by a NaN-separated line trace."""
-    xs = np.asarray(trace.x, dtype=float).reshape(-1, 3)
-    ys = np.asarray(trace.y, dtype=float).reshape(-1, 3)
-    assert np.isnan(xs[:, 2]).all() and np.isnan(ys[:, 2]).all()
-    return {
-        ((round(a, 4), round(c, 4)), (round(b, 4), round(d, 4)))
-        for a, b, c, d in zip(xs[:, 0], xs[:, 1], ys[:, 0], ys[:, 1])
-    }
+def edge_lines(fig, kind=None):
+    """The edge line shapes ("edges none", "edges positive 2", ...), or those of one ``kind`` ("none", "zero",
+    "positive", "negative")."""
+    return [s for s in fig.layout.shapes if s.name.startswith("edges") and kind in (None, s.name.split()[1])]
+
+
+def segments(shape):
+    """Set of ((x0, y0), (x1, y1)) drawn by a path shape of "M x0,y0 L x1,y1" segments, at 2 decimals."""
+    ends = re.findall(r"M([-\d.]+),([-\d.]+)L([-\d.]+),([-\d.]+)", shape.path)
+    assert "".join(f"M{a},{b}L{c},{d}" for a, b, c, d in ends) == shape.path, "not only straight segments"
+    return {((float(a), float(b)), (float(c), float(d))) for a, b, c, d in ends}
 
 
 def node_xy(fig):
@@ -48,13 +51,14 @@ def node_xy(fig):
 
 
 def edge_segment(fig, k, i, j):
-    pos = node_xy(fig)
-    return (pos[(k, j)], pos[(k + 1, i)])
+    """The segment of edge (k, i, j), from neuron j of layer k to neuron i of layer k+1, at 2 decimals."""
+    (x0, y0), (x1, y1) = node_xy(fig)[(k, j)], node_xy(fig)[(k + 1, i)]
+    return (round(x0, 2), round(y0, 2)), (round(x1, 2), round(y1, 2))
 
 
-def trace_of_segment(fig, seg):
-    hits = [t for t in traces(fig, "edges") if seg in segments(t)]
-    assert len(hits) == 1, f"segment {seg} is in {len(hits)} edge traces"
+def shape_of_segment(fig, seg):
+    hits = [s for s in edge_lines(fig) if seg in segments(s)]
+    assert len(hits) == 1, f"segment {seg} is in {len(hits)} edge shapes"
     return hits[0]
 
 
@@ -159,6 +163,7 @@ def test_small_net_draws_every_node_and_edge_with_names():
     assert sorted(map(tuple, nodes.customdata)) == [("node", k, i) for k, n in enumerate((2, 2, 1)) for i in range(n)]
     assert sorted(text for text, _ in node_texts(fig).values()) == sorted(["x1", "x2", "h1_1", "h1_2", "ŷ1"])
     hover = one(fig, "edge_hover")
+    assert hover.marker.maxdisplayed == 1  # hovered and clicked by its data: one invisible marker drawn, not each
     assert sorted(map(tuple, hover.customdata)) == sorted(
         [("edge", 0, i, j) for i in range(2) for j in range(2)] + [("edge", 1, 0, j) for j in range(2)]
     )
@@ -208,7 +213,7 @@ def test_wide_layers_are_capped_by_the_room_with_a_more_mark():
     assert len(one(fig, "nodes").x) == sum(len(d) for d in drawn)
     hover = one(fig, "edge_hover")
     assert len(hover.customdata) == sum(len(a) * len(b) for a, b in zip(drawn, drawn[1:]))
-    assert sum(len(segments(t)) for t in traces(fig, "edges")) == len(hover.customdata)
+    assert sum(len(segments(s)) for s in edge_lines(fig)) == len(hover.customdata)
     assert headers(fig)[0] == "input (64)"
     # A taller figure draws more of a wide layer; a short one fewer, but each still with room for a number.
     assert len(network_figure(net, height=500).layout.meta["drawn"][0]) < len(drawn[0])
@@ -240,20 +245,21 @@ def test_largest_allowed_net_is_capped():
 def test_edges_styled_by_sign_and_magnitude():
     net = small_net()
     fig = network_figure(net)
-    pos_trace = trace_of_segment(fig, edge_segment(fig, 0, 0, 0))  # +0.5
-    neg_trace = trace_of_segment(fig, edge_segment(fig, 0, 0, 1))  # -0.25
-    zero_trace = trace_of_segment(fig, edge_segment(fig, 0, 1, 0))  # 0
-    big_trace = trace_of_segment(fig, edge_segment(fig, 0, 1, 1))  # +1
-    big_neg = trace_of_segment(fig, edge_segment(fig, 1, 0, 0))  # -1
-    assert pos_trace.meta[1] == "positive" and pos_trace.line.dash == "solid"
-    assert pos_trace.line.color == P.rgba(P.POSITIVE, 0.9)
-    assert neg_trace.meta[1] == "negative" and neg_trace.line.dash not in (None, "solid")
-    assert neg_trace.line.color == P.rgba(P.NEGATIVE, 0.9)
-    assert zero_trace.meta[1] == "zero"
-    assert big_trace.line.width > pos_trace.line.width
-    assert big_neg.line.width == big_trace.line.width > neg_trace.line.width
-    # Few traces however many edges: binned, not one per edge.
-    assert len(traces(network_figure(get_preset("digits").network()), "edges")) <= 11
+    pos = shape_of_segment(fig, edge_segment(fig, 0, 0, 0))  # +0.5
+    neg = shape_of_segment(fig, edge_segment(fig, 0, 0, 1))  # -0.25
+    zero = shape_of_segment(fig, edge_segment(fig, 0, 1, 0))  # 0
+    big = shape_of_segment(fig, edge_segment(fig, 0, 1, 1))  # +1
+    big_neg = shape_of_segment(fig, edge_segment(fig, 1, 0, 0))  # -1
+    assert pos in edge_lines(fig, "positive") and pos.line.dash == "solid"
+    assert pos.line.color == P.rgba(P.POSITIVE, 0.9)
+    assert neg in edge_lines(fig, "negative") and neg.line.dash not in (None, "solid")
+    assert neg.line.color == P.rgba(P.NEGATIVE, 0.9)
+    assert edge_lines(fig, "zero") == [zero]
+    assert big.line.width > pos.line.width
+    assert big_neg.line.width == big.line.width > neg.line.width
+    assert all(s.layer == "below" for s in edge_lines(fig))  # under the neurons and their hover points
+    # Few shapes however many edges: binned, not one per edge.
+    assert len(edge_lines(network_figure(get_preset("digits").network()))) <= 11
     # The legend says what colour, dash and width mean, in the symbol shown.
     assert legend(fig)[:3] == ["w > 0 (solid)", "w < 0 (dashed)", "width ∝ |w|"]
     grads = network_figure(net, view_of(net, edges=[("∂L/∂w", np.ones((2, 2))), ("∂L/∂w", -np.ones((1, 2)))]))
@@ -281,7 +287,7 @@ def test_node_values_colour_nodes_and_not_computed_nodes_are_hollow():
     hover = list(nodes.hovertext)
     assert any(h.endswith("not computed yet") for h in hover) and any(f"δ = {d[0]:.4f}" in h for h in hover)
     # Layer 0 edges are not computed: one dotted grey trace holding exactly those.
-    faint = [t for t in traces(fig, "edges") if t.meta[1] == "none"]
+    faint = edge_lines(fig, "none")
     assert len(faint) == 1 and faint[0].line.dash == "dot"
     assert segments(faint[0]) == {edge_segment(fig, 0, i, j) for i in range(2) for j in range(2)}
     assert "value not computed yet (?)" in legend(fig)
@@ -318,14 +324,14 @@ def test_active_layer_band_and_bold_outlines():
     widths = {(cd[1], cd[2]): w for cd, w in zip(nodes.customdata, nodes.marker.line.width)}
     assert widths[(1, 0)] > widths[(0, 0)] and widths[(1, 1)] > widths[(2, 0)]
     assert "<b>hidden 1 · sigmoid (2)</b>" in headers(fig)[1]
-    assert network_figure(net).layout.shapes == ()
+    assert not [s for s in network_figure(net).layout.shapes if s.name == "active layer"]
 
 
 def test_an_applied_update_marks_the_edges_it_changed():
     net = get_preset("worked").network()
     w = walk(net, [0.05, 0.10], [0.01, 0.99])
     fig = network_figure(net, applied_view(w))
-    changed = [t for t in fig.data if t.meta and t.meta[0] == "changed"]
+    changed = [s for s in fig.layout.shapes if s.name == "changed edges"]
     assert len(changed) == 1 and len(segments(changed[0])) == 8  # every weight moved; frozen biases did not
     assert "changed by the update" in legend(fig)
     labels = [a.text for a in fig.layout.annotations if a.name == "edge label"]  # a small figure: new values only
@@ -344,16 +350,18 @@ def test_selected_node_and_edge_are_highlighted():
     assert len(ring) == 1 and (ring[0].x[0], ring[0].y[0]) == node_xy(fig)[(1, 1)]
     assert ring[0].marker.size > one(fig, "nodes").marker.size
     fig = network_figure(net, selected=("edge", 1, 0, 1))
-    halo = [t for t in traces(fig, "selected") if t.name == "selected edge"]
+    halo = [s for s in fig.layout.shapes if s.name == "selected edge"]
     assert len(halo) == 1 and segments(halo[0]) == {edge_segment(fig, 1, 0, 1)}
-    assert halo[0].line.width > max(t.line.width for t in traces(fig, "edges"))
-    assert fig.data.index(halo[0]) < min(fig.data.index(t) for t in traces(fig, "edges"))  # drawn underneath
+    assert halo[0].line.width > max(s.line.width for s in edge_lines(fig))
+    shapes = list(fig.layout.shapes)
+    assert shapes.index(halo[0]) < min(map(shapes.index, edge_lines(fig)))  # drawn underneath
+    assert [t.name for t in traces(fig, "selected")] == ["selected edge point"]
     fig = network_figure(net, show_bias=True, selected=("bias", 0, 1))
-    assert len([t for t in traces(fig, "selected") if t.name == "selected edge"]) == 1
+    assert len([s for s in fig.layout.shapes if s.name == "selected edge"]) == 1
     # Out of range, not drawn (capped) or malformed: no highlight, no error.
     for sel in (("node", 5, 0), ("edge", 0, 9, 0), ("bias", 0, 0), ("what", 1), ("node", -1, 0)):
         fig = network_figure(net, selected=sel)
-        assert traces(fig, "selected") == []
+        assert traces(fig, "selected") == [] and not [s for s in fig.layout.shapes if s.name == "selected edge"]
     fig = network_figure(get_preset("digits").network(), selected=("node", 0, 40))
     assert traces(fig, "selected") == []
 

@@ -161,7 +161,7 @@ def test_a_hidden_gradient_edge_is_drawn_as_not_computed_and_labelled_with_a_que
     fig = network_figure(worked.net, view=hide(stage_view(worked, i), q), decimals=4, width=900)
     labels = [a["text"] for a in fig.to_plotly_json()["layout"]["annotations"] if a.get("name") == "edge label"]
     assert "∂L/∂w ?" in labels and format_value(q.value, 4) not in json.dumps(labels, ensure_ascii=False)
-    assert any(tuple(t.meta) == ("edges", "none") for t in fig.data)  # dotted, as a value not computed yet
+    assert any(s.name == "edges none" for s in fig.layout.shapes)  # dotted, as a value not computed yet
     assert "to predict (dotted, ?)" in fig.layout.meta["legend"]
     assert not any("NaN" in t for t in fig.layout.meta["legend"])
 

@@ -252,7 +252,7 @@ def test_after_apply_the_page_stays_on_the_update_it_applied_until_next():
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Loss on this sample before the update"] == "0.2984" and metrics["after the update"] == "0.2910"
     fig = json.loads(step_diagram(at))
-    assert any(t.get("meta") == ["changed"] for t in fig["data"])  # the edges the update moved are marked
+    assert any(s["name"] == "changed edges" for s in fig["layout"]["shapes"])  # the edges the update moved are marked
     hover = next(t for t in fig["data"] if t.get("meta") == ["edge_hover"])["hovertext"]
     assert "w: h1_1 → ŷ1 = 0.4000 → 0.3589" in " ".join(hover)  # w5 before and after, not the next update
     labels = [a["text"] for a in fig["layout"]["annotations"] if a.get("name") == "edge label"]

@@ -378,9 +378,9 @@ def test_while_a_run_trains_the_charts_keep_their_figures_and_the_browser_is_han
 
 
 def edge_widths(spec: dict) -> list:
-    """(name, width, number of segments) of every edge line trace: which edges fall in which bin."""
-    return [(t["name"], t["line"]["width"], len(t["x"]["bdata"]) if isinstance(t["x"], dict) else len(t["x"]))
-            for t in spec["data"] if t.get("meta", [None])[0] == "edges"]  # fmt: skip
+    """(name, width, number of segments) of every edge line shape: which edges fall in which bin."""
+    return [(s["name"], s["line"]["width"], s["path"].count("M"))
+            for s in spec["layout"].get("shapes", []) if s["name"].startswith("edges")]  # fmt: skip
 
 
 def test_the_chosen_neurons_map_is_drawn_large_from_the_menu_or_a_click():

@@ -8,6 +8,7 @@ from tests.browser.helpers import (
     click,
     click_point,
     load_preset,
+    point_xy,
     press,
     run_count,
     screenshot,
@@ -91,6 +92,8 @@ def test_backward_stage_edge_gradient(app_url, page):
     _press(page, "PageDown", 7)
     assert "Stage 8 of 11" in _stage(page) and "∂L/∂W" in _stage(page)
     assert "0.0822" in _panel(page)  # followed: ∂E/∂w5 of the classic example
+    page.mouse.move(*point_xy(page, CHART, ["edge", 1, 0, 1]))  # an edge's marker is not drawn: hovered by its data
+    _expect(page.locator(f"{CHART} .hoverlayer .hovertext")).to_contain_text("w6")
     _click_point(page, ["edge", 1, 0, 1], then_shows="Weight w6: h2 → o1")
     panel = _panel(page)
     assert "0.0827" in panel  # ∂E/∂w6

@@ -1,9 +1,13 @@
 """The edges of the diagram: every drawn weight (and bias) edge with its segment, what it shows, and its traces.
 
 Edge (k, i, j) is ``W[k][i, j]``, from neuron j of layer k to neuron i of layer k+1; bias edge (k, i) runs from
-the constant-1 node under column k to neuron i of layer k+1. Lines are drawn in about a dozen traces binned by
-the sign and size of the edge's first quantity (NaN-separated segments), and each edge gets an invisible hover
-and click point: on its label when it has one, else part-way along it.
+the constant-1 node under column k to neuron i of layer k+1. Lines are drawn as about a dozen layout shapes
+binned by the sign and size of the edge's first quantity, each one SVG path of all its segments, and each edge
+gets an invisible hover and click point: on its label when it has one, else part-way along it.
+
+Shapes, not line traces: plotly.js draws each gap-separated piece of a line trace as an SVG path of its own and
+styles each one, so the digits' 352 drawn edges were 303 paths redrawn at every step; as ten paths the
+diagram's redraw took about a third less (measured in the Step page, Plotly.react of the same stages).
 """
 
 from dataclasses import dataclass
@@ -102,14 +106,15 @@ def selected(edges: EdgeSet, element: tuple | None) -> np.ndarray:
     return hit & (edges.j == element[3]) if element[0] == "edge" else hit
 
 
-def segments(edges: EdgeSet, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """x and y of the masked segments as one NaN-separated polyline (float32)."""
-    n = int(mask.sum())
-    xs = np.empty((n, 3), dtype=np.float32)
-    ys = np.empty((n, 3), dtype=np.float32)
-    xs[:, 0], xs[:, 1], xs[:, 2] = edges.x0[mask], edges.x1[mask], np.nan
-    ys[:, 0], ys[:, 1], ys[:, 2] = edges.y0[mask], edges.y1[mask], np.nan
-    return xs.ravel(), ys.ravel()
+def path(edges: EdgeSet, mask: np.ndarray) -> str:
+    """The masked segments as one SVG path in data coordinates (px): "M x0,y0 L x1,y1" for each edge."""
+    ends = np.c_[edges.x0[mask], edges.y0[mask], edges.x1[mask], edges.y1[mask]]
+    return "".join(f"M{a:.2f},{b:.2f}L{c:.2f},{d:.2f}" for a, b, c, d in ends.tolist())
+
+
+def _shape(edges: EdgeSet, mask: np.ndarray, name: str, line: dict) -> dict:
+    """The masked edges as one path shape under the traces, named ``name``."""
+    return dict(type="path", path=path(edges, mask), xref="x", yref="y", layer="below", line=line, name=name)
 
 
 def dash_for(width: float) -> str:
@@ -117,25 +122,23 @@ def dash_for(width: float) -> str:
     return f"{max(8.0, 2.4 * width):.0f}px,{max(5.0, 1.3 * width):.0f}px"
 
 
-def line_traces(edges: EdgeSet, pitch: float) -> list[dict]:
-    """The edge lines: not computed (faint dotted), zero (thin grey), and per sign 5 widths by |value|."""
+def line_shapes(edges: EdgeSet, pitch: float) -> list[dict]:
+    """The edge lines: not computed (faint dotted, named "edges none"), zero (thin grey, "edges zero"), and per
+    sign 5 widths by |value| ("edges positive 0" … "edges negative 4")."""
     w_max = float(np.clip(pitch / 13, 2.5, 7.0))
     alpha = 0.9 if pitch >= 60 else 0.6 if pitch >= 35 else 0.45
     finite = np.isfinite(edges.value)
-    traces = []
+    shapes = []
 
-    def trace(name, mask, color, width, dash, meta):
-        xs, ys = segments(edges, mask)
-        line = dict(color=color, width=round(width, 2), dash=dash)
-        return dict(type="scatter", mode="lines", name=name, x=xs, y=ys, hoverinfo="skip", showlegend=False,
-                    line=line, meta=meta)  # fmt: skip
+    def shape(name, mask, color, width, dash):
+        return _shape(edges, mask, f"edges {name}", dict(color=color, width=round(width, 2), dash=dash))
 
     if (~finite).any():
         faint = P.FAINT if pitch >= 60 else P.rgba(P.FAINT, 0.55)  # a dense grey mass would outweigh the values
-        traces.append(trace("not computed", ~finite, faint, 1.5 if pitch >= 60 else 1.0, "dot", ["edges", "none"]))
+        shapes.append(shape("none", ~finite, faint, 1.5 if pitch >= 60 else 1.0, "dot"))
     zero = finite & (edges.value == 0)
     if zero.any():
-        traces.append(trace("zero", zero, P.rgba(P.ZERO, alpha), 1.0, "solid", ["edges", "zero"]))
+        shapes.append(shape("zero", zero, P.rgba(P.ZERO, alpha), 1.0, "solid"))
     size = np.abs(np.where(finite, edges.value, 0.0))
     vmax = float(size.max()) if len(size) else 0.0
     if vmax > 0:
@@ -146,20 +149,22 @@ def line_traces(edges: EdgeSet, pitch: float) -> list[dict]:
                 if mask.any():
                     width = max(0.8, w_max * (b + 0.5) / (len(MAG_BINS) + 1))
                     dash = "solid" if sign > 0 else dash_for(width)
-                    traces.append(trace(f"{label} {b}", mask, P.rgba(color, alpha), width, dash, ["edges", label, b]))
-    return traces
+                    shapes.append(shape(f"{label} {b}", mask, P.rgba(color, alpha), width, dash))
+    return shapes
 
 
-def halo_trace(edges: EdgeSet, mask: np.ndarray, width: float, name: str, color: str, meta: str) -> dict:
-    """A wide line under the masked edges (the selected edge, the edges an update changed)."""
-    xs, ys = segments(edges, mask)
-    return dict(type="scatter", mode="lines", name=name, x=xs, y=ys, hoverinfo="skip", showlegend=False,
-                line=dict(color=color, width=width, dash="solid"), meta=[meta])  # fmt: skip
+def halo_shape(edges: EdgeSet, mask: np.ndarray, width: float, name: str, color: str) -> dict:
+    """A wide line under the masked edges (the selected edge, the edges an update changed), named ``name``."""
+    return _shape(edges, mask, name, dict(color=color, width=width, dash="solid"))
 
 
 def hover_traces(edges: EdgeSet, hx: np.ndarray, hy: np.ndarray, hover: list[str], size: float) -> list[dict]:
     """Invisible markers at (hx, hy), one per edge, carrying its customdata and hover text; weights and biases
-    apart (``["edge", k, i, j]`` and ``["bias", k, i]``)."""
+    apart (``["edge", k, i, j]`` and ``["bias", k, i]``).
+
+    plotly.js hovers and selects a point from its data, not from its drawn marker, so only one marker of each
+    trace is drawn (``marker.maxdisplayed``): drawing and styling all of them (352 for the digits) took about a
+    fifth of each redraw of the diagram as a step is pressed."""
     out = []
     for bias in (False, True):
         rows = np.flatnonzero(edges.bias == bias)
@@ -181,7 +186,7 @@ def hover_traces(edges: EdgeSet, hx: np.ndarray, hy: np.ndarray, hover: list[str
                 hovertext=np.array([hover[n] for n in rows]),
                 hovertemplate="%{hovertext}<extra></extra>",
                 showlegend=False,
-                marker=dict(size=size, color="rgba(0,0,0,0)"),
+                marker=dict(size=size, color="rgba(0,0,0,0)", maxdisplayed=1),
                 selected=dict(marker=dict(opacity=1)),
                 unselected=dict(marker=dict(opacity=1)),
                 meta=["bias_hover" if bias else "edge_hover"],

@@ -70,9 +70,10 @@ def network_figure(
     p = plan(spec, view, names, width=float(width), height=height, scale=scale, decimals=decimals,
              show_bias=show_bias, max_per_layer=max_per_layer, max_height=max_height, first=selected,
              tiles=maps is not None)  # fmt: skip
-    traces, annotations, shapes = [], [], []
-    traces += _highlights(p, view, selected)
-    traces += E.line_traces(p.edges, p.columns.pitch)
+    traces, annotations = [], []
+    shapes = [N.active_band(p, view.active_layer)] if view.active_layer is not None else []
+    shapes += _highlights(p, view, selected)
+    shapes += E.line_shapes(p.edges, p.columns.pitch)
     hx, hy, hover = _edge_points(p, names, decimals)
     traces += E.hover_traces(p.edges, hx, hy, hover, max(8.0, min(16.0, p.columns.pitch / 4)))
     annotations += _edge_label_annotations(p)
@@ -81,8 +82,6 @@ def network_figure(
         traces.append(N.bias_node_trace(p, spec))
     traces += _selected_marks(p, selected, hx, hy, tiles=maps is not None)
     annotations += N.more_annotations(p, spec, names) + N.title_annotations(p, view.active_layer)
-    if view.active_layer is not None:
-        shapes.append(N.active_band(p, view.active_layer))
     samples, texts = legend_traces(p.legend, p.legend_lines, p.legend_boxes, p.legend_font)
     traces += samples
     annotations += texts
@@ -117,15 +116,15 @@ def _selected_marks(p: Plan, selected: tuple | None, hx: np.ndarray, hy: np.ndar
 
 
 def _highlights(p: Plan, view: DiagramView, selected: tuple | None) -> list[dict]:
-    """Wide lines under the edges: those an update changed, then the selected edge."""
+    """Wide lines under the edges (shapes): those an update changed, then the selected edge."""
     out, w_max = [], float(np.clip(p.columns.pitch / 13, 2.5, 7.0))
     if view.changed:
         changed = _changed(p.edges)
         if changed.any():
-            out.append(E.halo_trace(p.edges, changed, w_max + 9, "changed edges", P.rgba(P.HIGHLIGHT, 0.9), "changed"))
+            out.append(E.halo_shape(p.edges, changed, w_max + 9, "changed edges", P.rgba(P.HIGHLIGHT, 0.9)))
     hit = E.selected(p.edges, selected)
     if hit.any():
-        out.append(E.halo_trace(p.edges, hit, w_max + 7, "selected edge", P.rgba(P.SELECTED, 0.45), "selected"))
+        out.append(E.halo_shape(p.edges, hit, w_max + 7, "selected edge", P.rgba(P.SELECTED, 0.45)))
     return out
 
 
