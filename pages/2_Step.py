@@ -257,10 +257,17 @@ def _open_tabs(current, w, index: int) -> None:
                 "Backprop's gradient of every trained parameter for this sample, next to central differences "
                 "(L(θ+ε) − L(θ−ε)) / 2ε, and their relative error |b − n| / (|b| + |n|)."
             )
-            if st.button("Run the gradient check", key=act.RUN_CHECK):
+            last_grad = max(i for i, s in enumerate(w.stages) if s.kind == "grad")
+            waits = state.reveal().on and index < last_grad  # it would give every gradient away
+            if waits:
+                notices.caption(
+                    f"With Predict, then reveal on, the check waits until the last gradient is revealed (stage "
+                    f"{last_grad + 1}): it shows them all."
+                )
+            elif st.button("Run the gradient check", key=act.RUN_CHECK):
                 with st.spinner("Two forward passes per parameter…"):
                     act.check(x, y)
-            result = act.checked()
+            result = None if waits else act.checked()
             if result is not None:
                 kind = "success" if result.max_error < GOOD else "warning" if result.max_error < SUSPECT else "error"
                 show(state.Notice(kind, f"{result.verdict} ({result.coverage}.)"))

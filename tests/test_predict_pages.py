@@ -97,3 +97,20 @@ def test_step_toggle_from_the_sidebar_and_a_prediction_for_a_chosen_edge():
     predict(at, 0.0822)
     assert [s.value for s in at.success] == ["Right: ∂L/∂w of the weight w5: h1 → o1 = 0.0822."]
     assert score(at) == "Score: 1 of 2 right (1 skipped)"
+
+
+def test_step_gradient_check_waits_until_the_last_gradient_is_revealed():
+    lesson = Lesson(WORKED_222.network(), WORKED_222.data, reveal=True, stage=9)  # stage 10: ∂L/∂W of hidden 1
+    at = open_app("pages/2_Step.py", encode(lesson), **{step_ui.MORE: True, step_ui.TABS: "Gradient check"})
+    waits = (
+        "With Predict, then reveal on, the check waits until the last gradient is revealed (stage 10): it shows "
+        "them all."
+    )
+    assert [c.value for c in at.caption if c.value.startswith("With Predict")] == [waits]
+    assert step_ui.RUN_CHECK not in [b.key for b in at.button]
+    predict(at, 0.0)  # wrong, but revealed: nothing is left to give away
+    click(at, step_ui.RUN_CHECK)
+    assert at.success[-1].value.startswith("Backprop is right") and len(at.main.dataframe) == 1
+    click(at, step_ui.BACK)  # δ of hidden 1, before the last gradient: the result waits again
+    assert [c.value for c in at.caption if c.value.startswith("With Predict")] == [waits]
+    assert not at.main.dataframe and step_ui.RUN_CHECK not in [b.key for b in at.button]
