@@ -118,6 +118,10 @@ def test_each_stage_asks_the_value_it_computes_and_its_equation_yields_it(worked
     assert kinds == ["z", "a", "z", "a", "loss", "delta", "grad", "delta", "grad", "update"]
     assert asked[1].value == pytest.approx(0.3775) and asked[1].asks == "z of h1_1"  # net_h1 of the blog post
     assert asked[7].asks == "∂L/∂w of the weight h1_1 → ŷ1" and asked[10].asks == "the new w⁺ of the weight h1_1 → ŷ1"
+    source = Names(worked.net.spec, get_preset("worked").naming)  # the tutorial's words, as its equations
+    said = [step_question(worked, i, ("node", 0, 0), 4, source).asks for i in (1, 2, 5, 7, 10)]
+    assert said == ["net_h1 (z of h1)", "out_h1 (a of h1)", "the loss E_total of this sample",
+                    "∂E_total/∂w5 of the weight h1 → o1", "the new w5⁺ of the weight h1 → o1"]  # fmt: skip
     for i, q in enumerate(asked[1:], 1):
         assert q.formula.endswith(r"&= ?\end{aligned}") and format_value(q.value, 4) not in q.formula
         assert q.working.endswith(format_value(q.value, 4) + r"\end{aligned}"), (i, q.working)

@@ -74,15 +74,15 @@ def test_step_with_reveal_from_a_share_link_hides_the_value_in_the_panel_and_tab
     panel = [t for t in latex(at) if r"\mathrm{net}_{h1}" in t]
     assert panel == ["$$\n\\begin{aligned}\\mathrm{net}_{h1} &= w_{1}\\, i_{1} + w_{2}\\, i_{2} + b_{1} \\\\ &= ?"
                      "\\end{aligned}\n$$"]  # fmt: skip
-    assert any(m.value == "**Predict** z of h1" for m in at.markdown)
+    assert any(m.value == "**Predict** net_h1 (z of h1)" for m in at.markdown)
     assert "0.3775" not in at.dataframe[0].value.to_string()  # the tables show the stage before
     predict(at, 0.37749)  # 0.3775 at 4 decimals
-    assert [s.value for s in at.success] == ["Right: z of h1 = 0.3775."]
+    assert [s.value for s in at.success] == ["Right: net_h1 (z of h1) = 0.3775."]
     assert any(t.endswith("&= 0.3775\\end{aligned}\n$$") for t in latex(at))
     click(at, step_ui.NEXT)  # out_h1 = 0.5933
     predict(at, 0.6)
-    assert [e.value for e in at.error] == ["Not quite: you said 0.6000, and a of h1 = 0.5933. The working is in the "
-                                          "equation."]  # fmt: skip
+    assert [e.value for e in at.error] == ["Not quite: you said 0.6000, and out_h1 (a of h1) = 0.5933. The working "
+                                          "is in the equation."]  # fmt: skip
     assert score(at) == "Score: 1 of 2 right"
 
 
@@ -93,9 +93,9 @@ def test_step_toggle_from_the_sidebar_and_a_prediction_for_a_chosen_edge():
     at.selectbox(key=step_ui.NEURON).select((2, 0)).run()
     at.selectbox(key=step_ui.ELEMENT).select(("edge", 1, 0, 0)).run()  # w5 of the blog post
     click(at, step_ui.NEXT)  # ∂L/∂W of the output layer; the output δ asked before was skipped
-    assert any(m.value == "**Predict** ∂L/∂w of the weight w5: h1 → o1" for m in at.markdown)
+    assert any(m.value == "**Predict** ∂E_total/∂w5 of the weight h1 → o1" for m in at.markdown)
     predict(at, 0.0822)
-    assert [s.value for s in at.success] == ["Right: ∂L/∂w of the weight w5: h1 → o1 = 0.0822."]
+    assert [s.value for s in at.success] == ["Right: ∂E_total/∂w5 of the weight h1 → o1 = 0.0822."]
     assert score(at) == "Score: 1 of 2 right (1 skipped)"
 
 

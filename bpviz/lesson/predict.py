@@ -21,7 +21,7 @@ import numpy as np
 
 from .equations import explain
 from .names import Names
-from .selection import element_label, follow_stage
+from .selection import follow_stage
 from .shown import DiagramView, Quantity
 from .stages import Walk
 
@@ -165,20 +165,30 @@ def step_question(w: Walk, index: int, shown: tuple, decimals: int, names: Names
         explanation = explain(w, index, element, decimals, names)
         eq = next((e for e in explanation.equations if e.current), None)
         if eq is not None:
-            return Question(("step", where, index, element, eq.quantity), asks(w, element, eq.quantity, names),
+            return Question(("step", where, index, element, eq.quantity), asks(element, eq.quantity, names),
                             hidden_latex(eq.latex), eq.latex, eq.value, element, eq.quantity)  # fmt: skip
     return None
 
 
 ASKS = {"z": "z of {}", "a": "a of {}", "delta": "δ of {}", "loss": "the loss L of this sample",
         "grad": "∂L/∂{p} of the {}", "update": "the new {p}⁺ of the {}"}  # fmt: skip
+# With a source's names (``Naming``), in its words: "net_h1 (z of h1)", "∂E_total/∂w5 of the weight h1 → o1".
+ASKS_SOURCE = {"z": "{z}_{0} (z of {0})", "a": "{a}_{0} (a of {0})", "delta": "δ of {0}",
+               "loss": "the loss {loss} of this sample", "grad": "∂{loss}/∂{p} of the {0}",
+               "update": "the new {p}⁺ of the {0}"}  # fmt: skip
 
 
-def asks(w: Walk, element: tuple, quantity: str, names: Names) -> str:
-    """What is asked, in words: "z of h1_1", "∂L/∂w of the weight x1 → h1_1", "the new b⁺ of the bias of o1"."""
-    spec = w.net.spec
-    what = names.node(*element[1:]) if element[0] == "node" else element_label(spec, element, names)
-    return ASKS[quantity].format(what, p="b" if element[0] == "bias" else "w")
+def asks(element: tuple, quantity: str, names: Names) -> str:
+    """What is asked, in words: "z of h1_1", "∂L/∂w of the weight x1 → h1_1", "the new b⁺ of the bias of o1";
+    with a source's names, its own: "net_h1 (z of h1)", "∂E_total/∂w5 of the weight h1 → o1"."""
+    kind, k, i, *j = element
+    what = (names.node(k, i) if kind == "node" else f"weight {names.edge(k, i, *j)}" if kind == "edge"
+            else f"bias of {names.node(k + 1, i)}")  # fmt: skip
+    if not names.textbook:
+        return ASKS[quantity].format(what, p="b" if kind == "bias" else "w")
+    p = names.weight(k, i, *j) if kind == "edge" else names.bias(k, i) if kind == "bias" else ""
+    n = names.naming
+    return ASKS_SOURCE[quantity].format(what, z=n.z, a=n.a, loss=n.loss, p=p)
 
 
 SYMBOLS = {"z": ("z",), "a": ("a",), "delta": ("δ",), "grad": ("∂L/∂w", "∂L/∂b"), "update": ("w", "b")}

@@ -58,20 +58,20 @@ def test_step_right_then_wrong(app_url, browser, size, presenting):
     page.goto(f"{app_url}/Step?{WORKED_222}&reveal=1" + ("&present=1" if presenting else ""))
     wait_for_run(page)
     wait_for_layout(page)
-    press(page, "ArrowRight")  # z of h1 (net_h1 of the worked example): hidden
-    assert "Predict z of h1" in page.locator(BOX).inner_text()
+    press(page, "ArrowRight")  # z of h1, net_h1 in the worked example's words: hidden
+    assert "Predict net_h1 (z of h1)" in page.locator(BOX).inner_text()
     assert "0.3775" not in page.locator(".st-key-step_diagram").inner_text()
     _inside_the_window(page, above_the_fold=presenting)
     _clear_of_the_diagram(page, "step_diagram")
     name = f"predict_step_{size[0]}x{size[1]}_{'presenting' if presenting else 'normal'}"
     screenshot(page, f"{name}_asked", full_page=not presenting)
     _predict(page, "0.3775")
-    assert "Right: z of h1 = 0.3775." in page.locator(BOX).inner_text()
+    assert "Right: net_h1 (z of h1) = 0.3775." in page.locator(BOX).inner_text()
     assert "0.3775" in page.locator(".st-key-step_diagram").inner_text()  # revealed on the diagram
     press(page, "ArrowRight")  # a of h1 = 0.5933
     _predict(page, "0.9")
     text = page.locator(BOX).inner_text()
-    assert "Not quite: you said 0.9000, and a of h1 = 0.5933." in text
+    assert "Not quite: you said 0.9000, and out_h1 (a of h1) = 0.5933." in text
     assert "Score: 1 of 2 right" in page.evaluate(SCORE_JS)
     _inside_the_window(page, above_the_fold=presenting)
     _clear_of_the_diagram(page, "step_diagram")

@@ -1,4 +1,5 @@
-"""The edges of the diagram: every drawn weight (and bias) edge with its segment, what it shows, and its traces.
+"""The edges of the diagram: every drawn weight (and bias) edge with its segment and what it shows; its lines and hover
+points.
 
 Edge (k, i, j) is ``W[k][i, j]``, from neuron j of layer k to neuron i of layer k+1; bias edge (k, i) runs from
 the constant-1 node under column k to neuron i of layer k+1. Lines are drawn as about a dozen layout shapes
