@@ -75,6 +75,7 @@ def lesson(drawn_with: tuple[int, bool]) -> None:
     w = _navigation(w, index, stage, applied, last)  # a batch: the walk shown at the sample the row picks
     record.selected = kept(record.selected, spec)
     asking = reveal.for_step(w, index, shown(record.selected, stage, spec), decimals, names, done=applied and last)
+    autoplay.ticker(n_stages, waiting=asking.hidden)
     _panes(w, index, stage, applied, last, asking)
     if not presenting:
         _tabs(current, w, asking.settled(index))  # predict, then reveal: the tables wait for the answer too
@@ -118,7 +119,6 @@ def _navigation(w, index: int, stage, applied: bool, last: bool):
                                    mime="text/x-python", disabled=missing is not None,
                                    help=missing or "This network, sample and update as a runnable script that "
                                    "prints every number of the step.")  # fmt: skip
-    autoplay.ticker(n_stages)
     w = shown_sample(w, nav)  # a batch: which of its samples the nodes and neuron equations show
 
     if not presenting:  # in presentation mode the navigation row says the stage

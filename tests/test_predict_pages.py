@@ -1,12 +1,12 @@
 """Predict, then reveal on the Chain rule and Step pages through Streamlit's AppTest: turned on by a share link
 or the sidebar, a right and a wrong prediction, Next without one, the score."""
 
-from conftest import open_app
+from conftest import StepClock, open_app
 
 from bpviz.io.sharelink import Lesson, encode
 from bpviz.lesson.presets import get_preset
+from webui import autoplay, reveal, state
 from webui import chain as chain_ui
-from webui import reveal
 from webui import step as step_ui
 
 WORKED_222 = get_preset("worked")
@@ -114,3 +114,17 @@ def test_step_gradient_check_waits_until_the_last_gradient_is_revealed():
     click(at, step_ui.BACK)  # δ of hidden 1, before the last gradient: the result waits again
     assert [c.value for c in at.caption if c.value.startswith("With Predict")] == [waits]
     assert not at.main.dataframe and step_ui.RUN_CHECK not in [b.key for b in at.button]
+
+
+def test_step_auto_play_waits_for_each_prediction_and_counts_no_skip():
+    at = open_app("pages/2_Step.py", encode(Lesson(WORKED_222.network(), WORKED_222.data, reveal=True)))
+    record = at.session_state[state.STEP]
+    record.clock = StepClock(0.0)
+    at.toggle(key=autoplay.PLAYING).set_value(True).run()
+    record.clock = StepClock(record.pace)  # each reading a pace later: a run moves a stage unless it waits
+    at.run()
+    assert record.stage == 1 and record.playing  # z of h1 is asked: the play waits there
+    at.run()
+    assert record.stage == 1 and any(m.value == "**Predict** net_h1 (z of h1)" for m in at.markdown)
+    predict(at, 0.3775)  # answered: the play goes on, to the next question
+    assert record.stage == 2 and record.playing and score(at) == "Score: 1 of 1 right"

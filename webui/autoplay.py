@@ -1,5 +1,7 @@
 """Auto-play on the Step page: the stages advance by themselves, one every ``state.Step.pace`` seconds, for a
-lecture; any key stops it, and so does the last stage.
+lecture; any key stops it (but one typed into a field, such as a prediction), and so does the last stage.
+With Predict, then reveal on, the play waits at each stage whose value is asked until it is answered, and then
+gives the answer a whole pace before it moves on.
 
 While playing, ``ticker`` draws a fragment that reruns every pace: once the pace has passed on the record's
 clock (``state.Step.clock``), it moves one stage and reruns the page. Beside it, ``ticker`` mounts a tiny
@@ -21,7 +23,11 @@ MIN_PACE, MAX_PACE = 1.0, 15.0
 _JS = """
 function mount(component) {
   const { setTriggerValue } = component;
-  const pressed = (event) => { if (!event.repeat) setTriggerValue("pressed", event.key); };
+  const pressed = (event) => {
+    const target = event.target;
+    if (event.repeat || target?.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target?.tagName)) return;
+    setTriggerValue("pressed", event.key);
+  };
   document.addEventListener("keydown", pressed, true);
   return () => document.removeEventListener("keydown", pressed, true);
 }
@@ -31,8 +37,8 @@ function mount(component) {
 def controls() -> None:
     """The sidebar's Auto-play switch and its pace."""
     s = state.step()
-    st.toggle("Auto-play the stages", help="Next, by itself, every few seconds; any key stops it.",
-              **state.bind(PLAYING, s.playing, _play))  # fmt: skip
+    st.toggle("Auto-play the stages", help="Next, by itself, every few seconds; any key stops it. With Predict, "
+              "then reveal on, it waits for each prediction.", **state.bind(PLAYING, s.playing, _play))  # fmt: skip
     st.slider("Seconds per stage", MIN_PACE, MAX_PACE, step=0.5, **state.bind_field(PACE, s, "pace"))
 
 
@@ -45,8 +51,9 @@ def stop() -> None:
     state.step().playing = False
 
 
-def ticker(n_stages: int) -> None:
-    """While playing and before the last stage: the fragment that advances, and the key listener."""
+def ticker(n_stages: int, waiting: bool) -> None:
+    """While playing and before the last stage: the fragment that advances (not while ``waiting`` for a
+    prediction), and the key listener."""
     s = state.step()
     if s.playing and s.stage >= n_stages - 1:  # switched on at the last stage: nothing to play
         s.playing = False
@@ -55,12 +62,14 @@ def ticker(n_stages: int) -> None:
         return
     with st.container(key=TICKER):
         page_script.run("autoplay_keys", _JS, key=KEYS, on_change=stop)
-        st.fragment(_tick, run_every=s.pace)(n_stages)
+        st.fragment(_tick, run_every=s.pace)(n_stages, waiting)
 
 
-def _tick(n_stages: int) -> None:
+def _tick(n_stages: int, waiting: bool) -> None:
     s = state.step()
-    if s.playing and s.clock() - s.played_at >= s.pace * 0.9:  # the run drawing the fragment is not a tick
+    if waiting:  # the stage's value waits for a prediction: so does the play, and its answer gets a whole pace
+        s.played_at = s.clock()
+    elif s.playing and s.clock() - s.played_at >= s.pace * 0.9:  # the run drawing the fragment is not a tick
         act.move(1, n_stages)
         s.played_at, s.playing = s.clock(), s.stage < n_stages - 1  # the last stage ends the play
         st.rerun(scope="app")
