@@ -3,10 +3,12 @@
 import itertools
 import json
 import os
+import re
 import sys
 from collections.abc import Mapping
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -115,6 +117,14 @@ def chart_spec(at, key: str) -> str:
     specs = [c.proto.spec for c in at.get("plotly_chart") if c.proto.id.endswith(f"-{key}")]
     assert len(specs) == 1, f"expected one chart {key}"
     return specs[0]
+
+
+def edge_ends(path: str) -> np.ndarray:
+    """(E, 4) x0, y0, x1, y1 of the straight segments "M x0,y0L x1,y1" an edge shape's SVG path is made of
+    (``bpviz.figures.diagram.edges.path``); AssertionError if it holds anything else."""
+    ends = re.findall(r"M([-\d.]+),([-\d.]+)L([-\d.]+),([-\d.]+)", path)
+    assert "".join(f"M{a},{b}L{c},{d}" for a, b, c, d in ends) == path, "not only straight segments"
+    return np.array(ends, dtype=float).reshape(-1, 4)
 
 
 class StepClock:

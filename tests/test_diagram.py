@@ -1,10 +1,10 @@
 """The network diagram figure: what is drawn, how it is styled, and clicks mapped back to weights."""
 
 import json
-import re
 
 import numpy as np
 import pytest
+from conftest import edge_ends
 
 from bpviz import Network, NetworkSpec, backprop, get_preset
 from bpviz.figures import palette as P
@@ -19,7 +19,7 @@ from bpviz.lesson.stages import walk
 
 
 def traces(fig, tag):
-    """Traces whose meta starts with ``tag`` ("edges", "nodes", "edge_hover", "bias_hover", "selected", ...)."""
+    """Traces whose meta starts with ``tag`` ("nodes", "edge_hover", "bias_hover", "selected", ...)."""
     return [t for t in fig.data if t.meta and t.meta[0] == tag]
 
 
@@ -36,10 +36,8 @@ def edge_lines(fig, kind=None):
 
 
 def segments(shape):
-    """Set of ((x0, y0), (x1, y1)) drawn by a path shape of "M x0,y0 L x1,y1" segments, at 2 decimals."""
-    ends = re.findall(r"M([-\d.]+),([-\d.]+)L([-\d.]+),([-\d.]+)", shape.path)
-    assert "".join(f"M{a},{b}L{c},{d}" for a, b, c, d in ends) == shape.path, "not only straight segments"
-    return {((float(a), float(b)), (float(c), float(d))) for a, b, c, d in ends}
+    """Set of ((x0, y0), (x1, y1)) drawn by an edge shape, at its 2 decimals."""
+    return {((a, b), (c, d)) for a, b, c, d in edge_ends(shape.path).tolist()}
 
 
 def node_xy(fig):
@@ -286,7 +284,7 @@ def test_node_values_colour_nodes_and_not_computed_nodes_are_hollow():
     assert P.hex_to_rgb(y2["fill"])[0] > P.hex_to_rgb(y2["fill"])[2]  # vermillion for negative
     hover = list(nodes.hovertext)
     assert any(h.endswith("not computed yet") for h in hover) and any(f"δ = {d[0]:.4f}" in h for h in hover)
-    # Layer 0 edges are not computed: one dotted grey trace holding exactly those.
+    # Layer 0 edges are not computed: one dotted grey shape holding exactly those.
     faint = edge_lines(fig, "none")
     assert len(faint) == 1 and faint[0].line.dash == "dot"
     assert segments(faint[0]) == {edge_segment(fig, 0, i, j) for i in range(2) for j in range(2)}
@@ -324,7 +322,8 @@ def test_active_layer_band_and_bold_outlines():
     widths = {(cd[1], cd[2]): w for cd, w in zip(nodes.customdata, nodes.marker.line.width)}
     assert widths[(1, 0)] > widths[(0, 0)] and widths[(1, 1)] > widths[(2, 0)]
     assert "<b>hidden 1 · sigmoid (2)</b>" in headers(fig)[1]
-    assert not [s for s in network_figure(net).layout.shapes if s.name == "active layer"]
+    assert fig.layout.shapes[0] is band[0]  # under the halos and the edges
+    assert all(s.name.startswith("edges") for s in network_figure(net).layout.shapes)  # no band without a stage
 
 
 def test_an_applied_update_marks_the_edges_it_changed():

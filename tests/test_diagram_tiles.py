@@ -2,13 +2,13 @@
 
 import base64
 import itertools
-import re
 import struct
 import zlib
 
 import numpy as np
 import plotly.graph_objects as go
 import pytest
+from conftest import edge_ends
 
 from bpviz import Network, NetworkSpec, get_preset
 from bpviz.figures import palette as P
@@ -124,8 +124,10 @@ def test_edges_stop_at_the_sides_of_the_squares():
     nodes = next(t for t in fig.data if t.meta and t.meta[0] == "nodes")
     half = meta["diameter"] / 2
     centres = np.c_[nodes.x, nodes.y]
-    for shape in (s for s in fig.layout.shapes if s.name.startswith("edges")):
-        ends = np.array(re.findall(r"M([-\d.]+),([-\d.]+)L([-\d.]+),([-\d.]+)", shape.path), dtype=float)
+    lines = [s for s in fig.layout.shapes if s.name.startswith("edges")]
+    assert lines
+    for shape in lines:
+        ends = edge_ends(shape.path)
         for end in (ends[:, :2], ends[:, 2:]):
             d = np.abs(end[:, None, :] - centres[None, :, :]).max(axis=2)
             assert d.min(axis=1) == pytest.approx(np.full(len(ends), half), abs=0.05)  # on the square's outline

@@ -122,9 +122,21 @@ def test_each_stage_asks_the_value_it_computes_and_its_equation_yields_it(worked
     said = [step_question(worked, i, ("node", 0, 0), 4, source).asks for i in (1, 2, 5, 7, 10)]
     assert said == ["net_h1 (z of h1)", "out_h1 (a of h1)", "the loss E_total of this sample",
                     "∂E_total/∂w5 of the weight h1 → o1", "the new w5⁺ of the weight h1 → o1"]  # fmt: skip
+    assert step_question(worked, 10, ("bias", 1, 0), 4, names).asks == "the new b⁺ of the bias of ŷ1"
     for i, q in enumerate(asked[1:], 1):
         assert q.formula.endswith(r"&= ?\end{aligned}") and format_value(q.value, 4) not in q.formula
         assert q.working.endswith(format_value(q.value, 4) + r"\end{aligned}"), (i, q.working)
+
+
+def test_a_source_that_numbers_its_units_is_asked_in_its_own_words():
+    p = get_preset("textbook")
+    w = walk(p.network(), list(p.published.x), list(p.published.y))
+    names = Names(w.net.spec, p.naming)
+    asked = ((1, ("node", 1, 0)), (2, ("node", 1, 0)), (5, ("node", 2, 0)), (7, ("edge", 1, 0, 0)),
+             (10, ("bias", 0, 1)))  # fmt: skip
+    said = [step_question(w, i, shown, 4, names).asks for i, shown in asked]
+    assert said == ["I_4 (z of unit 4)", "O_4 (a of unit 4)", "the loss E of this sample",
+                    "∂E/∂w46 of the weight 4 → 6", "the new w05⁺ of the bias of 5"]  # fmt: skip
 
 
 def test_the_selected_element_is_asked_when_the_stage_computes_it(worked):

@@ -49,7 +49,7 @@ def same_shown(guess: float, value: float, write: Callable[[float], str]) -> boo
 @dataclass(frozen=True)
 class Question:
     """One value to predict: ``key`` (the page, its context, the stage, the element and the quantity: an
-    answer is kept under it), ``asks`` (plain words: "Weighted input z of h1_1 · neuron 1 of hidden 1"),
+    answer is kept under it), ``asks`` (plain words: "z of h1_1", "∂L/∂w of the weight x1 → h1_1"),
     ``formula`` (LaTeX: the equation's symbols, "= ?" where the value goes), ``working`` (LaTeX: the equation
     with the live numbers that yields it), the engine's ``value``, and where the value is drawn: ``element``
     (Step: ("node", l, i), ("edge", k, i, j) or ("bias", k, i); Chain rule: the node's name) and ``quantity``
@@ -170,25 +170,28 @@ def step_question(w: Walk, index: int, shown: tuple, decimals: int, names: Names
     return None
 
 
-ASKS = {"z": "z of {}", "a": "a of {}", "delta": "δ of {}", "loss": "the loss L of this sample",
-        "grad": "∂L/∂{p} of the {}", "update": "the new {p}⁺ of the {}"}  # fmt: skip
-# With a source's names (``Naming``), in its words: "net_h1 (z of h1)", "∂E_total/∂w5 of the weight h1 → o1".
-ASKS_SOURCE = {"z": "{z}_{0} (z of {0})", "a": "{a}_{0} (a of {0})", "delta": "δ of {0}",
-               "loss": "the loss {loss} of this sample", "grad": "∂{loss}/∂{p} of the {0}",
-               "update": "the new {p}⁺ of the {0}"}  # fmt: skip
+ASKS = {"z": "z of {}", "a": "a of {}", "delta": "δ of {}", "loss": "the loss {loss} of this sample",
+        "grad": "∂{loss}/∂{p} of the {}", "update": "the new {p}⁺ of the {}"}  # fmt: skip
 
 
 def asks(element: tuple, quantity: str, names: Names) -> str:
     """What is asked, in words: "z of h1_1", "∂L/∂w of the weight x1 → h1_1", "the new b⁺ of the bias of o1";
-    with a source's names, its own: "net_h1 (z of h1)", "∂E_total/∂w5 of the weight h1 → o1"."""
+    with a source's names, in its words as its equations write them: "net_h1 (z of h1)", "∂E_total/∂w5 of the
+    weight h1 → o1", "I_4 (z of unit 4)" (a source that numbers its units)."""
     kind, k, i, *j = element
-    what = (names.node(k, i) if kind == "node" else f"weight {names.edge(k, i, *j)}" if kind == "edge"
-            else f"bias of {names.node(k + 1, i)}")  # fmt: skip
-    if not names.textbook:
-        return ASKS[quantity].format(what, p="b" if kind == "bias" else "w")
-    p = names.weight(k, i, *j) if kind == "edge" else names.bias(k, i) if kind == "bias" else ""
-    n = names.naming
-    return ASKS_SOURCE[quantity].format(what, z=n.z, a=n.a, loss=n.loss, p=p)
+    if kind == "node":
+        node = names.node(k, i)
+        what = f"unit {node}" if node.isdigit() else node
+    else:
+        what = f"weight {names.edge(k, i, *j)}" if kind == "edge" else f"bias of {names.node(k + 1, i)}"
+    if names.textbook:
+        p = names.weight(k, i, *j) if kind == "edge" else names.bias(k, i) if kind == "bias" else ""
+    else:
+        p = "b" if kind == "bias" else "w"
+    said = ASKS[quantity].format(what, loss=names.loss, p=p)
+    if names.textbook and quantity in ("z", "a"):
+        return f"{getattr(names.naming, quantity)}_{node} ({said})"
+    return said
 
 
 SYMBOLS = {"z": ("z",), "a": ("a",), "delta": ("δ",), "grad": ("∂L/∂w", "∂L/∂b"), "update": ("w", "b")}
