@@ -20,18 +20,17 @@ TICKER = "step_autoplay_ticker"  # a container only while playing (browser tests
 KEYS = "step_autoplay_keys"
 MIN_PACE, MAX_PACE = 1.0, 15.0
 
-_JS = """
+_JS = (
+    page_script.TYPING_JS
+    + """
 function mount(component) {
   const { setTriggerValue } = component;
-  const pressed = (event) => {
-    const target = event.target;
-    if (event.repeat || target?.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target?.tagName)) return;
-    setTriggerValue("pressed", event.key);
-  };
+  const pressed = (event) => { if (!event.repeat && !typing(event)) setTriggerValue("pressed", event.key); };
   document.addEventListener("keydown", pressed, true);
   return () => document.removeEventListener("keydown", pressed, true);
 }
 """
+)
 
 
 def controls() -> None:

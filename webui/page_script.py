@@ -22,6 +22,15 @@ import streamlit.components.v1 as components
 
 HIDDEN = "page_script_"  # the containers of the frames, hidden by CSS (webui.setup)
 
+# typing(event): whether a key press goes into a field (a text box, a number, a menu, an editable element),
+# which the page's own keys leave to it; shared by the stepper (webui.stepper) and the auto-play keys.
+TYPING_JS = """
+function typing(event) {
+  const target = event.target;
+  return Boolean(target?.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target?.tagName));
+}
+"""
+
 _host = components.declare_component("bpviz_page_script", path=str(Path(__file__).with_name("page_script_host")))
 
 

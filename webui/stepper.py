@@ -24,6 +24,7 @@ KEYS = "step_keys"
 
 _JS = (
     live_chart.DRAW_JS
+    + page_script.TYPING_JS
     + """
 const CHART = ".st-key-step_diagram .js-plotly-plot";
 const BUTTONS = {".st-key-step_next": 1, ".st-key-step_back": -1};
@@ -58,9 +59,8 @@ function stepper() {
     drawInto(gd, json);
   };
   const key = (event) => {
-    const by = KEYS[event.key], target = event.target;
-    if (!by || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
-    if (target && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName))) return;
+    const by = KEYS[event.key];
+    if (!by || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey || typing(event)) return;
     c.press(by);
   };
   const click = (event) => {

@@ -5,7 +5,7 @@ Chain rule page at both sizes. Screenshots go to test-output/screenshots/predict
 
 import pytest
 
-from tests.browser.helpers import assert_no_exception, enter, press, screenshot, wait_for_layout, wait_for_run
+from tests.browser.helpers import assert_no_exception, click, enter, press, screenshot, wait_for_layout, wait_for_run
 from tests.browser.test_diagram_screens import SIZES, WORKED_222
 from webui import reveal
 
@@ -102,3 +102,26 @@ def test_chain_rule_right_then_wrong(app_url, browser, size):
     assert_no_exception(page)
     screenshot(page, f"predict_chain_{size[0]}x{size[1]}_wrong")
     context.close()
+
+
+def test_step_auto_play_waits_for_a_prediction_typed_into_its_field(app_url, page):
+    from playwright.sync_api import expect
+
+    from webui import autoplay
+
+    page.goto(f"{app_url}/Step?{WORKED_222}&reveal=1")
+    wait_for_run(page)
+    wait_for_layout(page)
+    click(page, page.locator(f".st-key-{autoplay.PLAYING} label"))
+    ticker = page.locator(f".st-key-{autoplay.TICKER}")
+    expect(ticker).to_have_count(1)
+    # One pace later the play reaches the first question and waits there (tests/test_predict_pages.py checks
+    # the wait on a clock of its own); the keys of the prediction typed into its field do not stop it.
+    expect(page.locator(BOX)).to_contain_text("Predict net_h1 (z of h1)", timeout=30_000)
+    _predict(page, "0.3775")
+    expect(page.locator(BOX)).to_contain_text("Predict out_h1 (a of h1)", timeout=30_000)  # the next question
+    expect(ticker).to_have_count(1)
+    assert "Score: 1 of 1 right" in page.evaluate(SCORE_JS)
+    page.keyboard.press("s")  # a key on the page stops it
+    expect(ticker).to_have_count(0, timeout=30_000)
+    assert_no_exception(page)
