@@ -123,10 +123,15 @@ def dash_for(width: float) -> str:
     return f"{max(8.0, 2.4 * width):.0f}px,{max(5.0, 1.3 * width):.0f}px"
 
 
+def widest(pitch: float) -> float:
+    """The width (px) of the widest edge line at a row ``pitch`` (px); the halos are drawn wider still."""
+    return float(np.clip(pitch / 13, 2.5, 7.0))
+
+
 def line_shapes(edges: EdgeSet, pitch: float) -> list[dict]:
     """The edge lines: not computed (faint dotted, named "edges none"), zero (thin grey, "edges zero"), and per
     sign 5 widths by |value| ("edges positive 0" … "edges negative 4")."""
-    w_max = float(np.clip(pitch / 13, 2.5, 7.0))
+    w_max = widest(pitch)
     alpha = 0.9 if pitch >= 60 else 0.6 if pitch >= 35 else 0.45
     finite = np.isfinite(edges.value)
     shapes = []

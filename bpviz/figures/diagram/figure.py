@@ -117,7 +117,7 @@ def _selected_marks(p: Plan, selected: tuple | None, hx: np.ndarray, hy: np.ndar
 
 def _highlights(p: Plan, view: DiagramView, selected: tuple | None) -> list[dict]:
     """Wide lines under the edges (shapes): those an update changed, then the selected edge."""
-    out, w_max = [], float(np.clip(p.columns.pitch / 13, 2.5, 7.0))
+    out, w_max = [], E.widest(p.columns.pitch)
     if view.changed:
         changed = _changed(p.edges)
         if changed.any():
