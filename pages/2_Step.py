@@ -257,7 +257,7 @@ def _open_tabs(current, w, index: int) -> None:
                 "Backprop's gradient of every trained parameter for this sample, next to central differences "
                 "(L(θ+ε) − L(θ−ε)) / 2ε, and their relative error |b − n| / (|b| + |n|)."
             )
-            last_grad = max(i for i, s in enumerate(w.stages) if s.kind == "grad")
+            last_grad = w.stage_of("grad", 1)  # the backward pass ends at the first layer's weights
             waits = state.reveal().on and index < last_grad  # it would give every gradient away
             if waits:
                 notices.caption(
